@@ -1,0 +1,1 @@
+"""Content: typed models, YAML/Markdown loading and validation."""

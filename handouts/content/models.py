@@ -1,0 +1,235 @@
+"""Typed content models. Plain data: nothing here knows about reportlab or files.
+
+Every model forbids unknown fields, so a typo such as ``rets:`` is an error
+instead of a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+WEEK_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Level(Model):
+    """One progression level of an exercise, with its full dosage."""
+
+    level: int = Field(ge=1, le=20)
+    label: Text
+    sets: int = Field(ge=1, le=20)
+    reps: Text  # text on purpose: "15", "10–12", "8 per leg", "30 s hold"
+    tempo: str = ""
+    rest: str = ""
+    load: str = "Bodyweight"
+    per_side: bool = False
+    notes: str = ""
+
+
+class Exercise(Model):
+    id: Id
+    name: Text
+    summary: Text
+    targets: list[Text] = Field(min_length=1)
+    equipment: list[Text] = []
+    position: Text
+    steps: list[Text] = Field(min_length=1)
+    cues: list[Text] = []
+    mistakes: list[Text] = []
+    safety: Text
+    video: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    image: str | None = None  # relative to the exercise file's folder
+    tags: list[Text] = []
+    sources: list[Text] = []
+    levels: list[Level] = Field(min_length=1)
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_numbered_in_order(cls, levels: list[Level]) -> list[Level]:
+        numbers = [lv.level for lv in levels]
+        if numbers != list(range(1, len(levels) + 1)):
+            raise ValueError(f"levels must be numbered 1, 2, 3… in order; found {numbers}")
+        return levels
+
+    def level(self, number: int) -> Level:
+        return self.levels[number - 1]
+
+
+class Source(Model):
+    """A reference that content items cite by id in their ``sources`` list."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    title: Text
+    author: str = ""
+    year: int | None = None
+    publisher: str = ""
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    doi: str | None = None
+    note: str = ""
+
+
+class Section(Model):
+    """An education section: Markdown body with YAML front matter."""
+
+    id: Id
+    title: Text
+    audience: list[Text] = []
+    tags: list[Text] = []
+    sources: list[Text] = []
+    body: str = ""  # the Markdown after the front matter (not a front-matter key)
+    body_line: int = 1  # line in the file where the body starts, for error messages
+
+
+class Dosage(Model):
+    """Dosage overrides a programme may apply on top of a level."""
+
+    sets: int | None = Field(default=None, ge=1, le=20)
+    reps: str | None = None
+    tempo: str | None = None
+    rest: str | None = None
+    load: str | None = None
+    notes: str | None = None
+
+
+class PhaseExercise(Dosage):
+    exercise: Id
+    level: int = Field(default=1, ge=1, le=20)
+
+
+class Phase(Model):
+    weeks: tuple[int, int]
+    title: str = ""
+    exercises: list[PhaseExercise] = Field(min_length=1)
+
+    @field_validator("weeks", mode="before")
+    @classmethod
+    def _parse_weeks(cls, value: object) -> object:
+        """Accept ``3``, ``"1-2"`` or ``"1–2"`` as well as ``[1, 2]``."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value, value)
+        if isinstance(value, str):
+            match = WEEK_RANGE.match(value)
+            if not match:
+                raise ValueError('use a week or a week range such as "1-2"')
+            first = int(match.group(1))
+            return (first, int(match.group(2) or first))
+        return value
+
+    @field_validator("weeks")
+    @classmethod
+    def _ordered(cls, weeks: tuple[int, int]) -> tuple[int, int]:
+        if weeks[0] < 1 or weeks[1] < weeks[0]:
+            raise ValueError(f"week range {weeks[0]}-{weeks[1]} must start at 1 or later and not run backwards")
+        return weeks
+
+    @property
+    def label(self) -> str:
+        first, last = self.weeks
+        return f"Week {first}" if first == last else f"Weeks {first}–{last}"
+
+
+class Tracking(Model):
+    pain_rows: bool = True
+    notes: bool = True
+    per_side_rows: bool = True
+
+
+class Parts(Model):
+    """Which parts of the handout to print."""
+
+    intro: bool = True
+    table: bool = True
+    cards: bool = True
+    sections: bool = True
+    tracking: bool = True
+    sources: bool = True
+
+
+DEFAULT_PAIN_RULE = (
+    "Pain during exercise up to 5 out of 10 is acceptable if it settles by the next "
+    "morning and does not build from week to week. If it does, drop back a level and "
+    "tell your clinician."
+)
+
+
+class Programme(Model):
+    id: Id
+    title: Text
+    summary: Text
+    audience: list[Text] = []
+    weeks: int = Field(ge=1, le=52)
+    sessions_per_week: int = Field(ge=1, le=14)  # the most per week: one grid column each
+    min_sessions_per_week: int | None = Field(default=None, ge=1, le=14)
+    intro: str = ""
+    sections: list[Id] = []
+    phases: list[Phase] = Field(min_length=1)
+    tracking: Tracking = Tracking()
+    parts: Parts = Parts()
+    pain_rule: Text = DEFAULT_PAIN_RULE
+    tags: list[Text] = []
+    sources: list[Text] = []
+
+    @model_validator(mode="after")
+    def _phases_cover_weeks(self) -> Programme:
+        expected = 1
+        for phase in self.phases:
+            first, last = phase.weeks
+            if first != expected:
+                raise ValueError(
+                    f"phases must cover weeks 1–{self.weeks} in order without gaps or overlaps; "
+                    f"{phase.label} should start at week {expected}"
+                )
+            expected = last + 1
+        if expected - 1 != self.weeks:
+            raise ValueError(f"phases end at week {expected - 1} but the programme has {self.weeks} weeks")
+        if self.min_sessions_per_week and self.min_sessions_per_week > self.sessions_per_week:
+            raise ValueError("min_sessions_per_week is larger than sessions_per_week")
+        return self
+
+    @property
+    def sessions_label(self) -> str:
+        low = self.min_sessions_per_week
+        if low and low != self.sessions_per_week:
+            return f"{low}–{self.sessions_per_week}"
+        return str(self.sessions_per_week)
+
+
+class Brand(Model):
+    name: Text
+    logo: str | None = None  # PNG, JPEG or SVG, relative to the brand file
+    primary: str = "#1F5F8B"
+    accent: str = "#E07A2F"
+    font: Text = "Atkinson Hyperlegible"
+    contact: list[Text] = []
+    website: str = ""
+    disclaimer: Text = (
+        "General guidance from your clinic, not a diagnosis. Stop and seek advice if you "
+        "have sharp pain, swelling, or pain that builds from day to day."
+    )
+    paper: Literal["a4", "letter"] = "a4"
+
+    @field_validator("primary", "accent")
+    @classmethod
+    def _six_digit_hex(cls, value: str) -> str:
+        # Only #RRGGBB: reportlab reads "#dde" as a blue, not the grey a user means.
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f'colour {value!r} must be six-digit hex such as "#1F5F8B"')
+        return value.upper()
+
+
+class Patient(Model):
+    name: str = ""
+    clinician: str = ""
+    start: dt.date | None = None
+    note: str = ""
