@@ -20,7 +20,11 @@ WEEK_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # coerce_numbers_to_str: ``reps: 15`` or ``rest: 60`` in YAML is a number, but the
+    # field is text; accept it rather than make authors quote every number.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+    )
 
 
 class Level(Model):
@@ -130,7 +134,9 @@ class Phase(Model):
     @classmethod
     def _ordered(cls, weeks: tuple[int, int]) -> tuple[int, int]:
         if weeks[0] < 1 or weeks[1] < weeks[0]:
-            raise ValueError(f"week range {weeks[0]}-{weeks[1]} must start at 1 or later and not run backwards")
+            raise ValueError(
+                f"week range {weeks[0]}-{weeks[1]} must start at 1 or later and not run backwards"
+            )
         return weeks
 
     @property
@@ -192,7 +198,9 @@ class Programme(Model):
                 )
             expected = last + 1
         if expected - 1 != self.weeks:
-            raise ValueError(f"phases end at week {expected - 1} but the programme has {self.weeks} weeks")
+            raise ValueError(
+                f"phases end at week {expected - 1} but the programme has {self.weeks} weeks"
+            )
         if self.min_sessions_per_week and self.min_sessions_per_week > self.sessions_per_week:
             raise ValueError("min_sessions_per_week is larger than sessions_per_week")
         return self

@@ -1,0 +1,79 @@
+"""Atomic file writes: a reader (or a resumed batch) never sees a half-written file.
+
+Data goes to a hidden ``.<name>.<random>.part`` file in the target's own folder
+(same file system, so ``os.replace`` is atomic), is fsynced, then renamed over
+the target. A process killed mid-write may leave a ``.part`` file behind, never
+a truncated target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+PART_SUFFIX = ".part"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either old or complete."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path``.
+
+    For writers that insist on a file name (reportlab, smtplib's ``.eml``
+    helpers). If the ``with`` body raises, the temporary file is removed and
+    ``path`` is left untouched.
+    """
+    path = Path(path)
+    tmp = _create_part_file(path)
+    try:
+        yield tmp
+        _fsync_file(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        # BaseException too: a KeyboardInterrupt must not leave a .part file.
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _create_part_file(path: Path) -> Path:
+    """Create an empty, unique part file; mode 0o666 so the umask applies as usual."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{PART_SUFFIX}")
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Persist the rename itself; not possible on every platform (Windows), so best effort."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

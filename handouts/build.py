@@ -1,0 +1,122 @@
+"""Build: the one API that turns a request into PDF bytes (used by CLI and batch).
+
+A ``Builder`` keeps what is identical across handouts (brands, fonts, themes)
+for the life of the process, so a batch pays for it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts import paths
+from handouts.compose import Handout, Options, Selection, compose
+from handouts.content.models import Brand, Patient
+from handouts.errors import HandoutsError
+from handouts.templating import render_template
+
+DEFAULT_PROGRAMME = "soleus-strength-runners"
+DEFAULT_BRAND = "demo"
+
+
+@dataclass(frozen=True)
+class Request:
+    selection: Selection
+    patient: Patient = Patient()
+    brand_file: Path | None = None
+    options: Options = Options()
+    date: dt.date | None = None
+
+
+def handout_date(explicit: dt.date | None = None) -> dt.date:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if explicit:
+        return explicit
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except ValueError:
+            raise HandoutsError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return dt.date.today()
+
+
+@dataclass
+class Builder:
+    library: object  # handouts.content.loader.Library
+    font_dirs: list[Path] = field(default_factory=list)
+    template_dirs: list[Path] = field(default_factory=list)
+    _brands: dict = field(default_factory=dict)
+    _themes: dict = field(default_factory=dict)
+
+    def brand(self, brand_file: Path | None) -> tuple[Brand, Path | None]:
+        key = str(brand_file) if brand_file else None
+        if key not in self._brands:
+            if brand_file:
+                from handouts.content.loader import load_brand_file
+
+                self._brands[key] = load_brand_file(brand_file)
+            else:
+                brand = self.library.brands.get(DEFAULT_BRAND)
+                if brand is None:
+                    raise HandoutsError("no brand given and the demo brand is missing; use --brand FILE")
+                self._brands[key] = (brand, self.library.logo_path(DEFAULT_BRAND))
+        return self._brands[key]
+
+    def theme(self, brand: Brand, logo: Path | None, options: Options):  # noqa: ANN201 - Theme
+        key = (brand.model_dump_json(), logo, options.paper, options.large_print, options.ink_saver)
+        if key not in self._themes:
+            from handouts.render.fonts import load_fonts
+            from handouts.render.logo import check_logo
+            from handouts.render.theme import make_theme
+
+            if logo:
+                check_logo(logo)
+            fonts = load_fonts(brand.font, self.font_dirs)
+            self._themes[key] = make_theme(
+                brand, fonts, paper=options.paper, large_print=options.large_print, ink_saver=options.ink_saver
+            )
+        return self._themes[key]
+
+    def compose(self, request: Request) -> Handout:
+        brand, logo = self.brand(request.brand_file)
+        options = request.options
+        if not options.paper:
+            options = Options(**{**options.__dict__, "paper": brand.paper})
+        return compose(self.library, request.selection, brand, logo, request.patient, handout_date(request.date), options)
+
+    def intro(self, handout: Handout) -> str:
+        patient = handout.patient
+        context = {
+            "brand": handout.brand.model_dump(),
+            "patient": {
+                "name": patient.name,
+                "clinician": patient.clinician,
+                "start": patient.start.isoformat() if patient.start else "",
+                "note": patient.note,
+            },
+            "programme": {
+                "id": handout.id,
+                "title": handout.title,
+                "summary": handout.summary,
+                "weeks": handout.weeks,
+                "sessions": handout.sessions_label,
+                "intro": handout.intro,
+            },
+        }
+        return render_template(self.template_dirs + [paths.templates_dir()], "intro.txt.j2", context)
+
+    def render(self, handout: Handout) -> bytes:
+        from handouts.render.pdf import render_pdf
+
+        theme = self.theme(handout.brand, handout.logo, handout.options)
+        return render_pdf(theme, handout, self.intro(handout))
+
+    def warnings(self, handout: Handout) -> list[str]:
+        return list(self.theme(handout.brand, handout.logo, handout.options).warnings)
+
+    def build(self, request: Request) -> tuple[Handout, bytes]:
+        handout = self.compose(request)
+        return handout, self.render(handout)

@@ -1,0 +1,240 @@
+"""Compose: a selection (programme or ad-hoc exercises and sections) → one Handout.
+
+The Handout is plain data with every dosage resolved, so the renderer never
+looks anything up and a test can build one without touching files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.content.models import (
+    Brand,
+    Exercise,
+    Level,
+    Parts,
+    Patient,
+    Phase,
+    PhaseExercise,
+    Programme,
+    Section,
+    Source,
+    Tracking,
+)
+from handouts.errors import HandoutsError
+
+ADHOC_WEEKS = 6
+ADHOC_SESSIONS = 3
+
+
+class SelectionError(HandoutsError):
+    """The requested exercises, sections or levels do not exist."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One exercise at one level in one phase, with overrides applied."""
+
+    exercise: Exercise
+    dose: Level
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    weeks: tuple[int, int]
+    label: str
+    title: str
+    rows: list[Row]
+
+    def covers(self, week: int) -> bool:
+        return self.weeks[0] <= week <= self.weeks[1]
+
+
+@dataclass(frozen=True)
+class Options:
+    paper: str = "a4"
+    large_print: bool = False
+    ink_saver: bool = False
+    fillable: bool = False
+    private: bool = False  # keep the patient's name out of the PDF metadata
+
+
+@dataclass(frozen=True)
+class Handout:
+    id: str
+    title: str
+    summary: str
+    brand: Brand
+    logo: Path | None
+    patient: Patient
+    weeks: int
+    sessions_per_week: int
+    sessions_label: str
+    intro: str  # programme-specific intro text (the template wraps it)
+    phases: list[PhasePlan]
+    sections: list[Section]
+    sources: list[Source]
+    pain_rule: str
+    tracking: Tracking
+    parts: Parts
+    date: dt.date
+    options: Options = Options()
+    images: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        """Each exercise once, in order of first appearance."""
+        seen: dict[str, Exercise] = {}
+        for phase in self.phases:
+            for row in phase.rows:
+                seen.setdefault(row.exercise.id, row.exercise)
+        return list(seen.values())
+
+    def phase_for(self, week: int) -> PhasePlan:
+        return next(phase for phase in self.phases if phase.covers(week))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for on the command line or in a roster row."""
+
+    programme: str | None = None
+    exercises: list[tuple[str, int | None]] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    level: int | None = None
+    weeks: int | None = None
+    sessions: int | None = None
+
+
+def parse_exercise_ref(ref: str) -> tuple[str, int | None]:
+    """``"bent-knee-calf-raise:2"`` → ``("bent-knee-calf-raise", 2)``."""
+    name, _, level = ref.partition(":")
+    if not level:
+        return name, None
+    if not level.isdigit() or int(level) < 1:
+        raise SelectionError(f'--exercise {ref}: the level after ":" must be a number such as 2')
+    return name, int(level)
+
+
+def _lookup(kind: str, wanted: str, known: dict) -> object:
+    if wanted in known:
+        return known[wanted]
+    close = difflib.get_close_matches(wanted, list(known), n=1)
+    hint = f' (did you mean "{close[0]}"?)' if close else f"; see: handouts list {kind}"
+    raise SelectionError(f'unknown {kind[:-1]} "{wanted}"{hint}')
+
+
+def _level_of(exercise: Exercise, number: int, context: str) -> Level:
+    if not 1 <= number <= len(exercise.levels):
+        raise SelectionError(
+            f"{context}: exercise {exercise.id} has levels 1–{len(exercise.levels)}, not {number}"
+        )
+    return exercise.level(number)
+
+
+def _apply(level: Level, item: PhaseExercise) -> Level:
+    overrides = {
+        name: value
+        for name in ("sets", "reps", "tempo", "rest", "load", "notes")
+        if (value := getattr(item, name)) is not None
+    }
+    return level.model_copy(update=overrides)
+
+
+def _plan_phase(phase: Phase, exercises: dict[str, Exercise], shift: int, weeks: int) -> PhasePlan:
+    rows = []
+    for item in phase.exercises:
+        exercise = _lookup("exercises", item.exercise, exercises)
+        # --level N starts the programme N-1 levels higher, never past the top level.
+        number = min(item.level + shift, len(exercise.levels))
+        rows.append(Row(exercise, _apply(_level_of(exercise, number, phase.label), item)))
+    first, last = phase.weeks[0], min(phase.weeks[1], weeks)
+    label = f"Week {first}" if first == last else f"Weeks {first}–{last}"
+    return PhasePlan((first, last), label, phase.title, rows)
+
+
+def _programme_phases(programme: Programme, library, selection: Selection, weeks: int) -> list[PhasePlan]:
+    shift = (selection.level or 1) - 1
+    phases = [
+        _plan_phase(phase, library.exercises, shift, weeks)
+        for phase in programme.phases
+        if phase.weeks[0] <= weeks
+    ]
+    if weeks > phases[-1].weeks[1]:  # --weeks longer than the programme: keep the last phase going
+        last = phases[-1]
+        phases[-1] = PhasePlan((last.weeks[0], weeks), f"Weeks {last.weeks[0]}–{weeks}", last.title, last.rows)
+    return phases
+
+
+def _adhoc_phases(library, selection: Selection, weeks: int) -> list[PhasePlan]:
+    rows = []
+    for exercise_id, level in selection.exercises:
+        exercise = _lookup("exercises", exercise_id, library.exercises)
+        number = level or selection.level or 1
+        rows.append(Row(exercise, _level_of(exercise, number, f"--exercise {exercise_id}")))
+    label = f"Weeks 1–{weeks}" if weeks > 1 else "Week 1"
+    return [PhasePlan((1, weeks), label, "", rows)] if rows else []
+
+
+def _cited_sources(items: list, library) -> list[Source]:
+    ids: list[str] = []
+    for item in items:
+        ids.extend(source for source in item.sources if source not in ids)
+    return [library.sources[source] for source in ids if source in library.sources]
+
+
+def compose(
+    library,
+    selection: Selection,
+    brand: Brand,
+    logo: Path | None,
+    patient: Patient,
+    date: dt.date,
+    options: Options = Options(),
+) -> Handout:
+    """Resolve a selection against the library into a Handout."""
+    programme = _lookup("programmes", selection.programme, library.programmes) if selection.programme else None
+    if programme is None and not selection.exercises and not selection.sections:
+        raise SelectionError("nothing to build: name a programme, or give --exercise or --section")
+    weeks = selection.weeks or (programme.weeks if programme else ADHOC_WEEKS)
+    sessions = selection.sessions or (programme.sessions_per_week if programme else ADHOC_SESSIONS)
+    phases = _adhoc_phases(library, selection, weeks)
+    if programme:  # ad-hoc exercises join every phase of the programme
+        extra = phases[0].rows if phases else []
+        phases = [
+            PhasePlan(p.weeks, p.label, p.title, p.rows + extra)
+            for p in _programme_phases(programme, library, selection, weeks)
+        ]
+    section_ids = list(programme.sections if programme else []) + [
+        s for s in selection.sections if not programme or s not in programme.sections
+    ]
+    sections = [_lookup("sections", s, library.sections) for s in section_ids]
+    exercises = {row.exercise.id: row.exercise for phase in phases for row in phase.rows}
+    sources = _cited_sources(([programme] if programme else []) + list(exercises.values()) + sections, library)
+    sessions_label = (
+        programme.sessions_label if programme and not selection.sessions else str(sessions)
+    )
+    return Handout(
+        id=programme.id if programme else "handout",
+        title=programme.title if programme else "Your exercise programme",
+        summary=programme.summary if programme else "",
+        brand=brand,
+        logo=logo,
+        patient=patient,
+        weeks=weeks,
+        sessions_per_week=sessions,
+        sessions_label=sessions_label,
+        intro=programme.intro if programme else "",
+        phases=phases,
+        sections=sections,
+        sources=sources,
+        pain_rule=programme.pain_rule if programme else Programme.model_fields["pain_rule"].default,
+        tracking=programme.tracking if programme else Tracking(),
+        parts=programme.parts if programme else Parts(),
+        date=date,
+        options=options,
+        images={ex_id: path for ex_id in exercises if (path := library.image_path(ex_id))},
+    )

@@ -1,0 +1,244 @@
+"""Read YAML safely and remember where every field came from.
+
+``parse_yaml`` composes the node tree with a ``yaml.SafeLoader`` subclass,
+constructs plain data with the safe constructor, and records the 1-based line
+of every field path (a tuple of mapping keys and list indices), so a validation
+error can point at ``levels[1].reps`` on line 23 instead of at the file.
+
+Problems are returned, not raised, so the loader can collect all of them:
+
+* YAML syntax errors (with the line PyYAML reports);
+* duplicate keys in one mapping (PyYAML would silently keep the last one);
+* a file that is not UTF-8 text.
+
+Scalars follow YAML 1.2 rather than PyYAML's YAML 1.1 defaults: ``1:30`` and
+``3:1:1`` stay text (YAML 1.1 reads them as the base-60 numbers 90 and 10861),
+``010`` stays text, and only ``true``/``false`` are booleans (``yes``/``no``
+stay text; pydantic still accepts them for a boolean field).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from handouts.errors import Problem
+
+Key = str | int
+FieldPath = tuple[Key, ...]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-style booleans and numbers (no base 60, no octal ``010``)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":bool", ":int", ":float"))]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+_HINTS = {
+    "found character '\\t' that cannot start any token": (
+        "tab character; indent with spaces, not tabs"
+    ),
+    "found unhashable key": "a key must be plain text, not a list or mapping",
+    "mapping values are not allowed here": (
+        'unexpected ":"; put quotes around text that contains ": "'
+    ),
+}
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Constructed data plus the line of every field path in it."""
+
+    data: Any
+    lines: Mapping[FieldPath, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[Key] = ()) -> int:
+        """Line of ``path``, or of its nearest parent that exists (0 if none)."""
+        path = tuple(path)
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line:
+                return line
+        return 0
+
+
+def read_utf8(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The text of ``path`` as UTF-8 (a leading BOM is dropped), or a problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start]
+        message = f"not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8"
+        return None, [Problem(display, line, "", message)]
+
+
+def parse_yaml(
+    text: str, display: str, first_line: int = 1
+) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse one YAML document. ``first_line`` is the file line of the text's first line.
+
+    Returns ``(None, problems)`` when the text cannot be parsed at all; an empty
+    document gives ``YamlDoc(None)``.
+    """
+    offset = first_line - 1
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the reader rejects control characters up front
+        return None, [_syntax_problem(exc, text, display, offset)]
+    try:
+        return _compose_and_construct(loader, display, first_line)
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, text, display, offset)]
+    except RecursionError:
+        return None, [Problem(display, first_line, "", "YAML is nested too deeply")]
+    finally:
+        loader.dispose()
+
+
+def _compose_and_construct(
+    loader: _Loader, display: str, first_line: int
+) -> tuple[YamlDoc, list[Problem]]:
+    offset = first_line - 1
+    node = loader.get_single_node()
+    if node is None:
+        return YamlDoc(None, {(): first_line}), []
+    problems = list(_duplicate_keys(node, display, offset))
+    data = loader.construct_document(node)
+    lines: dict[FieldPath, int] = {}
+    _record_lines(loader, node, (), lines, offset, set())
+    return YamlDoc(data, lines), problems
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, display: str, offset: int) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Problem(display, line + offset, "", f"character {char!r} is not allowed in YAML")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and "expected a single document" in exc.context:
+            problem = "only one YAML document per file (remove the extra '---')"
+        return Problem(display, line, "", f"YAML syntax: {_hint(problem)}")
+    return Problem(display, offset + 1, "", f"YAML syntax: {exc}")
+
+
+def _hint(problem: str) -> str:
+    if problem.startswith("could not determine a constructor for the tag"):
+        tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"unsupported YAML tag {tag}"
+    return _HINTS.get(problem, problem)
+
+
+def _key_text(node: Node) -> str | None:
+    """A scalar key's identity for duplicate detection (None: not comparable)."""
+    if isinstance(node, ScalarNode) and node.tag != _MERGE_TAG:
+        return f"{node.tag}\0{node.value}"
+    return None
+
+
+def _duplicate_keys(root: Node, display: str, offset: int) -> Iterator[Problem]:
+    """Report keys that occur twice in one mapping (before merge keys are applied)."""
+    seen_nodes: set[int] = set()
+    stack: list[tuple[Node, FieldPath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+        elif isinstance(node, MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = _key_text(key_node)
+                line = key_node.start_mark.line + 1 + offset
+                name = key_node.value if isinstance(key_node, ScalarNode) else "?"
+                if key is not None and key in first:
+                    message = f'duplicate key "{name}" (first on line {first[key]})'
+                    yield Problem(display, line, dotted((*path, name)), message)
+                elif key is not None:
+                    first[key] = line
+                stack.append((value_node, (*path, name)))
+
+
+def _key_value(loader: _Loader, node: Node) -> Key:
+    if isinstance(node, ScalarNode) and node.tag == _STR_TAG:
+        return node.value
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, TypeError, ValueError):
+        value = None
+    return (
+        value
+        if isinstance(value, (str, int)) and not isinstance(value, bool)
+        else str(getattr(node, "value", "?"))
+    )
+
+
+def _record_lines(
+    loader: _Loader,
+    node: Node,
+    path: FieldPath,
+    lines: dict[FieldPath, int],
+    offset: int,
+    seen: set[int],
+) -> None:
+    """Fill ``lines`` for ``node`` and its children; aliased nodes are walked once."""
+    lines.setdefault(path, node.start_mark.line + 1 + offset)
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(loader, item, (*path, index), lines, offset, seen)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, _key_value(loader, key_node))
+            lines.setdefault(child, key_node.start_mark.line + 1 + offset)
+            _record_lines(loader, value_node, child, lines, offset, seen)
+
+
+def dotted(path: Sequence[Key]) -> str:
+    """``("levels", 1, "reps")`` -> ``levels[1].reps``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text

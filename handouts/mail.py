@@ -1,0 +1,487 @@
+"""E-mail delivery: settings, message templates, and a resumable, rate-limited sender.
+
+The password never lives in a file: only ``HANDOUTS_SMTP_PASSWORD`` supplies it.
+A ``sent.log`` records every delivered message, so a batch that is interrupted
+and run again sends each message at most once more in the worst case (a crash
+between the server's "250 OK" and the log write) and normally not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import ipaddress
+import os
+import re
+import smtplib
+import ssl
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from handouts.atomic import write_atomic
+from handouts.errors import HandoutsError
+
+Security = Literal["starttls", "tls", "none"]
+Outcome = Literal["sent", "skipped", "written"]
+
+SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls", "none")
+DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
+CONFIG_KEYS = ("host", "port", "security", "user", "from", "rate_per_minute", "timeout")
+ENV_KEYS = {
+    "host": "HANDOUTS_SMTP_HOST",
+    "port": "HANDOUTS_SMTP_PORT",
+    "security": "HANDOUTS_SMTP_SECURITY",
+    "user": "HANDOUTS_SMTP_USER",
+    "from": "HANDOUTS_SMTP_FROM",
+}
+PASSWORD_ENV = "HANDOUTS_SMTP_PASSWORD"
+TEMPLATE_NAMES = ("subject.txt.j2", "body.txt.j2", "body.html.j2")
+
+
+class SendError(HandoutsError):
+    """This message was not delivered; the rest of a batch may still go out."""
+
+
+class PermanentSendError(SendError):
+    """The server refused this message or recipient for good (a 5xx reply)."""
+
+
+class MailServerError(HandoutsError):
+    """The server cannot be used at all (unreachable, login or TLS failed): stop the batch."""
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security
+    user: str | None
+    password: str | None = field(repr=False)  # never in a log line or traceback
+    sender: str  # the From address, e.g. "Riverside Physio <desk@riverside.example>"
+    rate_per_minute: float | None = None
+    timeout: float = 30.0
+
+    def check_can_send(self) -> None:
+        """Raise if a real send would fail before talking to the server (not needed for dry runs)."""
+        if not self.host:
+            raise HandoutsError(
+                f"no SMTP server: set smtp.host in handouts.yaml or {ENV_KEYS['host']}"
+            )
+        if self.user and not self.password:
+            raise HandoutsError(f"smtp.user is set but {PASSWORD_ENV} is not")
+        if self.user and self.security == "none" and not _is_loopback(self.host):
+            raise HandoutsError(
+                "smtp.security is 'none': the password would cross the network unencrypted; "
+                "use 'starttls' or 'tls'"
+            )
+
+
+def smtp_settings(config: Mapping[str, Any] | None, env: Mapping[str, str]) -> SmtpSettings:
+    """Settings from the ``smtp:`` mapping of handouts.yaml, overridden by ``HANDOUTS_SMTP_*``."""
+    config = {} if config is None else config
+    if not isinstance(config, Mapping):
+        raise HandoutsError("smtp: must be a mapping of settings in handouts.yaml")
+    if "password" in config:
+        raise HandoutsError(
+            "smtp.password must not be stored in handouts.yaml; "
+            f"set the {PASSWORD_ENV} environment variable instead"
+        )
+    unknown = sorted(set(config) - set(CONFIG_KEYS))
+    if unknown:
+        raise HandoutsError(
+            f"unknown smtp setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"in handouts.yaml (known: {', '.join(CONFIG_KEYS)})"
+        )
+    raw: dict[str, tuple[str, Any]] = {key: (f"smtp.{key}", value) for key, value in config.items()}
+    for key, var in ENV_KEYS.items():
+        if env.get(var, "").strip():
+            raw[key] = (var, env[var].strip())
+    return _parse_settings(raw, env.get(PASSWORD_ENV) or None)
+
+
+def _parse_settings(raw: dict[str, tuple[str, Any]], password: str | None) -> SmtpSettings:
+    security = _text(raw, "security") or "starttls"
+    if security not in SECURITY_MODES:
+        where = raw["security"][0]
+        raise HandoutsError(f"{where}: must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+    sender = _text(raw, "from")
+    if not sender:
+        raise HandoutsError(f"no sender address: set smtp.from in handouts.yaml or {ENV_KEYS['from']}")
+    check_address(sender, raw["from"][0])
+    port = _number(raw, "port", int, DEFAULT_PORTS[security])
+    if not 0 < port < 65536:
+        raise HandoutsError(f"{raw['port'][0]}: {port} is not a port number")
+    return SmtpSettings(
+        host=_text(raw, "host"),
+        port=port,
+        security=security,  # type: ignore[arg-type] - checked above
+        user=_text(raw, "user") or None,
+        password=password,
+        sender=sender,
+        rate_per_minute=_number(raw, "rate_per_minute", float, None),
+        timeout=_number(raw, "timeout", float, 30.0),
+    )
+
+
+def _text(raw: dict[str, tuple[str, Any]], key: str) -> str:
+    if key not in raw or raw[key][1] is None:
+        return ""
+    where, value = raw[key]
+    if not isinstance(value, str):
+        raise HandoutsError(f"{where}: must be text, not {value!r}")
+    return value.strip()
+
+
+def _number(raw: dict[str, tuple[str, Any]], key: str, kind: type, default: Any) -> Any:
+    if key not in raw or raw[key][1] is None:
+        return default
+    where, value = raw[key]
+    try:
+        if isinstance(value, bool) or (kind is int and isinstance(value, float)):
+            raise ValueError
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise HandoutsError(f"{where}: must be a number, not {value!r}") from None
+    if number <= 0:
+        raise HandoutsError(f"{where}: must be more than 0, not {value!r}")
+    return number
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+def render_message(dirs: Path | Sequence[Path], context: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Render (subject, plain text, HTML) from the first folder in ``dirs`` holding each template.
+
+    Pass a clinic's override folder before the built-in one. Templates run
+    sandboxed with StrictUndefined: a typo is an error naming file and line,
+    not a blank in a patient's e-mail.
+    """
+    folders = [dirs] if isinstance(dirs, Path) else list(dirs)
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(d) for d in folders]),
+        undefined=StrictUndefined,
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    subject, text, html = (_render(env, name, context, folders) for name in TEMPLATE_NAMES)
+    return " ".join(subject.split()), text, html  # a header is one line: no injected headers
+
+
+def _render(
+    env: SandboxedEnvironment, name: str, context: Mapping[str, Any], folders: list[Path]
+) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except TemplateNotFound as exc:
+        places = ", ".join(str(f) for f in folders)
+        raise HandoutsError(f"e-mail template {exc.name} not found in {places}") from None
+    except TemplateSyntaxError as exc:
+        raise HandoutsError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+    except Exception as exc:  # a template is user code: any failure is the user's to fix
+        raise HandoutsError(f"{_where(exc, name, folders)}: {exc}") from None
+
+
+def _where(exc: Exception, name: str, folders: list[Path]) -> str:
+    """``file:line`` of the template frame that failed (jinja rewrites tracebacks for this)."""
+    roots = [f.resolve() for f in folders]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if any(root in path.parents for root in roots):
+            return f"{frame.filename}:{frame.lineno}"
+    return name
+
+
+def message_context(
+    clinic: Any,
+    patient: Any,
+    title: str,
+    weeks: int | None = None,
+    sessions: str | None = None,
+    protected: bool = False,
+) -> dict[str, Any]:
+    """The template variables, from a Brand, a Patient and the handout's title and schedule."""
+    start = patient.start
+    return {
+        "clinic": {"name": clinic.name, "contact": list(clinic.contact), "website": clinic.website},
+        "patient": {
+            "name": patient.name,
+            "clinician": patient.clinician,
+            "start": _long_date(start) if isinstance(start, dt.date) else (start or ""),
+            "note": patient.note,
+        },
+        "programme": {"title": title, "weeks": weeks, "sessions": sessions},
+        "protected": protected,
+    }
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"  # "Monday 3 March 2025": no 03/04 ambiguity
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def check_address(address: str, what: str = "address") -> None:
+    """One plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks, so no header injection."""
+    _, addr = email.utils.parseaddr(address)
+    if "\n" in address or "\r" in address or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", addr):
+        raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
+
+
+def build_message(
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    attachment: bytes,
+    filename: str,
+) -> EmailMessage:
+    """multipart/mixed: (plain text | HTML alternative) + the PDF as application/pdf."""
+    check_address(sender, "sender")
+    check_address(to, "recipient")
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = " ".join(subject.split())
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid(domain=_domain(sender))
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    safe_name = Path(" ".join(filename.split())).name or "handout.pdf"
+    msg.add_attachment(attachment, maintype="application", subtype="pdf", filename=safe_name)
+    return msg
+
+
+def _domain(address: str) -> str:
+    # make_msgid would otherwise look up this machine's name, which leaks and can be slow.
+    return email.utils.parseaddr(address)[1].rpartition("@")[2] or "handouts.invalid"
+
+
+# --- sending -------------------------------------------------------------------------------
+
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}")
+
+
+class Mailer:
+    """Sends messages over one reused SMTP connection, with retries, pacing and a sent log.
+
+    ``dry_run_dir`` writes ``<key>.eml`` files instead of sending and logs nothing.
+    ``clock`` and ``sleep`` are injectable so tests need not wait.
+    """
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        sent_log: Path | None = None,
+        dry_run_dir: Path | None = None,
+        retries: int = 3,
+        base_delay: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if dry_run_dir is None:
+            settings.check_can_send()
+        self.settings = settings
+        self.sent_log = sent_log
+        self.dry_run_dir = dry_run_dir
+        self.retries = retries
+        self.base_delay = base_delay
+        self._clock = clock
+        self._sleep = sleep
+        self._smtp: smtplib.SMTP | None = None
+        self._last_start: float | None = None
+        self._sent = _read_log(sent_log)
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def already_sent(self, key: str) -> bool:
+        return key in self._sent
+
+    def send(self, msg: EmailMessage, key: str) -> Outcome:
+        """Deliver ``msg`` unless ``key`` is in the sent log; record it once the server accepts."""
+        if not _KEY.fullmatch(key):
+            raise HandoutsError(f"message key {key!r}: use letters, digits and . _ @ + - only")
+        if self.already_sent(key):
+            return "skipped"
+        if self.dry_run_dir is not None:
+            self.dry_run_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.dry_run_dir / f"{key}.eml", bytes(msg))
+            return "written"
+        self._pace()
+        self._deliver(msg)
+        self._record(key, msg)
+        return "sent"
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    # -- delivery with retries
+
+    def _deliver(self, msg: EmailMessage) -> None:
+        to = str(msg["To"])
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self._sleep(self.base_delay * 2 ** (attempt - 1))
+            try:
+                smtp = self._connection()
+            except (smtplib.SMTPException, OSError) as exc:
+                self._drop()
+                if not _transient(exc) or attempt == self.retries:
+                    raise MailServerError(f"cannot use the mail server {self._where()}: {_describe(exc)}") from exc
+                continue
+            try:
+                smtp.send_message(msg)
+                return
+            except (smtplib.SMTPException, OSError) as exc:
+                self._fail(exc, to, last=attempt == self.retries)
+
+    def _fail(self, exc: BaseException, to: str, last: bool) -> None:
+        """Raise for errors a retry cannot fix; otherwise drop the connection for a retry."""
+        if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)) and not _transient(exc):
+            self._drop()
+            raise MailServerError(f"the mail server refused the sender: {_describe(exc)}") from exc
+        if not _transient(exc):
+            # smtplib has reset the session (RSET); the connection stays usable.
+            raise PermanentSendError(f"{to}: rejected by the mail server: {_describe(exc)}") from exc
+        self._drop()  # after a 421 or a drop the session is gone; reconnect next time
+        if last:
+            error = MailServerError if _connection_level(exc) else SendError
+            raise error(f"{to}: not delivered after {self.retries + 1} attempts: {_describe(exc)}") from exc
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        return self._smtp
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if s.security == "tls":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            if s.security == "starttls":
+                smtp.starttls(context=context)
+            if s.user and s.password:
+                smtp.login(s.user, s.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()  # no QUIT: the connection is already broken
+            self._smtp = None
+
+    def _where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
+    # -- pacing and the sent log
+
+    def _pace(self) -> None:
+        """At most ``rate_per_minute`` messages: space message starts 60/rate seconds apart."""
+        rate = self.settings.rate_per_minute
+        now = self._clock()
+        if rate and self._last_start is not None:
+            wait = self._last_start + 60.0 / rate - now
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+        self._last_start = now
+
+    def _record(self, key: str, msg: EmailMessage) -> None:
+        self._sent.add(key)
+        if self.sent_log is None:
+            return
+        to = " ".join(str(msg["To"]).split())
+        line = f"{key}\t{to}\t{msg['Message-ID'] or ''}\n"
+        with open(self.sent_log, "a+b") as log:
+            if log.tell() and not _ends_with_newline(log):
+                line = "\n" + line  # a crash cut the last line short: don't glue onto it
+            log.write(line.encode("utf-8"))
+            log.flush()
+            os.fsync(log.fileno())
+
+
+def _read_log(path: Path | None) -> set[str]:
+    if path is None or not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    # A line cut short by a crash still starts with the full key: the message went out.
+    return {line.split("\t", 1)[0] for line in lines if line.strip()}
+
+
+def _ends_with_newline(log: Any) -> bool:
+    log.seek(-1, os.SEEK_END)
+    last = log.read(1)
+    log.seek(0, os.SEEK_END)
+    return last == b"\n"
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth retrying: 4xx replies, dropped connections, network errors (not certificate errors)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == -1 or 400 <= exc.smtp_code < 500
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return False
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, OSError))
+
+
+def _connection_level(exc: BaseException) -> bool:
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) or (
+        isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(exc.recipients.values()))
+        return f"{code} {_reply_text(reply)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
+    return str(exc) or type(exc).__name__
+
+
+def _reply_text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())

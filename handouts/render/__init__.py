@@ -1,0 +1,1 @@
+"""Rendering: handouts → reportlab platypus stories → PDF bytes."""

@@ -1,0 +1,168 @@
+"""Exercise cards: one bordered card per exercise that never splits across pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+
+from handouts.compose import Handout, Row
+from handouts.content.models import Exercise
+from handouts.errors import RenderError
+from handouts.render.document import mark
+from handouts.render.parts import box, heading, para, styled
+from handouts.render.theme import MUTED, Theme
+
+SIDE_WIDTH = 42 * mm
+QR_SIZE = 30 * mm
+
+
+def dose_line(row: Row) -> str:
+    dose = row.dose
+    parts = [f"{dose.sets} × {dose.reps}"]
+    parts += [dose.tempo] if dose.tempo else []
+    parts += [f"rest {dose.rest}"] if dose.rest and dose.rest.lower() != "none" else []
+    parts += [dose.load] if dose.load else []
+    return " · ".join(parts)
+
+
+def _schedule(handout: Handout, exercise: Exercise) -> list[tuple[str, Row]]:
+    """(weeks label, row) for each phase using the exercise, merging repeats."""
+    lines: list[tuple[str, Row]] = []
+    for phase in handout.phases:
+        for row in phase.rows:
+            if row.exercise.id != exercise.id:
+                continue
+            if lines and lines[-1][1].dose == row.dose:
+                first = lines[-1][0].split("–")[0].removeprefix("Weeks ").removeprefix("Week ")
+                lines[-1] = (f"Weeks {first}–{phase.weeks[1]}", row)
+            else:
+                lines.append((phase.label, row))
+    return lines
+
+
+def _bullets(theme: Theme, items: list[str], where: str, numbered: bool = False) -> ListFlowable:
+    style = theme["bullet"]
+    return ListFlowable(
+        [ListItem(para(theme, text, "bullet", where)) for text in items],
+        bulletType="1" if numbered else "bullet",
+        start=None if numbered else "•",
+        bulletFontName=theme.fonts.main.bold if numbered else theme.fonts.main.regular,
+        bulletFontSize=style.fontSize,
+        bulletColor=theme.primary,
+        leftIndent=style.fontSize * 1.5,
+        bulletDedent=style.fontSize * 1.3,
+        spaceBefore=0,
+    )
+
+
+def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
+    return [para(theme, label, "h3"), body]
+
+
+def _main_column(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> list[Flowable]:
+    where = f"exercise {exercise.id}"
+    markup = theme.fonts.markup
+    story: list[Flowable] = []
+    for weeks, row in _schedule(handout, exercise):
+        text = (
+            f"<b>{weeks} · Level {row.dose.level}</b> ({markup(row.dose.label, where)}): "
+            f"{markup(dose_line(row), where)}"
+        )
+        if row.dose.per_side:
+            text += " · each side"
+        if row.dose.notes:
+            text += f"<br/><i>{markup(row.dose.notes, where)}</i>"
+        story.append(Paragraph(text, theme["body"]))
+    story.append(para(theme, exercise.summary, "body", where))
+    facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
+    if exercise.equipment:
+        facts.append(f"<b>You need:</b> {markup(', '.join(exercise.equipment), where)}")
+    story.append(Paragraph("<br/>".join(facts), theme["body"]))
+    story += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
+    if exercise.cues:
+        story += _labelled(theme, "Tips", _bullets(theme, exercise.cues, where))
+    if exercise.mistakes:
+        story += _labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where))
+    safety = Paragraph(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
+    story += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
+    return story
+
+
+def short_url(url: str) -> str:
+    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+
+
+def _qr(theme: Theme, url: str) -> list[Flowable]:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
+    return [drawing, Spacer(1, 1 * mm), caption]
+
+
+def _image(path: Path, exercise: Exercise, max_height: float) -> Image:
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        width, height = ImageReader(str(path)).getSize()
+    except Exception as error:  # noqa: BLE001 - PIL raises many kinds
+        raise RenderError(f"exercise {exercise.id}: image {path} cannot be read ({error})") from None
+    scale = min(SIDE_WIDTH / width, max_height / height)
+    return Image(str(path), width=width * scale, height=height * scale)
+
+
+def _side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:
+    side: list[Flowable] = []
+    image = handout.images.get(exercise.id)
+    if image:
+        side += [_image(image, exercise, 70 * mm), Spacer(1, 3 * mm)]
+    if exercise.video:
+        side += _qr(theme, exercise.video)
+    return side
+
+
+def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowable:
+    width = theme.frame_width()
+    pad = 4 * mm
+    side = _side_column(theme, handout, exercise)
+    main_width = width - 2 * pad - (SIDE_WIDTH + pad if side else 0)
+    main = _main_column(theme, handout, exercise, main_width)
+    title = para(theme, exercise.name, "card_title", f"exercise {exercise.id}")
+    body_row = [main, side] if side else [main]
+    widths = [main_width + 2 * pad, SIDE_WIDTH + pad] if side else [width]
+    style = [
+        ("SPAN", (0, 0), (-1, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 1), (0, 1), pad if not side else 0),
+        ("TOPPADDING", (0, 0), (-1, 0), 2.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 2.5 * mm),
+        ("TOPPADDING", (0, 1), (-1, 1), 3 * mm),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 4 * mm),
+        ("BOX", (0, 0), (-1, -1), 0.8, theme.primary),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.primary),
+        ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
+    ]
+    card = Table([[title] + ([""] if side else []), body_row], colWidths=widths, style=styled(theme, style))
+    _, height = card.wrap(width, theme.frame_height())
+    if height > theme.frame_height():
+        raise RenderError(
+            f"exercise {exercise.id}: its card is too tall for one page "
+            f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); shorten its steps, tips or notes"
+        )
+    return mark(KeepTogether([card, Spacer(1, 6 * mm)]), outline=(exercise.name, 1), source=f"exercise {exercise.id}")
+
+
+def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
+    cards = [exercise_card(theme, handout, exercise) for exercise in handout.exercises]
+    if not cards:
+        return []
+    intro = para(theme, "Each card shows how to do one exercise and the dose for each block of weeks.", "body")
+    return [heading(theme, "Your exercises", source="the exercise cards"), intro, *cards]
+

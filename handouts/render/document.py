@@ -1,0 +1,189 @@
+"""The page frame: header, footer, page numbers, outline and metadata; PDF bytes out."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import time
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import LayoutError
+
+from handouts.compose import Handout
+from handouts.errors import RenderError
+from handouts.render.logo import draw_logo
+from handouts.render.theme import MUTED, WHITE, Theme
+
+PORTRAIT, LANDSCAPE = "portrait", "landscape"
+
+
+def format_date(date) -> str:  # noqa: ANN001 - datetime.date
+    return f"{date.day} {calendar.month_name[date.month]} {date.year}"
+
+
+def mark(flowable: Flowable, *, outline: tuple[str, int] | None = None, source: str | None = None) -> Flowable:
+    """Tag a flowable with an outline entry (title, level) and the content item it shows."""
+    if outline:
+        flowable._outline = outline
+    if source:
+        flowable._source = source
+    return flowable
+
+
+class _NumberedCanvas(Canvas):
+    """Defers each page so the footer can say "Page X of Y" in one pass."""
+
+    footer = None  # set per build: callable(canvas, page, total)
+
+    def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        # The creation date is the handout date, so the same inputs give the same bytes.
+        stamp = TimeStamp(invariant=1)
+        stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        self._doc._timeStamp = stamp
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            type(self).footer(self, number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+class HandoutDoc(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, theme: Theme, handout: Handout, **metadata):
+        self.theme, self.handout = theme, handout
+        self._source = "the handout"
+        super().__init__(
+            buffer,
+            pagesize=theme.page_size(),
+            leftMargin=theme.margin,
+            rightMargin=theme.margin,
+            topMargin=theme.top_margin,
+            bottomMargin=theme.bottom_margin,
+            invariant=1,
+            initialFontName=theme.fonts.main.regular,
+            initialFontSize=theme.body_size,
+            **metadata,
+        )
+        self.addPageTemplates([self._template(PORTRAIT), self._template(LANDSCAPE)])
+
+    def _template(self, name: str) -> PageTemplate:
+        rotated = name == LANDSCAPE
+        width, height = self.theme.page_size(rotated)
+        frame = Frame(
+            self.theme.margin,
+            self.theme.bottom_margin,
+            self.theme.frame_width(rotated),
+            self.theme.frame_height(rotated),
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=name,
+        )
+        return PageTemplate(id=name, frames=[frame], onPage=self._header, pagesize=(width, height))
+
+    def handle_flowable(self, flowables: list) -> None:
+        if flowables:
+            self._source = getattr(flowables[0], "_source", self._source)
+        super().handle_flowable(flowables)
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+        outline = getattr(flowable, "_outline", None)
+        if outline:
+            title, level = outline
+            key = f"o{len(self._outline_keys)}"
+            self._outline_keys.append(key)
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+
+    _outline_keys: list[str]
+
+    def build(self, story: Sequence[Flowable]) -> None:  # type: ignore[override]
+        self._outline_keys = []
+        _NumberedCanvas.footer = self._footer
+        epoch = calendar.timegm(self.handout.date.timetuple())
+        try:
+            super().build(
+                list(story),
+                canvasmaker=lambda *a, **k: _NumberedCanvas(*a, handout_epoch=epoch, **k),
+            )
+        except LayoutError:
+            raise RenderError(
+                f"{self._source} does not fit on a page; shorten it or split it"
+            ) from None
+
+    # -- page decoration -------------------------------------------------
+    def _header(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        theme, brand = self.theme, self.handout.brand
+        width, height = canvas._pagesize
+        band = theme.header_height
+        canvas.saveState()
+        if not theme.ink_saver:
+            canvas.setFillColor(theme.primary)
+            canvas.rect(0, height - band, width, band, stroke=0, fill=1)
+            canvas.setFillColor(theme.accent)
+            canvas.rect(0, height - band - 1.2 * mm, width, 1.2 * mm, stroke=0, fill=1)
+            text_colour = theme.band_text
+        else:
+            canvas.setStrokeColor(theme.primary)
+            canvas.setLineWidth(1.2)
+            canvas.line(theme.margin, height - band, width - theme.margin, height - band)
+            text_colour = theme.primary
+        x = theme.margin
+        if self.handout.logo:
+            plate = band - 6 * mm
+            if not theme.ink_saver:
+                canvas.setFillColor(WHITE)
+                canvas.roundRect(x, height - band + 3 * mm, plate, plate, 2 * mm, stroke=0, fill=1)
+            inset = 1.2 * mm
+            draw_logo(canvas, self.handout.logo, x + inset, height - band + 3 * mm + inset, plate - 2 * inset, plate - 2 * inset)
+            x += plate + 4 * mm
+        name_size = theme.body_size * 1.35
+        canvas.setFillColor(text_colour)
+        canvas.setFont(theme.fonts.font_for_run(brand.name, bold=True), name_size)
+        canvas.drawString(x, height - band / 2 - name_size * 0.35, brand.name)
+        if brand.website:
+            canvas.setFont(theme.fonts.font_for_run(brand.website), theme.small_size + 1)
+            canvas.drawRightString(width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website)
+        canvas.restoreState()
+
+    def _footer(self, canvas: Canvas, page: int, total: int) -> None:
+        theme, handout = self.theme, self.handout
+        width, _ = canvas._pagesize
+        left, right = theme.margin, width - theme.margin
+        top = theme.footer_height + 2 * mm
+        size = theme.small_size
+        canvas.saveState()
+        canvas.setStrokeColor(theme.primary)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top, right, top)
+        page_text = f"Page {page} of {total}"
+        canvas.setFillColor(MUTED)
+        canvas.setFont(theme.fonts.main.bold, size)
+        canvas.drawRightString(right, top - size - 2, page_text)
+        number_width = canvas.stringWidth(page_text, theme.fonts.main.bold, size) + 6 * mm
+        footer_text = self._footer_paragraph()
+        _, used = footer_text.wrap(right - left - number_width, theme.footer_height)
+        footer_text.drawOn(canvas, left, top - 2 - used)
+        canvas.restoreState()
+
+    def _footer_paragraph(self) -> Paragraph:
+        theme, handout = self.theme, self.handout
+        markup = theme.fonts.markup
+        contact = " · ".join(markup(line, "brand contact") for line in handout.brand.contact)
+        lines = [contact] if contact else []
+        lines.append(f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}")
+        return Paragraph("<br/>".join(lines), theme["small"])

@@ -1,0 +1,283 @@
+"""Font resolution, registration and glyph coverage.
+
+A brand names a family: either TTF files a clinic dropped into a ``fonts/``
+folder, or an installed fontpkg family ("Atkinson Hyperlegible", "Lexend").
+Variable fonts are instanced to static regular/bold/italic faces with fontTools
+(cached on disk, since instancing takes seconds). Noto Sans is the fallback
+face for Greek, Cyrillic and other Latin letters the brand face lacks.
+
+Every font is a TTF that reportlab embeds as a subset: the built-in Helvetica
+is never used, because it is not embedded and prints differently everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from fontTools.ttLib import TTFont as FTFont
+
+from handouts.errors import BrandError, RenderError
+
+FALLBACK_FAMILY = "Noto Sans"
+FACES = ("regular", "bold", "italic", "bolditalic")
+_FACE_WEIGHT_STYLE = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bolditalic": (700, "italic"),
+}
+# What the fallback face needs to cover: Latin, Greek, Cyrillic, punctuation.
+# Subsetting before instancing makes the one-off instancing several times faster.
+_FALLBACK_RANGES = [
+    (0x20, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1FFF),
+    (0x2000, 0x206F), (0x20A0, 0x20BF), (0x2100, 0x21FF),
+]
+# Characters that never need a glyph: layout controls reportlab handles itself.
+_IGNORED = {"\n", "\r", "\t", "\u00ad", "\u200b", "\ufeff"}
+
+
+@dataclass(frozen=True)
+class FaceFiles:
+    family: str
+    files: tuple[Path, ...]  # static TTF paths in FACES order (hashable, so cacheable)
+
+    def face(self, face: str) -> Path:
+        return self.files[FACES.index(face)]
+
+
+@dataclass
+class RegisteredFamily:
+    """A family registered with reportlab under project-specific names."""
+
+    family: str
+    names: dict[str, str]  # face -> reportlab font name
+    cmap: frozenset[int] = field(repr=False)
+
+    @property
+    def regular(self) -> str:
+        return self.names["regular"]
+
+    @property
+    def bold(self) -> str:
+        return self.names["bold"]
+
+    @property
+    def italic(self) -> str:
+        return self.names["italic"]
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.cmap
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "handouts" / "fonts"
+
+
+def _family_name(font: FTFont) -> str:
+    name = font["name"]
+    return str(name.getDebugName(16) or name.getDebugName(1) or "")
+
+
+def _face_of(font: FTFont) -> str:
+    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
+    italic = italic or "italic" in str(font["name"].getDebugName(2) or "").lower()
+    bold = weight >= 600
+    return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+
+
+def _scan_font_dirs(dirs: list[Path], family: str) -> dict[str, Path]:
+    """Static TTFs of ``family`` found in the clinic's font folders, by face."""
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
+            try:
+                font = FTFont(path, lazy=True)
+            except Exception:  # noqa: BLE001 - a broken file is skipped, not fatal
+                continue
+            if _family_name(font).casefold() != family.casefold():
+                continue
+            if "fvar" in font:
+                for face in FACES:
+                    found.setdefault(face, _instance(path, *_FACE_WEIGHT_STYLE[face], face))
+            else:
+                found.setdefault(_face_of(font), path)
+    return found
+
+
+def _fontpkg_faces(family: str) -> dict[str, Path]:
+    import fontpkg
+
+    try:
+        fam = fontpkg.family(family)
+    except fontpkg.FontpkgError:
+        return {}
+    faces: dict[str, Path] = {}
+    for face, (weight, style) in _FACE_WEIGHT_STYLE.items():
+        styles = [style, "normal"] if style == "italic" else [style]
+        for candidate in styles:
+            try:
+                chosen = fontpkg.select_file(fam, weight, candidate, True)
+            except fontpkg.FontpkgError:
+                continue
+            faces[face] = (
+                _instance(chosen.path, weight, candidate, fam.slug)
+                if chosen.variable
+                else chosen.path
+            )
+            break
+    return faces
+
+
+def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> Path:
+    """A static instance of a variable font, cached by source file and weight."""
+    digest = hashlib.sha256(f"{path}:{path.stat().st_size}:{weight}:{ranges}".encode()).hexdigest()
+    target = cache_dir() / f"{label}-{weight}-{style}-{digest[:12]}.ttf"
+    if target.exists():
+        return target
+    from fontTools import subset
+    from fontTools.varLib import instancer
+
+    font = FTFont(path)
+    if ranges:
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[c for lo, hi in ranges for c in range(lo, hi + 1)])
+        subsetter.subset(font)
+    location = {"wght": weight}
+    axes = {axis.axisTag: axis for axis in font["fvar"].axes}
+    if "wdth" in axes:
+        location["wdth"] = 100
+    location = {tag: value for tag, value in location.items() if tag in axes}
+    static = instancer.instantiateVariableFont(font, location)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    static.save(partial)
+    os.replace(partial, target)
+    return target
+
+
+def resolve_family(family: str, font_dirs: list[Path]) -> FaceFiles:
+    """Find the four faces of ``family``; missing bold/italic reuse the regular face."""
+    faces = _scan_font_dirs(font_dirs, family) or _fontpkg_faces(family)
+    if "regular" not in faces:
+        where = ", ".join(str(d) for d in font_dirs) or "no fonts/ folder"
+        raise BrandError(
+            f'font family "{family}" not found: put its TTF files in a fonts/ folder '
+            f"({where}) or install it as a package (pip install fontpkg-<name>)"
+        )
+    faces.setdefault("bold", faces["regular"])
+    faces.setdefault("italic", faces["regular"])
+    faces.setdefault("bolditalic", faces["bold"])
+    return FaceFiles(family, tuple(faces[face] for face in FACES))
+
+
+def _fallback_files() -> FaceFiles:
+    import fontpkg
+
+    fam = fontpkg.family(FALLBACK_FAMILY)
+    files: dict[str, Path] = {}
+    for face, (weight, style) in _FACE_WEIGHT_STYLE.items():
+        chosen = fontpkg.select_file(fam, weight, style, True)
+        files[face] = _instance(chosen.path, weight, style, fam.slug, ranges=_FALLBACK_RANGES)
+    return FaceFiles(FALLBACK_FAMILY, tuple(files[face] for face in FACES))
+
+
+@cache
+def _register(files: FaceFiles) -> RegisteredFamily:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+
+    slug = "".join(ch for ch in files.family.title() if ch.isalnum())
+    names: dict[str, str] = {}
+    cmap: frozenset[int] = frozenset()
+    for face in FACES:
+        name = f"HO-{slug}-{face}"
+        try:
+            font = TTFont(name, str(files.face(face)))
+        except TTFError as error:
+            raise BrandError(f"font file {files.face(face)} cannot be used: {error}") from None
+        pdfmetrics.registerFont(font)
+        names[face] = name
+        if face == "regular":
+            cmap = frozenset(font.face.charToGlyph)
+    # Map <b>/<i> inside Paragraph markup to the right faces.
+    for bold, italic, face in ((0, 0, "regular"), (1, 0, "bold"), (0, 1, "italic"), (1, 1, "bolditalic")):
+        addMapping(names["regular"], bold, italic, names[face])
+    return RegisteredFamily(files.family, names, cmap)
+
+
+@dataclass
+class FontSet:
+    """The brand face plus the fallback, with markup that switches between them."""
+
+    main: RegisteredFamily
+    _fallback: RegisteredFamily | None = None
+
+    @property
+    def fallback(self) -> RegisteredFamily:
+        # Loaded only when some text needs it: most handouts never do.
+        if self._fallback is None:
+            self._fallback = _register(_fallback_files())
+        return self._fallback
+
+    def face_for(self, char: str) -> RegisteredFamily | None:
+        if char in _IGNORED or self.main.covers(char):
+            return self.main
+        if self.fallback.covers(char):
+            return self.fallback
+        return None
+
+    def check(self, text: str, where: str) -> None:
+        """Raise a one-line error for the first character no face can draw."""
+        for char in text:
+            if self.face_for(char) is None:
+                raise RenderError(
+                    f"{where}: character {char!r} (U+{ord(char):04X}) cannot be printed "
+                    "with the brand font or the fallback font; remove or replace it"
+                )
+
+    def markup(self, text: str, where: str = "text") -> str:
+        """Escape user text for Paragraph markup, switching faces per character run."""
+        self.check(text, where)
+        out: list[str] = []
+        run: list[str] = []
+        run_face = self.main
+        for char in text:
+            face = self.face_for(char) or self.main
+            if face is not run_face and run:
+                out.append(self._wrap("".join(run), run_face))
+                run = []
+            run_face = face
+            run.append(char)
+        if run:
+            out.append(self._wrap("".join(run), run_face))
+        return "".join(out)
+
+    def _wrap(self, text: str, face: RegisteredFamily) -> str:
+        escaped = escape(text, {'"': "&quot;"})
+        if face is self.main:
+            return escaped
+        return f'<font name="{face.regular}">{escaped}</font>'
+
+    def font_for_run(self, text: str, bold: bool = False) -> str:
+        """The font name for a canvas drawString of ``text`` (no markup possible)."""
+        family = self.main if all(self.main.covers(c) for c in text if c not in _IGNORED) else None
+        if family is None:
+            self.check(text, "text")
+            family = self.fallback
+        return family.bold if bold else family.regular
+
+
+def load_fonts(family: str, font_dirs: list[Path]) -> FontSet:
+    return FontSet(_register(resolve_family(family, font_dirs)))

@@ -1,0 +1,308 @@
+"""The tracking sheet: a landscape grid of tick boxes, one column per session.
+
+The grid is cut into pages by hand (weeks across, exercises down) rather than
+left to Table splitting, so every page repeats its week headers, keeps an
+exercise's L and R rows together, and has the pain rule beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
+
+from handouts.compose import Handout, Row
+from handouts.errors import RenderError
+from handouts.render.document import LANDSCAPE, PORTRAIT, mark
+from handouts.render.parts import box, para, styled
+from handouts.render.theme import MUTED, TEXT, Theme
+
+
+class TickBox(Flowable):
+    """A square to tick or write in; a PDF form field when ``field`` is set."""
+
+    def __init__(self, size: float, colour: colors.Color, field: str | None = None, kind: str = "check"):
+        super().__init__()
+        self.size, self.colour, self.field, self.kind = size, colour, field, kind
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(0.8)
+        canvas.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        if self.field:
+            _form_field(canvas, self.field, self.kind, self.size)
+
+
+def _form_field(canvas, name: str, kind: str, size: float) -> None:  # noqa: ANN001
+    form = canvas.acroForm
+    common = dict(name=name, tooltip=name, x=0, y=0, borderWidth=0, relative=True)
+    if kind == "check":
+        form.checkbox(size=size, buttonStyle="check", borderColor=None, fillColor=None, textColor=TEXT, **common)
+    else:
+        form.textfield(width=size, height=size, maxlen=2, borderColor=None, fillColor=None, fontSize=0, **common)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of the grid: an exercise side, a pain scale, or the notes line."""
+
+    label: str
+    kind: str  # "target", "tick", "pain", "notes"
+    key: str  # unique part of form-field names
+    exercise: str | None = None
+
+
+def target(row: Row) -> str:
+    """Short dose for a week header cell: "3×15", "2×8 per leg", "L3 3×12"."""
+    dose = row.dose
+    return f"L{dose.level} · {dose.sets}×{dose.reps}"
+
+
+def _exercise_rows(handout: Handout) -> list[list[GridRow]]:
+    """Rows grouped per exercise so a group is never split across pages."""
+    groups = []
+    per_side_rows = handout.tracking.per_side_rows
+    for exercise in handout.exercises:
+        sided = per_side_rows and any(
+            row.dose.per_side for phase in handout.phases for row in phase.rows if row.exercise.id == exercise.id
+        )
+        group = [GridRow(exercise.name, "target", exercise.id, exercise.id)]
+        sides = (("L", "L"), ("R", "R")) if sided else (("", "x"),)
+        group += [GridRow(label, "tick", f"{exercise.id}.{key}", exercise.id) for label, key in sides]
+        groups.append(group)
+    return groups
+
+
+def _closing_rows(handout: Handout) -> list[GridRow]:
+    rows = []
+    if handout.tracking.pain_rows:
+        rows += [
+            GridRow("Pain during (0–10)", "pain", "pain-during"),
+            GridRow("Pain next morning (0–10)", "pain", "pain-morning"),
+        ]
+    if handout.tracking.notes:
+        rows.append(GridRow("Notes", "notes", "notes"))
+    return rows
+
+
+@dataclass(frozen=True)
+class Geometry:
+    label_width: float  # exercise name column
+    side_width: float  # "L" / "R" column
+    cell_width: float
+    sidebar_width: float
+    target_height: float
+    row_height: float
+    notes_height: float
+    header_height: float
+    gap: float = 5 * mm
+
+    def row_height_of(self, row: GridRow) -> float:
+        return {"target": self.target_height, "notes": self.notes_height}.get(row.kind, self.row_height)
+
+
+def _geometry(theme: Theme) -> Geometry:
+    large = theme.large_print
+    return Geometry(
+        label_width=(50 if large else 40) * mm,
+        side_width=(7 if large else 6) * mm,
+        cell_width=theme.box_size + 1.8 * mm,
+        sidebar_width=(58 if large else 48) * mm,
+        target_height=theme.small_size * 1.5,
+        row_height=theme.box_size + 1.8 * mm,
+        notes_height=theme.box_size * 1.6,
+        header_height=theme.body_size * 2.9,
+    )
+
+
+def _week_chunks(handout: Handout, theme: Theme, geo: Geometry) -> list[list[int]]:
+    grid_width = theme.frame_width(True) - geo.sidebar_width - geo.gap - geo.label_width - geo.side_width
+    per_page = int(grid_width // (geo.cell_width * handout.sessions_per_week))
+    if per_page < 1:
+        raise RenderError(
+            f"tracking sheet: {handout.sessions_per_week} sessions a week do not fit across a page; "
+            "use fewer sessions per week"
+        )
+    weeks = list(range(1, handout.weeks + 1))
+    return [weeks[i : i + per_page] for i in range(0, len(weeks), per_page)]
+
+
+def _row_chunks(groups: list[list[GridRow]], closing: list[GridRow], height: float, geo: Geometry) -> list[list[GridRow]]:
+    """Fill pages top to bottom; closing rows (pain, notes) stay together at the end."""
+    pages: list[list[GridRow]] = [[]]
+    used = geo.header_height
+    for group in groups + [closing]:
+        need = sum(geo.row_height_of(row) for row in group)
+        if used + need > height and pages[-1]:
+            pages.append([])
+            used = geo.header_height
+        if used + need > height:
+            raise RenderError("tracking sheet: rows are too tall for a page; turn off --large-print")
+        pages[-1].extend(group)
+        used += need
+    return pages
+
+
+FIRST = 2  # the first session column: 0 holds the exercise name, 1 holds L/R
+
+
+class _GridBuilder:
+    def __init__(self, theme: Theme, handout: Handout, geo: Geometry):
+        self.theme, self.handout, self.geo = theme, handout, geo
+        self.sessions = handout.sessions_per_week
+        self.fillable = handout.options.fillable
+
+    def _week_col(self, index: int) -> int:
+        return FIRST + index * self.sessions
+
+    def _span_weeks(self, weeks: list[int], row: int) -> list:
+        return [
+            ("SPAN", (self._week_col(i), row), (self._week_col(i) + self.sessions - 1, row))
+            for i in range(len(weeks))
+        ]
+
+    def header_rows(self, weeks: list[int]) -> tuple[list[list], list]:
+        first: list = [para(self.theme, "Exercise", "cell_bold"), ""]
+        second: list = [para(self.theme, "Session", "small"), ""]
+        for week in weeks:
+            first += [para(self.theme, f"Week {week}", "cell_bold")] + [""] * (self.sessions - 1)
+            second += [Paragraph(str(n), self.theme["small"]) for n in range(1, self.sessions + 1)]
+        style = self._span_weeks(weeks, 0) + [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1))]
+        return [first, second], style
+
+    def row(self, row: GridRow, weeks: list[int], index: int) -> tuple[list, list]:
+        if row.kind == "target":
+            cells: list = [para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}"), ""]
+            for week in weeks:
+                text = self._target(row.exercise, week)
+                cells += [para(self.theme, text, "small")] + [""] * (self.sessions - 1)
+            return cells, self._span_weeks(weeks, index)
+        if row.kind == "tick":
+            cells = ["", para(self.theme, row.label, "cell_bold")]
+            return cells + self._boxes(row, weeks, "check"), []
+        cells = [para(self.theme, row.label, "cell"), ""]
+        style = [("SPAN", (0, index), (1, index))]
+        if row.kind == "pain":
+            return cells + self._boxes(row, weeks, "text"), style
+        for i, week in enumerate(weeks):  # notes: one write-in line per week
+            width = self.geo.cell_width * self.sessions - 2 * mm
+            field = _NotesField(f"notes.w{week}", width, self.geo.notes_height - 2 * mm) if self.fillable else ""
+            cells += [field] + [""] * (self.sessions - 1)
+            col = self._week_col(i)
+            style.append(("LINEBELOW", (col, index), (col + self.sessions - 1, index), 0.6, MUTED))
+        return cells, style + self._span_weeks(weeks, index)
+
+    def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
+        colour = self.theme.primary if kind == "check" else MUTED
+        return [
+            TickBox(self.theme.box_size, colour, f"{row.key}.w{week}.s{n}" if self.fillable else None, kind)
+            for week in weeks
+            for n in range(1, self.sessions + 1)
+        ]
+
+    def _target(self, exercise_id: str | None, week: int) -> str:
+        phase = self.handout.phase_for(week)
+        row = next((r for r in phase.rows if r.exercise.id == exercise_id), None)
+        return target(row) if row else "–"
+
+    def table(self, rows: list[GridRow], weeks: list[int]) -> Table:
+        data, style = self.header_rows(weeks)
+        heights = [self.geo.header_height * 0.55, self.geo.header_height * 0.45]
+        group_start = None
+        for row in rows:
+            index = len(data)
+            cells, row_style = self.row(row, weeks, index)
+            data.append(cells)
+            style += row_style
+            heights.append(self.geo.row_height_of(row))
+            if row.kind == "target":
+                group_start = index
+                style.append(("LINEABOVE", (0, index), (-1, index), 0.8, self.theme.primary))
+            elif row.kind != "tick":
+                group_start = None
+                style.append(("LINEABOVE", (0, index), (-1, index), 0.4, MUTED))
+            if row.kind == "tick" and group_start is not None:
+                style.append(("SPAN", (0, group_start), (0, index)))
+        widths = [self.geo.label_width, self.geo.side_width]
+        widths += [self.geo.cell_width] * (len(weeks) * self.sessions)
+        style += self._base_style(weeks)
+        return Table(data, colWidths=widths, rowHeights=heights, style=TableStyle(style))
+
+    def _base_style(self, weeks: list[int]) -> list:
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), self.theme.fonts.main.regular),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1 * mm),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 1 * mm),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 1), (-1, 1), 1.0, self.theme.primary),
+        ]
+        for i in range(len(weeks)):  # a rule between weeks makes columns easy to follow
+            col = self._week_col(i)
+            style.append(("LINEBEFORE", (col, 0), (col, -1), 0.8, self.theme.primary))
+            if not self.theme.ink_saver and i % 2 == 0:
+                style.append(("BACKGROUND", (col, 0), (col + self.sessions - 1, -1), self.theme.wash))
+        return style
+
+
+class _NotesField(Flowable):
+    def __init__(self, name: str, width: float, height: float):
+        super().__init__()
+        self.name, self.width, self.height = name, width, height
+
+    def draw(self) -> None:
+        self.canv.acroForm.textfield(
+            name=self.name, tooltip=self.name, x=0, y=0, width=self.width, height=self.height,
+            borderWidth=0, borderColor=None, fillColor=None, fontSize=0, relative=True,
+        )
+
+
+def _sidebar(theme: Theme, handout: Handout, width: float, first: bool) -> list[Flowable]:
+    how = (
+        "Tick a box after each session. Each exercise shows the level and dose for that week. "
+        "Rate your pain from 0 (none) to 10 (worst) during exercise and the next morning."
+    )
+    story: list[Flowable] = [para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"), para(theme, how, "small")]
+    rule = [para(theme, "Pain rule", "h3"), para(theme, handout.pain_rule, "callout", "pain rule")]
+    story.append(box(theme, rule, width, accent=True, padding=3 * mm))
+    return story
+
+
+def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
+    if not handout.exercises:
+        return []
+    geo = _geometry(theme)
+    builder = _GridBuilder(theme, handout, geo)
+    groups, closing = _exercise_rows(handout), _closing_rows(handout)
+    pages = [
+        (weeks, rows)
+        for weeks in _week_chunks(handout, theme, geo)
+        for rows in _row_chunks(groups, closing, theme.frame_height(True), geo)
+    ]
+    story: list[Flowable] = [NextPageTemplate(LANDSCAPE), PageBreak()]
+    for number, (weeks, rows) in enumerate(pages):
+        grid = builder.table(rows, weeks)
+        grid_width = theme.frame_width(True) - geo.sidebar_width - geo.gap
+        side = _sidebar(theme, handout, geo.sidebar_width - 3 * mm, number == 0)
+        layout = Table([[grid, side]], colWidths=[grid_width, geo.sidebar_width + geo.gap], style=styled(theme, [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("LEFTPADDING", (1, 0), (1, 0), geo.gap),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        if number == 0:
+            mark(layout, outline=("Tracking sheet", 0), source="the tracking sheet")
+        story += [layout] + ([PageBreak()] if number < len(pages) - 1 else [])
+    return story
+
+
+def back_to_portrait() -> list[Flowable]:
+    return [NextPageTemplate(PORTRAIT), PageBreak()]

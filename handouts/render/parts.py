@@ -1,0 +1,228 @@
+"""Page-one block, the workout table, education sections and sources as flowables."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from handouts.compose import Handout
+from handouts.content.models import Level, Section, Source
+from handouts.render.document import format_date, mark
+from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
+from handouts.render.theme import MUTED, WHITE, Theme
+
+TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
+TABLE_WEIGHTS = (24, 19, 7, 12, 14, 8, 16)  # relative column widths
+
+
+def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
+    """A Paragraph of user text: escaped (and font-switched) once, here at the leaf."""
+    return Paragraph(theme.fonts.markup(text, where), theme[style])
+
+
+def heading(theme: Theme, title: str, level: int = 0, style: str = "h1", source: str | None = None) -> Paragraph:
+    return mark(para(theme, title, style, source or title), outline=(title, level), source=source)
+
+
+def styled(theme: Theme, commands: list) -> TableStyle:
+    """A TableStyle whose default cell font is the brand font: reportlab's is Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), theme.fonts.main.regular), *commands])
+
+
+def box(theme: Theme, content: list[Flowable], width: float, *, accent: bool = False, padding: float = 4 * mm) -> Table:
+    """A soft panel (tinted fill; a border only in ink-saver mode)."""
+    fill = theme.accent_wash if accent else theme.wash
+    stripe = theme.accent if accent else theme.primary
+    style = [
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.6),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, stripe),
+    ]
+    if theme.ink_saver:
+        style.append(("BOX", (0, 0), (-1, -1), 0.6, stripe))
+    return Table([[content]], colWidths=[width], style=styled(theme, style))
+
+
+# -- page one -------------------------------------------------------------
+def _patient_rows(handout: Handout) -> list[tuple[str, str]]:
+    patient = handout.patient
+    rows = [
+        ("Name", patient.name or " "),
+        ("Clinician", patient.clinician or " "),
+        ("Start date", format_date(patient.start) if patient.start else " "),
+        ("Length", f"{handout.weeks} weeks"),
+        ("Sessions", f"{handout.sessions_label} a week"),
+    ]
+    return rows
+
+
+def patient_block(theme: Theme, handout: Handout) -> Table:
+    width = theme.frame_width()
+    cells = [
+        [para(theme, label, "label"), para(theme, value, "cell_bold", f"patient {label.lower()}")]
+        for label, value in _patient_rows(handout)
+    ]
+    # Two label/value pairs per row: compact, and easy to fill in by hand when blank.
+    rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""]) for i in range(0, len(cells), 2)]
+    label_w = 28 * mm if theme.large_print else 22 * mm
+    value_w = width / 2 - label_w
+    style = [
+        ("BACKGROUND", (0, 0), (-1, -1), theme.wash),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+        ("LINEBELOW", (1, 0), (1, -1), 0.5, MUTED),
+        ("LINEBELOW", (3, 0), (3, -2), 0.5, MUTED),
+    ]
+    if theme.ink_saver:
+        style.append(("BOX", (0, 0), (-1, -1), 0.6, theme.primary))
+    return Table(rows, colWidths=[label_w, value_w, label_w, value_w], style=styled(theme, style))
+
+
+def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
+    story: list[Flowable] = [
+        mark(para(theme, handout.title, "title", "programme title"), outline=(handout.title, 0), source="the title page"),
+    ]
+    if handout.summary:
+        story.append(para(theme, handout.summary, "subtitle", "programme summary"))
+    story += [patient_block(theme, handout), Spacer(1, 6 * mm)]
+    if handout.patient.note:
+        note = [para(theme, "A note from your clinician", "h3"), para(theme, handout.patient.note, "callout", "patient note")]
+        story += [box(theme, note, theme.frame_width(), accent=True), Spacer(1, 5 * mm)]
+    if handout.parts.intro and intro.strip():
+        story += [para(theme, block.strip(), "body", "introduction") for block in intro.split("\n\n") if block.strip()]
+    return story
+
+
+# -- the workout table ------------------------------------------------------
+def dose_cells(dose: Level) -> list[str]:
+    reps = dose.reps
+    return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
+
+
+def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
+    width = theme.frame_width()
+    total = sum(TABLE_WEIGHTS)
+    widths = [width * w / total for w in TABLE_WEIGHTS]
+    head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
+    rows: list[list] = [head]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, theme.wash if not theme.ink_saver else MUTED),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+    ]
+    style += (
+        [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.primary)]
+        if theme.ink_saver
+        else [("BACKGROUND", (0, 0), (-1, 0), theme.primary)]
+    )
+    for phase in handout.phases:
+        title = phase.label + (f" · {phase.title}" if phase.title else "")
+        rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
+        index = len(rows) - 1
+        style += [("SPAN", (0, index), (-1, index)), ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary)]
+        if not theme.ink_saver:
+            style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
+        for row in phase.rows:
+            where = f"exercise {row.exercise.id}"
+            name = (
+                f"<b>{theme.fonts.markup(row.exercise.name, where)}</b><br/>"
+                f'<font size="{theme.small_size}" color="#5A636B">Level {row.dose.level}: '
+                f"{theme.fonts.markup(row.dose.label, where)}</font>"
+            )
+            cells = [Paragraph(name, theme["cell"]), para(theme, row.exercise.position, "cell", where)]
+            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
+            rows.append(cells)
+    table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style), splitInRow=1)
+    return [heading(theme, "Your programme", source="the workout table"), table, Spacer(1, 4 * mm)]
+
+
+def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
+    if len(handout.phases) < 2:
+        return []
+    text = (
+        "Move on to the next block of weeks only when this week's sessions felt controlled "
+        "and your pain stayed within the rule on the tracking sheet. If not, repeat the week."
+    )
+    return [box(theme, [para(theme, text, "callout")], theme.frame_width())]
+
+
+# -- education sections and sources -------------------------------------------
+def markdown_styles(theme: Theme) -> MarkdownStyles:
+    return MarkdownStyles(
+        body=theme["body"],
+        h2=theme["h2"],
+        h3=theme["h3"],
+        bullet=theme["bullet"],
+        table_header=theme["cell_head"],
+        table_cell=theme["cell"],
+        callout=theme["callout"],
+        rule_colour=theme.primary,
+        callout_fill=theme.accent_wash,
+        callout_border=theme.accent,
+        table_header_fill=theme.primary if not theme.ink_saver else WHITE,
+        grid_colour=MUTED,
+        link_colour=theme.primary.hexval().replace("0x", "#"),
+        escape=theme.fonts.markup,
+        ink_saver=theme.ink_saver,
+    )
+
+
+def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowable]:
+    source = f"section {item.id}"
+    body = markdown_to_flowables(
+        item.body, styles, source=item.id, first_line=item.body_line, available_width=theme.frame_width()
+    )
+    for flowable in body:
+        mark(flowable, source=source)
+    return [CondPageBreak(theme.frame_height() / 4), heading(theme, item.title, 1, source=source), *body]
+
+
+def _source_text(theme: Theme, item: Source) -> str:
+    markup = theme.fonts.markup
+    parts = [markup(item.author, "source")] if item.author else []
+    parts.append(f"<i>{markup(item.title, 'source')}</i>")
+    details = [str(item.year)] if item.year else []
+    details += [item.publisher] if item.publisher else []
+    parts += [markup(", ".join(details), "source")] if details else []
+    if item.doi:
+        href = f"https://doi.org/{item.doi}"
+        parts.append(f'<a href="{markup(href)}" color="{_hex(theme.primary)}">doi:{markup(item.doi)}</a>')
+    if item.url:
+        parts.append(f'<a href="{markup(item.url)}" color="{_hex(theme.primary)}">{markup(item.url)}</a>')
+    return ". ".join(parts)
+
+
+def _hex(colour) -> str:  # noqa: ANN001 - reportlab Color
+    return "#" + colour.hexval()[2:]
+
+
+def sources(theme: Theme, handout: Handout) -> list[Flowable]:
+    if not handout.sources:
+        return []
+    items = [
+        ListItem(Paragraph(_source_text(theme, item), theme["small"]), value=index)
+        for index, item in enumerate(handout.sources, start=1)
+    ]
+    listing = ListFlowable(
+        items, bulletType="1", bulletFontName=theme.fonts.main.regular, bulletFontSize=theme.small_size, leftIndent=8 * mm
+    )
+    intro = para(theme, "The facts and numbers in this handout come from these sources.", "small")
+    return [CondPageBreak(theme.frame_height() / 3), heading(theme, "Sources", source="the sources"), KeepTogether([intro, Spacer(1, 2 * mm)]), listing]

@@ -1,0 +1,68 @@
+"""Handout + Theme → PDF bytes: assemble the story in handout order and build it."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak
+
+from handouts.compose import Handout
+from handouts.render.cards import exercise_cards
+from handouts.render.document import HandoutDoc
+from handouts.render.grid import back_to_portrait, tracking_grid
+from handouts.render.parts import markdown_styles, page_one, progression_note, section, sources, workout_table
+from handouts.render.theme import Theme
+
+
+def story(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
+    parts = handout.parts
+    flow: list[Flowable] = page_one(theme, handout, intro)
+    if parts.table and handout.phases:
+        flow += workout_table(theme, handout) + progression_note(theme, handout)
+    if parts.cards and handout.exercises:
+        flow += [PageBreak()] + exercise_cards(theme, handout)
+    if parts.sections and handout.sections:
+        styles = markdown_styles(theme)
+        flow += [PageBreak()]
+        for item in handout.sections:
+            flow += section(theme, item, styles)
+    grid = tracking_grid(theme, handout) if parts.tracking else []
+    tail = sources(theme, handout) if parts.sources else []
+    flow += grid
+    if grid and tail:
+        flow += back_to_portrait()
+    return flow + tail
+
+
+def _fit_footer(theme: Theme, doc: HandoutDoc) -> None:
+    """Grow the footer when a long disclaimer needs more lines."""
+    footer = doc._footer_paragraph()
+    _, height = footer.wrap(theme.frame_width() - 30 * mm, 1000)
+    needed = height + 5 * mm
+    if needed > theme.footer_height:
+        theme.footer_height = needed
+
+
+def metadata(handout: Handout) -> dict[str, str]:
+    private = handout.options.private or not handout.patient.name
+    title = handout.title if private else f"{handout.title}: {handout.patient.name}"
+    keywords = ", ".join(dict.fromkeys(["exercise handout", handout.id, *handout.brand.name.split()[:0]]))
+    return {
+        "title": title,
+        "author": handout.brand.name,
+        "subject": handout.summary or handout.title,
+        "keywords": keywords,
+        "creator": "handouts",
+        "producer": "handouts",
+        "lang": "en-GB",
+    }
+
+
+def render_pdf(theme: Theme, handout: Handout, intro: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
+    _fit_footer(theme, doc)
+    doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
+    doc.build(story(theme, handout, intro))
+    return buffer.getvalue()

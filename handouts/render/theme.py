@@ -1,0 +1,158 @@
+"""Theme: page geometry, colours and paragraph styles derived from a brand.
+
+All sizes come from here so that ``--large-print`` and ``--ink-saver`` change
+one object, not every drawing function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from handouts.content.models import Brand
+from handouts.render.fonts import FontSet
+
+PAPER = {"a4": A4, "letter": LETTER}
+TEXT = colors.HexColor("#1E2328")
+MUTED = colors.HexColor("#5A636B")
+WHITE = colors.white
+WCAG_AA = 4.5
+
+
+def _luminance(colour: colors.Color) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in (colour.red, colour.green, colour.blue))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: colors.Color, b: colors.Color) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def tint(colour: colors.Color, amount: float) -> colors.Color:
+    """Mix ``amount`` of ``colour`` into white (0.1 → a pale wash)."""
+    return colors.Color(*(1 - amount * (1 - c) for c in (colour.red, colour.green, colour.blue)))
+
+
+@dataclass
+class Theme:
+    fonts: FontSet
+    paper: tuple[float, float]
+    primary: colors.Color
+    accent: colors.Color
+    band_text: colors.Color
+    large_print: bool
+    ink_saver: bool
+    warnings: list[str] = field(default_factory=list)
+    margin: float = 16 * mm
+    header_height: float = 20 * mm
+    footer_height: float = 15 * mm
+    styles: dict[str, ParagraphStyle] = field(default_factory=dict)
+
+    @property
+    def body_size(self) -> float:
+        return 14.0 if self.large_print else 11.0
+
+    @property
+    def small_size(self) -> float:
+        return 11.0 if self.large_print else 8.5
+
+    @property
+    def box_size(self) -> float:
+        """Side of a tick box on the tracking sheet."""
+        return 8.5 * mm if self.large_print else 6.5 * mm
+
+    @property
+    def wash(self) -> colors.Color:
+        """Pale primary used behind blocks; white in ink-saver mode."""
+        return WHITE if self.ink_saver else tint(self.primary, 0.09)
+
+    @property
+    def accent_wash(self) -> colors.Color:
+        return WHITE if self.ink_saver else tint(self.accent, 0.12)
+
+    def page_size(self, landscape_page: bool = False) -> tuple[float, float]:
+        return landscape(self.paper) if landscape_page else self.paper
+
+    def frame_width(self, landscape_page: bool = False) -> float:
+        return self.page_size(landscape_page)[0] - 2 * self.margin
+
+    def frame_height(self, landscape_page: bool = False) -> float:
+        page_height = self.page_size(landscape_page)[1]
+        return page_height - self.top_margin - self.bottom_margin
+
+    @property
+    def top_margin(self) -> float:
+        return self.header_height + 8 * mm
+
+    @property
+    def bottom_margin(self) -> float:
+        return self.footer_height + 6 * mm
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        return self.styles[name]
+
+
+def _band_text_colour(primary: colors.Color, brand: Brand, warnings: list[str]) -> colors.Color:
+    if contrast(WHITE, primary) >= WCAG_AA:
+        return WHITE
+    dark_ok = contrast(TEXT, primary) >= WCAG_AA
+    warnings.append(
+        f"brand {brand.name!r}: white text on primary colour {brand.primary} has contrast "
+        f"{contrast(WHITE, primary):.1f}:1, below WCAG AA 4.5:1; "
+        + ("using dark text on the band instead" if dark_ok else "choose a darker primary colour")
+    )
+    return TEXT if dark_ok else WHITE
+
+
+def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
+    regular, bold = theme.fonts.main.regular, theme.fonts.main.bold
+    size = theme.body_size
+    lead = size * 1.38
+    base = ParagraphStyle("body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5)
+    heading = dict(fontName=bold, textColor=theme.primary, keepWithNext=1)
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=size * 2.2, leading=size * 2.6, spaceAfter=size * 0.4, **heading),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=size * 1.15, leading=size * 1.5, textColor=MUTED, spaceAfter=size),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=size * 1.6, leading=size * 2.0, spaceBefore=size * 0.4, spaceAfter=size * 0.6, **heading),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=size * 1.25, leading=size * 1.6, spaceBefore=size * 0.9, spaceAfter=size * 0.3, **heading),
+        "h3": ParagraphStyle("h3", parent=base, fontSize=size * 1.05, leading=size * 1.4, spaceBefore=size * 0.6, spaceAfter=size * 0.2, fontName=bold, textColor=TEXT, keepWithNext=1),
+        "bullet": ParagraphStyle("bullet", parent=base, spaceAfter=size * 0.2),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0, textColor=theme.band_text if not theme.ink_saver else TEXT),
+        "phase": ParagraphStyle("phase", parent=base, fontName=bold, fontSize=size * 0.95, leading=size * 1.25, spaceAfter=0, textColor=theme.primary),
+        "small": ParagraphStyle("small", parent=base, fontSize=theme.small_size, leading=theme.small_size * 1.3, textColor=MUTED, spaceAfter=0),
+        "label": ParagraphStyle("label", parent=base, fontName=bold, fontSize=size * 0.85, leading=size * 1.15, textColor=MUTED, spaceAfter=0),
+        "callout": ParagraphStyle("callout", parent=base, spaceAfter=size * 0.25),
+        "card_title": ParagraphStyle("card_title", parent=base, fontName=bold, fontSize=size * 1.3, leading=size * 1.6, spaceAfter=0, textColor=theme.primary),
+    }
+
+
+def make_theme(brand: Brand, fonts: FontSet, *, paper: str | None = None, large_print: bool = False, ink_saver: bool = False) -> Theme:
+    primary, accent = colors.HexColor(brand.primary), colors.HexColor(brand.accent)
+    warnings: list[str] = []
+    band_text = _band_text_colour(primary, brand, warnings)
+    theme = Theme(
+        fonts=fonts,
+        paper=PAPER[paper or brand.paper],
+        primary=primary,
+        accent=accent,
+        band_text=band_text,
+        large_print=large_print,
+        ink_saver=ink_saver,
+        warnings=warnings,
+    )
+    if large_print:
+        theme.header_height, theme.footer_height = 22 * mm, 18 * mm
+    theme.styles = _styles(theme)
+    return theme

@@ -1,0 +1,337 @@
+"""pypdf post-processing and the atomic writer, checked by reading the PDFs back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest_pdf import halves, make_pdf, qpdf_check, reader, texts_left_to_right
+from pypdf.errors import FileNotDecryptedError
+from reportlab.lib.pagesizes import A4, A5, letter
+
+from handouts import post
+from handouts.atomic import atomic_path, write_atomic
+from handouts.errors import HandoutsError
+
+A4_LANDSCAPE = (842, 595)
+
+
+def size(page) -> tuple[float, float]:  # noqa: ANN001 - a pypdf page
+    return float(page.mediabox.width), float(page.mediabox.height)
+
+
+def assert_size(page, expected: tuple[float, float]) -> None:  # noqa: ANN001
+    width, height = size(page)
+    assert width == pytest.approx(expected[0], abs=1)
+    assert height == pytest.approx(expected[1], abs=1)
+
+
+def all_text(pdf: bytes) -> list[str]:
+    return [" ".join(texts_left_to_right(page)) for page in reader(pdf).pages]
+
+
+# --- combine -------------------------------------------------------------------------------
+
+
+def test_combine_keeps_order_without_duplex(tmp_path: Path) -> None:
+    pdf = post.combine([make_pdf(3, label="A"), make_pdf(2, label="B")])
+    assert all_text(pdf) == ["A1", "A2", "A3", "B1", "B2"]
+    qpdf_check(pdf, tmp_path)
+
+
+def test_combine_duplex_pads_odd_handouts_with_a_same_size_blank(tmp_path: Path) -> None:
+    pdf = post.combine(
+        [make_pdf(3, label="A"), make_pdf(2, label="B"), make_pdf(1, label="C", size=letter)],
+        duplex=True,
+    )
+    assert all_text(pdf) == ["A1", "A2", "A3", "", "B1", "B2", "C1", ""]
+    pages = reader(pdf).pages
+    assert_size(pages[3], A4)
+    assert_size(pages[7], letter)  # the blank after C matches C's last page
+    qpdf_check(pdf, tmp_path)
+
+
+def test_combine_prefixes_fields_so_they_never_collide(tmp_path: Path) -> None:
+    handout = make_pdf(1, checkboxes=["done"], textfields=["note"])
+    pdf = post.combine([handout, handout, handout])
+    names = post.field_names(pdf)
+    assert sorted(names) == sorted(f"h{i}.{f}" for i in (1, 2, 3) for f in ("done", "note"))
+    qpdf_check(pdf, tmp_path)
+
+
+def test_combine_does_not_prefix_twice_with_the_attach_prefix() -> None:
+    first = post.attach(make_pdf(1, checkboxes=["done"]), [], "row1")
+    second = post.attach(make_pdf(1, checkboxes=["done"]), [], "row2")
+    pdf = post.combine([first, second], prefixes=["row1", "row2"])
+    assert sorted(post.field_names(pdf)) == ["row1.done", "row2.done"]
+
+
+def test_combine_rejects_repeated_prefixes() -> None:
+    with pytest.raises(ValueError, match="distinct"):
+        post.combine([make_pdf(1), make_pdf(1)], prefixes=["a", "a"])
+
+
+def test_broken_input_is_a_user_error_naming_the_handout() -> None:
+    with pytest.raises(HandoutsError, match="handout 2 is not a readable PDF"):
+        post.combine([make_pdf(1), b"not a pdf"])
+
+
+# --- attach --------------------------------------------------------------------------------
+
+
+def test_attach_keeps_pages_and_fields_of_the_attachments(tmp_path: Path) -> None:
+    handout = make_pdf(2, label="H", checkboxes=["done"], textfields=["name"])
+    consent = make_pdf(1, label="C", checkboxes=["agree"], textfields=["name", "date"])
+    intake = make_pdf(2, label="I", textfields=["history"])
+    pdf = post.attach(handout, [consent, intake], "h3")
+    assert all_text(pdf) == ["H1", "H2", "C1", "I1", "I2"]
+    assert sorted(post.field_names(pdf)) == sorted(
+        ["h3.done", "h3.name", "h3.a1.agree", "h3.a1.name", "h3.a1.date", "h3.a2.history"]
+    )
+    # The widgets are still on the pages they came from.
+    widgets = [len(page.get("/Annots", [])) for page in reader(pdf).pages]
+    assert widgets == [2, 0, 3, 1, 0]
+    qpdf_check(pdf, tmp_path)
+
+
+def test_attach_without_extras_prefixes_the_handout_only() -> None:
+    pdf = post.attach(make_pdf(1, checkboxes=["done"]), [], "h7")
+    assert post.field_names(pdf) == ["h7.done"]
+
+
+def test_prefix_fields_is_idempotent_and_leaves_formless_files_alone() -> None:
+    once = post.prefix_fields(make_pdf(1, checkboxes=["x"]), "h1")
+    assert post.prefix_fields(once, "h1") == once
+    plain = make_pdf(1)
+    assert post.prefix_fields(plain, "h1") == plain
+
+
+def test_prefix_must_not_contain_a_dot() -> None:
+    with pytest.raises(ValueError, match="prefix"):
+        post.prefix_fields(make_pdf(1, checkboxes=["x"]), "h.1")
+
+
+def test_attach_reports_a_broken_attachment_by_number() -> None:
+    with pytest.raises(HandoutsError, match="attachment 2"):
+        post.attach(make_pdf(1), [make_pdf(1), b"%PDF-1.4 garbage"], "h1")
+
+
+def test_password_protected_attachment_is_a_user_error() -> None:
+    locked = post.encrypt(make_pdf(1), "secret")
+    with pytest.raises(HandoutsError, match="attachment 1 is password-protected"):
+        post.attach(make_pdf(1), [locked], "h1")
+
+
+# --- booklet -------------------------------------------------------------------------------
+
+
+def test_booklet_order_matches_folding() -> None:
+    assert post.booklet_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert post.booklet_order(5) == [(None, 0), (1, None), (None, 2), (3, 4)]
+
+
+def test_booklet_of_eight_a4_pages(tmp_path: Path) -> None:
+    pdf = post.impose_booklet(make_pdf(8, checkboxes=["done"]))
+    sheets = reader(pdf).pages
+    assert len(sheets) == 4
+    for sheet in sheets:
+        assert_size(sheet, A4_LANDSCAPE)
+    pairs = [halves(sheet) for sheet in sheets]
+    assert pairs == [
+        (["P8"], ["P1"]),
+        (["P2"], ["P7"]),
+        (["P6"], ["P3"]),
+        (["P4"], ["P5"]),
+    ]
+    assert "/AcroForm" not in reader(pdf).trailer["/Root"]
+    assert all("/Annots" not in sheet for sheet in sheets)
+    qpdf_check(pdf, tmp_path)
+
+
+def test_booklet_pads_to_a_multiple_of_four() -> None:
+    pdf = post.impose_booklet(make_pdf(5))
+    pairs = [halves(sheet) for sheet in reader(pdf).pages]
+    assert pairs == [([], ["P1"]), (["P2"], []), ([], ["P3"]), (["P4"], ["P5"])]
+
+
+def test_booklet_scales_a4_pages_into_a5_halves() -> None:
+    pdf = post.impose_booklet(make_pdf(4))
+    sheet = reader(pdf).pages[0]
+    # Text drawn at the centre of each A4 page lands at the centre of each half.
+    positions: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            positions.append(tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
+
+    sheet.extract_text(visitor_text=visit)
+    scale = A5[0] / A4[0]
+    text_width_start = A4[0] / 2 * scale  # the text is centred; its start is left of this
+    assert positions[0] < text_width_start < A5[0]
+    assert A5[0] < positions[1] < A5[0] + text_width_start
+
+
+@pytest.mark.parametrize(
+    ("page", "sheet"),
+    [(letter, (792, 612)), ((396, 612), (792, 612)), (A5, A4_LANDSCAPE), ((300, 500), (600, 500))],
+)
+def test_booklet_sheet_size_follows_the_first_page(page, sheet) -> None:  # noqa: ANN001
+    pdf = post.impose_booklet(make_pdf(2, size=page))
+    assert_size(reader(pdf).pages[0], sheet)
+
+
+def test_booklet_keeps_the_title() -> None:
+    pdf = post.impose_booklet(make_pdf(1, title="Knee programme"))
+    assert reader(pdf).metadata.title == "Knee programme"
+
+
+def test_impose_note_mentions_what_is_lost() -> None:
+    assert "fields" in post.IMPOSE_NOTE and "bookmarks" in post.IMPOSE_NOTE
+
+
+# --- encryption ----------------------------------------------------------------------------
+
+
+def test_encrypt_uses_aes_256_and_the_password_opens_it(tmp_path: Path) -> None:
+    pdf = post.encrypt(make_pdf(2, checkboxes=["done"]), "s3cret pass")
+    locked = reader(pdf)
+    assert locked.is_encrypted
+    encrypt_dict = locked.trailer["/Encrypt"].get_object()
+    assert encrypt_dict["/Filter"] == "/Standard"
+    assert encrypt_dict["/V"] == 5
+    assert encrypt_dict["/CF"]["/StdCF"]["/CFM"] == "/AESV3"
+    with pytest.raises(FileNotDecryptedError):
+        len(locked.pages)
+    assert not reader(pdf).decrypt("wrong")
+    opened = reader(pdf)
+    assert opened.decrypt("s3cret pass")
+    assert [p.extract_text().strip() for p in opened.pages] == ["P1", "P2"]
+    qpdf_check(pdf, tmp_path, password="s3cret pass")
+
+
+def test_empty_password_is_a_user_error() -> None:
+    with pytest.raises(HandoutsError, match="password"):
+        post.encrypt(make_pdf(1), "")
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+
+def test_scrub_metadata_removes_the_patient_name() -> None:
+    pdf = make_pdf(
+        1, title="Knee programme for Jane Doe", subject="Jane Doe", keywords="knee, jane doe, rehab"
+    )
+    meta = reader(post.scrub_metadata(pdf, "Jane Doe")).metadata
+    assert meta.title == "Knee programme"
+    assert meta.subject is None
+    assert meta.get("/Keywords") == "knee, rehab"
+    assert "jane" not in str(dict(meta)).lower()
+
+
+def test_scrub_metadata_without_the_name_changes_nothing() -> None:
+    pdf = make_pdf(1, title="Knee programme")
+    assert post.scrub_metadata(pdf, "Jane Doe") == pdf
+    assert post.scrub_metadata(pdf, "  ") == pdf
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Knee programme for Jane Doe", "Knee programme"),
+        ("Jane Doe – Knee programme", "Knee programme"),
+        ("Handout (Jane Doe)", "Handout"),
+        ("Programme for JANE DOE: knee", "Programme: knee"),
+        ("Jane Doe", ""),
+    ],
+)
+def test_scrub_text(value: str, expected: str) -> None:
+    assert post.scrub_text(value, "Jane Doe") == expected
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def test_page_count() -> None:
+    assert post.page_count(make_pdf(3)) == 3
+
+
+def test_is_valid_pdf(tmp_path: Path) -> None:
+    good = tmp_path / "good.pdf"
+    good.write_bytes(make_pdf(2))
+    assert post.is_valid_pdf(good)
+    truncated = tmp_path / "cut.pdf"
+    truncated.write_bytes(good.read_bytes()[:-2000])
+    assert not post.is_valid_pdf(truncated)
+    assert not post.is_valid_pdf(tmp_path / "missing.pdf")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert not post.is_valid_pdf(empty)
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"%PDF-1.4\nnothing here\n%%EOF\n")
+    assert not post.is_valid_pdf(fake)
+
+
+def test_is_valid_pdf_on_an_encrypted_file(tmp_path: Path) -> None:
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(post.encrypt(make_pdf(1), "pw"))
+    assert post.is_valid_pdf(path)
+    assert post.is_valid_pdf(path, password="pw")
+    assert not post.is_valid_pdf(path, password="other")
+
+
+# --- atomic writes -------------------------------------------------------------------------
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".part"))
+
+
+def test_write_atomic_writes_and_leaves_no_part_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.pdf"
+    write_atomic(target, b"%PDF-new")
+    assert target.read_bytes() == b"%PDF-new"
+    assert leftovers(tmp_path) == []
+
+
+def test_write_atomic_failure_keeps_the_old_file(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"old complete file")
+
+    def crash(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, b"new data")
+    assert target.read_bytes() == b"old complete file"
+    assert leftovers(tmp_path) == []
+
+
+def test_atomic_path_exception_mid_write(tmp_path: Path) -> None:
+    target = tmp_path / "out.pdf"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".") and tmp.name.endswith(".part")
+        tmp.write_bytes(b"half a fi")
+        raise RuntimeError("killed mid-write")
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"old")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+        assert target.read_bytes() == b"old"  # nothing visible until the block ends
+    assert target.read_bytes() == b"new"
+    assert leftovers(tmp_path) == []
+
+
+def test_atomic_file_gets_normal_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.pdf", b"x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.pdf").stat().st_mode & 0o777 == 0o644
