@@ -34,31 +34,34 @@ def mark(flowable: Flowable, *, outline: tuple[str, int] | None = None, source: 
     return flowable
 
 
-class _NumberedCanvas(Canvas):
-    """Defers each page so the footer can say "Page X of Y" in one pass."""
+TOTAL_FORM = "HOPageTotal"
 
-    footer = None  # set per build: callable(canvas, page, total)
+
+class _HandoutCanvas(Canvas):
+    """Fixes the creation date and fills in the page total once the page count is known.
+
+    Each footer draws "Page X of " and then a form XObject that is defined only
+    at save time, so "Page X of Y" needs one layout pass, not two.
+    """
+
+    total_style: tuple[str, float, object] = ("", 0.0, None)  # font, size, colour; set per build
 
     def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
         # The creation date is the handout date, so the same inputs give the same bytes.
         stamp = TimeStamp(invariant=1)
         stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
         stamp.YMDhms = tuple(stamp.lt)[:6]
         self._doc._timeStamp = stamp
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            type(self).footer(self, number, total)
-            Canvas.showPage(self)
-        Canvas.save(self)
+        font, size, colour = self.total_style
+        self.beginForm(TOTAL_FORM)
+        self.setFont(font, size)
+        self.setFillColor(colour)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
 
 
 class HandoutDoc(BaseDocTemplate):
@@ -93,7 +96,7 @@ class HandoutDoc(BaseDocTemplate):
             bottomPadding=0,
             id=name,
         )
-        return PageTemplate(id=name, frames=[frame], onPage=self._header, pagesize=(width, height))
+        return PageTemplate(id=name, frames=[frame], onPage=self._decorate, pagesize=(width, height))
 
     def handle_flowable(self, flowables: list) -> None:
         if flowables:
@@ -113,20 +116,28 @@ class HandoutDoc(BaseDocTemplate):
 
     def build(self, story: Sequence[Flowable]) -> None:  # type: ignore[override]
         self._outline_keys = []
-        _NumberedCanvas.footer = self._footer
         epoch = calendar.timegm(self.handout.date.timetuple())
         try:
             super().build(
                 list(story),
-                canvasmaker=lambda *a, **k: _NumberedCanvas(*a, handout_epoch=epoch, **k),
+                canvasmaker=lambda *a, **k: self._canvas(*a, handout_epoch=epoch, **k),
             )
         except LayoutError:
             raise RenderError(
                 f"{self._source} does not fit on a page; shorten it or split it"
             ) from None
 
+    def _canvas(self, *args, **kwargs) -> _HandoutCanvas:
+        canvas = _HandoutCanvas(*args, **kwargs)
+        canvas.total_style = (self.theme.fonts.main.bold, self.theme.small_size, MUTED)
+        return canvas
+
     # -- page decoration -------------------------------------------------
-    def _header(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        self._header(canvas)
+        self._footer(canvas, canvas.getPageNumber())
+
+    def _header(self, canvas: Canvas) -> None:
         theme, brand = self.theme, self.handout.brand
         width, height = canvas._pagesize
         band = theme.header_height
@@ -160,7 +171,7 @@ class HandoutDoc(BaseDocTemplate):
             canvas.drawRightString(width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website)
         canvas.restoreState()
 
-    def _footer(self, canvas: Canvas, page: int, total: int) -> None:
+    def _footer(self, canvas: Canvas, page: int) -> None:
         theme, handout = self.theme, self.handout
         width, _ = canvas._pagesize
         left, right = theme.margin, width - theme.margin
@@ -170,11 +181,17 @@ class HandoutDoc(BaseDocTemplate):
         canvas.setStrokeColor(theme.primary)
         canvas.setLineWidth(0.6)
         canvas.line(left, top, right, top)
-        page_text = f"Page {page} of {total}"
+        bold = theme.fonts.main.bold
+        total_width = canvas.stringWidth("00", bold, size)  # room for the total, drawn later
+        page_text = f"Page {page} of "
         canvas.setFillColor(MUTED)
-        canvas.setFont(theme.fonts.main.bold, size)
-        canvas.drawRightString(right, top - size - 2, page_text)
-        number_width = canvas.stringWidth(page_text, theme.fonts.main.bold, size) + 6 * mm
+        canvas.setFont(bold, size)
+        canvas.drawRightString(right - total_width, top - size - 2, page_text)
+        canvas.saveState()
+        canvas.translate(right - total_width, top - size - 2)
+        canvas.doForm(TOTAL_FORM)
+        canvas.restoreState()
+        number_width = canvas.stringWidth(page_text, bold, size) + total_width + 6 * mm
         footer_text = self._footer_paragraph()
         _, used = footer_text.wrap(right - left - number_width, theme.footer_height)
         footer_text.drawOn(canvas, left, top - 2 - used)

@@ -74,6 +74,9 @@ def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_
         canvas.saveState()
         canvas.translate(x, y)
         canvas.scale(scale, scale)
+        # The renderer starts from Helvetica unless told otherwise; the logo has no
+        # text, but a font reference alone would put a non-embedded font in the file.
+        drawable.initialFontName = canvas._fontname
         renderPDF.draw(drawable, canvas, 0, 0)
         canvas.restoreState()
     return used_w

@@ -65,4 +65,18 @@ def render_pdf(theme: Theme, handout: Handout, intro: str) -> bytes:
     _fit_footer(theme, doc)
     doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
     doc.build(story(theme, handout, intro))
+    if handout.options.fillable:
+        from handouts.render.forms import embed_form_fonts
+
+        base_font = theme.fonts.main.regular
+        return embed_form_fonts(buffer.getvalue(), _pdf_font_name(base_font))
     return buffer.getvalue()
+
+
+def _pdf_font_name(registered: str) -> str:
+    """The BaseFont name reportlab wrote for a registered TTF (its PostScript name)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(registered).face.name.decode() if isinstance(
+        pdfmetrics.getFont(registered).face.name, bytes
+    ) else pdfmetrics.getFont(registered).face.name

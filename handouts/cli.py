@@ -1,0 +1,513 @@
+"""The ``handouts`` command line: thin commands over the content loader and builders.
+
+Keep the module top light: ``handouts --help`` must not import reportlab,
+pypdf or even pydantic. Commands import what they need inside their bodies.
+
+Adding a command::
+
+    @main.command()
+    @click.pass_context
+    def build(ctx: click.Context, ...) -> None:
+        library, app = _library(ctx)        # built-in + handouts.yaml + --content
+        brand = app.workspace().brand        # handouts.yaml settings
+        ...
+
+Raise a ``HandoutsError`` subclass for anything the user can fix: click prints
+it as one line (``ContentError`` prints one line per problem) and exits 1.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from handouts import __version__
+from handouts.errors import ContentError, HandoutsError
+
+if TYPE_CHECKING:
+    from handouts.content.loader import Library, Workspace
+
+WIDTH = 88  # `show` wraps text at this width
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
+KIND_CHOICES += [f"{kind}s" for kind in KIND_CHOICES]
+
+MAIN_HELP = """Make branded, print-ready PDF exercise handouts.
+
+Content comes from the built-in library, then from the clinic folders listed
+in handouts.yaml (in the working directory), then from each --content folder.
+An item with the same id as an earlier one replaces it.
+
+\b
+Exit codes:
+  0  success
+  1  content problems, a failed build, or failed batch rows
+  2  command-line usage error
+"""
+
+_content_option_type = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@dataclass
+class App:
+    """Per-run settings shared by every command (``ctx.obj``)."""
+
+    content_dirs: list[Path] = field(default_factory=list)
+    include_builtin: bool = True
+    cwd: Path = field(default_factory=Path.cwd)
+    _workspace: Workspace | None = None
+    _libraries: dict[tuple[Path, ...], Library] = field(default_factory=dict)
+
+    def workspace(self) -> Workspace:
+        """``handouts.yaml`` in the working directory (empty settings if there is none)."""
+        if self._workspace is None:
+            from handouts.content.loader import load_workspace
+
+            self._workspace = load_workspace(self.cwd)
+        return self._workspace
+
+    def content_folders(self, extra: Sequence[Path] = ()) -> list[Path]:
+        """Clinic folders in load order: handouts.yaml, then --content, then ``extra``."""
+        return [*self.workspace().content, *self.content_dirs, *extra]
+
+    def library(self, extra: Sequence[Path] = ()) -> Library:
+        """The loaded library (cached); raises ``ContentError`` listing every problem."""
+        folders = tuple(self.content_folders(extra))
+        if folders not in self._libraries:
+            from handouts.content.loader import load_library
+
+            self._libraries[folders] = load_library(folders, include_builtin=self.include_builtin)
+        return self._libraries[folders]
+
+
+def _app(ctx: click.Context) -> App:
+    return ctx.ensure_object(App)
+
+
+def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, App]:
+    """The loaded library and the ``App`` holding content folders and workspace settings."""
+    app = _app(ctx)
+    return app.library(extra), app
+
+
+@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="handouts")
+@click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    type=_content_option_type,
+    metavar="DIR",
+    help="A clinic content folder (repeatable); loaded after the built-in library.",
+)
+@click.option(
+    "--no-builtin",
+    is_flag=True,
+    hidden=True,
+    envvar="HANDOUTS_NO_BUILTIN",
+    help="Skip the built-in content (for tests and content development).",
+)
+@click.pass_context
+def main(ctx: click.Context, content_dirs: tuple[Path, ...], no_builtin: bool) -> None:
+    ctx.obj = App(content_dirs=list(content_dirs), include_builtin=not no_builtin)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@main.command("list")
+@click.argument(
+    "kind", type=click.Choice(["exercises", "sections", "programmes", "brands", "sources"])
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only items with this tag (repeat to require several).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bool) -> None:
+    """List exercises, sections, programmes, brands or sources."""
+    if tags and kind in ("brands", "sources"):
+        raise click.UsageError(
+            f"{kind} have no tags; --tag works with exercises, sections and programmes"
+        )
+    library, _ = _library(ctx)
+    items = {
+        item_id: item for item_id, item in library.items(kind).items() if _has_tags(item, tags)
+    }
+    if as_json:
+        click.echo(
+            json.dumps(
+                [_json_item(library, kind, i, m) for i, m in items.items()],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    elif not items:
+        click.echo(f"no {kind}" + (f" tagged {', '.join(tags)}" if tags else ""), err=True)
+    else:
+        rows = [_row(library, kind, item_id, item) for item_id, item in items.items()]
+        for line in _table([_HEADERS[kind], *rows]):
+            click.echo(line)
+
+
+_HEADERS = {
+    "exercises": ("ID", "NAME", "LEVELS", "TAGS", "ORIGIN"),
+    "sections": ("ID", "TITLE", "TAGS", "ORIGIN"),
+    "programmes": ("ID", "TITLE", "WEEKS", "TAGS", "ORIGIN"),
+    "brands": ("ID", "NAME", "PAPER", "ORIGIN"),
+    "sources": ("ID", "TITLE", "YEAR", "ORIGIN"),
+}
+
+
+def _has_tags(item: Any, tags: Iterable[str]) -> bool:
+    have = {tag.casefold() for tag in getattr(item, "tags", [])}
+    return all(tag.casefold() in have for tag in tags)
+
+
+def _origin_label(library: Library, kind: str, item_id: str) -> str:
+    return "builtin" if library.is_builtin(kind, item_id) else "clinic"
+
+
+def _row(library: Library, kind: str, item_id: str, item: Any) -> tuple[str, ...]:
+    origin = _origin_label(library, kind, item_id)
+    tags = _shorten(", ".join(getattr(item, "tags", [])), 36)
+    if kind == "exercises":
+        return (item_id, item.name, str(len(item.levels)), tags, origin)
+    if kind == "sections":
+        return (item_id, item.title, tags, origin)
+    if kind == "programmes":
+        return (item_id, item.title, str(item.weeks), tags, origin)
+    if kind == "brands":
+        return (item_id, item.name, item.paper, origin)
+    return (item_id, _shorten(item.title, 60), str(item.year or ""), origin)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip(", ") + "…"
+
+
+def _json_item(library: Library, kind: str, item_id: str, item: Any) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        **item.model_dump(mode="json"),
+        "origin": _origin_label(library, kind, item_id),
+        "path": str(library.origin(kind, item_id)),
+    }
+
+
+# --------------------------------------------------------------------------- show
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.option(
+    "--kind",
+    type=click.Choice(KIND_CHOICES),
+    help="Which kind of item, if the id is used by several.",
+)
+@click.pass_context
+def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
+    """Show one exercise, section, programme, brand or source in full."""
+    from handouts.content.loader import kind_name
+
+    library, _ = _library(ctx)
+    kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
+    if len(kinds) > 1:
+        names = " and ".join(_singular(k) for k in kinds)
+        raise click.UsageError(f'"{item_id}" is both a {names}; choose one with --kind')
+    if not kinds or item_id not in library.items(kinds[0]):
+        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+    kind = kinds[0]
+    lines = _SHOW[kind](library, item_id)
+    click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+
+
+def _singular(kind: str) -> str:
+    return kind[:-1]
+
+
+def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
+    import difflib
+
+    pool = kinds or ["exercises", "sections", "programmes", "brands", "sources"]
+    names = sorted({name for k in pool for name in library.items(k)})
+    close = difflib.get_close_matches(item_id, names, n=1, cutoff=0.6)
+    what = _singular(kinds[0]) if kinds else "item"
+    return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
+
+
+def _origin_line(library: Library, kind: str, item_id: str) -> str:
+    from handouts.content.loader import display_path
+
+    path = display_path(library.origin(kind, item_id))
+    where = "built-in" if library.is_builtin(kind, item_id) else "clinic"
+    line = f"{_singular(kind)} {item_id} · {where} · {path}"
+    replaced = library.replaced.get((kind, item_id))
+    return line + (f"\n(replaces {display_path(replaced)})" if replaced else "")
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(
+            paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent
+        ) or [""]
+    return lines
+
+
+def _fields(pairs: Iterable[tuple[str, Any]]) -> list[str]:
+    """Aligned ``Label: value`` lines; empty values are left out."""
+    present = [(label, _text(value)) for label, value in pairs if _text(value)]
+    width = max((len(label) for label, _ in present), default=0) + 2
+    lines: list[str] = []
+    for label, value in present:
+        wrapped = textwrap.wrap(value, WIDTH - width) or [""]
+        lines.append(f"{label + ':':<{width}}{wrapped[0]}")
+        lines += [" " * width + more for more in wrapped[1:]]
+    return lines
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _block(title: str, items: Sequence[str], numbered: bool = False) -> list[str]:
+    if not items:
+        return []
+    lines = ["", title]
+    for number, item in enumerate(items, 1):
+        bullet = f"{number}. " if numbered else "- "
+        wrapped = textwrap.wrap(item, WIDTH - 4 - len(bullet)) or [""]
+        lines.append(f"  {bullet}{wrapped[0]}")
+        lines += [" " * (2 + len(bullet)) + more for more in wrapped[1:]]
+    return lines
+
+
+def _dose(sets: int, reps: str, tempo: str, rest: str, load: str, per_side: bool) -> list[str]:
+    """Dose parts such as ``3 × 15``, ``tempo 2 s up / 2 s down``, ``rest 45 s``."""
+    says_side = any(word in reps.lower() for word in ("side", "leg", "each", "per "))
+    parts = [f"{sets} × {reps}" + (" each side" if per_side and not says_side else "")]
+    parts += [f"tempo {tempo}" if tempo else "", f"rest {rest}" if rest else "", load]
+    return [part for part in parts if part]
+
+
+def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
+    """Join parts on lines no wider than WIDTH, breaking only between parts."""
+    lines = [indent]
+    for part in parts:
+        if lines[-1].strip() and len(lines[-1] + sep + part) > WIDTH:
+            lines.append(indent)
+        lines[-1] += (sep if lines[-1].strip() else "") + part
+    return lines
+
+
+def _show_exercise(library: Library, item_id: str) -> list[str]:
+    item = library.exercises[item_id]
+    image = library.image_path(item_id)
+    lines = [item.name, "", *_wrap(item.summary), ""]
+    lines += _fields(
+        [
+            ("Targets", item.targets),
+            ("Equipment", item.equipment),
+            ("Position", item.position),
+            ("Tags", item.tags),
+            ("Sources", item.sources),
+            ("Video", item.video),
+            ("Image", image),
+        ]
+    )
+    lines += _block("Steps", item.steps, numbered=True) + _block("Cues", item.cues)
+    lines += _block("Common mistakes", item.mistakes) + ["", "Safety", *_wrap(item.safety, "  ")]
+    lines += ["", "Levels"]
+    for level in item.levels:
+        lines.append(f"  {level.level}. {level.label}")
+        dose = _dose(level.sets, level.reps, level.tempo, level.rest, level.load, level.per_side)
+        lines += _join(dose, "     ") + (_wrap(level.notes, "     ") if level.notes else [])
+    return lines
+
+
+def _show_section(library: Library, item_id: str) -> list[str]:
+    item = library.sections[item_id]
+    lines = [item.title, ""]
+    lines += _fields([("Audience", item.audience), ("Tags", item.tags), ("Sources", item.sources)])
+    return [*lines, "", *item.body.rstrip().split("\n")]
+
+
+def _show_programme(library: Library, item_id: str) -> list[str]:
+    item = library.programmes[item_id]
+    lines = [item.title, "", *_wrap(item.summary), ""]
+    lines += _fields(
+        [
+            ("Weeks", item.weeks),
+            ("Sessions per week", item.sessions_label),
+            ("Audience", item.audience),
+            ("Sections", item.sections),
+            ("Tags", item.tags),
+            ("Sources", item.sources),
+        ]
+    )
+    if item.intro:
+        lines += ["", *_wrap(item.intro)]
+    for phase in item.phases:
+        lines += ["", phase.label + (f": {phase.title}" if phase.title else "")]
+        for entry in phase.exercises:
+            exercise = library.exercises[entry.exercise]
+            level = exercise.level(entry.level)
+            dose = _dose(
+                entry.sets or level.sets,
+                entry.reps or level.reps,
+                _pick(entry.tempo, level.tempo),
+                _pick(entry.rest, level.rest),
+                _pick(entry.load, level.load),
+                level.per_side,
+            )
+            name = f"{exercise.name} ({exercise.id})"
+            lines += _join([name, f"level {entry.level}: {level.label}"], "  - ", ", ")
+            lines += _join(dose, "    ")
+            notes = _pick(entry.notes, "")
+            lines += _wrap(notes, "    ") if notes else []
+    return [*lines, "", "Pain rule", *_wrap(item.pain_rule, "  ")]
+
+
+def _pick(override: str | None, default: str) -> str:
+    return default if override is None else override
+
+
+def _show_brand(library: Library, item_id: str) -> list[str]:
+    item = library.brands[item_id]
+    lines = [item.name, ""]
+    lines += _fields(
+        [
+            ("Primary", item.primary),
+            ("Accent", item.accent),
+            ("Font", item.font),
+            ("Paper", item.paper),
+            ("Logo", library.logo_path(item_id)),
+            ("Contact", item.contact),
+            ("Website", item.website),
+        ]
+    )
+    return [*lines, "", "Disclaimer", *_wrap(item.disclaimer, "  ")]
+
+
+def _show_source(library: Library, item_id: str) -> list[str]:
+    item = library.sources[item_id]
+    doi = f"https://doi.org/{item.doi}" if item.doi else None
+    return [
+        item.title,
+        "",
+        *_fields(
+            [
+                ("Author", item.author),
+                ("Year", item.year),
+                ("Publisher", item.publisher),
+                ("URL", item.url),
+                ("DOI", doi),
+                ("Note", item.note),
+            ]
+        ),
+    ]
+
+
+_SHOW = {
+    "exercises": _show_exercise,
+    "sections": _show_section,
+    "programmes": _show_programme,
+    "brands": _show_brand,
+    "sources": _show_source,
+}
+
+
+# --------------------------------------------------------------------------- check
+
+
+@main.command()
+@click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    type=_content_option_type,
+    metavar="DIR",
+    help="Also check this clinic folder (repeatable).",
+)
+@click.pass_context
+def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
+    """Validate all content; list every problem (exit 1 if any)."""
+    from handouts.content.loader import load_brand_file
+
+    app = _app(ctx)
+    brand = app.workspace().brand  # a broken handouts.yaml stops here, with its problems
+    problems = []
+    library = None
+    try:
+        library = app.library(content_dirs)
+    except ContentError as error:
+        problems += error.problems
+    if brand:
+        try:
+            load_brand_file(brand)
+        except ContentError as error:
+            problems += error.problems
+    if problems or library is None:
+        raise ContentError(problems)
+    folders = _folders_text(app, len(app.content_folders(content_dirs)))
+    click.echo(f"ok: {_counts(library)} ({folders})")
+
+
+def _counts(library: Library) -> str:
+    counts = [
+        (len(library.items(kind)), kind)
+        for kind in ("exercises", "sections", "programmes", "brands", "sources")
+    ]
+    return ", ".join(f"{n} {kind if n != 1 else _singular(kind)}" for n, kind in counts)
+
+
+def _folders_text(app: App, clinic: int) -> str:
+    folders = f"{clinic} clinic folder{'s' if clinic != 1 else ''}"
+    if not app.include_builtin:
+        return folders
+    return f"built-in content and {folders}" if clinic else "built-in content only"
+
+
+# --------------------------------------------------------------------------- init
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--name", default="My Clinic", show_default=True, help="Clinic name for the starter brand."
+)
+def init(directory: Path, name: str) -> None:
+    """Create a starter clinic workspace in DIRECTORY (never overwrites)."""
+    starter = sorted(p for p in STARTER_DIR.rglob("*") if p.is_file())
+    targets = [directory / p.relative_to(STARTER_DIR) for p in starter]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        raise HandoutsError(f"not overwriting existing files: {', '.join(existing)}")
+    for source, target in zip(starter, targets, strict=True):
+        text = source.read_text(encoding="utf-8")
+        placeholder = json.dumps(name, ensure_ascii=False) if source.suffix == ".yaml" else name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as out:
+            out.write(text.replace("__CLINIC_NAME__", placeholder))
+        click.echo(f"created {target}")
+    click.echo(f"\nNext: cd {directory} && handouts check")

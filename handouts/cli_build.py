@@ -1,0 +1,94 @@
+"""``handouts build``: options → one Request → a PDF written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from handouts.compose import Options, Selection, parse_exercise_ref
+from handouts.content.models import Patient
+from handouts.errors import HandoutsError
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise HandoutsError(f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)") from None
+
+
+def default_output(handout_id: str) -> Path:
+    return Path("output") / f"{handout_id}.pdf"
+
+
+def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None:
+    """Write to ``output`` atomically (``-`` means stdout); returns the path written."""
+    from handouts.atomic import write_atomic
+
+    if output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return None
+    path = Path(output) if output else default_output(handout_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pdf)
+    return path
+
+
+@click.command()
+@click.argument("programme", required=False)
+@click.option("--exercise", "exercises", multiple=True, metavar="ID[:LEVEL]", help="Add an exercise (at a level).")
+@click.option("--section", "sections", multiple=True, metavar="ID", help="Add an education section.")
+@click.option("--level", type=click.IntRange(1, 20), help="Start every exercise at this level.")
+@click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path), help="Brand YAML file.")
+@click.option("--patient", default="", help="Patient name.")
+@click.option("--clinician", default="", help="Clinician name.")
+@click.option("--start", default=None, metavar="YYYY-MM-DD", help="Programme start date.")
+@click.option("--weeks", type=click.IntRange(1, 52), help="Override the number of weeks.")
+@click.option("--sessions", type=click.IntRange(1, 14), help="Override the sessions per week.")
+@click.option("--note", default="", help="A note from the clinician, printed on page one.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's).")
+@click.option("--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes.")
+@click.option("--ink-saver", is_flag=True, help="No large filled areas.")
+@click.option("--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields.")
+@click.option("--private", is_flag=True, help="Keep the patient's name out of the PDF metadata.")
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD", help="Handout date (default: today or SOURCE_DATE_EPOCH).")
+@click.option("-o", "--output", default=None, metavar="PATH|-", help="Output file, or - for stdout (default: output/<programme>.pdf).")
+@click.pass_obj
+def build(state, programme, exercises, sections, level, brand_file, patient, clinician, start, weeks, sessions, note, paper, large_print, ink_saver, fillable, private, date, output) -> None:  # noqa: ANN001, PLR0913
+    """Build one handout PDF.
+
+    With no arguments, builds the default programme with the built-in demo
+    brand into output/<programme-id>.pdf and prints the path.
+    """
+    from handouts.build import DEFAULT_PROGRAMME, Request
+
+    if not programme and not exercises and not sections:
+        programme = DEFAULT_PROGRAMME
+    selection = Selection(
+        programme=programme,
+        exercises=[parse_exercise_ref(ref) for ref in exercises],
+        sections=list(sections),
+        level=level,
+        weeks=weeks,
+        sessions=sessions,
+    )
+    request = Request(
+        selection=selection,
+        patient=Patient(name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note),
+        brand_file=brand_file or state.brand_file,
+        options=Options(paper=paper or "", large_print=large_print, ink_saver=ink_saver, fillable=fillable, private=private),
+        date=parse_date(date, "--date"),
+    )
+    builder = state.builder()
+    handout, pdf = builder.build(request)
+    for warning in builder.warnings(handout):
+        click.echo(f"warning: {warning}", err=True)
+    path = write_output(pdf, output, handout.id)
+    if path:
+        click.echo(str(path))

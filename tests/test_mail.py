@@ -1,0 +1,451 @@
+"""E-mail delivery against a real SMTP server on loopback (aiosmtpd), plus settings and templates."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import socket
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import Envelope, Session
+
+from handouts import mail
+from handouts.content.models import Brand, Patient
+from handouts.errors import HandoutsError
+from handouts.mail import (
+    Mailer,
+    MailServerError,
+    PermanentSendError,
+    SendError,
+    SmtpSettings,
+    build_message,
+    message_context,
+    render_message,
+    smtp_settings,
+)
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+PDF = b"%PDF-1.7\n% tiny stand-in for a handout\n%%EOF\n"
+SENDER = "Riverside Physio <desk@riverside.example>"
+
+
+# --- a real SMTP server on loopback ----------------------------------------------------------
+
+
+class Collector:
+    """aiosmtpd handler: keeps accepted messages; can refuse, defer or drop on request."""
+
+    def __init__(
+        self,
+        reject: tuple[str, ...] = (),
+        defer_rcpt_once: tuple[str, ...] = (),
+        data_fail_times: int = 0,
+        drop_once: bool = False,
+        data_reply: str = "421 4.3.2 Service shutting down, try again",
+    ) -> None:
+        self.reject = set(reject)
+        self.defer = set(defer_rcpt_once)
+        self.data_fail_times = data_fail_times
+        self.data_reply = data_reply
+        self.drop_once = drop_once
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.peers: set[object] = set()
+        self.data_commands = 0
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd hook name
+        self, server: SMTPServer, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if address in self.reject:
+            return "550 5.1.1 No such user here"
+        if address in self.defer:
+            self.defer.discard(address)
+            return "450 4.2.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd hook name
+        self, server: SMTPServer, session: Session, envelope: Envelope
+    ) -> str:
+        self.data_commands += 1
+        if self.data_fail_times:
+            self.data_fail_times -= 1
+            return self.data_reply
+        if self.drop_once:
+            self.drop_once = False
+            server.transport.close()  # the connection dies before the reply
+            return "250 never seen"
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        self.peers.add(session.peer)
+        return "250 Message accepted"
+
+    def recipients(self) -> list[str]:
+        return [rcpt for rcpts, _ in self.messages for rcpt in rcpts]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def smtp_server(handler: Collector) -> Iterator[int]:
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def settings(port: int, rate: float | None = None) -> SmtpSettings:
+    return SmtpSettings(
+        host="127.0.0.1",
+        port=port,
+        security="none",
+        user=None,
+        password=None,
+        sender=SENDER,
+        rate_per_minute=rate,
+        timeout=5,
+    )
+
+
+class FakeTime:
+    """Clock and sleep for the mailer: sleeping advances the clock, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+def mailer(port: int, tmp_path: Path, fake: FakeTime | None = None, **kwargs: object) -> Mailer:
+    fake = fake or FakeTime()
+    kwargs.setdefault("sent_log", tmp_path / "sent.log")
+    return Mailer(
+        settings(port, kwargs.pop("rate", None)),  # type: ignore[arg-type]
+        base_delay=0.01,
+        clock=fake.clock,
+        sleep=fake.sleep,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def message(to: str, subject: str = "Your programme") -> EmailMessage:
+    return build_message(SENDER, to, subject, "Hi,\nhere it is.", "<p>Hi, here it is.</p>", PDF, "knee.pdf")
+
+
+def log_lines(tmp_path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in (tmp_path / "sent.log").read_text().splitlines()]
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+
+def test_messages_arrive_with_parts_and_attachment_over_one_connection(tmp_path: Path) -> None:
+    handler = Collector()
+    people = ["ann@example.org", "ben@example.org", "cat@example.org"]
+    with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
+        outcomes = [sender.send(message(to, f"Programme for {to}"), to) for to in people]
+    assert outcomes == ["sent"] * 3
+    assert handler.recipients() == people
+    assert len(handler.peers) == 1  # one connection reused for all three
+    for to, (_, received) in zip(people, handler.messages, strict=True):
+        assert received["Subject"] == f"Programme for {to}"
+        assert received["To"] == to
+        assert received.get_content_type() == "multipart/mixed"
+        assert received.get_body(("plain",)).get_content().startswith("Hi,")
+        assert "<p>Hi" in received.get_body(("html",)).get_content()
+        (attachment,) = list(received.iter_attachments())
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_filename() == "knee.pdf"
+        assert attachment.get_content().startswith(b"%PDF")
+    assert [line[:2] for line in log_lines(tmp_path)] == [[to, to] for to in people]
+    assert all(line[2].startswith("<") for line in log_lines(tmp_path))
+
+
+def test_rejected_recipient_is_permanent_and_the_others_arrive(tmp_path: Path) -> None:
+    handler = Collector(reject=("bad@example.org",))
+    fake = FakeTime()
+    results = {}
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
+        for to in ["ann@example.org", "bad@example.org", "cat@example.org"]:
+            try:
+                results[to] = sender.send(message(to), to)
+            except PermanentSendError as exc:
+                results[to] = str(exc)
+    assert results["ann@example.org"] == results["cat@example.org"] == "sent"
+    assert "bad@example.org" in results["bad@example.org"]
+    assert "550" in results["bad@example.org"]
+    assert handler.recipients() == ["ann@example.org", "cat@example.org"]
+    assert fake.sleeps == []  # no retries for a permanent error
+    assert len(handler.peers) == 1  # and the connection was kept
+    assert [line[0] for line in log_lines(tmp_path)] == ["ann@example.org", "cat@example.org"]
+
+
+def test_421_mid_batch_is_retried_on_a_new_connection(tmp_path: Path) -> None:
+    handler = Collector()
+    fake = FakeTime()
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
+        sender.send(message("ann@example.org"), "ann")
+        handler.data_fail_times = 1
+        sender.send(message("ben@example.org"), "ben")
+        sender.send(message("cat@example.org"), "cat")
+    assert handler.recipients() == ["ann@example.org", "ben@example.org", "cat@example.org"]
+    assert fake.sleeps == [0.01]
+    assert len(handler.peers) == 2  # reconnected once after the 421
+
+
+def test_dropped_connection_is_retried(tmp_path: Path) -> None:
+    handler = Collector(drop_once=True)
+    fake = FakeTime()
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
+        assert sender.send(message("ann@example.org"), "ann") == "sent"
+        assert sender.send(message("ben@example.org"), "ben") == "sent"
+    assert handler.recipients() == ["ann@example.org", "ben@example.org"]
+    assert fake.sleeps == [0.01]
+
+
+def test_deferred_recipient_is_retried(tmp_path: Path) -> None:
+    handler = Collector(defer_rcpt_once=("ann@example.org",))
+    fake = FakeTime()
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
+        assert sender.send(message("ann@example.org"), "ann") == "sent"
+    assert handler.recipients() == ["ann@example.org"]
+    assert fake.sleeps == [0.01]
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        ("451 4.3.0 Local problem, try later", SendError),  # this message: the batch goes on
+        ("421 4.3.2 Service shutting down", MailServerError),  # the server: stop the batch
+    ],
+)
+def test_gives_up_after_three_retries_with_exponential_backoff(
+    tmp_path: Path, reply: str, error: type[Exception]
+) -> None:
+    handler = Collector(data_fail_times=99, data_reply=reply)
+    fake = FakeTime()
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
+        with pytest.raises(error, match="not delivered after 4 attempts") as caught:
+            sender.send(message("ann@example.org"), "ann")
+        assert reply[:3] in str(caught.value)
+        assert not sender.already_sent("ann")
+    assert handler.data_commands == 4
+    assert fake.sleeps == [0.01, 0.02, 0.04]
+    assert not (tmp_path / "sent.log").exists()
+
+
+def test_unreachable_server_is_a_server_error(tmp_path: Path) -> None:
+    fake = FakeTime()
+    sender = mailer(free_port(), tmp_path, fake)  # nothing listens there
+    with pytest.raises(MailServerError, match="cannot use the mail server 127.0.0.1"):
+        sender.send(message("ann@example.org"), "ann")
+    assert fake.sleeps == [0.01, 0.02, 0.04]
+
+
+def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Path) -> None:
+    handler = Collector()
+    batch = [("row-1", "ann@example.org"), ("row-2", "ben@example.org"), ("row-3", "cat@example.org")]
+
+    class Interrupted(Exception):
+        pass
+
+    with smtp_server(handler) as port:
+        with pytest.raises(Interrupted), mailer(port, tmp_path) as first_run:
+            for number, (key, to) in enumerate(batch, start=1):
+                first_run.send(message(to), key)
+                if number == 2:
+                    raise Interrupted  # Ctrl-C after two messages
+        with mailer(port, tmp_path) as second_run:
+            assert [second_run.already_sent(key) for key, _ in batch] == [True, True, False]
+            outcomes = [second_run.send(message(to), key) for key, to in batch]
+    assert outcomes == ["skipped", "skipped", "sent"]
+    assert sorted(handler.recipients()) == [to for _, to in batch]  # each exactly once
+
+
+def test_a_log_line_cut_short_by_a_crash_still_counts(tmp_path: Path) -> None:
+    (tmp_path / "sent.log").write_text("row-1\tann@example.org\t<1@x>\nrow-2\tben@exa")
+    handler = Collector()
+    with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
+        assert sender.send(message("ben@example.org"), "row-2") == "skipped"
+        assert sender.send(message("cat@example.org"), "row-3") == "sent"
+    assert [line[0] for line in log_lines(tmp_path)] == ["row-1", "row-2", "row-3"]
+
+
+def test_rate_limit_spaces_messages(tmp_path: Path) -> None:
+    handler = Collector()
+    fake = FakeTime()
+    with smtp_server(handler) as port, mailer(port, tmp_path, fake, rate=30) as sender:
+        for to in ["ann@example.org", "ben@example.org", "cat@example.org"]:
+            sender.send(message(to), to)
+    assert fake.sleeps == [2.0, 2.0]  # 30 a minute: one every 2 seconds
+    assert len(handler.messages) == 3
+
+
+def test_dry_run_writes_eml_files_and_logs_nothing(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    no_server = SmtpSettings("", 25, "none", None, None, SENDER)
+    sender = Mailer(no_server, sent_log=tmp_path / "sent.log", dry_run_dir=outbox)
+    assert sender.send(message("ann@example.org", "Knee programme"), "row-1") == "written"
+    parsed = email.message_from_bytes((outbox / "row-1.eml").read_bytes(), policy=policy.default)
+    assert parsed["To"] == "ann@example.org"
+    assert parsed["Subject"] == "Knee programme"
+    (attachment,) = list(parsed.iter_attachments())
+    assert attachment.get_content().startswith(b"%PDF")
+    assert not (tmp_path / "sent.log").exists()
+    assert sorted(p.name for p in outbox.iterdir()) == ["row-1.eml"]  # no .part left
+
+
+def test_keys_must_be_safe_file_names(tmp_path: Path) -> None:
+    sender = Mailer(settings(25), dry_run_dir=tmp_path)
+    with pytest.raises(HandoutsError, match="message key"):
+        sender.send(message("ann@example.org"), "../escape")
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def test_build_message_structure() -> None:
+    msg = message("Ann Example <ann@example.org>")
+    assert msg.get_content_type() == "multipart/mixed"
+    body, attachment = msg.get_payload()
+    assert body.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in body.get_payload()] == ["text/plain", "text/html"]
+    assert attachment.get_content_type() == "application/pdf"
+    assert msg["Message-ID"].endswith("@riverside.example>")
+
+
+@pytest.mark.parametrize("to", ["not-an-address", "ann@example.org\nBcc: eve@example.org", ""])
+def test_build_message_rejects_bad_addresses(to: str) -> None:
+    with pytest.raises(HandoutsError, match="recipient"):
+        message(to)
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def test_settings_from_config_with_env_overrides() -> None:
+    config = {"host": "smtp.clinic.example", "user": "desk", "from": SENDER, "rate_per_minute": 20}
+    env = {"HANDOUTS_SMTP_HOST": "relay.example", "HANDOUTS_SMTP_PORT": "2525", "HANDOUTS_SMTP_PASSWORD": "pw"}
+    s = smtp_settings(config, env)
+    assert (s.host, s.port, s.security, s.user, s.password) == ("relay.example", 2525, "starttls", "desk", "pw")
+    assert (s.sender, s.rate_per_minute) == (SENDER, 20.0)
+    assert "pw" not in repr(s)
+
+
+def test_settings_from_env_only_and_default_ports() -> None:
+    env = {"HANDOUTS_SMTP_HOST": "h", "HANDOUTS_SMTP_FROM": "a@b.example", "HANDOUTS_SMTP_SECURITY": "tls"}
+    s = smtp_settings(None, env)
+    assert (s.port, s.security, s.user, s.password) == (465, "tls", None, None)
+
+
+def test_password_in_the_config_file_is_refused() -> None:
+    with pytest.raises(HandoutsError, match="HANDOUTS_SMTP_PASSWORD"):
+        smtp_settings({"host": "h", "from": SENDER, "password": "hunter2"}, {})
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "message_part"),
+    [
+        ({"from": SENDER, "hots": "h"}, {}, "unknown smtp setting hots"),
+        ({"from": SENDER, "port": "abc"}, {}, "smtp.port: must be a number"),
+        ({"from": SENDER}, {"HANDOUTS_SMTP_PORT": "99999"}, "HANDOUTS_SMTP_PORT: 99999 is not a port"),
+        ({"from": SENDER, "security": "ssl"}, {}, "smtp.security: must be one of"),
+        ({"from": SENDER, "rate_per_minute": 0}, {}, "must be more than 0"),
+        ({}, {}, "no sender address"),
+        ({"from": "desk at clinic"}, {}, "is not an e-mail address"),
+    ],
+)
+def test_bad_settings(config: dict, env: dict, message_part: str) -> None:
+    with pytest.raises(HandoutsError, match=message_part):
+        smtp_settings(config, env)
+
+
+def test_sending_needs_a_host_and_the_password(tmp_path: Path) -> None:
+    with pytest.raises(HandoutsError, match="no SMTP server"):
+        Mailer(smtp_settings({"from": SENDER}, {}))
+    with pytest.raises(HandoutsError, match="HANDOUTS_SMTP_PASSWORD is not set"):
+        Mailer(smtp_settings({"from": SENDER, "host": "h", "user": "desk"}, {}))
+    plain = {"from": SENDER, "host": "smtp.example", "user": "desk", "security": "none"}
+    with pytest.raises(HandoutsError, match="unencrypted"):
+        Mailer(smtp_settings(plain, {"HANDOUTS_SMTP_PASSWORD": "pw"}))
+    # A dry run needs neither.
+    Mailer(smtp_settings({"from": SENDER}, {}), dry_run_dir=tmp_path)
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def context(name: str = "Ann Example") -> dict:
+    brand = Brand(name="Riverside Physio", contact=["01234 567890"], website="https://riverside.example")
+    patient = Patient(name=name, clinician="Sam Lee", start=dt.date(2025, 3, 3))
+    return message_context(brand, patient, "Knee strengthening", weeks=6, sessions="2–3")
+
+
+def test_builtin_templates_render_a_friendly_message() -> None:
+    subject, text, html = render_message([BUILTIN_TEMPLATES], context())
+    assert subject == "Your exercise programme from Riverside Physio: Knee strengthening"
+    assert text.startswith("Hi Ann Example,")
+    assert "6 weeks, 2–3 sessions a week, starting Monday 3 March 2025" in text
+    assert "Riverside Physio" in text and "https://riverside.example" in text
+    assert "<p>Hi Ann Example,</p>" in html
+
+
+def test_html_is_escaped_and_text_is_not() -> None:
+    _, text, html = render_message([BUILTIN_TEMPLATES], context("Ann <b>&</b>"))
+    assert "Hi Ann <b>&</b>," in text
+    assert "Hi Ann &lt;b&gt;&amp;&lt;/b&gt;," in html
+
+
+def test_clinic_override_folder_comes_first(tmp_path: Path) -> None:
+    (tmp_path / "subject.txt.j2").write_text("{{ clinic.name }}\n news: {{ programme.title }}\n")
+    subject, text, _ = render_message([tmp_path, BUILTIN_TEMPLATES], context())
+    assert subject == "Riverside Physio news: Knee strengthening"  # one line
+    assert text.startswith("Hi Ann Example,")  # the built-in body still used
+
+
+def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
+    (tmp_path / "body.txt.j2").write_text("Hello\n{{ patient.nmae }}\n")
+    with pytest.raises(HandoutsError, match=r"body\.txt\.j2:2: .*nmae"):
+        render_message([tmp_path, BUILTIN_TEMPLATES], context())
+
+
+def test_syntax_error_names_template_and_line(tmp_path: Path) -> None:
+    (tmp_path / "body.html.j2").write_text("<p>\n\n{% if %}</p>\n")
+    with pytest.raises(HandoutsError, match=r"body\.html\.j2:3: "):
+        render_message([tmp_path, BUILTIN_TEMPLATES], context())
+
+
+def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
+    (tmp_path / "subject.txt.j2").write_text("{{ ''.__class__.__mro__ }}")
+    with pytest.raises(HandoutsError, match=r"subject\.txt\.j2:1: .*unsafe"):
+        render_message([tmp_path, BUILTIN_TEMPLATES], context())
+
+
+def test_missing_template_is_named(tmp_path: Path) -> None:
+    with pytest.raises(HandoutsError, match="subject.txt.j2 not found"):
+        render_message(tmp_path, context())
+
+
+def test_module_exports_the_error_hierarchy() -> None:
+    assert issubclass(mail.PermanentSendError, mail.SendError)
+    assert issubclass(mail.SendError, HandoutsError)
+    assert issubclass(mail.MailServerError, HandoutsError)
