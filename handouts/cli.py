@@ -312,12 +312,16 @@ def _dose(sets: int, reps: str, tempo: str, rest: str, load: str, per_side: bool
 
 def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
     """Join parts on lines no wider than WIDTH, breaking only between parts."""
-    lines = [indent]
+    lines: list[str] = []
+    current = ""
     for part in parts:
-        if lines[-1].strip() and len(lines[-1] + sep + part) > WIDTH:
-            lines.append(indent)
-        lines[-1] += (sep if lines[-1].strip() else "") + part
-    return lines
+        if current and len(indent + current + sep + part) > WIDTH:
+            lines.append(current)
+            current = part
+        else:
+            current = f"{current}{sep}{part}" if current else part
+    lines.append(current)
+    return [(indent if n == 0 else " " * len(indent)) + line for n, line in enumerate(lines)]
 
 
 def _show_exercise(library: Library, item_id: str) -> list[str]:

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from handouts.compose import Options, Selection, parse_exercise_ref
-from handouts.content.models import Patient
 from handouts.errors import HandoutsError
 
 
@@ -40,6 +38,21 @@ def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None
     return path
 
 
+def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
+    """A Builder over the app's library, with the clinic's fonts/ and templates/ folders."""
+    from handouts.build import Builder
+
+    roots = [app.cwd, *(folder.parent for folder in app.content_folders())]
+    if app.workspace().file:
+        roots.insert(0, app.workspace().file.parent)
+    unique = list(dict.fromkeys(root.resolve() for root in roots))
+    return Builder(
+        app.library(),
+        font_dirs=[root / "fonts" for root in unique] + [folder / "fonts" for folder in app.content_folders()],
+        template_dirs=[root / "templates" for root in unique if (root / "templates").is_dir()],
+    )
+
+
 @click.command()
 @click.argument("programme", required=False)
 @click.option("--exercise", "exercises", multiple=True, metavar="ID[:LEVEL]", help="Add an exercise (at a level).")
@@ -60,13 +73,15 @@ def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None
 @click.option("--date", "date", default=None, metavar="YYYY-MM-DD", help="Handout date (default: today or SOURCE_DATE_EPOCH).")
 @click.option("-o", "--output", default=None, metavar="PATH|-", help="Output file, or - for stdout (default: output/<programme>.pdf).")
 @click.pass_obj
-def build(state, programme, exercises, sections, level, brand_file, patient, clinician, start, weeks, sessions, note, paper, large_print, ink_saver, fillable, private, date, output) -> None:  # noqa: ANN001, PLR0913
+def build(app, programme, exercises, sections, level, brand_file, patient, clinician, start, weeks, sessions, note, paper, large_print, ink_saver, fillable, private, date, output) -> None:  # noqa: ANN001, PLR0913
     """Build one handout PDF.
 
     With no arguments, builds the default programme with the built-in demo
     brand into output/<programme-id>.pdf and prints the path.
     """
     from handouts.build import DEFAULT_PROGRAMME, Request
+    from handouts.compose import Options, Selection, parse_exercise_ref
+    from handouts.content.models import Patient
 
     if not programme and not exercises and not sections:
         programme = DEFAULT_PROGRAMME
@@ -81,11 +96,11 @@ def build(state, programme, exercises, sections, level, brand_file, patient, cli
     request = Request(
         selection=selection,
         patient=Patient(name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note),
-        brand_file=brand_file or state.brand_file,
+        brand_file=brand_file or app.workspace().brand,
         options=Options(paper=paper or "", large_print=large_print, ink_saver=ink_saver, fillable=fillable, private=private),
         date=parse_date(date, "--date"),
     )
-    builder = state.builder()
+    builder = make_builder(app)
     handout, pdf = builder.build(request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)

@@ -21,13 +21,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from handouts.atomic import write_atomic
 from handouts.errors import HandoutsError
+
+if TYPE_CHECKING:
+    from handouts.content.models import Brand, Patient
 
 Security = Literal["starttls", "tls", "none"]
 Outcome = Literal["sent", "skipped", "written"]
@@ -73,13 +76,13 @@ class SmtpSettings:
     timeout: float = 30.0
 
     def check_can_send(self) -> None:
-        """Raise if a real send would fail before talking to the server (not needed for dry runs)."""
+        """Raise if a real send would fail before reaching the server (dry runs skip this)."""
         if not self.host:
             raise HandoutsError(
                 f"no SMTP server: set smtp.host in handouts.yaml or {ENV_KEYS['host']}"
             )
         if self.user and not self.password:
-            raise HandoutsError(f"smtp.user is set but {PASSWORD_ENV} is not")
+            raise HandoutsError(f"{PASSWORD_ENV} is not set (needed to log in as {self.user})")
         if self.user and self.security == "none" and not _is_loopback(self.host):
             raise HandoutsError(
                 "smtp.security is 'none': the password would cross the network unencrypted; "
@@ -97,7 +100,7 @@ def smtp_settings(config: Mapping[str, Any] | None, env: Mapping[str, str]) -> S
             "smtp.password must not be stored in handouts.yaml; "
             f"set the {PASSWORD_ENV} environment variable instead"
         )
-    unknown = sorted(set(config) - set(CONFIG_KEYS))
+    unknown = sorted(str(key) for key in set(config) - set(CONFIG_KEYS))
     if unknown:
         raise HandoutsError(
             f"unknown smtp setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
@@ -114,10 +117,14 @@ def _parse_settings(raw: dict[str, tuple[str, Any]], password: str | None) -> Sm
     security = _text(raw, "security") or "starttls"
     if security not in SECURITY_MODES:
         where = raw["security"][0]
-        raise HandoutsError(f"{where}: must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+        raise HandoutsError(
+            f"{where}: must be one of {', '.join(SECURITY_MODES)}, not {security!r}"
+        )
     sender = _text(raw, "from")
     if not sender:
-        raise HandoutsError(f"no sender address: set smtp.from in handouts.yaml or {ENV_KEYS['from']}")
+        raise HandoutsError(
+            f"no sender address: set smtp.from in handouts.yaml or {ENV_KEYS['from']}"
+        )
     check_address(sender, raw["from"][0])
     port = _number(raw, "port", int, DEFAULT_PORTS[security])
     if not 0 < port < 65536:
@@ -215,8 +222,8 @@ def _where(exc: Exception, name: str, folders: list[Path]) -> str:
 
 
 def message_context(
-    clinic: Any,
-    patient: Any,
+    clinic: Brand,
+    patient: Patient,
     title: str,
     weeks: int | None = None,
     sessions: str | None = None,
@@ -245,7 +252,7 @@ def _long_date(day: dt.date) -> str:
 
 
 def check_address(address: str, what: str = "address") -> None:
-    """One plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks, so no header injection."""
+    """One plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks (header injection)."""
     _, addr = email.utils.parseaddr(address)
     if "\n" in address or "\r" in address or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", addr):
         raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
@@ -362,7 +369,9 @@ class Mailer:
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
                 if not _transient(exc) or attempt == self.retries:
-                    raise MailServerError(f"cannot use the mail server {self._where()}: {_describe(exc)}") from exc
+                    raise MailServerError(
+                        f"cannot use the mail server {self._where()}: {_describe(exc)}"
+                    ) from exc
                 continue
             try:
                 smtp.send_message(msg)
@@ -372,16 +381,20 @@ class Mailer:
 
     def _fail(self, exc: BaseException, to: str, last: bool) -> None:
         """Raise for errors a retry cannot fix; otherwise drop the connection for a retry."""
-        if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)) and not _transient(exc):
+        if _refuses_sender(exc):
             self._drop()
             raise MailServerError(f"the mail server refused the sender: {_describe(exc)}") from exc
         if not _transient(exc):
             # smtplib has reset the session (RSET); the connection stays usable.
-            raise PermanentSendError(f"{to}: rejected by the mail server: {_describe(exc)}") from exc
+            raise PermanentSendError(
+                f"{to}: rejected by the mail server: {_describe(exc)}"
+            ) from exc
         self._drop()  # after a 421 or a drop the session is gone; reconnect next time
         if last:
             error = MailServerError if _connection_level(exc) else SendError
-            raise error(f"{to}: not delivered after {self.retries + 1} attempts: {_describe(exc)}") from exc
+            raise error(
+                f"{to}: not delivered after {self.retries + 1} attempts: {_describe(exc)}"
+            ) from exc
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -457,20 +470,37 @@ def _ends_with_newline(log: Any) -> bool:
 
 
 def _transient(exc: BaseException) -> bool:
-    """Worth retrying: 4xx replies, dropped connections, network errors (not certificate errors)."""
+    """Worth retrying: 4xx replies, dropped connections, network errors (not certificate errors).
+
+    Order matters: every smtplib exception is also an OSError.
+    """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code == -1 or 400 <= exc.smtp_code < 500
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return False
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, OSError))
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, (smtplib.SMTPException, ssl.SSLCertVerificationError)):
+        return False  # e.g. STARTTLS not offered, a certificate that does not match
+    return isinstance(exc, OSError)
+
+
+def _refuses_sender(exc: BaseException) -> bool:
+    """A 5xx to MAIL FROM or AUTH fails every message alike; 552 (too large) is this one's own."""
+    return (
+        isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused))
+        and exc.smtp_code >= 500
+        and exc.smtp_code != 552
+    )
 
 
 def _connection_level(exc: BaseException) -> bool:
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) or (
-        isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
-    )
+    """The server or the network failed, not this one message (421 = "closing the channel")."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def _describe(exc: BaseException) -> str:

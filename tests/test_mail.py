@@ -1,4 +1,4 @@
-"""E-mail delivery against a real SMTP server on loopback (aiosmtpd), plus settings and templates."""
+"""E-mail delivery against a real SMTP server on loopback (aiosmtpd); settings; templates."""
 
 from __future__ import annotations
 
@@ -148,7 +148,9 @@ def mailer(port: int, tmp_path: Path, fake: FakeTime | None = None, **kwargs: ob
 
 
 def message(to: str, subject: str = "Your programme") -> EmailMessage:
-    return build_message(SENDER, to, subject, "Hi,\nhere it is.", "<p>Hi, here it is.</p>", PDF, "knee.pdf")
+    return build_message(
+        SENDER, to, subject, "Hi,\nhere it is.", "<p>Hi, here it is.</p>", PDF, "knee.pdf"
+    )
 
 
 def log_lines(tmp_path: Path) -> list[list[str]]:
@@ -261,9 +263,25 @@ def test_unreachable_server_is_a_server_error(tmp_path: Path) -> None:
     assert fake.sleeps == [0.01, 0.02, 0.04]
 
 
+def test_server_without_starttls_is_a_server_error_without_retries(tmp_path: Path) -> None:
+    handler = Collector()
+    fake = FakeTime()
+    with smtp_server(handler) as port:
+        tls_settings = SmtpSettings("127.0.0.1", port, "starttls", None, None, SENDER, timeout=5)
+        sender = Mailer(tls_settings, clock=fake.clock, sleep=fake.sleep, base_delay=0.01)
+        with pytest.raises(MailServerError, match="STARTTLS"):
+            sender.send(message("ann@example.org"), "ann")
+    assert fake.sleeps == []  # retrying would not help
+    assert handler.messages == []
+
+
 def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Path) -> None:
     handler = Collector()
-    batch = [("row-1", "ann@example.org"), ("row-2", "ben@example.org"), ("row-3", "cat@example.org")]
+    batch = [
+        ("row-1", "ann@example.org"),
+        ("row-2", "ben@example.org"),
+        ("row-3", "cat@example.org"),
+    ]
 
     class Interrupted(Exception):
         pass
@@ -344,15 +362,29 @@ def test_build_message_rejects_bad_addresses(to: str) -> None:
 
 def test_settings_from_config_with_env_overrides() -> None:
     config = {"host": "smtp.clinic.example", "user": "desk", "from": SENDER, "rate_per_minute": 20}
-    env = {"HANDOUTS_SMTP_HOST": "relay.example", "HANDOUTS_SMTP_PORT": "2525", "HANDOUTS_SMTP_PASSWORD": "pw"}
+    env = {
+        "HANDOUTS_SMTP_HOST": "relay.example",
+        "HANDOUTS_SMTP_PORT": "2525",
+        "HANDOUTS_SMTP_PASSWORD": "pw",
+    }
     s = smtp_settings(config, env)
-    assert (s.host, s.port, s.security, s.user, s.password) == ("relay.example", 2525, "starttls", "desk", "pw")
+    assert (s.host, s.port, s.security, s.user, s.password) == (
+        "relay.example",
+        2525,
+        "starttls",
+        "desk",
+        "pw",
+    )
     assert (s.sender, s.rate_per_minute) == (SENDER, 20.0)
     assert "pw" not in repr(s)
 
 
 def test_settings_from_env_only_and_default_ports() -> None:
-    env = {"HANDOUTS_SMTP_HOST": "h", "HANDOUTS_SMTP_FROM": "a@b.example", "HANDOUTS_SMTP_SECURITY": "tls"}
+    env = {
+        "HANDOUTS_SMTP_HOST": "h",
+        "HANDOUTS_SMTP_FROM": "a@b.example",
+        "HANDOUTS_SMTP_SECURITY": "tls",
+    }
     s = smtp_settings(None, env)
     assert (s.port, s.security, s.user, s.password) == (465, "tls", None, None)
 
@@ -367,7 +399,11 @@ def test_password_in_the_config_file_is_refused() -> None:
     [
         ({"from": SENDER, "hots": "h"}, {}, "unknown smtp setting hots"),
         ({"from": SENDER, "port": "abc"}, {}, "smtp.port: must be a number"),
-        ({"from": SENDER}, {"HANDOUTS_SMTP_PORT": "99999"}, "HANDOUTS_SMTP_PORT: 99999 is not a port"),
+        (
+            {"from": SENDER},
+            {"HANDOUTS_SMTP_PORT": "99999"},
+            "HANDOUTS_SMTP_PORT: 99999 is not a port",
+        ),
         ({"from": SENDER, "security": "ssl"}, {}, "smtp.security: must be one of"),
         ({"from": SENDER, "rate_per_minute": 0}, {}, "must be more than 0"),
         ({}, {}, "no sender address"),
@@ -395,7 +431,9 @@ def test_sending_needs_a_host_and_the_password(tmp_path: Path) -> None:
 
 
 def context(name: str = "Ann Example") -> dict:
-    brand = Brand(name="Riverside Physio", contact=["01234 567890"], website="https://riverside.example")
+    brand = Brand(
+        name="Riverside Physio", contact=["01234 567890"], website="https://riverside.example"
+    )
     patient = Patient(name=name, clinician="Sam Lee", start=dt.date(2025, 3, 3))
     return message_context(brand, patient, "Knee strengthening", weeks=6, sessions="2–3")
 

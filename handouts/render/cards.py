@@ -63,6 +63,26 @@ def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
     return [para(theme, label, "h3"), body]
 
 
+def _tips_and_mistakes(theme: Theme, exercise: Exercise, where: str, width: float) -> list[Flowable]:
+    """Tips and common mistakes side by side: the card stays short enough to share a page."""
+    columns = []
+    if exercise.cues:
+        columns.append(_labelled(theme, "Tips", _bullets(theme, exercise.cues, where)))
+    if exercise.mistakes:
+        columns.append(_labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where)))
+    if len(columns) < 2:
+        return columns[0] if columns else []
+    gap = 5 * mm
+    return [Table([columns], colWidths=[(width - gap) / 2 + gap, (width - gap) / 2], style=styled(theme, [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, 0), gap),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))]
+
+
 def _main_column(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> list[Flowable]:
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
@@ -83,10 +103,7 @@ def _main_column(theme: Theme, handout: Handout, exercise: Exercise, width: floa
         facts.append(f"<b>You need:</b> {markup(', '.join(exercise.equipment), where)}")
     story.append(Paragraph("<br/>".join(facts), theme["body"]))
     story += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
-    if exercise.cues:
-        story += _labelled(theme, "Tips", _bullets(theme, exercise.cues, where))
-    if exercise.mistakes:
-        story += _labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where))
+    story += _tips_and_mistakes(theme, exercise, where, width)
     safety = Paragraph(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
     story += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
     return story

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
 
@@ -155,6 +157,7 @@ class _GridBuilder:
         self.theme, self.handout, self.geo = theme, handout, geo
         self.sessions = handout.sessions_per_week
         self.fillable = handout.options.fillable
+        self.centred = ParagraphStyle("centred", parent=theme["small"], alignment=TA_CENTER)
 
     def _week_col(self, index: int) -> int:
         return FIRST + index * self.sessions
@@ -170,7 +173,7 @@ class _GridBuilder:
         second: list = [para(self.theme, "Session", "small"), ""]
         for week in weeks:
             first += [para(self.theme, f"Week {week}", "cell_bold")] + [""] * (self.sessions - 1)
-            second += [Paragraph(str(n), self.theme["small"]) for n in range(1, self.sessions + 1)]
+            second += [Paragraph(str(n), self.centred) for n in range(1, self.sessions + 1)]
         style = self._span_weeks(weeks, 0) + [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1))]
         return [first, second], style
 

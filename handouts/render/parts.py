@@ -22,7 +22,7 @@ from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
 from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
-TABLE_WEIGHTS = (24, 19, 7, 12, 14, 8, 16)  # relative column widths
+TABLE_WEIGHTS = (24, 17, 6, 12, 17, 8, 16)  # relative column widths
 
 
 def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
@@ -151,7 +151,9 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
     table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style), splitInRow=1)
-    return [heading(theme, "Your programme", source="the workout table"), table, Spacer(1, 4 * mm)]
+    title = heading(theme, "Your programme", source="the workout table")
+    title.keepWithNext = 0  # the table may start here and split; a break below keeps the title company
+    return [CondPageBreak(60 * mm), title, table, Spacer(1, 4 * mm)]
 
 
 def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
@@ -161,7 +163,7 @@ def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
         "Move on to the next block of weeks only when this week's sessions felt controlled "
         "and your pain stayed within the rule on the tracking sheet. If not, repeat the week."
     )
-    return [box(theme, [para(theme, text, "callout")], theme.frame_width())]
+    return [box(theme, [para(theme, text, "callout")], theme.frame_width()), Spacer(1, 4 * mm)]
 
 
 # -- education sections and sources -------------------------------------------

@@ -19,7 +19,8 @@ def story(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     parts = handout.parts
     flow: list[Flowable] = page_one(theme, handout, intro)
     if parts.table and handout.phases:
-        flow += workout_table(theme, handout) + progression_note(theme, handout)
+        table = workout_table(theme, handout)
+        flow += table[:2] + progression_note(theme, handout) + table[2:]
     if parts.cards and handout.exercises:
         flow += [PageBreak()] + exercise_cards(theme, handout)
     if parts.sections and handout.sections:
