@@ -515,3 +515,10 @@ def init(directory: Path, name: str) -> None:
             out.write(text.replace("__CLINIC_NAME__", placeholder))
         click.echo(f"created {target}")
     click.echo(f"\nNext: cd {directory} && handouts check")
+
+
+# --------------------------------------------------------------------------- rendering commands
+# Each lives in its own module; importing them pulls in click only, so --help stays quick.
+from handouts.cli_build import build  # noqa: E402
+
+main.add_command(build)

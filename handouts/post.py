@@ -270,8 +270,7 @@ def impose_booklet(pdf: bytes) -> bytes:
     not survive (see :data:`IMPOSE_NOTE`), so impose a print copy only.
     """
     reader = _reader(pdf)
-    first = reader.pages[0]
-    width, height = sheet_size(float(first.mediabox.width), float(first.mediabox.height))
+    width, height = sheet_size(*_shown_size(reader.pages[0]))
     writer = PdfWriter()
     for left, right in booklet_order(len(reader.pages)):
         sheet = writer.add_blank_page(width, height)
@@ -281,6 +280,12 @@ def impose_booklet(pdf: bytes) -> bytes:
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if k != "/Producer"})
     return _to_bytes(writer)
+
+
+def _shown_size(page: PageObject) -> tuple[float, float]:
+    """Width and height as a viewer shows the page (/Rotate 90 swaps them)."""
+    width, height = float(page.cropbox.width), float(page.cropbox.height)
+    return (height, width) if page.rotation % 180 else (width, height)
 
 
 def _printable(page: PageObject) -> PageObject:
@@ -300,20 +305,35 @@ def _is_web_link(annot: DictionaryObject) -> bool:
 
 
 def _place(sheet: PageObject, page: PageObject, half: int, width: float, height: float) -> None:
-    """Scale ``page`` to fit one half of ``sheet`` (keeping its proportions) and centre it."""
+    """Fit ``page`` into one half of ``sheet``, centred, as a viewer would show it.
+
+    The page's own /Rotate is applied first (merging ignores it). A page whose
+    orientation differs from the half's, such as the landscape tracking grid in
+    a portrait booklet, is turned a quarter anticlockwise so it fills the half.
+    """
     box = page.cropbox
-    page_w, page_h = float(box.width), float(box.height)
+    move = Transformation().translate(-float(box.left), -float(box.bottom))
+    move, page_w, page_h = _turn(move, -page.rotation, float(box.width), float(box.height))
     half_w = width / 2
+    if (page_w > page_h and half_w < height) or (page_w < page_h and half_w > height):
+        move, page_w, page_h = _turn(move, 90, page_w, page_h)
     scale = min(half_w / page_w, height / page_h)
     x = half * half_w + (half_w - page_w * scale) / 2
     y = (height - page_h * scale) / 2
-    move = (
-        Transformation()
-        .translate(-float(box.left), -float(box.bottom))
-        .scale(scale, scale)
-        .translate(x, y)
-    )
-    sheet.merge_transformed_page(page, move)
+    sheet.merge_transformed_page(page, move.scale(scale, scale).translate(x, y))
+
+
+def _turn(
+    move: Transformation, degrees: float, width: float, height: float
+) -> tuple[Transformation, float, float]:
+    """Rotate the box (0, 0)-(width, height) anticlockwise and shift it back to the origin."""
+    if degrees % 360 == 0:
+        return move, width, height
+    turn = Transformation().rotate(degrees)
+    corners = [turn.apply_on((x, y)) for x in (0, width) for y in (0, height)]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    moved = move.rotate(degrees).translate(-min(xs), -min(ys))
+    return moved, max(xs) - min(xs), max(ys) - min(ys)
 
 
 # --- security and privacy -----------------------------------------------------------------

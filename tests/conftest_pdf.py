@@ -38,15 +38,20 @@ def make_pdf(
     title: str | None = None,
     subject: str | None = None,
     keywords: str | None = None,
+    landscape: Sequence[int] = (),
 ) -> bytes:
-    """``pages`` pages showing ``<label><n>`` large in the middle; fields go on page 1."""
+    """``pages`` pages showing ``<label><n>`` large in the middle; fields go on page 1.
+
+    Page numbers in ``landscape`` (1-based) get the landscape version of ``size``.
+    """
     out = io.BytesIO()
     canv = canvas.Canvas(out, pagesize=size, invariant=1)
     for attr, value in (("Title", title), ("Subject", subject), ("Keywords", keywords)):
         if value is not None:
             getattr(canv, f"set{attr}")(value)
-    width, height = size
     for number in range(1, pages + 1):
+        width, height = (max(size), min(size)) if number in landscape else size
+        canv.setPageSize((width, height))
         canv.setFont(font_name(), 36)
         canv.drawCentredString(width / 2, height / 2, f"{label}{number}")
         if number == 1:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 from conftest_pdf import halves, make_pdf, qpdf_check, reader, texts_left_to_right
+from pypdf import PdfWriter
 from pypdf.errors import FileNotDecryptedError
 from reportlab.lib.pagesizes import A4, A5, letter
 
@@ -170,6 +172,42 @@ def test_booklet_scales_a4_pages_into_a5_halves() -> None:
     text_width_start = A4[0] / 2 * scale  # the text is centred; its start is left of this
     assert positions[0] < text_width_start < A5[0]
     assert A5[0] < positions[1] < A5[0] + text_width_start
+
+
+def ctm_of(page, label: str) -> list[float]:  # noqa: ANN001 - a pypdf page
+    found: dict[str, list[float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            found[text.strip()] = list(cm)
+
+    page.extract_text(visitor_text=visit)
+    return found[label]
+
+
+def test_booklet_turns_a_landscape_page_to_fill_its_half() -> None:
+    pdf = post.impose_booklet(make_pdf(4, landscape=(2,)))
+    back = reader(pdf).pages[1]
+    assert halves(back) == (["P2"], ["P3"])
+    a, b, c, d, _, _ = ctm_of(back, "P2")
+    assert a == pytest.approx(0, abs=1e-6) and d == pytest.approx(0, abs=1e-6)
+    assert b == pytest.approx(A5[0] / A4[0], abs=0.01)  # a quarter turn anticlockwise, A5 scale
+    assert c == pytest.approx(-b)
+    a, b, _, _, _, _ = ctm_of(back, "P3")
+    assert (a, b) == (pytest.approx(A5[0] / A4[0], abs=0.01), pytest.approx(0, abs=1e-6))
+
+
+def test_booklet_honours_a_page_rotate_entry() -> None:
+    source = reader(make_pdf(4, landscape=(1, 2, 3, 4)))
+    writer = PdfWriter()
+    for page in source.pages:
+        writer.add_page(page).rotate(90)  # landscape pages shown portrait
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = post.impose_booklet(out.getvalue())
+    sheet = reader(pdf).pages[0]
+    assert_size(sheet, A4_LANDSCAPE)  # the pages show as A4 portrait
+    assert halves(sheet) == (["P4"], ["P1"])
 
 
 @pytest.mark.parametrize(

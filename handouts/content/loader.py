@@ -438,19 +438,36 @@ def _validate(
     try:
         return model.model_validate({**data, **(extra or {})})
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            problems.append(_error_problem(error, model, doc, display, prefix))
+        errors = exc.errors(include_url=False)
+        covered = _typo_covered(model, errors, data)
+        for error in errors:
+            if error["type"] != "missing" or tuple(error["loc"]) not in covered:
+                problems.append(_error_problem(error, model, data, doc, display, prefix))
         return None
 
 
+def _typo_covered(model: type[BaseModel], errors: list[dict], data: dict) -> set[FieldPath]:
+    """Missing fields that an unknown-field error already suggests (one typo, one problem)."""
+    covered = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":
+            suggestion = _suggest_field(model, loc, _get(data, loc[:-1]))
+            if suggestion:
+                covered.add((*loc[:-1], suggestion))
+    return covered
+
+
 def _error_problem(
-    error: dict, model: type[BaseModel], doc: YamlDoc, display: str, prefix: FieldPath
+    error: dict, model: type[BaseModel], data: dict, doc: YamlDoc, display: str, prefix: FieldPath
 ) -> Problem:
     loc = tuple(error["loc"])
     if error["type"] == "invalid_key":
         message = f"field name {loc[-1]!r} must be text"
         return Problem(display, doc.line(prefix + loc), dotted(prefix + loc[:-1]), message)
-    return Problem(display, doc.line(prefix + loc), dotted(prefix + loc), _message(error, model))
+    return Problem(
+        display, doc.line(prefix + loc), dotted(prefix + loc), _message(error, model, data)
+    )
 
 
 _MESSAGES = {
@@ -492,11 +509,11 @@ _PATTERNS = {
 }
 
 
-def _message(error: dict, model: type[BaseModel]) -> str:
+def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     kind, ctx, loc = error["type"], dict(error.get("ctx") or {}), tuple(error["loc"])
     found = _describe(error.get("input"))
     if kind == "extra_forbidden":
-        return _unknown_field(model, loc)
+        return _unknown_field(model, loc, _get(data, loc[:-1]))
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":
@@ -530,15 +547,41 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _unknown_field(model: type[BaseModel], loc: Sequence[Key]) -> str:
+def _get(data: Any, path: Sequence[Key]) -> Any:
+    """The value at ``path`` inside nested dicts and lists, or None."""
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _unknown_field(model: type[BaseModel], loc: Sequence[Key], mapping: Any) -> str:
+    suggestion = _suggest_field(model, loc, mapping)
+    return f'unknown field (did you mean "{suggestion}"?)' if suggestion else "unknown field"
+
+
+def _suggest_field(model: type[BaseModel], loc: Sequence[Key], mapping: Any) -> str | None:
+    """A field name close to the unknown key at ``loc`` that the mapping does not use yet.
+
+    Missing required fields are tried first: ``rets`` next to ``sets`` means ``reps``.
+    """
     owner = _model_at(model, loc[:-1])
     if owner is None:
-        return "unknown field"
-    names = [n for n in owner.model_fields if n not in _HIDDEN_FIELDS.get(owner, set())]
+        return None
+    used = set(mapping) if isinstance(mapping, dict) else set()
+    hidden = _HIDDEN_FIELDS.get(owner, set())
+    free = {n: f for n, f in owner.model_fields.items() if n not in hidden and n not in used}
     key = str(loc[-1])
-    if key.lower() in names:
-        return f'unknown field (did you mean "{key.lower()}"?)'
-    return f"unknown field{_did_you_mean(key, names)}"
+    if key.lower() in free:
+        return key.lower()
+    required = sorted(n for n, f in free.items() if f.is_required())
+    for names in (required, sorted(free)):
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    return None
 
 
 def _model_at(model: type[BaseModel], loc: Sequence[Key]) -> type[BaseModel] | None:

@@ -65,15 +65,21 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
-_HINTS = {
-    "found character '\\t' that cannot start any token": (
-        "tab character; indent with spaces, not tabs"
+_INDENT = "indentation does not line up with the lines above (or a list and fields are mixed)"
+_HINTS = [  # (start of PyYAML's problem text, plain message)
+    ("found character '\\t' that cannot start any token", "tab character; indent with spaces"),
+    (
+        "mapping values are not allowed here",
+        'unexpected ":"; check the indentation, or put text that contains ": " in quotes',
     ),
-    "found unhashable key": "a key must be plain text, not a list or mapping",
-    "mapping values are not allowed here": (
-        'unexpected ":"; put quotes around text that contains ": "'
-    ),
-}
+    ("expected <block end>", _INDENT),
+    ("expected ',' or ']'", 'a "[" list is not closed with "]"'),
+    ("expected ',' or '}'", 'a "{" mapping is not closed with "}"'),
+    ("found unhashable key", "a key must be plain text, not a list or mapping"),
+    ("found undefined alias", "text starting with * must be in quotes"),
+    ("found duplicate anchor", "text starting with & must be in quotes"),
+]
+_UNCLOSED_QUOTE = "while scanning a quoted scalar"
 
 
 @dataclass(frozen=True)
@@ -153,18 +159,31 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, display: str, offset: int) -
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else 0
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem and "expected a single document" in exc.context:
-            problem = "only one YAML document per file (remove the extra '---')"
-        return Problem(display, line, "", f"YAML syntax: {_hint(problem)}")
+        context = exc.context or ""
+        if "expected a single document" in context:
+            message = "only one YAML document per file (remove the extra '---')"
+        else:
+            message = _hint(exc.problem or context or "invalid YAML", context)
+        if context.startswith(_UNCLOSED_QUOTE) and exc.context_mark:
+            line = exc.context_mark.line + 1 + offset
+        return Problem(display, line, "", f"YAML syntax: {message}")
     return Problem(display, offset + 1, "", f"YAML syntax: {exc}")
 
 
-def _hint(problem: str) -> str:
+def _hint(problem: str, context: str) -> str:
+    """A plain-language version of PyYAML's message for the common mistakes."""
+    if context.startswith(_UNCLOSED_QUOTE):
+        return "a quote is not closed"
     if problem.startswith("could not determine a constructor for the tag"):
         tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
         return f"unsupported YAML tag {tag}"
-    return _HINTS.get(problem, problem)
+    for start, message in _HINTS:
+        if problem.startswith(start):
+            return message
+    match = re.match(r"found character '(.)' that cannot start any token", problem)
+    if match:
+        return f"a value cannot start with {match.group(1)!r}; put the text in quotes"
+    return problem.replace("'<stream end>'", "the end of the file")
 
 
 def _key_text(node: Node) -> str | None:

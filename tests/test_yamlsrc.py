@@ -1,0 +1,152 @@
+"""YAML reading with line numbers, duplicate keys and friendly syntax errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from handouts.content.yamlsrc import YamlDoc, dotted, parse_yaml, read_utf8
+
+
+def lines(text: str, first_line: int = 1) -> list[str]:
+    _, problems = parse_yaml(text, "f.yaml", first_line)
+    return [str(p) for p in problems]
+
+
+def test_records_the_line_of_every_field_path():
+    doc, problems = parse_yaml(
+        "id: x\nlevels:\n  - level: 1\n    reps: 10\n\n  - level: 2\n    reps: 12\n", "f.yaml"
+    )
+    assert problems == []
+    assert doc.data == {"id": "x", "levels": [{"level": 1, "reps": 10}, {"level": 2, "reps": 12}]}
+    assert doc.lines[("levels",)] == 2
+    assert doc.lines[("levels", 1)] == 6
+    assert doc.lines[("levels", 1, "reps")] == 7
+
+
+def test_line_falls_back_to_the_nearest_parent():
+    doc, _ = parse_yaml("a: 1\nlevels:\n  - level: 1\n", "f.yaml")
+    assert doc.line(("levels", 0, "reps")) == 3  # missing key: the mapping that lacks it
+    assert doc.line(("nothing", "here")) == 1  # the root mapping
+    assert YamlDoc(None).line(("x",)) == 0
+
+
+def test_first_line_offsets_every_line():
+    doc, _ = parse_yaml("id: x\ntitle: y\n", "s.md", first_line=2)
+    assert doc.line(("title",)) == 3
+    assert lines("id: [\n", first_line=2) == [
+        "f.yaml:3: YAML syntax: expected the node content, but found the end of the file"
+    ]
+
+
+def test_duplicate_keys_are_problems_at_any_depth():
+    text = "id: a\nname: b\nlevels:\n  - reps: 1\n    sets: 2\n    reps: 3\nid: c\n"
+    assert lines(text) == [
+        'f.yaml:7: id: duplicate key "id" (first on line 1)',
+        'f.yaml:6: levels[0].reps: duplicate key "reps" (first on line 4)',
+    ]
+
+
+def test_duplicate_key_still_gives_data():
+    doc, problems = parse_yaml("a: 1\na: 2\n", "f.yaml")
+    assert doc.data == {"a": 2} and len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "steps:\n  - Rise.\n - Lower.\n",
+            "f.yaml:3: YAML syntax: indentation does not line up with the lines above "
+            "(or a list and fields are mixed)",
+        ),
+        ('a: "open\nb: 2\n', "f.yaml:1: YAML syntax: a quote is not closed"),
+        ("a: [1, 2\nb: 3\n", 'f.yaml:2: YAML syntax: a "[" list is not closed with "]"'),
+        (
+            "name: Calf raise: slow\n",
+            'f.yaml:1: YAML syntax: unexpected ":"; check the indentation, or put text that '
+            'contains ": " in quotes',
+        ),
+        ("a:\n\tb: 1\n", "f.yaml:2: YAML syntax: tab character; indent with spaces"),
+        ("a: @x\n", "f.yaml:1: YAML syntax: a value cannot start with '@'; put the text in quotes"),
+        ("a: *nope\n", "f.yaml:1: YAML syntax: text starting with * must be in quotes"),
+        (
+            "a: 1\n---\nb: 2\n",
+            "f.yaml:2: YAML syntax: only one YAML document per file (remove the extra '---')",
+        ),
+        (
+            "? [a]\n: 1\n",
+            "f.yaml:1: YAML syntax: a key must be plain text, not a list or mapping",
+        ),
+        ("a: b\x01\n", "f.yaml:1: character '\\x01' is not allowed in YAML"),
+    ],
+)
+def test_syntax_errors_are_one_plain_line(text, expected):
+    assert lines(text) == [expected]
+
+
+def test_python_tags_are_refused_not_run():
+    assert lines("a: !!python/object/apply:os.system [echo hi]\n") == [
+        "f.yaml:1: YAML syntax: unsupported YAML tag !!python/object/apply:os.system"
+    ]
+
+
+def test_yaml_1_2_scalars():
+    doc, _ = parse_yaml(
+        "rest: 1:30\ntempo: 3:1:1\nreps: 010\nside: yes\nno: No\nflag: true\nn: 12\n"
+        "f: 1.5\nh: 0x1F\nd: 2025-03-01\nnothing: ~\n",
+        "f.yaml",
+    )
+    assert doc.data == {
+        "rest": "1:30",  # YAML 1.1 would give 90
+        "tempo": "3:1:1",
+        "reps": "010",
+        "side": "yes",
+        "no": "No",
+        "flag": True,
+        "n": 12,
+        "f": 1.5,
+        "h": 31,
+        "d": dt.date(2025, 3, 1),
+        "nothing": None,
+    }
+
+
+def test_empty_document():
+    doc, problems = parse_yaml("# only a comment\n", "f.yaml")
+    assert doc.data is None and problems == []
+
+
+def test_aliases_and_merge_keys():
+    doc, problems = parse_yaml("base: &b {sets: 3}\nx:\n  <<: *b\n  reps: 5\ny: *b\n", "f.yaml")
+    assert problems == []
+    assert doc.data["x"] == {"sets": 3, "reps": 5}
+    assert doc.data["y"] == {"sets": 3}
+
+
+def test_recursive_alias_does_not_hang():
+    doc, problems = parse_yaml("a: &a [*a]\n", "f.yaml")
+    assert problems == [] and doc.lines[("a",)] == 1
+
+
+def test_read_utf8(tmp_path: Path):
+    good = tmp_path / "good.yaml"
+    good.write_bytes("\ufeffname: Café\n".encode())
+    assert read_utf8(good, "good.yaml") == ("name: Café\n", [])
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"id: x\nname: Caf\xe9\n")
+    text, problems = read_utf8(bad, "bad.yaml")
+    assert text is None
+    assert [str(p) for p in problems] == [
+        "bad.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8"
+    ]
+    text, problems = read_utf8(tmp_path / "gone.yaml", "gone.yaml")
+    assert text is None and str(problems[0]).startswith("gone.yaml: cannot read file:")
+
+
+def test_dotted():
+    assert dotted(("levels", 1, "reps")) == "levels[1].reps"
+    assert dotted((2, "title")) == "[2].title"
+    assert dotted(()) == ""
