@@ -487,7 +487,7 @@ _MESSAGES = {
     "model_attributes_type": "expected a mapping of fields, found {found}",
     "string_too_short": "must not be empty",
     "string_too_long": "too long (at most {max_length} characters)",
-    "too_short": "needs at least {min_length} item{plural}",
+    "too_short": "needs at least {min_length} items",
     "too_long": "too many items (at most {max_length})",
     "greater_than_equal": "must be {ge} or more, found {found}",
     "greater_than": "must be more than {gt}, found {found}",
@@ -521,11 +521,13 @@ def _message(error: dict, model: type[BaseModel], data: dict) -> str:
         return template.format(found=found)
     if kind.endswith("_type") and error.get("input") is None:
         return "has no value"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
     template = _MESSAGES.get(kind)
     if template is None:
         return str(error["msg"])
     ctx["expected"] = str(ctx.get("expected", "")).replace("'", '"')
-    message = template.format(found=found, plural="" if ctx.get("min_length") == 1 else "s", **ctx)
+    message = template.format(found=found, **ctx)
     if kind == "string_type" and not isinstance(error.get("input"), (list, dict)):
         message += "; put it in quotes to keep it as text"
     return message

@@ -63,6 +63,26 @@ def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
     return [para(theme, label, "h3"), body]
 
 
+def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> Table:
+    """Weeks | level | dose, one row per block of weeks (level notes are in the workout table)."""
+    where = f"exercise {exercise.id}"
+    rows = []
+    for weeks, row in _schedule(handout, exercise):
+        dose = dose_line(row) + (" · each side" if row.dose.per_side else "")
+        level = f"Level {row.dose.level}: {row.dose.label}"
+        rows.append([para(theme, weeks, "cell_bold"), para(theme, level, "cell", where), para(theme, dose, "cell", where)])
+    weeks_w = 26 * mm if theme.large_print else 21 * mm
+    rest = width - weeks_w
+    return Table(rows, colWidths=[weeks_w, rest * 0.42, rest * 0.58], style=styled(theme, [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
+    ]), spaceAfter=2 * mm)
+
+
 def _tips_and_mistakes(theme: Theme, exercise: Exercise, where: str, width: float) -> list[Flowable]:
     """Tips and common mistakes side by side: the card stays short enough to share a page."""
     columns = []
@@ -87,16 +107,7 @@ def _main_column(theme: Theme, handout: Handout, exercise: Exercise, width: floa
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
     story: list[Flowable] = []
-    for weeks, row in _schedule(handout, exercise):
-        text = (
-            f"<b>{weeks} · Level {row.dose.level}</b> ({markup(row.dose.label, where)}): "
-            f"{markup(dose_line(row), where)}"
-        )
-        if row.dose.per_side:
-            text += " · each side"
-        if row.dose.notes:
-            text += f"<br/><i>{markup(row.dose.notes, where)}</i>"
-        story.append(Paragraph(text, theme["body"]))
+    story.append(_dose_table(theme, handout, exercise, width))
     story.append(para(theme, exercise.summary, "body", where))
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
     if exercise.equipment:
@@ -158,10 +169,10 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowabl
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 1), (0, 1), pad if not side else 0),
-        ("TOPPADDING", (0, 0), (-1, 0), 2.5 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 2.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, 0), 2 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 2 * mm),
         ("TOPPADDING", (0, 1), (-1, 1), 3 * mm),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), 4 * mm),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 3 * mm),
         ("BOX", (0, 0), (-1, -1), 0.8, theme.primary),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.primary),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),

@@ -138,6 +138,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
         index = len(rows) - 1
         style += [("SPAN", (0, index), (-1, index)), ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary)]
+        style.append(("NOSPLIT", (0, index), (-1, index + 1)))
         if not theme.ink_saver:
             style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
         for row in phase.rows:
@@ -147,10 +148,17 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 f'<font size="{theme.small_size}" color="#5A636B">Level {row.dose.level}: '
                 f"{theme.fonts.markup(row.dose.label, where)}</font>"
             )
+
             cells = [Paragraph(name, theme["cell"]), para(theme, row.exercise.position, "cell", where)]
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
-    table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style), splitInRow=1)
+            if row.dose.notes:  # the level's notes on a full-width line under its row
+                rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
+                index = len(rows) - 1
+                style += [("SPAN", (0, index), (-1, index)), ("TOPPADDING", (0, index), (-1, index), 0)]
+                style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
+                style.append(("NOSPLIT", (0, index - 1), (-1, index)))
+    table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style))
     title = heading(theme, "Your programme", source="the workout table")
     title.keepWithNext = 0  # the table may start here and split; a break below keeps the title company
     return [CondPageBreak(60 * mm), title, table, Spacer(1, 4 * mm)]

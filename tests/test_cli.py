@@ -1,0 +1,310 @@
+"""The command line: output, exit codes, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handouts import __version__, paths
+from handouts.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _in_fixtures(monkeypatch):
+    monkeypatch.chdir(FIXTURES)
+    monkeypatch.delenv("HANDOUTS_NO_BUILTIN", raising=False)
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, ["--no-builtin", *args], env=env)
+
+
+def test_help_documents_exit_codes():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Exit codes:\n    0  success\n    1  content problems" in result.output
+    assert "2  command-line usage error" in result.output
+    assert "--no-builtin" not in result.output
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"handouts, version {__version__}\n"
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from handouts.cli import main\n"
+        "heavy = [m for m in ('reportlab', 'pypdf', 'pydantic', 'yaml') if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_usage_error_exits_2():
+    result = run("list", "widgets")
+    assert result.exit_code == 2
+    assert "Invalid value for '{exercises|sections|programmes|brands|sources}'" in result.output
+
+
+# --------------------------------------------------------------------------- list
+
+
+def test_list_exercises_table():
+    result = run("--content", "valid", "--content", "clinic", "list", "exercises")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "ID          NAME                         LEVELS  TAGS             ORIGIN",
+        "calf-raise  Calf raise (clinic version)  4                        clinic",
+        "step-up     Step-up                      1       knee             clinic",
+        "wall-sit    Wall sit                     1       knee, isometric  clinic",
+    ]
+
+
+def test_list_marks_builtin_origin(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_content_dir", lambda: FIXTURES / "valid")
+    result = CliRunner().invoke(main, ["--content", "clinic", "list", "exercises", "--tag", "KNEE"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "ID        NAME      LEVELS  TAGS             ORIGIN",
+        "step-up   Step-up   1       knee             clinic",
+        "wall-sit  Wall sit  1       knee, isometric  builtin",
+    ]
+
+
+def test_list_programmes_sections_brands():
+    out = run("--content", "valid", "list", "programmes").output.splitlines()
+    assert out == [
+        "ID           TITLE        WEEKS  TAGS           ORIGIN",
+        "knee-basics  Knee basics  4      knee, strength  clinic",
+    ][:1] + [out[1]] and out[1].split() == [
+        "knee-basics", "Knee", "basics", "4", "knee,", "strength", "clinic"
+    ]
+    assert run("--content", "valid", "list", "sections").output.splitlines()[1].split() == [
+        "warm-up", "Warming", "up", "warm-up", "clinic"
+    ]
+    assert run("--content", "valid", "list", "brands").output.splitlines() == [
+        "ID      NAME              PAPER  ORIGIN",
+        "clinic  Riverside Physio  a4     clinic",
+    ]
+
+
+def test_list_tag_with_no_match_and_tag_on_brands():
+    result = run("--content", "valid", "list", "exercises", "--tag", "nothing")
+    assert result.exit_code == 0
+    assert result.stderr == "no exercises tagged nothing\n"
+    result = run("--content", "valid", "list", "brands", "--tag", "x")
+    assert result.exit_code == 2
+    assert "brands have no tags" in result.output
+
+
+def test_list_json():
+    result = run("--content", "valid", "list", "exercises", "--json")
+    assert result.exit_code == 0
+    items = json.loads(result.output)
+    assert [item["id"] for item in items] == ["calf-raise", "wall-sit"]
+    assert items[0]["levels"][0]["reps"] == "15"
+    assert items[0]["origin"] == "clinic"
+    assert items[0]["path"] == str(FIXTURES / "valid/exercises/calf-raise.yaml")
+
+
+def test_env_var_skips_builtin(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_content_dir", lambda: FIXTURES / "invalid")
+    result = CliRunner().invoke(main, ["--content", "valid", "check"],
+                                env={"HANDOUTS_NO_BUILTIN": "1"})
+    assert result.exit_code == 0, result.output
+
+
+# --------------------------------------------------------------------------- show
+
+
+def test_show_exercise():
+    result = run("--content", "valid", "show", "calf-raise")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == [
+        "Calf raise",
+        "exercise calf-raise · clinic · valid/exercises/calf-raise.yaml",
+    ]
+    assert "Image:     " + str(FIXTURES / "valid/images/calf-raise.png") in lines
+    assert "  2. Rise onto your toes." in lines
+    assert lines[-8:] == [
+        "  1. Two legs",
+        "     3 × 15 · tempo 2 s up / 2 s down · rest 1:30 · Bodyweight",
+        "  2. One leg",
+        "     3 × 12 per leg · Bodyweight",
+        "  3. One leg, weighted",
+        "     3 × 10 · Dumbbell",
+        "  4. One leg, slow lowering",
+        "     4 × 8 · tempo 1 s up / 4 s down · Bodyweight",
+    ]
+
+
+def test_show_replacement_says_what_it_replaces(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_content_dir", lambda: FIXTURES / "valid")
+    result = CliRunner().invoke(main, ["--content", "clinic", "show", "calf-raise"])
+    assert result.output.splitlines()[1:3] == [
+        "exercise calf-raise · clinic · clinic/exercises/calf-raise.yaml",
+        "(replaces valid/exercises/calf-raise.yaml)",
+    ]
+
+
+def test_show_programme_applies_overrides():
+    result = run("--content", "valid", "show", "knee-basics")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Sessions per week: 2–3" in text
+    assert "Weeks 1–2: Start\n  - Wall sit (wall-sit), level 1: Shallow\n" in text
+    assert "  - Calf raise (calf-raise), level 1: Two legs\n    2 × 15 · tempo" in text
+    assert "Weeks 3–4\n  - Calf raise (calf-raise), level 3: One leg, weighted\n    3 × 8 ·" in text
+
+
+def test_show_section_brand_source():
+    section = run("--content", "valid", "show", "warm-up", "--kind", "section").output
+    assert section.splitlines()[:2] == ["Warming up", "section warm-up · clinic · valid/sections/warm-up.md"]
+    assert section.endswith("## Before you start\n\nWalk for five minutes.\n")
+    brand = run("--content", "valid", "show", "clinic").output
+    assert "Primary: #1F5F8B" in brand and "Logo:    " + str(FIXTURES / "valid/images/logo.png") in brand
+    source = run("--content", "valid", "show", "smith-2020").output
+    assert source.splitlines() == [
+        "Calf strength in runners",
+        "source smith-2020 · clinic · valid/sources.yaml",
+        "",
+        "Author: Smith A.",
+        "Year:   2020",
+    ]
+
+
+def test_show_ambiguous_and_unknown_ids(tmp_path):
+    both = tmp_path / "both"
+    (both / "sections").mkdir(parents=True)
+    (both / "sections/wall-sit.md").write_text("---\nid: wall-sit\ntitle: About wall sits\n---\n")
+    result = run("--content", "valid", "--content", str(both), "show", "wall-sit")
+    assert result.exit_code == 2
+    assert 'Error: "wall-sit" is both a exercise and a section; choose one with --kind' in result.output
+    result = run("--content", "valid", "--content", str(both), "show", "wall-sit", "--kind", "sections")
+    assert result.exit_code == 0 and result.output.startswith("About wall sits\n")
+    result = run("--content", "valid", "show", "calf-rise")
+    assert result.exit_code == 2
+    assert 'Error: Invalid value for ID: no item "calf-rise" (did you mean "calf-raise"?)' in result.output
+    result = run("--content", "valid", "show", "wall-sit", "--kind", "programme")
+    assert 'no programme "wall-sit"' in result.output
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_clean():
+    result = run("check", "--content", "valid")
+    assert result.exit_code == 0
+    assert result.output == (
+        "ok: 2 exercises, 1 section, 1 programme, 1 brand, 2 sources (1 clinic folder)\n"
+    )
+
+
+def test_check_lists_every_problem_then_a_count():
+    result = run("check", "--content", "invalid")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 14 and lines[-1] == "13 problems found"
+    assert 'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)' in lines
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+
+
+def test_other_commands_show_content_problems_without_traceback():
+    result = run("--content", "invalid", "list", "exercises")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == "13 problems found"
+
+
+def test_check_reads_handouts_yaml(tmp_path, monkeypatch):
+    (tmp_path / "handouts.yaml").write_text(f"content: [{FIXTURES / 'valid'}]\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 2 exercises")
+
+
+def test_check_reports_bad_handouts_yaml(tmp_path, monkeypatch):
+    (tmp_path / "handouts.yaml").write_text("content: [nope]\nbrnad: x\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        'handouts.yaml:2: brnad: unknown field (did you mean "brand"?)',
+        "1 problem found",
+    ]
+
+
+def test_check_reports_workspace_brand_with_content(tmp_path, monkeypatch):
+    (tmp_path / "brand.yaml").write_text('name: X\nprimary: "#abc"\n')
+    (tmp_path / "handouts.yaml").write_text("brand: brand.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--content", str(FIXTURES / "invalid"))
+    assert result.exit_code == 1
+    assert (
+        "brand.yaml:2: primary: colour '#abc' must be six-digit hex such as \"#1F5F8B\""
+        in result.stderr.splitlines()
+    )
+    assert result.stderr.splitlines()[-1] == "14 problems found"
+
+
+def test_missing_content_folder_is_a_usage_error():
+    result = run("--content", "nope", "check")
+    assert result.exit_code == 2
+    assert "Directory 'nope' does not exist" in result.output
+
+
+# --------------------------------------------------------------------------- init
+
+
+def test_init_then_check(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "clinic", "--name", 'Riverside "Physio": Ltd')
+    assert result.exit_code == 0, result.output
+    created = sorted(p.relative_to(tmp_path / "clinic").as_posix()
+                     for p in (tmp_path / "clinic").rglob("*") if p.is_file())
+    assert created == [
+        "README.md",
+        "brands/clinic.yaml",
+        "exercises/clinic-wall-sit.yaml",
+        "handouts.yaml",
+        "sections/clinic-welcome.md",
+    ]
+    monkeypatch.chdir(tmp_path / "clinic")
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "ok: 1 exercise, 1 section, 0 programmes, 1 brand, 0 sources (1 clinic folder)\n"
+    )
+    shown = run("show", "clinic").output
+    assert shown.startswith('Riverside "Physio": Ltd\nbrand clinic · clinic · brands/clinic.yaml\n')
+
+
+def test_init_with_builtin_content_passes_check(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "ws").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws/handouts.yaml").write_text("mine\n")
+    result = run("init", "ws")
+    assert result.exit_code == 1
+    assert result.output == "error: not overwriting existing files: ws/handouts.yaml\n"
+    assert (tmp_path / "ws/handouts.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "ws/README.md").exists()
