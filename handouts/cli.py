@@ -230,8 +230,9 @@ def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
     library, _ = _library(ctx)
     kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
     if len(kinds) > 1:
-        names = " and ".join(_singular(k) for k in kinds)
-        raise click.UsageError(f'"{item_id}" is both a {names}; choose one with --kind')
+        names = " and ".join(_a(_singular(k)) for k in kinds)
+        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
+        raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
     if not kinds or item_id not in library.items(kinds[0]):
         raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
     kind = kinds[0]
@@ -241,6 +242,10 @@ def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
 
 def _singular(kind: str) -> str:
     return kind[:-1]
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:

@@ -16,18 +16,15 @@ import re
 import smtplib
 import ssl
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
-
 from handouts.atomic import write_atomic
 from handouts.errors import HandoutsError
+from handouts.templating import render_template
 
 if TYPE_CHECKING:
     from handouts.content.models import Brand, Patient
@@ -185,40 +182,8 @@ def render_message(dirs: Path | Sequence[Path], context: Mapping[str, Any]) -> t
     not a blank in a patient's e-mail.
     """
     folders = [dirs] if isinstance(dirs, Path) else list(dirs)
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in folders]),
-        undefined=StrictUndefined,
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    subject, text, html = (_render(env, name, context, folders) for name in TEMPLATE_NAMES)
+    subject, text, html = (render_template(folders, name, context) for name in TEMPLATE_NAMES)
     return " ".join(subject.split()), text, html  # a header is one line: no injected headers
-
-
-def _render(
-    env: SandboxedEnvironment, name: str, context: Mapping[str, Any], folders: list[Path]
-) -> str:
-    try:
-        return env.get_template(name).render(context)
-    except TemplateNotFound as exc:
-        places = ", ".join(str(f) for f in folders)
-        raise HandoutsError(f"e-mail template {exc.name} not found in {places}") from None
-    except TemplateSyntaxError as exc:
-        raise HandoutsError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
-    except Exception as exc:  # a template is user code: any failure is the user's to fix
-        raise HandoutsError(f"{_where(exc, name, folders)}: {exc}") from None
-
-
-def _where(exc: Exception, name: str, folders: list[Path]) -> str:
-    """``file:line`` of the template frame that failed (jinja rewrites tracebacks for this)."""
-    roots = [f.resolve() for f in folders]
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        path = Path(frame.filename).resolve()
-        if any(root in path.parents for root in roots):
-            return f"{frame.filename}:{frame.lineno}"
-    return name
 
 
 def message_context(

@@ -1,11 +1,14 @@
 """Sandboxed jinja2 rendering shared by the handout intro and e-mail messages.
 
 Templates are clinic-editable text, so they run in jinja2's sandbox, and an
-undefined variable is an error rather than a silent blank in a patient's letter.
+undefined variable is an error naming the file and line rather than a silent
+blank in a patient's letter. ``*.html.j2`` templates are autoescaped.
 """
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,42 +19,41 @@ class TemplateError(HandoutsError):
     """A template that cannot be rendered; names the file and line."""
 
 
-def render_template(
-    dirs: list[Path], name: str, context: dict[str, Any], *, autoescape: bool = False
-) -> str:
-    """Render ``name`` from the first of ``dirs`` holding it."""
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+def _environment(folders: Sequence[Path]):  # noqa: ANN202 - jinja2 SandboxedEnvironment
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=False,
+    return SandboxedEnvironment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
+        undefined=StrictUndefined,
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
+
+
+def render_template(folders: Sequence[Path], name: str, context: Mapping[str, Any]) -> str:
+    """Render ``name`` from the first of ``folders`` holding it (clinic folders first)."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    folders = list(folders)
     try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateNotFound:
-        raise TemplateError(f"template {name} not found in {', '.join(map(str, dirs))}") from None
-    except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{error.filename or name}:{error.lineno}: {error.message}") from None
-    except (jinja2.UndefinedError, SecurityError) as error:
-        raise TemplateError(f"{_template_path(env, name)}:{_error_line(error)}: {error}") from None
+        return _environment(folders).get_template(name).render(context)
+    except TemplateNotFound as exc:
+        places = ", ".join(str(folder) for folder in folders)
+        raise TemplateError(f"template {exc.name} not found in {places}") from None
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+    except Exception as exc:  # a template is user code: any failure is the user's to fix
+        raise TemplateError(f"{_where(exc, name, folders)}: {exc}") from None
 
 
-def _template_path(env: Any, name: str) -> str:
-    try:
-        return env.get_template(name).filename or name
-    except Exception:  # noqa: BLE001 - only used to improve a message
-        return name
-
-
-def _error_line(error: BaseException) -> int:
-    """The template line an exception was raised from (jinja2 maps frames to lines)."""
-    tb = error.__traceback__
-    line = 0
-    while tb is not None:
-        if tb.tb_frame.f_globals.get("__jinja_template__") is not None:
-            line = tb.tb_frame.f_globals["__jinja_template__"].get_corresponding_lineno(tb.tb_lineno)
-        tb = tb.tb_next
-    return line
+def _where(exc: Exception, name: str, folders: list[Path]) -> str:
+    """``file:line`` of the template frame that failed (jinja maps frames to template lines)."""
+    roots = [folder.resolve() for folder in folders]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if any(root in path.parents for root in roots):
+            return f"{frame.filename}:{frame.lineno}"
+    return name

@@ -82,15 +82,13 @@ def test_list_marks_builtin_origin(monkeypatch):
 
 
 def test_list_programmes_sections_brands():
-    out = run("--content", "valid", "list", "programmes").output.splitlines()
-    assert out == [
-        "ID           TITLE        WEEKS  TAGS           ORIGIN",
+    assert run("--content", "valid", "list", "programmes").output.splitlines() == [
+        "ID           TITLE        WEEKS  TAGS            ORIGIN",
         "knee-basics  Knee basics  4      knee, strength  clinic",
-    ][:1] + [out[1]] and out[1].split() == [
-        "knee-basics", "Knee", "basics", "4", "knee,", "strength", "clinic"
     ]
-    assert run("--content", "valid", "list", "sections").output.splitlines()[1].split() == [
-        "warm-up", "Warming", "up", "warm-up", "clinic"
+    assert run("--content", "valid", "list", "sections").output.splitlines() == [
+        "ID       TITLE       TAGS     ORIGIN",
+        "warm-up  Warming up  warm-up  clinic",
     ]
     assert run("--content", "valid", "list", "brands").output.splitlines() == [
         "ID      NAME              PAPER  ORIGIN",
@@ -119,8 +117,9 @@ def test_list_json():
 
 def test_env_var_skips_builtin(monkeypatch):
     monkeypatch.setattr(paths, "builtin_content_dir", lambda: FIXTURES / "invalid")
-    result = CliRunner().invoke(main, ["--content", "valid", "check"],
-                                env={"HANDOUTS_NO_BUILTIN": "1"})
+    result = CliRunner().invoke(
+        main, ["--content", "valid", "check"], env={"HANDOUTS_NO_BUILTIN": "1"}
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -170,10 +169,16 @@ def test_show_programme_applies_overrides():
 
 def test_show_section_brand_source():
     section = run("--content", "valid", "show", "warm-up", "--kind", "section").output
-    assert section.splitlines()[:2] == ["Warming up", "section warm-up · clinic · valid/sections/warm-up.md"]
+    assert section.splitlines()[:2] == [
+        "Warming up",
+        "section warm-up · clinic · valid/sections/warm-up.md",
+    ]
     assert section.endswith("## Before you start\n\nWalk for five minutes.\n")
     brand = run("--content", "valid", "show", "clinic").output
-    assert "Primary: #1F5F8B" in brand and "Logo:    " + str(FIXTURES / "valid/images/logo.png") in brand
+    assert (
+        "Primary: #1F5F8B" in brand
+        and "Logo:    " + str(FIXTURES / "valid/images/logo.png") in brand
+    )
     source = run("--content", "valid", "show", "smith-2020").output
     assert source.splitlines() == [
         "Calf strength in runners",
@@ -190,12 +195,20 @@ def test_show_ambiguous_and_unknown_ids(tmp_path):
     (both / "sections/wall-sit.md").write_text("---\nid: wall-sit\ntitle: About wall sits\n---\n")
     result = run("--content", "valid", "--content", str(both), "show", "wall-sit")
     assert result.exit_code == 2
-    assert 'Error: "wall-sit" is both a exercise and a section; choose one with --kind' in result.output
-    result = run("--content", "valid", "--content", str(both), "show", "wall-sit", "--kind", "sections")
+    assert (
+        'Error: "wall-sit" is the id of an exercise and a section; '
+        "choose with --kind exercise or --kind section" in result.output
+    )
+    result = run(
+        "--content", "valid", "--content", str(both), "show", "wall-sit", "--kind", "sections"
+    )
     assert result.exit_code == 0 and result.output.startswith("About wall sits\n")
     result = run("--content", "valid", "show", "calf-rise")
     assert result.exit_code == 2
-    assert 'Error: Invalid value for ID: no item "calf-rise" (did you mean "calf-raise"?)' in result.output
+    assert (
+        'Error: Invalid value for ID: no item "calf-rise" (did you mean "calf-raise"?)'
+        in result.output
+    )
     result = run("--content", "valid", "show", "wall-sit", "--kind", "programme")
     assert 'no programme "wall-sit"' in result.output
 
@@ -216,7 +229,10 @@ def test_check_lists_every_problem_then_a_count():
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 14 and lines[-1] == "13 problems found"
-    assert 'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)' in lines
+    assert (
+        'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)'
+        in lines
+    )
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
 
 
@@ -272,8 +288,11 @@ def test_init_then_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("init", "clinic", "--name", 'Riverside "Physio": Ltd')
     assert result.exit_code == 0, result.output
-    created = sorted(p.relative_to(tmp_path / "clinic").as_posix()
-                     for p in (tmp_path / "clinic").rglob("*") if p.is_file())
+    created = sorted(
+        p.relative_to(tmp_path / "clinic").as_posix()
+        for p in (tmp_path / "clinic").rglob("*")
+        if p.is_file()
+    )
     assert created == [
         "README.md",
         "brands/clinic.yaml",

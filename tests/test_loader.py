@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,7 +25,8 @@ from handouts.errors import ContentError
 FIXTURES = Path(__file__).parent / "fixtures"
 
 INVALID_PROBLEMS = [
-    'invalid/brands/bad-colour.yaml:2: primary: colour \'#abc\' must be six-digit hex such as "#1F5F8B"',
+    "invalid/brands/bad-colour.yaml:2: primary: colour '#abc' must be six-digit hex "
+    'such as "#1F5F8B"',
     'invalid/exercises/dup-b.yaml:1: id: duplicate exercise id "duplicate" '
     "(also in invalid/exercises/dup-a.yaml)",
     "invalid/exercises/latin1.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8",
@@ -33,7 +35,8 @@ INVALID_PROBLEMS = [
     "invalid/exercises/syntax.yaml:5: YAML syntax: indentation does not line up with the lines "
     "above (or a list and fields are mixed)",
     'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)',
-    'invalid/programmes/plan.yaml:6: sections[0]: unknown section "warmup" (did you mean "warm-up"?)',
+    'invalid/programmes/plan.yaml:6: sections[0]: unknown section "warmup" '
+    '(did you mean "warm-up"?)',
     'invalid/programmes/plan.yaml:7: sources[0]: unknown source "smith-2021" '
     '(did you mean "smith-2020"?)',
     "invalid/programmes/plan.yaml:11: phases[0].exercises[0].exercise: unknown exercise "
@@ -146,7 +149,9 @@ def test_clinic_item_replaces_builtin(monkeypatch):
     monkeypatch.setattr(paths, "builtin_content_dir", lambda: FIXTURES / "valid")
     library = load_library([Path("clinic")])
     assert library.exercises["calf-raise"].name == "Calf raise (clinic version)"
-    assert library.origin("exercises", "calf-raise") == FIXTURES / "clinic/exercises/calf-raise.yaml"
+    assert (
+        library.origin("exercises", "calf-raise") == FIXTURES / "clinic/exercises/calf-raise.yaml"
+    )
     assert not library.is_builtin("exercises", "calf-raise")
     assert library.is_builtin("exercises", "wall-sit")
     assert library.replaced[("exercises", "calf-raise")] == (
@@ -163,8 +168,10 @@ def test_same_folder_twice_is_loaded_once():
 
 def test_replacement_is_checked_against_references(tmp_path):
     one_level = EXERCISE.split("  - level: 2")[0]
-    base = write(tmp_path / "base", {"exercises/calf-raise.yaml": EXERCISE,
-                                     "programmes/plan.yaml": PROGRAMME})
+    base = write(
+        tmp_path / "base",
+        {"exercises/calf-raise.yaml": EXERCISE, "programmes/plan.yaml": PROGRAMME},
+    )
     clinic = write(tmp_path / "clinic", {"exercises/calf-raise.yaml": one_level})
     assert [p.split("/base/")[-1] for p in problems_in(base, clinic)] == [
         "programmes/plan.yaml:10: phases[0].exercises[0].level: no level 2: "
@@ -206,35 +213,59 @@ def test_missing_field_points_at_the_mapping_that_lacks_it(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("id: calf-raise", "id: Calf_Raise"),
-         'exercises/x.yaml:1: id: "Calf_Raise" is not an id: use lowercase letters, digits and '
-         'single hyphens, such as "calf-raise"'),
+        (
+            ("id: calf-raise", "id: Calf_Raise"),
+            'exercises/x.yaml:1: id: "Calf_Raise" is not an id: use lowercase letters, digits and '
+            'single hyphens, such as "calf-raise"',
+        ),
         (("name: Calf raise", "name:"), "exercises/x.yaml:2: name: has no value"),
-        (("targets: [Calf]", "targets: Calf"),
-         'exercises/x.yaml:4: targets: expected a list, found "Calf"'),
+        (
+            ("targets: [Calf]", "targets: Calf"),
+            'exercises/x.yaml:4: targets: expected a list, found "Calf"',
+        ),
         (("steps: [Rise., Lower.]", "steps: []"), "exercises/x.yaml:6: steps: must not be empty"),
-        (("    sets: 3\n    reps: 15", "    sets: three\n    reps: 15"),
-         'exercises/x.yaml:11: levels[0].sets: expected a whole number, found "three"'),
-        (("    sets: 3\n    reps: 15", "    sets: 30\n    reps: 15"),
-         "exercises/x.yaml:11: levels[0].sets: must be 20 or less, found the number 30"),
-        (("    sets: 3\n    reps: 15", "    sets: 2.5\n    reps: 15"),
-         "exercises/x.yaml:11: levels[0].sets: expected a whole number, found the number 2.5"),
-        (("    reps: 15", "    reps: [15]"),
-         "exercises/x.yaml:12: levels[0].reps: expected text, found a list"),
-        (("    reps: 15", "    reps: true"),
-         "exercises/x.yaml:12: levels[0].reps: expected text, found true; "
-         "put it in quotes to keep it as text"),
-        (("  - level: 2", "  - level: 3"),
-         "exercises/x.yaml:8: levels: levels must be numbered 1, 2, 3… in order; found [1, 3]"),
-        (("safety: Stop if it hurts.", "safety: Stop.\nvideo: www.example.org"),
-         'exercises/x.yaml:8: video: "www.example.org" is not a web address: it must start with '
-         "https:// or http://"),
-        (("levels:", "Levels:"),
-         'exercises/x.yaml:8: Levels: unknown field (did you mean "levels"?)'),
-        (("safety: Stop if it hurts.", "safety: Stop.\ncolour: red"),
-         "exercises/x.yaml:8: colour: unknown field"),
-        (("safety: Stop if it hurts.", "safety: Stop.\n1: one"),
-         "exercises/x.yaml:8: field name 1 must be text"),
+        (
+            ("    sets: 3\n    reps: 15", "    sets: three\n    reps: 15"),
+            'exercises/x.yaml:11: levels[0].sets: expected a whole number, found "three"',
+        ),
+        (
+            ("    sets: 3\n    reps: 15", "    sets: 30\n    reps: 15"),
+            "exercises/x.yaml:11: levels[0].sets: must be 20 or less, found the number 30",
+        ),
+        (
+            ("    sets: 3\n    reps: 15", "    sets: 2.5\n    reps: 15"),
+            "exercises/x.yaml:11: levels[0].sets: expected a whole number, found the number 2.5",
+        ),
+        (
+            ("    reps: 15", "    reps: [15]"),
+            "exercises/x.yaml:12: levels[0].reps: expected text, found a list",
+        ),
+        (
+            ("    reps: 15", "    reps: true"),
+            "exercises/x.yaml:12: levels[0].reps: expected text, found true; "
+            "put it in quotes to keep it as text",
+        ),
+        (
+            ("  - level: 2", "  - level: 3"),
+            "exercises/x.yaml:8: levels: levels must be numbered 1, 2, 3… in order; found [1, 3]",
+        ),
+        (
+            ("safety: Stop if it hurts.", "safety: Stop.\nvideo: www.example.org"),
+            'exercises/x.yaml:8: video: "www.example.org" is not a web address: it must start with '
+            "https:// or http://",
+        ),
+        (
+            ("levels:", "Levels:"),
+            'exercises/x.yaml:8: Levels: unknown field (did you mean "levels"?)',
+        ),
+        (
+            ("safety: Stop if it hurts.", "safety: Stop.\ncolour: red"),
+            "exercises/x.yaml:8: colour: unknown field",
+        ),
+        (
+            ("safety: Stop if it hurts.", "safety: Stop.\n1: one"),
+            "exercises/x.yaml:8: field name 1 must be text",
+        ),
     ],
 )
 def test_exercise_messages(tmp_path, change, expected):
@@ -247,10 +278,15 @@ def test_exercise_messages(tmp_path, change, expected):
     ("text", "expected"),
     [
         ("", "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found nothing"),
-        ("- a\n- b\n", "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', "
-         "found a list"),
-        ("just text\n", "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', "
-         'found "just text"'),
+        (
+            "- a\n- b\n",
+            "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found a list",
+        ),
+        (
+            "just text\n",
+            "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', "
+            'found "just text"',
+        ),
     ],
 )
 def test_file_that_is_not_a_mapping(tmp_path, text, expected):
@@ -267,19 +303,29 @@ def test_file_that_is_not_a_mapping(tmp_path, text, expected):
     ],
 )
 def test_programme_weeks(tmp_path, weeks, expected):
-    files = {"exercises/calf-raise.yaml": EXERCISE,
-             "programmes/plan.yaml": PROGRAMME.replace("weeks: 1-2", f"weeks: {weeks}")}
-    assert tmp_problems(tmp_path, files) == [f"programmes/plan.yaml:{7 if 'phases[' in expected else 1}: {expected}"]
+    files = {
+        "exercises/calf-raise.yaml": EXERCISE,
+        "programmes/plan.yaml": PROGRAMME.replace("weeks: 1-2", f"weeks: {weeks}"),
+    }
+    assert tmp_problems(tmp_path, files) == [
+        f"programmes/plan.yaml:{7 if 'phases[' in expected else 1}: {expected}"
+    ]
 
 
 def test_broken_exercise_is_not_also_an_unknown_reference(tmp_path):
-    files = {"exercises/calf-raise.yaml": EXERCISE.replace("safety: Stop if it hurts.\n", ""),
-             "programmes/plan.yaml": PROGRAMME}
-    assert tmp_problems(tmp_path, files) == ["exercises/calf-raise.yaml:1: safety: missing (required)"]
+    files = {
+        "exercises/calf-raise.yaml": EXERCISE.replace("safety: Stop if it hurts.\n", ""),
+        "programmes/plan.yaml": PROGRAMME,
+    }
+    assert tmp_problems(tmp_path, files) == [
+        "exercises/calf-raise.yaml:1: safety: missing (required)"
+    ]
 
 
 def test_duplicate_source_in_one_file(tmp_path):
-    files = {"sources.yaml": "- id: a\n  title: A\n- id: b\n  title: B\n- id: a\n  title: A again\n"}
+    files = {
+        "sources.yaml": "- id: a\n  title: A\n- id: b\n  title: B\n- id: a\n  title: A again\n"
+    }
     assert tmp_problems(tmp_path, files) == [
         'sources.yaml:5: [2].id: duplicate source id "a" (also on line 1)'
     ]
@@ -294,14 +340,25 @@ def test_sources_file_must_be_a_list(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("# no front matter\n", "sections/s.md:1: must start with a '---' line (YAML front matter)"),
+        (
+            "# no front matter\n",
+            "sections/s.md:1: must start with a '---' line (YAML front matter)",
+        ),
         ("---\nid: s\ntitle: S\n", "sections/s.md:1: front matter has no closing '---' line"),
-        ("---\nid: s\ntitle: S\nbody: hi\n---\ntext\n",
-         "sections/s.md:4: body: unknown field (the Markdown after the front matter is the body)"),
-        ("---\nid: s\ntitle: [\n---\ntext\n",
-         "sections/s.md:3: YAML syntax: expected the node content, but found the end of the file"),
-        ("---\nid: s\ntitle: S\nsources: [nope]\n---\ntext\n",
-         'sections/s.md:4: sources[0]: unknown source "nope"'),
+        (
+            "---\nid: s\ntitle: S\nbody: hi\n---\ntext\n",
+            "sections/s.md:4: body: unknown field "
+            "(the Markdown after the front matter is the body)",
+        ),
+        (
+            "---\nid: s\ntitle: [\n---\ntext\n",
+            "sections/s.md:3: YAML syntax: "
+            "expected the node content, but found the end of the file",
+        ),
+        (
+            "---\nid: s\ntitle: S\nsources: [nope]\n---\ntext\n",
+            'sections/s.md:4: sources[0]: unknown source "nope"',
+        ),
     ],
 )
 def test_section_problems(tmp_path, text, expected):
@@ -325,7 +382,8 @@ def test_image_and_logo_files(tmp_path):
 def test_duplicate_brand_by_file_stem(tmp_path):
     files = {"brands/clinic.yaml": "name: A\n", "brands/clinic.yml": "name: B\n"}
     assert tmp_problems(tmp_path, files) == [
-        f'brands/clinic.yml:1: duplicate brand id "clinic" (also in {tmp_path}/c/brands/clinic.yaml)'
+        'brands/clinic.yml:1: duplicate brand id "clinic" '
+        f"(also in {tmp_path}/c/brands/clinic.yaml)"
     ]
 
 
@@ -376,12 +434,15 @@ def test_no_workspace_file(tmp_path):
 
 
 def test_workspace_settings(tmp_path):
-    write(tmp_path, {
-        "handouts.yaml": "content: [clinic, more]\nbrand: clinic/brand.yaml\n"
-                         "smtp: {host: mail.example.org, port: 587}\n",
-        "clinic/brand.yaml": "name: X\n",
-        "more/sources.yaml": "[]\n",
-    })
+    write(
+        tmp_path,
+        {
+            "handouts.yaml": "content: [clinic, more]\nbrand: clinic/brand.yaml\n"
+            "smtp: {host: mail.example.org, port: 587}\n",
+            "clinic/brand.yaml": "name: X\n",
+            "more/sources.yaml": "[]\n",
+        },
+    )
     workspace = load_workspace(tmp_path)
     assert workspace.file == tmp_path / "handouts.yaml"
     assert workspace.content == (tmp_path / "clinic", tmp_path / "more")
@@ -416,12 +477,35 @@ def test_workspace_problems(tmp_path):
 # --------------------------------------------------------------------------- fuzzing
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 30), st.floats(allow_nan=False),
-    st.text(max_size=12), st.sampled_from(["calf-raise", "1-2", "#1F5F8B", "../x.png", "a4"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 30),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(["calf-raise", "1-2", "#1F5F8B", "../x.png", "a4"]),
 )
 field_names = st.sampled_from(
-    ["id", "name", "summary", "levels", "level", "reps", "sets", "rets", "weeks", "phases",
-     "exercises", "exercise", "image", "logo", "sources", "title", "primary", "tags", "x"]
+    [
+        "id",
+        "name",
+        "summary",
+        "levels",
+        "level",
+        "reps",
+        "sets",
+        "rets",
+        "weeks",
+        "phases",
+        "exercises",
+        "exercise",
+        "image",
+        "logo",
+        "sources",
+        "title",
+        "primary",
+        "tags",
+        "x",
+    ]
 )
 documents = st.recursive(
     scalars,
@@ -461,19 +545,27 @@ def _load_text(folder: str, name: str, text: str) -> None:
     path = _fuzz_root / folder / name
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
-    try:
+    with contextlib.suppress(ContentError):
         load_library([_fuzz_root], include_builtin=False)
-    except ContentError:
-        pass
 
 
-_FUZZ = settings(max_examples=60, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+_FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @_FUZZ
-@given(documents, st.sampled_from([("exercises", "x.yaml"), ("programmes", "p.yaml"),
-                                   ("brands", "b.yaml"), (".", "sources.yaml")]))
+@given(
+    documents,
+    st.sampled_from(
+        [
+            ("exercises", "x.yaml"),
+            ("programmes", "p.yaml"),
+            ("brands", "b.yaml"),
+            (".", "sources.yaml"),
+        ]
+    ),
+)
 def test_fuzz_random_documents_only_raise_content_error(document, place):
     _load_text(*place, yaml.safe_dump(document, allow_unicode=True))
 
