@@ -477,7 +477,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         except ContentError as error:
             problems += error.problems
     if problems or library is None:
-        raise ContentError(problems)
+        raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
     click.echo(f"ok: {_counts(library)} ({folders})")
 

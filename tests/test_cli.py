@@ -310,6 +310,20 @@ def test_init_then_check(tmp_path, monkeypatch):
     assert shown.startswith('Riverside "Physio": Ltd\nbrand clinic · clinic · brands/clinic.yaml\n')
 
 
+def test_workspace_brand_inside_content_is_reported_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "ws").exit_code == 0
+    brand = tmp_path / "ws/brands/clinic.yaml"
+    brand.write_text(brand.read_text().replace('"#1F5F8B"', '"#1F5F8"'))
+    monkeypatch.chdir(tmp_path / "ws")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "brands/clinic.yaml:4: primary: colour '#1F5F8' must be six-digit hex such as \"#1F5F8B\"",
+        "1 problem found",
+    ]
+
+
 def test_init_with_builtin_content_passes_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("init", "ws").exit_code == 0

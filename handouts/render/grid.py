@@ -61,7 +61,10 @@ class GridRow:
 def target(row: Row) -> str:
     """Short dose for a week header cell: "3×15", "2×8 per leg", "L3 3×12"."""
     dose = row.dose
-    return f"L{dose.level} · {dose.sets}×{dose.reps}"
+    reps = dose.reps
+    for long, short in ((" per leg", "/leg"), (" per side", "/side"), (" each side", "/side"), (" s hold", " s")):
+        reps = reps.replace(long, short)
+    return f"L{dose.level} · {dose.sets}×{reps}"
 
 
 def _exercise_rows(handout: Handout) -> list[list[GridRow]]:
@@ -182,7 +185,7 @@ class _GridBuilder:
             cells: list = [para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}"), ""]
             for week in weeks:
                 text = self._target(row.exercise, week)
-                cells += [para(self.theme, text, "small")] + [""] * (self.sessions - 1)
+                cells += [self._fitted(text)] + [""] * (self.sessions - 1)
             return cells, self._span_weeks(weeks, index)
         if row.kind == "tick":
             cells = ["", para(self.theme, row.label, "cell_bold")]
@@ -198,6 +201,18 @@ class _GridBuilder:
             col = self._week_col(i)
             style.append(("LINEBELOW", (col, index), (col + self.sessions - 1, index), 0.6, MUTED))
         return cells, style + self._span_weeks(weeks, index)
+
+    def _fitted(self, text: str) -> Paragraph:
+        """One line of small text, shrunk to fit the week's width rather than wrapping."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        style = self.theme["small"]
+        room = self.geo.cell_width * self.sessions - 2 * mm
+        width = stringWidth(text, style.fontName, style.fontSize)
+        if width > room:
+            size = max(style.fontSize * room / width, 5.0)
+            style = ParagraphStyle("fitted", parent=style, fontSize=size, leading=size * 1.2)
+        return Paragraph(self.theme.fonts.markup(text, "tracking sheet target"), style)
 
     def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
         colour = self.theme.primary if kind == "check" else MUTED
