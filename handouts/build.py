@@ -39,7 +39,9 @@ def handout_date(explicit: dt.date | None = None) -> dt.date:
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except ValueError:
-            raise HandoutsError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+            raise HandoutsError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+            ) from None
     return dt.date.today()
 
 
@@ -61,7 +63,9 @@ class Builder:
             else:
                 brand = self.library.brands.get(DEFAULT_BRAND)
                 if brand is None:
-                    raise HandoutsError("no brand given and the demo brand is missing; use --brand FILE")
+                    raise HandoutsError(
+                        "no brand given and the demo brand is missing; use --brand FILE"
+                    )
                 self._brands[key] = (brand, self.library.logo_path(DEFAULT_BRAND))
         return self._brands[key]
 
@@ -76,7 +80,11 @@ class Builder:
                 check_logo(logo)
             fonts = load_fonts(brand.font, self.font_dirs)
             self._themes[key] = make_theme(
-                brand, fonts, paper=options.paper, large_print=options.large_print, ink_saver=options.ink_saver
+                brand,
+                fonts,
+                paper=options.paper,
+                large_print=options.large_print,
+                ink_saver=options.ink_saver,
             )
         return self._themes[key]
 
@@ -85,7 +93,15 @@ class Builder:
         options = request.options
         if not options.paper:
             options = Options(**{**options.__dict__, "paper": brand.paper})
-        return compose(self.library, request.selection, brand, logo, request.patient, handout_date(request.date), options)
+        return compose(
+            self.library,
+            request.selection,
+            brand,
+            logo,
+            request.patient,
+            handout_date(request.date),
+            options,
+        )
 
     def intro(self, handout: Handout) -> str:
         patient = handout.patient
@@ -106,7 +122,9 @@ class Builder:
                 "intro": handout.intro,
             },
         }
-        return render_template(self.template_dirs + [paths.templates_dir()], "intro.txt.j2", context)
+        return render_template(
+            self.template_dirs + [paths.templates_dir()], "intro.txt.j2", context
+        )
 
     def render(self, handout: Handout) -> bytes:
         from handouts.render.pdf import render_pdf

@@ -17,7 +17,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise HandoutsError(f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)") from None
+        raise HandoutsError(
+            f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)"
+        ) from None
 
 
 def default_output(handout_id: str) -> Path:
@@ -48,32 +50,80 @@ def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
     unique = list(dict.fromkeys(root.resolve() for root in roots))
     return Builder(
         app.library(),
-        font_dirs=[root / "fonts" for root in unique] + [folder / "fonts" for folder in app.content_folders()],
+        font_dirs=[root / "fonts" for root in unique]
+        + [folder / "fonts" for folder in app.content_folders()],
         template_dirs=[root / "templates" for root in unique if (root / "templates").is_dir()],
     )
 
 
 @click.command()
 @click.argument("programme", required=False)
-@click.option("--exercise", "exercises", multiple=True, metavar="ID[:LEVEL]", help="Add an exercise (at a level).")
-@click.option("--section", "sections", multiple=True, metavar="ID", help="Add an education section.")
+@click.option(
+    "--exercise",
+    "exercises",
+    multiple=True,
+    metavar="ID[:LEVEL]",
+    help="Add an exercise (at a level).",
+)
+@click.option(
+    "--section", "sections", multiple=True, metavar="ID", help="Add an education section."
+)
 @click.option("--level", type=click.IntRange(1, 20), help="Start every exercise at this level.")
-@click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path), help="Brand YAML file.")
+@click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Brand YAML file.",
+)
 @click.option("--patient", default="", help="Patient name.")
 @click.option("--clinician", default="", help="Clinician name.")
 @click.option("--start", default=None, metavar="YYYY-MM-DD", help="Programme start date.")
 @click.option("--weeks", type=click.IntRange(1, 52), help="Override the number of weeks.")
 @click.option("--sessions", type=click.IntRange(1, 14), help="Override the sessions per week.")
 @click.option("--note", default="", help="A note from the clinician, printed on page one.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's).")
+@click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's)."
+)
 @click.option("--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes.")
 @click.option("--ink-saver", is_flag=True, help="No large filled areas.")
 @click.option("--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields.")
 @click.option("--private", is_flag=True, help="Keep the patient's name out of the PDF metadata.")
-@click.option("--date", "date", default=None, metavar="YYYY-MM-DD", help="Handout date (default: today or SOURCE_DATE_EPOCH).")
-@click.option("-o", "--output", default=None, metavar="PATH|-", help="Output file, or - for stdout (default: output/<programme>.pdf).")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Handout date (default: today or SOURCE_DATE_EPOCH).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="PATH|-",
+    help="Output file, or - for stdout (default: output/<programme>.pdf).",
+)
 @click.pass_obj
-def build(app, programme, exercises, sections, level, brand_file, patient, clinician, start, weeks, sessions, note, paper, large_print, ink_saver, fillable, private, date, output) -> None:  # noqa: ANN001, PLR0913
+def build(
+    app,
+    programme,
+    exercises,
+    sections,
+    level,
+    brand_file,
+    patient,
+    clinician,
+    start,
+    weeks,
+    sessions,
+    note,
+    paper,
+    large_print,
+    ink_saver,
+    fillable,
+    private,
+    date,
+    output,
+) -> None:  # noqa: ANN001, PLR0913
     """Build one handout PDF.
 
     With no arguments, builds the default programme with the built-in demo
@@ -95,9 +145,17 @@ def build(app, programme, exercises, sections, level, brand_file, patient, clini
     )
     request = Request(
         selection=selection,
-        patient=Patient(name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note),
+        patient=Patient(
+            name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note
+        ),
         brand_file=brand_file or app.workspace().brand,
-        options=Options(paper=paper or "", large_print=large_print, ink_saver=ink_saver, fillable=fillable, private=private),
+        options=Options(
+            paper=paper or "",
+            large_print=large_print,
+            ink_saver=ink_saver,
+            fillable=fillable,
+            private=private,
+        ),
         date=parse_date(date, "--date"),
     )
     builder = make_builder(app)

@@ -156,7 +156,9 @@ def _plan_phase(phase: Phase, exercises: dict[str, Exercise], shift: int, weeks:
     return PhasePlan((first, last), label, phase.title, rows)
 
 
-def _programme_phases(programme: Programme, library, selection: Selection, weeks: int) -> list[PhasePlan]:
+def _programme_phases(
+    programme: Programme, library, selection: Selection, weeks: int
+) -> list[PhasePlan]:
     shift = (selection.level or 1) - 1
     phases = [
         _plan_phase(phase, library.exercises, shift, weeks)
@@ -165,7 +167,9 @@ def _programme_phases(programme: Programme, library, selection: Selection, weeks
     ]
     if weeks > phases[-1].weeks[1]:  # --weeks longer than the programme: keep the last phase going
         last = phases[-1]
-        phases[-1] = PhasePlan((last.weeks[0], weeks), f"Weeks {last.weeks[0]}–{weeks}", last.title, last.rows)
+        phases[-1] = PhasePlan(
+            (last.weeks[0], weeks), f"Weeks {last.weeks[0]}–{weeks}", last.title, last.rows
+        )
     return phases
 
 
@@ -196,7 +200,11 @@ def compose(
     options: Options = Options(),
 ) -> Handout:
     """Resolve a selection against the library into a Handout."""
-    programme = _lookup("programmes", selection.programme, library.programmes) if selection.programme else None
+    programme = (
+        _lookup("programmes", selection.programme, library.programmes)
+        if selection.programme
+        else None
+    )
     if programme is None and not selection.exercises and not selection.sections:
         raise SelectionError("nothing to build: name a programme, or give --exercise or --section")
     weeks = selection.weeks or (programme.weeks if programme else ADHOC_WEEKS)
@@ -213,7 +221,9 @@ def compose(
     ]
     sections = [_lookup("sections", s, library.sections) for s in section_ids]
     exercises = {row.exercise.id: row.exercise for phase in phases for row in phase.rows}
-    sources = _cited_sources(([programme] if programme else []) + list(exercises.values()) + sections, library)
+    sources = _cited_sources(
+        ([programme] if programme else []) + list(exercises.values()) + sections, library
+    )
     sessions_label = (
         programme.sessions_label if programme and not selection.sessions else str(sessions)
     )

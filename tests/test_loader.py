@@ -331,6 +331,16 @@ def test_duplicate_source_in_one_file(tmp_path):
     ]
 
 
+def test_unreadable_sources_file_does_not_flag_every_citation(tmp_path):
+    files = {
+        "sources.yaml": "- id: a\n  title: [\n",
+        "exercises/x.yaml": EXERCISE + "sources: [a]\n",
+    }
+    assert tmp_problems(tmp_path, files) == [
+        'sources.yaml:3: YAML syntax: a value is missing (or a "[" or "{" is not closed)'
+    ]
+
+
 def test_sources_file_must_be_a_list(tmp_path):
     assert tmp_problems(tmp_path, {"sources.yaml": "a: b\n"}) == [
         "sources.yaml:1: expected a list of sources (lines starting with '- id:'), found a mapping"
@@ -352,8 +362,7 @@ def test_sources_file_must_be_a_list(tmp_path):
         ),
         (
             "---\nid: s\ntitle: [\n---\ntext\n",
-            "sections/s.md:3: YAML syntax: "
-            "expected the node content, but found the end of the file",
+            'sections/s.md:3: YAML syntax: a value is missing (or a "[" or "{" is not closed)',
         ),
         (
             "---\nid: s\ntitle: S\nsources: [nope]\n---\ntext\n",

@@ -37,7 +37,7 @@ def test_first_line_offsets_every_line():
     doc, _ = parse_yaml("id: x\ntitle: y\n", "s.md", first_line=2)
     assert doc.line(("title",)) == 3
     assert lines("id: [\n", first_line=2) == [
-        "f.yaml:3: YAML syntax: expected the node content, but found the end of the file"
+        'f.yaml:3: YAML syntax: a value is missing (or a "[" or "{" is not closed)'
     ]
 
 

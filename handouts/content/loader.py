@@ -264,7 +264,10 @@ class _Builder:
         display = display_path(path)
         doc, problems = _parse_file(path, display)
         self.problems += problems
-        if doc is None or doc.data is None:
+        if doc is None:
+            self.broken.add(("sources", "*"))  # unreadable: do not call every citation unknown
+            return
+        if doc.data is None:
             return
         if not isinstance(doc.data, list):
             message = (
@@ -311,7 +314,7 @@ class _Builder:
         """True if ``name`` is a loaded item; reports unknown names (not broken ones)."""
         if (kind, name) in self.items:
             return True
-        if (kind, name) not in self.broken:
+        if (kind, name) not in self.broken and (kind, "*") not in self.broken:
             known = [key[1] for key in self.items if key[0] == kind]
             message = f'unknown {SINGULAR[kind]} "{name}"{_did_you_mean(name, known)}'
             self.problems.append(item.problem(where, message))

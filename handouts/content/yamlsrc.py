@@ -74,6 +74,7 @@ _HINTS = [  # (start of PyYAML's problem text, plain message)
     ),
     ("expected <block end>", _INDENT),
     ("expected ',' or ']'", 'a "[" list is not closed with "]"'),
+    ("expected the node content", 'a value is missing (or a "[" or "{" is not closed)'),
     ("expected ',' or '}'", 'a "{" mapping is not closed with "}"'),
     ("found unhashable key", "a key must be plain text, not a list or mapping"),
     ("found undefined alias", "text starting with * must be in quotes"),

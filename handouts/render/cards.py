@@ -7,7 +7,16 @@ from pathlib import Path
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from handouts.compose import Handout, Row
 from handouts.content.models import Exercise
@@ -70,40 +79,69 @@ def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float
     for weeks, row in _schedule(handout, exercise):
         dose = dose_line(row) + (" · each side" if row.dose.per_side else "")
         level = f"Level {row.dose.level}: {row.dose.label}"
-        rows.append([para(theme, weeks, "cell_bold"), para(theme, level, "cell", where), para(theme, dose, "cell", where)])
+        rows.append(
+            [
+                para(theme, weeks, "cell_bold"),
+                para(theme, level, "cell", where),
+                para(theme, dose, "cell", where),
+            ]
+        )
     weeks_w = 26 * mm if theme.large_print else 21 * mm
     rest = width - weeks_w
-    return Table(rows, colWidths=[weeks_w, rest * 0.42, rest * 0.58], style=styled(theme, [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
-    ]), spaceAfter=2 * mm)
+    return Table(
+        rows,
+        colWidths=[weeks_w, rest * 0.42, rest * 0.58],
+        style=styled(
+            theme,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
+            ],
+        ),
+        spaceAfter=2 * mm,
+    )
 
 
-def _tips_and_mistakes(theme: Theme, exercise: Exercise, where: str, width: float) -> list[Flowable]:
+def _tips_and_mistakes(
+    theme: Theme, exercise: Exercise, where: str, width: float
+) -> list[Flowable]:
     """Tips and common mistakes side by side: the card stays short enough to share a page."""
     columns = []
     if exercise.cues:
         columns.append(_labelled(theme, "Tips", _bullets(theme, exercise.cues, where)))
     if exercise.mistakes:
-        columns.append(_labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where)))
+        columns.append(
+            _labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where))
+        )
     if len(columns) < 2:
         return columns[0] if columns else []
     gap = 5 * mm
-    return [Table([columns], colWidths=[(width - gap) / 2 + gap, (width - gap) / 2], style=styled(theme, [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, 0), gap),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))]
+    return [
+        Table(
+            [columns],
+            colWidths=[(width - gap) / 2 + gap, (width - gap) / 2],
+            style=styled(
+                theme,
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, 0), gap),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ],
+            ),
+        )
+    ]
 
 
-def _main_column(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> list[Flowable]:
+def _main_column(
+    theme: Theme, handout: Handout, exercise: Exercise, width: float
+) -> list[Flowable]:
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
     story: list[Flowable] = []
@@ -127,7 +165,9 @@ def short_url(url: str) -> str:
 def _qr(theme: Theme, url: str) -> list[Flowable]:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
+    )
     drawing.add(widget)
     caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
     return [drawing, Spacer(1, 1 * mm), caption]
@@ -139,7 +179,9 @@ def _image(path: Path, exercise: Exercise, max_height: float) -> Image:
     try:
         width, height = ImageReader(str(path)).getSize()
     except Exception as error:  # noqa: BLE001 - PIL raises many kinds
-        raise RenderError(f"exercise {exercise.id}: image {path} cannot be read ({error})") from None
+        raise RenderError(
+            f"exercise {exercise.id}: image {path} cannot be read ({error})"
+        ) from None
     scale = min(SIDE_WIDTH / width, max_height / height)
     return Image(str(path), width=width * scale, height=height * scale)
 
@@ -177,20 +219,30 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowabl
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.primary),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
     ]
-    card = Table([[title] + ([""] if side else []), body_row], colWidths=widths, style=styled(theme, style))
+    card = Table(
+        [[title] + ([""] if side else []), body_row], colWidths=widths, style=styled(theme, style)
+    )
     _, height = card.wrap(width, theme.frame_height())
     if height > theme.frame_height():
         raise RenderError(
             f"exercise {exercise.id}: its card is too tall for one page "
-            f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); shorten its steps, tips or notes"
+            f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
+            "shorten its steps, tips or notes"
         )
-    return mark(KeepTogether([card, Spacer(1, 6 * mm)]), outline=(exercise.name, 1), source=f"exercise {exercise.id}")
+    return mark(
+        KeepTogether([card, Spacer(1, 6 * mm)]),
+        outline=(exercise.name, 1),
+        source=f"exercise {exercise.id}",
+    )
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     cards = [exercise_card(theme, handout, exercise) for exercise in handout.exercises]
     if not cards:
         return []
-    intro = para(theme, "Each card shows how to do one exercise and the dose for each block of weeks.", "body")
+    intro = para(
+        theme,
+        "Each card shows how to do one exercise and the dose for each block of weeks.",
+        "body",
+    )
     return [heading(theme, "Your exercises", source="the exercise cards"), intro, *cards]
-

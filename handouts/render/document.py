@@ -25,7 +25,9 @@ def format_date(date) -> str:  # noqa: ANN001 - datetime.date
     return f"{date.day} {calendar.month_name[date.month]} {date.year}"
 
 
-def mark(flowable: Flowable, *, outline: tuple[str, int] | None = None, source: str | None = None) -> Flowable:
+def mark(
+    flowable: Flowable, *, outline: tuple[str, int] | None = None, source: str | None = None
+) -> Flowable:
     """Tag a flowable with an outline entry (title, level) and the content item it shows."""
     if outline:
         flowable._outline = outline
@@ -96,7 +98,9 @@ class HandoutDoc(BaseDocTemplate):
             bottomPadding=0,
             id=name,
         )
-        return PageTemplate(id=name, frames=[frame], onPage=self._decorate, pagesize=(width, height))
+        return PageTemplate(
+            id=name, frames=[frame], onPage=self._decorate, pagesize=(width, height)
+        )
 
     def handle_flowable(self, flowables: list) -> None:
         if flowables:
@@ -160,7 +164,14 @@ class HandoutDoc(BaseDocTemplate):
                 canvas.setFillColor(WHITE)
                 canvas.roundRect(x, height - band + 3 * mm, plate, plate, 2 * mm, stroke=0, fill=1)
             inset = 1.2 * mm
-            draw_logo(canvas, self.handout.logo, x + inset, height - band + 3 * mm + inset, plate - 2 * inset, plate - 2 * inset)
+            draw_logo(
+                canvas,
+                self.handout.logo,
+                x + inset,
+                height - band + 3 * mm + inset,
+                plate - 2 * inset,
+                plate - 2 * inset,
+            )
             x += plate + 4 * mm
         name_size = theme.body_size * 1.35
         canvas.setFillColor(text_colour)
@@ -168,11 +179,13 @@ class HandoutDoc(BaseDocTemplate):
         canvas.drawString(x, height - band / 2 - name_size * 0.35, brand.name)
         if brand.website:
             canvas.setFont(theme.fonts.font_for_run(brand.website), theme.small_size + 1)
-            canvas.drawRightString(width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website)
+            canvas.drawRightString(
+                width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website
+            )
         canvas.restoreState()
 
     def _footer(self, canvas: Canvas, page: int) -> None:
-        theme, handout = self.theme, self.handout
+        theme = self.theme
         width, _ = canvas._pagesize
         left, right = theme.margin, width - theme.margin
         top = theme.footer_height + 2 * mm
@@ -202,5 +215,7 @@ class HandoutDoc(BaseDocTemplate):
         markup = theme.fonts.markup
         contact = " · ".join(markup(line, "brand contact") for line in handout.brand.contact)
         lines = [contact] if contact else []
-        lines.append(f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}")
+        lines.append(
+            f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}"
+        )
         return Paragraph("<br/>".join(lines), theme["small"])

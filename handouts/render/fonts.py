@@ -34,8 +34,13 @@ _FACE_WEIGHT_STYLE = {
 # What the fallback face needs to cover: Latin, Greek, Cyrillic, punctuation.
 # Subsetting before instancing makes the one-off instancing several times faster.
 _FALLBACK_RANGES = [
-    (0x20, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1FFF),
-    (0x2000, 0x206F), (0x20A0, 0x20BF), (0x2100, 0x21FF),
+    (0x20, 0x24F),
+    (0x370, 0x3FF),
+    (0x400, 0x52F),
+    (0x1E00, 0x1FFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20BF),
+    (0x2100, 0x21FF),
 ]
 # Characters that never need a glyph: layout controls reportlab handles itself.
 _IGNORED = {"\n", "\r", "\t", "\u00ad", "\u200b", "\ufeff"}
@@ -196,7 +201,7 @@ def _fallback_files() -> FaceFiles:
 def _register(files: FaceFiles) -> RegisteredFamily:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     slug = "".join(ch for ch in files.family.title() if ch.isalnum())
     names: dict[str, str] = {}
@@ -212,7 +217,12 @@ def _register(files: FaceFiles) -> RegisteredFamily:
         if face == "regular":
             cmap = frozenset(font.face.charToGlyph)
     # Map <b>/<i> inside Paragraph markup to the right faces.
-    for bold, italic, face in ((0, 0, "regular"), (1, 0, "bold"), (0, 1, "italic"), (1, 1, "bolditalic")):
+    for bold, italic, face in (
+        (0, 0, "regular"),
+        (1, 0, "bold"),
+        (0, 1, "italic"),
+        (1, 1, "bolditalic"),
+    ):
         addMapping(names["regular"], bold, italic, names[face])
     return RegisteredFamily(files.family, names, cmap)
 

@@ -53,7 +53,9 @@ def embed_form_fonts(pdf: bytes, base_font: str, size: float = 10) -> bytes:
     if font_ref is None or acro is None:
         return pdf
     acro = acro.get_object()
-    acro[NameObject("/DR")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject(FORM_FONT): font_ref})})
+    acro[NameObject("/DR")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject(FORM_FONT): font_ref})}
+    )
     appearance = f"{FORM_FONT} {size:g} Tf 0 g"
     acro[NameObject("/DA")] = TextStringObject(appearance)
     for page in writer.pages:
@@ -63,7 +65,9 @@ def embed_form_fonts(pdf: bytes, base_font: str, size: float = 10) -> bytes:
                 continue
             x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
             annot[NameObject("/DA")] = TextStringObject(appearance)
-            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _empty_appearance(writer, x1 - x0, y1 - y0)})
+            annot[NameObject("/AP")] = DictionaryObject(
+                {NameObject("/N"): _empty_appearance(writer, x1 - x0, y1 - y0)}
+            )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -25,7 +25,9 @@ from handouts.render.theme import MUTED, TEXT, Theme
 class TickBox(Flowable):
     """A square to tick or write in; a PDF form field when ``field`` is set."""
 
-    def __init__(self, size: float, colour: colors.Color, field: str | None = None, kind: str = "check"):
+    def __init__(
+        self, size: float, colour: colors.Color, field: str | None = None, kind: str = "check"
+    ):
         super().__init__()
         self.size, self.colour, self.field, self.kind = size, colour, field, kind
         self.width = self.height = size
@@ -43,9 +45,24 @@ def _form_field(canvas, name: str, kind: str, size: float) -> None:  # noqa: ANN
     form = canvas.acroForm
     common = dict(name=name, tooltip=name, x=0, y=0, borderWidth=0, relative=True)
     if kind == "check":
-        form.checkbox(size=size, buttonStyle="check", borderColor=None, fillColor=None, textColor=TEXT, **common)
+        form.checkbox(
+            size=size,
+            buttonStyle="check",
+            borderColor=None,
+            fillColor=None,
+            textColor=TEXT,
+            **common,
+        )
     else:
-        form.textfield(width=size, height=size, maxlen=2, borderColor=None, fillColor=None, fontSize=0, **common)
+        form.textfield(
+            width=size,
+            height=size,
+            maxlen=2,
+            borderColor=None,
+            fillColor=None,
+            fontSize=0,
+            **common,
+        )
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,12 @@ def target(row: Row) -> str:
     """Short dose for a week header cell: "3×15", "2×8 per leg", "L3 3×12"."""
     dose = row.dose
     reps = dose.reps
-    for long, short in ((" per leg", "/leg"), (" per side", "/side"), (" each side", "/side"), (" s hold", " s")):
+    for long, short in (
+        (" per leg", "/leg"),
+        (" per side", "/side"),
+        (" each side", "/side"),
+        (" s hold", " s"),
+    ):
         reps = reps.replace(long, short)
     return f"L{dose.level} · {dose.sets}×{reps}"
 
@@ -73,11 +95,16 @@ def _exercise_rows(handout: Handout) -> list[list[GridRow]]:
     per_side_rows = handout.tracking.per_side_rows
     for exercise in handout.exercises:
         sided = per_side_rows and any(
-            row.dose.per_side for phase in handout.phases for row in phase.rows if row.exercise.id == exercise.id
+            row.dose.per_side
+            for phase in handout.phases
+            for row in phase.rows
+            if row.exercise.id == exercise.id
         )
         group = [GridRow(exercise.name, "target", exercise.id, exercise.id)]
         sides = (("L", "L"), ("R", "R")) if sided else (("", "x"),)
-        group += [GridRow(label, "tick", f"{exercise.id}.{key}", exercise.id) for label, key in sides]
+        group += [
+            GridRow(label, "tick", f"{exercise.id}.{key}", exercise.id) for label, key in sides
+        ]
         groups.append(group)
     return groups
 
@@ -107,7 +134,9 @@ class Geometry:
     gap: float = 5 * mm
 
     def row_height_of(self, row: GridRow) -> float:
-        return {"target": self.target_height, "notes": self.notes_height}.get(row.kind, self.row_height)
+        return {"target": self.target_height, "notes": self.notes_height}.get(
+            row.kind, self.row_height
+        )
 
 
 def _geometry(theme: Theme) -> Geometry:
@@ -125,18 +154,22 @@ def _geometry(theme: Theme) -> Geometry:
 
 
 def _week_chunks(handout: Handout, theme: Theme, geo: Geometry) -> list[list[int]]:
-    grid_width = theme.frame_width(True) - geo.sidebar_width - geo.gap - geo.label_width - geo.side_width
+    grid_width = (
+        theme.frame_width(True) - geo.sidebar_width - geo.gap - geo.label_width - geo.side_width
+    )
     per_page = int(grid_width // (geo.cell_width * handout.sessions_per_week))
     if per_page < 1:
         raise RenderError(
-            f"tracking sheet: {handout.sessions_per_week} sessions a week do not fit across a page; "
-            "use fewer sessions per week"
+            f"tracking sheet: {handout.sessions_per_week} sessions a week do not fit "
+            "across a page; use fewer sessions per week"
         )
     weeks = list(range(1, handout.weeks + 1))
     return [weeks[i : i + per_page] for i in range(0, len(weeks), per_page)]
 
 
-def _row_chunks(groups: list[list[GridRow]], closing: list[GridRow], height: float, geo: Geometry) -> list[list[GridRow]]:
+def _row_chunks(
+    groups: list[list[GridRow]], closing: list[GridRow], height: float, geo: Geometry
+) -> list[list[GridRow]]:
     """Fill pages top to bottom; closing rows (pain, notes) stay together at the end."""
     pages: list[list[GridRow]] = [[]]
     used = geo.header_height
@@ -146,7 +179,9 @@ def _row_chunks(groups: list[list[GridRow]], closing: list[GridRow], height: flo
             pages.append([])
             used = geo.header_height
         if used + need > height:
-            raise RenderError("tracking sheet: rows are too tall for a page; turn off --large-print")
+            raise RenderError(
+                "tracking sheet: rows are too tall for a page; turn off --large-print"
+            )
         pages[-1].extend(group)
         used += need
     return pages
@@ -196,7 +231,11 @@ class _GridBuilder:
             return cells + self._boxes(row, weeks, "text"), style
         for i, week in enumerate(weeks):  # notes: one write-in line per week
             width = self.geo.cell_width * self.sessions - 2 * mm
-            field = _NotesField(f"notes.w{week}", width, self.geo.notes_height - 2 * mm) if self.fillable else ""
+            field = (
+                _NotesField(f"notes.w{week}", width, self.geo.notes_height - 2 * mm)
+                if self.fillable
+                else ""
+            )
             cells += [field] + [""] * (self.sessions - 1)
             col = self._week_col(i)
             style.append(("LINEBELOW", (col, index), (col + self.sessions - 1, index), 0.6, MUTED))
@@ -217,7 +256,12 @@ class _GridBuilder:
     def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
         colour = self.theme.primary if kind == "check" else MUTED
         return [
-            TickBox(self.theme.box_size, colour, f"{row.key}.w{week}.s{n}" if self.fillable else None, kind)
+            TickBox(
+                self.theme.box_size,
+                colour,
+                f"{row.key}.w{week}.s{n}" if self.fillable else None,
+                kind,
+            )
             for week in weeks
             for n in range(1, self.sessions + 1)
         ]
@@ -265,7 +309,9 @@ class _GridBuilder:
             col = self._week_col(i)
             style.append(("LINEBEFORE", (col, 0), (col, -1), 0.8, self.theme.primary))
             if not self.theme.ink_saver and i % 2 == 0:
-                style.append(("BACKGROUND", (col, 0), (col + self.sessions - 1, -1), self.theme.wash))
+                style.append(
+                    ("BACKGROUND", (col, 0), (col + self.sessions - 1, -1), self.theme.wash)
+                )
         return style
 
 
@@ -276,8 +322,17 @@ class _NotesField(Flowable):
 
     def draw(self) -> None:
         self.canv.acroForm.textfield(
-            name=self.name, tooltip=self.name, x=0, y=0, width=self.width, height=self.height,
-            borderWidth=0, borderColor=None, fillColor=None, fontSize=0, relative=True,
+            name=self.name,
+            tooltip=self.name,
+            x=0,
+            y=0,
+            width=self.width,
+            height=self.height,
+            borderWidth=0,
+            borderColor=None,
+            fillColor=None,
+            fontSize=0,
+            relative=True,
         )
 
 
@@ -286,7 +341,10 @@ def _sidebar(theme: Theme, handout: Handout, width: float, first: bool) -> list[
         "Tick a box after each session. Each exercise shows the level and dose for that week. "
         "Rate your pain from 0 (none) to 10 (worst) during exercise and the next morning."
     )
-    story: list[Flowable] = [para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"), para(theme, how, "small")]
+    story: list[Flowable] = [
+        para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"),
+        para(theme, how, "small"),
+    ]
     rule = [para(theme, "Pain rule", "h3"), para(theme, handout.pain_rule, "callout", "pain rule")]
     story.append(box(theme, rule, width, accent=True, padding=3 * mm))
     return story
@@ -308,14 +366,21 @@ def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
         grid = builder.table(rows, weeks)
         grid_width = theme.frame_width(True) - geo.sidebar_width - geo.gap
         side = _sidebar(theme, handout, geo.sidebar_width - 3 * mm, number == 0)
-        layout = Table([[grid, side]], colWidths=[grid_width, geo.sidebar_width + geo.gap], style=styled(theme, [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("LEFTPADDING", (1, 0), (1, 0), geo.gap),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
+        layout = Table(
+            [[grid, side]],
+            colWidths=[grid_width, geo.sidebar_width + geo.gap],
+            style=styled(
+                theme,
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (1, 0), (1, 0), geo.gap),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ],
+            ),
+        )
         if number == 0:
             mark(layout, outline=("Tracking sheet", 0), source="the tracking sheet")
         story += [layout] + ([PageBreak()] if number < len(pages) - 1 else [])

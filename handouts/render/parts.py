@@ -30,7 +30,9 @@ def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> P
     return Paragraph(theme.fonts.markup(text, where), theme[style])
 
 
-def heading(theme: Theme, title: str, level: int = 0, style: str = "h1", source: str | None = None) -> Paragraph:
+def heading(
+    theme: Theme, title: str, level: int = 0, style: str = "h1", source: str | None = None
+) -> Paragraph:
     return mark(para(theme, title, style, source or title), outline=(title, level), source=source)
 
 
@@ -39,7 +41,14 @@ def styled(theme: Theme, commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), theme.fonts.main.regular), *commands])
 
 
-def box(theme: Theme, content: list[Flowable], width: float, *, accent: bool = False, padding: float = 4 * mm) -> Table:
+def box(
+    theme: Theme,
+    content: list[Flowable],
+    width: float,
+    *,
+    accent: bool = False,
+    padding: float = 4 * mm,
+) -> Table:
     """A soft panel (tinted fill; a border only in ink-saver mode)."""
     fill = theme.accent_wash if accent else theme.wash
     stripe = theme.accent if accent else theme.primary
@@ -76,7 +85,10 @@ def patient_block(theme: Theme, handout: Handout) -> Table:
         for label, value in _patient_rows(handout)
     ]
     # Two label/value pairs per row: compact, and easy to fill in by hand when blank.
-    rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""]) for i in range(0, len(cells), 2)]
+    rows = [
+        cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
+        for i in range(0, len(cells), 2)
+    ]
     label_w = 28 * mm if theme.large_print else 22 * mm
     value_w = width / 2 - label_w
     style = [
@@ -95,16 +107,27 @@ def patient_block(theme: Theme, handout: Handout) -> Table:
 
 def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     story: list[Flowable] = [
-        mark(para(theme, handout.title, "title", "programme title"), outline=(handout.title, 0), source="the title page"),
+        mark(
+            para(theme, handout.title, "title", "programme title"),
+            outline=(handout.title, 0),
+            source="the title page",
+        ),
     ]
     if handout.summary:
         story.append(para(theme, handout.summary, "subtitle", "programme summary"))
     story += [patient_block(theme, handout), Spacer(1, 6 * mm)]
     if handout.patient.note:
-        note = [para(theme, "A note from your clinician", "h3"), para(theme, handout.patient.note, "callout", "patient note")]
+        note = [
+            para(theme, "A note from your clinician", "h3"),
+            para(theme, handout.patient.note, "callout", "patient note"),
+        ]
         story += [box(theme, note, theme.frame_width(), accent=True), Spacer(1, 5 * mm)]
     if handout.parts.intro and intro.strip():
-        story += [para(theme, block.strip(), "body", "introduction") for block in intro.split("\n\n") if block.strip()]
+        story += [
+            para(theme, block.strip(), "body", "introduction")
+            for block in intro.split("\n\n")
+            if block.strip()
+        ]
     return story
 
 
@@ -137,7 +160,10 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         title = phase.label + (f" · {phase.title}" if phase.title else "")
         rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
         index = len(rows) - 1
-        style += [("SPAN", (0, index), (-1, index)), ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary)]
+        style += [
+            ("SPAN", (0, index), (-1, index)),
+            ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary),
+        ]
         style.append(("NOSPLIT", (0, index), (-1, index + 1)))
         if not theme.ink_saver:
             style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
@@ -149,18 +175,26 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 f"{theme.fonts.markup(row.dose.label, where)}</font>"
             )
 
-            cells = [Paragraph(name, theme["cell"]), para(theme, row.exercise.position, "cell", where)]
+            cells = [
+                Paragraph(name, theme["cell"]),
+                para(theme, row.exercise.position, "cell", where),
+            ]
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
             if row.dose.notes:  # the level's notes on a full-width line under its row
                 rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
                 index = len(rows) - 1
-                style += [("SPAN", (0, index), (-1, index)), ("TOPPADDING", (0, index), (-1, index), 0)]
+                style += [
+                    ("SPAN", (0, index), (-1, index)),
+                    ("TOPPADDING", (0, index), (-1, index), 0),
+                ]
                 style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
                 style.append(("NOSPLIT", (0, index - 1), (-1, index)))
     table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style))
     title = heading(theme, "Your programme", source="the workout table")
-    title.keepWithNext = 0  # the table may start here and split; a break below keeps the title company
+    title.keepWithNext = (
+        0  # the table may start here and split; a break below keeps the title company
+    )
     return [CondPageBreak(60 * mm), title, table, Spacer(1, 4 * mm)]
 
 
@@ -198,11 +232,19 @@ def markdown_styles(theme: Theme) -> MarkdownStyles:
 def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowable]:
     source = f"section {item.id}"
     body = markdown_to_flowables(
-        item.body, styles, source=item.id, first_line=item.body_line, available_width=theme.frame_width()
+        item.body,
+        styles,
+        source=item.id,
+        first_line=item.body_line,
+        available_width=theme.frame_width(),
     )
     for flowable in body:
         mark(flowable, source=source)
-    return [CondPageBreak(theme.frame_height() / 4), heading(theme, item.title, 1, source=source), *body]
+    return [
+        CondPageBreak(theme.frame_height() / 4),
+        heading(theme, item.title, 1, source=source),
+        *body,
+    ]
 
 
 def _source_text(theme: Theme, item: Source) -> str:
@@ -214,9 +256,13 @@ def _source_text(theme: Theme, item: Source) -> str:
     parts += [markup(", ".join(details), "source")] if details else []
     if item.doi:
         href = f"https://doi.org/{item.doi}"
-        parts.append(f'<a href="{markup(href)}" color="{_hex(theme.primary)}">doi:{markup(item.doi)}</a>')
+        parts.append(
+            f'<a href="{markup(href)}" color="{_hex(theme.primary)}">doi:{markup(item.doi)}</a>'
+        )
     if item.url:
-        parts.append(f'<a href="{markup(item.url)}" color="{_hex(theme.primary)}">{markup(item.url)}</a>')
+        parts.append(
+            f'<a href="{markup(item.url)}" color="{_hex(theme.primary)}">{markup(item.url)}</a>'
+        )
     return ". ".join(parts)
 
 
@@ -232,7 +278,16 @@ def sources(theme: Theme, handout: Handout) -> list[Flowable]:
         for index, item in enumerate(handout.sources, start=1)
     ]
     listing = ListFlowable(
-        items, bulletType="1", bulletFontName=theme.fonts.main.regular, bulletFontSize=theme.small_size, leftIndent=8 * mm
+        items,
+        bulletType="1",
+        bulletFontName=theme.fonts.main.regular,
+        bulletFontSize=theme.small_size,
+        leftIndent=8 * mm,
     )
     intro = para(theme, "The facts and numbers in this handout come from these sources.", "small")
-    return [CondPageBreak(theme.frame_height() / 3), heading(theme, "Sources", source="the sources"), KeepTogether([intro, Spacer(1, 2 * mm)]), listing]
+    return [
+        CondPageBreak(theme.frame_height() / 3),
+        heading(theme, "Sources", source="the sources"),
+        KeepTogether([intro, Spacer(1, 2 * mm)]),
+        listing,
+    ]

@@ -11,7 +11,14 @@ from handouts.compose import Handout
 from handouts.render.cards import exercise_cards
 from handouts.render.document import HandoutDoc
 from handouts.render.grid import back_to_portrait, tracking_grid
-from handouts.render.parts import markdown_styles, page_one, progression_note, section, sources, workout_table
+from handouts.render.parts import (
+    markdown_styles,
+    page_one,
+    progression_note,
+    section,
+    sources,
+    workout_table,
+)
 from handouts.render.theme import Theme
 
 
@@ -48,7 +55,9 @@ def _fit_footer(theme: Theme, doc: HandoutDoc) -> None:
 def metadata(handout: Handout) -> dict[str, str]:
     private = handout.options.private or not handout.patient.name
     title = handout.title if private else f"{handout.title}: {handout.patient.name}"
-    keywords = ", ".join(dict.fromkeys(["exercise handout", handout.id, *handout.brand.name.split()[:0]]))
+    keywords = ", ".join(
+        dict.fromkeys(["exercise handout", handout.id, *handout.brand.name.split()[:0]])
+    )
     return {
         "title": title,
         "author": handout.brand.name,
@@ -78,6 +87,8 @@ def _pdf_font_name(registered: str) -> str:
     """The BaseFont name reportlab wrote for a registered TTF (its PostScript name)."""
     from reportlab.pdfbase import pdfmetrics
 
-    return pdfmetrics.getFont(registered).face.name.decode() if isinstance(
-        pdfmetrics.getFont(registered).face.name, bytes
-    ) else pdfmetrics.getFont(registered).face.name
+    return (
+        pdfmetrics.getFont(registered).face.name.decode()
+        if isinstance(pdfmetrics.getFont(registered).face.name, bytes)
+        else pdfmetrics.getFont(registered).face.name
+    )

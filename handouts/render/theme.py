@@ -117,29 +117,134 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
     regular, bold = theme.fonts.main.regular, theme.fonts.main.bold
     size = theme.body_size
     lead = size * (1.3 if theme.large_print else 1.38)
-    base = ParagraphStyle("body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5)
+    base = ParagraphStyle(
+        "body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5
+    )
     heading = dict(fontName=bold, textColor=theme.primary, keepWithNext=1)
     return {
         "body": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=size * 2.2, leading=size * 2.6, spaceAfter=size * 0.4, **heading),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=size * 1.15, leading=size * 1.5, textColor=MUTED, spaceAfter=size),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=size * 1.6, leading=size * 2.0, spaceBefore=size * 0.4, spaceAfter=size * 0.6, **heading),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=size * 1.25, leading=size * 1.6, spaceBefore=size * 0.9, spaceAfter=size * 0.3, **heading),
-        "h3": ParagraphStyle("h3", parent=base, fontSize=size * 1.05, leading=size * 1.35, spaceBefore=size * 0.45, spaceAfter=size * 0.2, fontName=bold, textColor=TEXT, keepWithNext=1),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontSize=size * 2.2,
+            leading=size * 2.6,
+            spaceAfter=size * 0.4,
+            **heading,
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=size * 1.15,
+            leading=size * 1.5,
+            textColor=MUTED,
+            spaceAfter=size,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontSize=size * 1.6,
+            leading=size * 2.0,
+            spaceBefore=size * 0.4,
+            spaceAfter=size * 0.6,
+            **heading,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=size * 1.25,
+            leading=size * 1.6,
+            spaceBefore=size * 0.9,
+            spaceAfter=size * 0.3,
+            **heading,
+        ),
+        "h3": ParagraphStyle(
+            "h3",
+            parent=base,
+            fontSize=size * 1.05,
+            leading=size * 1.35,
+            spaceBefore=size * 0.45,
+            spaceAfter=size * 0.2,
+            fontName=bold,
+            textColor=TEXT,
+            keepWithNext=1,
+        ),
         "bullet": ParagraphStyle("bullet", parent=base, spaceAfter=size * 0.2),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0),
-        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0, textColor=theme.band_text if not theme.ink_saver else TEXT),
-        "phase": ParagraphStyle("phase", parent=base, fontName=bold, fontSize=size * 0.95, leading=size * 1.25, spaceAfter=0, textColor=theme.primary),
-        "note": ParagraphStyle("note", parent=base, fontName=theme.fonts.main.italic, fontSize=theme.small_size, leading=theme.small_size * 1.3, textColor=MUTED, spaceAfter=0),
-        "small": ParagraphStyle("small", parent=base, fontSize=theme.small_size, leading=theme.small_size * 1.3, textColor=MUTED, spaceAfter=0),
-        "label": ParagraphStyle("label", parent=base, fontName=bold, fontSize=size * 0.85, leading=size * 1.15, textColor=MUTED, spaceAfter=0),
+        "cell": ParagraphStyle(
+            "cell", parent=base, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0
+        ),
+        "cell_bold": ParagraphStyle(
+            "cell_bold",
+            parent=base,
+            fontName=bold,
+            fontSize=size * 0.9,
+            leading=size * 1.18,
+            spaceAfter=0,
+        ),
+        "cell_head": ParagraphStyle(
+            "cell_head",
+            parent=base,
+            fontName=bold,
+            fontSize=size * 0.9,
+            leading=size * 1.18,
+            spaceAfter=0,
+            textColor=theme.band_text if not theme.ink_saver else TEXT,
+        ),
+        "phase": ParagraphStyle(
+            "phase",
+            parent=base,
+            fontName=bold,
+            fontSize=size * 0.95,
+            leading=size * 1.25,
+            spaceAfter=0,
+            textColor=theme.primary,
+        ),
+        "note": ParagraphStyle(
+            "note",
+            parent=base,
+            fontName=theme.fonts.main.italic,
+            fontSize=theme.small_size,
+            leading=theme.small_size * 1.3,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+        "small": ParagraphStyle(
+            "small",
+            parent=base,
+            fontSize=theme.small_size,
+            leading=theme.small_size * 1.3,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+        "label": ParagraphStyle(
+            "label",
+            parent=base,
+            fontName=bold,
+            fontSize=size * 0.85,
+            leading=size * 1.15,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
         "callout": ParagraphStyle("callout", parent=base, spaceAfter=size * 0.25),
-        "card_title": ParagraphStyle("card_title", parent=base, fontName=bold, fontSize=size * 1.3, leading=size * 1.6, spaceAfter=0, textColor=theme.primary),
+        "card_title": ParagraphStyle(
+            "card_title",
+            parent=base,
+            fontName=bold,
+            fontSize=size * 1.3,
+            leading=size * 1.6,
+            spaceAfter=0,
+            textColor=theme.primary,
+        ),
     }
 
 
-def make_theme(brand: Brand, fonts: FontSet, *, paper: str | None = None, large_print: bool = False, ink_saver: bool = False) -> Theme:
+def make_theme(
+    brand: Brand,
+    fonts: FontSet,
+    *,
+    paper: str | None = None,
+    large_print: bool = False,
+    ink_saver: bool = False,
+) -> Theme:
     primary, accent = colors.HexColor(brand.primary), colors.HexColor(brand.accent)
     warnings: list[str] = []
     band_text = _band_text_colour(primary, brand, warnings)
