@@ -14,6 +14,7 @@ figures do not leak into each other (imports, font registration, peak memory).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -53,10 +54,44 @@ PEERS = [
     ("WeasyPrint", 600.0, 1.2),
 ]
 
-FIRST = ["Sam", "Alex", "Maria", "Jun", "Olusegun", "Chloé", "Priya", "Tomasz", "Ngozi",
-         "Liam", "Ana", "Mohammed", "Siobhan", "Kenji", "Fatima", "Lars", "Zoë", "Rafael"]
-LAST = ["Lee", "Moore", "García", "Okafor", "Nowak", "Kowalczyk", "Patel", "O'Brien",
-        "Nakamura", "Haddad", "Johansson", "Silva", "Müller", "Dubois", "Khan", "Evans"]
+FIRST = [
+    "Sam",
+    "Alex",
+    "Maria",
+    "Jun",
+    "Olusegun",
+    "Chloé",
+    "Priya",
+    "Tomasz",
+    "Ngozi",
+    "Liam",
+    "Ana",
+    "Mohammed",
+    "Siobhan",
+    "Kenji",
+    "Fatima",
+    "Lars",
+    "Zoë",
+    "Rafael",
+]
+LAST = [
+    "Lee",
+    "Moore",
+    "García",
+    "Okafor",
+    "Nowak",
+    "Kowalczyk",
+    "Patel",
+    "O'Brien",
+    "Nakamura",
+    "Haddad",
+    "Johansson",
+    "Silva",
+    "Müller",
+    "Dubois",
+    "Khan",
+    "Evans",
+]
 
 
 def patient_names(count: int, offset: int = 0) -> list[str]:
@@ -178,6 +213,8 @@ def worker_inproc(count: int, rounds: int) -> dict:
     from handouts.content.models import Patient
 
     t1 = time.perf_counter()
+    import handouts
+
     builder = Builder(load_library())
     t2 = time.perf_counter()
     selection, options = Selection(programme=PROGRAMME), Options()
@@ -202,6 +239,7 @@ def worker_inproc(count: int, rounds: int) -> dict:
     status = proc_status()
     return {
         "count": count,
+        "handouts_module": str(Path(handouts.__file__).parent),
         "rounds": results,
         "import_ms": (t1 - t0) * 1000,
         "load_library_ms": (t2 - t1) * 1000,
@@ -215,9 +253,19 @@ def worker_inproc(count: int, rounds: int) -> dict:
 
 
 def run_worker(count: int, rounds: int, workdir: Path, timeout: float) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "inproc",
-           "--count", str(count), "--rounds", str(rounds)]
-    done = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "inproc",
+        "--count",
+        str(count),
+        "--rounds",
+        str(rounds),
+    ]
+    done = subprocess.run(
+        cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=child_env()
+    )
     if done.returncode != 0:
         raise RuntimeError(f"in-process worker failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -226,16 +274,33 @@ def run_worker(count: int, rounds: int, workdir: Path, timeout: float) -> dict:
 # --------------------------------------------------------------------------- subprocess timing
 
 
+def child_env() -> dict[str, str]:
+    """Children import handouts from this checkout, whatever is installed in site-packages.
+
+    (A non-editable ``pip install .`` elsewhere would otherwise make the benchmark
+    measure a stale copy.)
+    """
+    env = dict(os.environ)
+    # Cold-start figures assume bytecode is cached, as after any install (the untimed
+    # first run of each command writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return env
+
+
 def handouts_cmd() -> list[str]:
-    exe = shutil.which("handouts")
-    return [exe] if exe else [sys.executable, "-m", "handouts"]
+    """The ``handouts`` console script of this interpreter (not a pyenv/asdf shim)."""
+    script = Path(sys.executable).parent / "handouts"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "handouts"]
 
 
 def timed_runs(cmd: list[str], cwd: Path, repeat: int, warmups: int = 1) -> dict:
     times = []
     for i in range(warmups + repeat):
         start = time.perf_counter()
-        done = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=120)
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=120, env=child_env())
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr.decode()[-2000:]}")
@@ -248,7 +313,7 @@ def timed_runs(cmd: list[str], cwd: Path, repeat: int, warmups: int = 1) -> dict
 
 
 def pdf_breakdown(path: Path) -> dict:
-    """Total bytes; bytes of embedded font programs (/FontFile2 etc.) and page contents, as stored."""
+    """Total bytes; bytes of font programs (/FontFile2 etc.) and page contents, as stored."""
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
@@ -281,7 +346,9 @@ def pdf_breakdown(path: Path) -> dict:
         for ref in refs:
             stream = ref.get_object()
             contents[getattr(ref, "idnum", id(stream))] = (
-                len(stream._data), len(stream.get_data()), str(stream.get("/Filter", ""))
+                len(stream._data),
+                len(stream.get_data()),
+                str(stream.get("/Filter", "")),
             )
     total = path.stat().st_size
     font_bytes = sum(f["stored_bytes"] for f in fonts.values())
@@ -303,7 +370,13 @@ def pdf_breakdown(path: Path) -> dict:
 
 def batch_available() -> tuple[bool, str]:
     try:
-        done = subprocess.run([*handouts_cmd(), "batch", "--help"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [*handouts_cmd(), "batch", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(),
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return False, str(error)
     return done.returncode == 0, (done.stdout if done.returncode == 0 else done.stderr).strip()
@@ -324,13 +397,15 @@ def run_batch(rows: int, jobs: int, workdir: Path, timeout: float) -> dict:
     roster = run_dir / "roster.csv"
     write_roster(roster, rows)
     out_dir = run_dir / "out"
-    cmd = [*handouts_cmd(), "batch", str(roster), "--jobs", str(jobs), "--out-dir", str(out_dir),
-           "--date", HANDOUT_DATE.isoformat()]
-    if not _accepts_date():
-        cmd = cmd[:-2]
+    cmd = [*handouts_cmd(), "batch", str(roster), "--jobs", str(jobs), "--out-dir", str(out_dir)]
+    help_text = batch_help()
+    if "--programme" in help_text:  # the roster has only a patient column
+        cmd += ["--programme", PROGRAMME]
+    if "--date" in help_text:
+        cmd += ["--date", HANDOUT_DATE.isoformat()]
     stdout, stderr = (run_dir / "stdout.txt").open("wb"), (run_dir / "stderr.txt").open("wb")
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=run_dir, stdout=stdout, stderr=stderr)
+    proc = subprocess.Popen(cmd, cwd=run_dir, stdout=stdout, stderr=stderr, env=child_env())
     sampler = TreeSampler(proc.pid)
     sampler.start()
     try:
@@ -365,29 +440,28 @@ def run_batch(rows: int, jobs: int, workdir: Path, timeout: float) -> dict:
         "worker_processes": len(workers),
         "worker_peak_rss_kb": max(worker_peaks),
         "processes": {str(pid): p for pid, p in sampler.peaks.items()},
+        "stdout_tail": (run_dir / "stdout.txt").read_text(errors="replace")[-500:],
         "stderr_tail": (run_dir / "stderr.txt").read_text(errors="replace")[-1500:],
     }
     shutil.rmtree(out_dir, ignore_errors=True)  # 1,000 PDFs add up
     return result
 
 
-_DATE_OPTION: bool | None = None
+_BATCH_HELP: str | None = None
 
 
-def _accepts_date() -> bool:
-    global _DATE_OPTION
-    if _DATE_OPTION is None:
+def batch_help() -> str:
+    global _BATCH_HELP
+    if _BATCH_HELP is None:
         ok, text = batch_available()
-        _DATE_OPTION = ok and "--date" in text
-    return _DATE_OPTION
+        _BATCH_HELP = text if ok else ""
+    return _BATCH_HELP
 
 
 def _kill_tree(proc: subprocess.Popen) -> None:
     for pid in reversed(_descendants(proc.pid)):
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, 9)
-        except OSError:
-            pass
     proc.kill()
     proc.wait()
 
@@ -424,17 +498,20 @@ def log(message: str) -> None:
 def environment(quick: bool) -> dict:
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except OSError:
             return ""
 
+    from importlib.metadata import PackageNotFoundError, version
+
     versions = {}
-    for module in ("reportlab", "pypdf", "pydantic", "fontTools", "click"):
+    for package in ("handouts", "reportlab", "pypdf", "pydantic", "fonttools", "click", "jinja2"):
         try:
-            mod = __import__(module)
-            versions[module] = getattr(mod, "Version", None) or getattr(mod, "__version__", "?")
-        except ImportError:
-            versions[module] = None
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "mode": "quick" if quick else "full",
@@ -443,6 +520,7 @@ def environment(quick: bool) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg(),
         "handouts_cmd": " ".join(handouts_cmd()),
         "versions": versions,
     }
@@ -450,8 +528,15 @@ def environment(quick: bool) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="Fewer handouts: a fast check (~1-2 min).")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"Where to write JSON (default: {DEFAULT_JSON.relative_to(REPO)}).")
+    parser.add_argument(
+        "--quick", action="store_true", help="Fewer handouts: a fast check (~1-2 min)."
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_JSON,
+        help=f"Where to write JSON (default: {DEFAULT_JSON.relative_to(REPO)}).",
+    )
     parser.add_argument("--skip-batch", action="store_true", help="Do not run `handouts batch`.")
     parser.add_argument("--worker", choices=["inproc"], help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=200, help=argparse.SUPPRESS)
@@ -464,8 +549,11 @@ def main() -> int:
 
     quick = args.quick
     began = time.perf_counter()
-    results: dict = {"environment": environment(quick), "targets": TARGETS,
-                     "peers": [{"tool": t, "ms_per_handout": ms, "cold_s": s} for t, ms, s in PEERS]}
+    results: dict = {
+        "environment": environment(quick),
+        "targets": TARGETS,
+        "peers": [{"tool": t, "ms_per_handout": ms, "cold_s": s} for t, ms, s in PEERS],
+    }
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
         workdir = Path(tmp)
 
@@ -483,6 +571,11 @@ def main() -> int:
         build_dir.mkdir()
         results["cold_build"] = timed_runs([*handouts_cmd(), "build"], build_dir, 5)
         results["help"] = timed_runs([*handouts_cmd(), "--help"], build_dir, 5)
+        on_path = shutil.which("handouts")
+        if on_path and Path(on_path) != Path(handouts_cmd()[0]):  # e.g. a pyenv shim
+            results["help_on_path"] = timed_runs([on_path, "--help"], build_dir, 5) | {
+                "command": on_path
+            }
         results["python_floor"] = timed_runs([sys.executable, "-c", "pass"], build_dir, 5)
         default_pdf = build_dir / "output" / f"{PROGRAMME}.pdf"
 
@@ -496,15 +589,17 @@ def main() -> int:
         for size in sizes:
             log(f"5/5 growth: in-process batch of {size}")
             run = run_worker(size, 1, workdir, timeout=3600)
-            growth.append({
-                "size": size,
-                "median_ms": run["rounds"][0]["median"],
-                "p90_ms": run["rounds"][0]["p90"],
-                "mean_ms": run["rounds"][0]["mean"],
-                "peak_rss_kb": run["peak_rss_kb"],
-                "rss_after_first_kb": run["rss_after_first_kb"],
-                "rss_end_kb": run["rss_end_kb"],
-            })
+            growth.append(
+                {
+                    "size": size,
+                    "median_ms": run["rounds"][0]["median"],
+                    "p90_ms": run["rounds"][0]["p90"],
+                    "mean_ms": run["rounds"][0]["mean"],
+                    "peak_rss_kb": run["peak_rss_kb"],
+                    "rss_after_first_kb": run["rss_after_first_kb"],
+                    "rss_end_kb": run["rss_end_kb"],
+                }
+            )
         results["growth_inprocess"] = growth
 
         # 3. `handouts batch` (after the growth runs so a missing command is detected late:
@@ -524,6 +619,7 @@ def main() -> int:
             log(f"3/5 handouts batch not measured: {results['batch']['reason']}")
 
     results["elapsed_s"] = time.perf_counter() - began
+    results["environment"]["loadavg_end"] = os.getloadavg()
     table = report(results)
     results["table"] = table
     print("\n".join(table))
@@ -543,16 +639,39 @@ def report(r: dict) -> list[str]:
     t = TARGETS
     ip = r["inprocess"]
     n_rounds = len(ip["rounds"])
-    add(f"1. In-process ms/handout, batch of 200 (median of {n_rounds} round medians)",
-        fmt_ms(ip["median_ms"]), f"≤ {t['inproc_ms_median']:.0f} ms", verdict(ip["median_ms"], t["inproc_ms_median"]))
-    add("   p90 (median of round p90s)", fmt_ms(ip["p90_ms"]))
+    rounds_text = f"median of {n_rounds} round medians" if n_rounds > 1 else "1 round"
+    add(
+        f"1. In-process ms/handout, batch of 200 ({rounds_text})",
+        fmt_ms(ip["median_ms"]),
+        f"≤ {t['inproc_ms_median']:.0f} ms",
+        verdict(ip["median_ms"], t["inproc_ms_median"]),
+    )
+    add("   p90" + (" (median of round p90s)" if n_rounds > 1 else ""), fmt_ms(ip["p90_ms"]))
     add("   first handout in a process (not counted)", fmt_ms(ip["first_handout_ms"]))
-    add("   import handouts.build + loader / load_library()", f"{ip['import_ms']:.0f} ms / {ip['load_library_ms']:.0f} ms")
+    add(
+        "   import handouts.build + loader / load_library()",
+        f"{ip['import_ms']:.0f} ms / {ip['load_library_ms']:.0f} ms",
+    )
 
     cb, hp, fl = r["cold_build"], r["help"], r["python_floor"]
-    add("2. Cold `handouts build` wall (median of 5)", fmt_s(cb["median"]), f"≤ {t['cold_build_s'] * 1000:.0f} ms", verdict(cb["median"], t["cold_build_s"]))
-    add("   `handouts --help` wall (median of 5)", fmt_s(hp["median"]), f"≤ {t['help_s'] * 1000:.0f} ms", verdict(hp["median"], t["help_s"]))
+    add(
+        "2. Cold `handouts build` wall (median of 5)",
+        fmt_s(cb["median"]),
+        f"≤ {t['cold_build_s'] * 1000:.0f} ms",
+        verdict(cb["median"], t["cold_build_s"]),
+    )
+    add(
+        "   `handouts --help` wall (median of 5)",
+        fmt_s(hp["median"]),
+        f"≤ {t['help_s'] * 1000:.0f} ms",
+        verdict(hp["median"], t["help_s"]),
+    )
     add("   `python -c pass` (interpreter floor)", fmt_s(fl["median"]))
+    if "help_on_path" in r:
+        add(
+            f"   `handouts --help` via {r['help_on_path']['command']} (context)",
+            fmt_s(r["help_on_path"]["median"]),
+        )
 
     b = r["batch"]
     if b.get("available"):
@@ -563,23 +682,51 @@ def report(r: dict) -> list[str]:
             note = "" if ok else f" (exit {run['returncode']}, {run['pdfs_written']} PDFs)"
             target, res = "", ""
             if jobs == 2 and n == 1000:
-                target, res = f"≤ {t['batch_jobs2_1000_s']:.0f} s", verdict(run["wall_s"] if ok else None, t["batch_jobs2_1000_s"])
+                target, res = (
+                    f"≤ {t['batch_jobs2_1000_s']:.0f} s",
+                    verdict(run["wall_s"] if ok else None, t["batch_jobs2_1000_s"]),
+                )
             elif jobs == 2:
                 scaled = run["wall_s"] * 1000 / n
-                target, res = f"≤ {t['batch_jobs2_1000_s']:.0f} s @1000", f"(×{1000 // n} ≈ {scaled:.1f} s)"
-            add(f"3. `handouts batch` {n} rows --jobs {jobs}: wall{note}", fmt_s(run["wall_s"]), target, res)
-            add("   handouts per second / ms per handout", f"{run['handouts_per_s']:.1f}/s / {run['ms_per_handout']:.0f} ms")
-            add(f"   peak RSS per worker ({run['worker_processes']} worker proc.) / main",
+                target, res = (
+                    f"≤ {t['batch_jobs2_1000_s']:.0f} s @1000",
+                    f"(×{1000 // n} ≈ {scaled:.1f} s)",
+                )
+            add(
+                f"3. `handouts batch` {n} rows --jobs {jobs}: wall{note}",
+                fmt_s(run["wall_s"]),
+                target,
+                res,
+            )
+            add(
+                "   handouts per second / ms per handout",
+                f"{run['handouts_per_s']:.1f}/s / {run['ms_per_handout']:.0f} ms",
+            )
+            add(
+                f"   peak RSS per worker ({run['worker_processes']} worker proc.) / main",
                 f"{fmt_mb(run['worker_peak_rss_kb'])} / {fmt_mb(run['main_peak_rss_kb'])}",
-                f"≤ {t['worker_peak_mb']:.0f} MB", verdict(run["worker_peak_rss_kb"] / 1024, t["worker_peak_mb"]))
+                f"≤ {t['worker_peak_mb']:.0f} MB",
+                verdict(run["worker_peak_rss_kb"] / 1024, t["worker_peak_mb"]),
+            )
     else:
         add("3. `handouts batch`", "not measured", "", b.get("reason", ""))
 
     s = r["size"]
-    add(f"4. Default handout size ({s['pages']} pages)", fmt_kb(s["bytes"]), f"≤ {t['handout_kb']:.0f} KB", verdict(s["bytes"] / 1024, t["handout_kb"]))
-    add(f"   embedded font programs ({len(s['fonts'])} × FontFile2)", f"{fmt_kb(s['font_bytes'])} ({s['font_share']:.0%})")
+    add(
+        f"4. Default handout size ({s['pages']} pages)",
+        fmt_kb(s["bytes"]),
+        f"≤ {t['handout_kb']:.0f} KB",
+        verdict(s["bytes"] / 1024, t["handout_kb"]),
+    )
+    add(
+        f"   embedded font programs ({len(s['fonts'])} × FontFile2)",
+        f"{fmt_kb(s['font_bytes'])} ({s['font_share']:.0%})",
+    )
     a85 = " ASCII85" if any("ASCII85" in f for f in s["page_content_filters"]) else ""
-    add(f"   page content streams ({s['pages']},{a85} + Flate)", f"{fmt_kb(s['page_content_bytes'])} ({s['page_content_bytes'] / s['bytes']:.0%})")
+    add(
+        f"   page content streams ({s['pages']},{a85} + Flate)",
+        f"{fmt_kb(s['page_content_bytes'])} ({s['page_content_bytes'] / s['bytes']:.0%})",
+    )
     add("   everything else", fmt_kb(s["bytes"] - s["font_bytes"] - s["page_content_bytes"]))
     pb = ip["personalised_bytes"]
     add("   personalised handout (in-process, median)", fmt_kb(pb["median"]))
@@ -587,30 +734,60 @@ def report(r: dict) -> list[str]:
     growth = r["growth_inprocess"]
     base = growth[0]
     for g in growth:
-        add(f"5. In-process batch of {g['size']}: ms/handout median / p90", f"{g['median_ms']:.1f} / {g['p90_ms']:.1f} ms")
-        add("   peak RSS (VmHWM) / RSS after first handout", f"{fmt_mb(g['peak_rss_kb'])} / {fmt_mb(g['rss_after_first_kb'])}")
+        add(
+            f"5. In-process batch of {g['size']}: ms/handout median / p90",
+            f"{g['median_ms']:.1f} / {g['p90_ms']:.1f} ms",
+        )
+        add(
+            "   peak RSS (VmHWM) / RSS after first handout",
+            f"{fmt_mb(g['peak_rss_kb'])} / {fmt_mb(g['rss_after_first_kb'])}",
+        )
     last = growth[-1]
     cost_ratio = last["median_ms"] / base["median_ms"]
     mem_ratio = last["peak_rss_kb"] / base["peak_rss_kb"]
     flat = f"≤ ×{t['flat_ratio']:.2f}"
-    add(f"   cost per handout {last['size']} vs {base['size']}", f"×{cost_ratio:.2f}", flat, verdict(cost_ratio, t["flat_ratio"]))
-    add(f"   peak RSS {last['size']} vs {base['size']}", f"×{mem_ratio:.2f}", flat, verdict(mem_ratio, t["flat_ratio"]))
+    add(
+        f"   cost per handout {last['size']} vs {base['size']}",
+        f"×{cost_ratio:.2f}",
+        flat,
+        verdict(cost_ratio, t["flat_ratio"]),
+    )
+    add(
+        f"   peak RSS {last['size']} vs {base['size']}",
+        f"×{mem_ratio:.2f}",
+        flat,
+        verdict(mem_ratio, t["flat_ratio"]),
+    )
     if b.get("available"):
-        batch_growth = sorted((run for run in b["runs"].values() if run["jobs"] == 2), key=lambda x: x["rows"])
+        batch_growth = sorted(
+            (run for run in b["runs"].values() if run["jobs"] == 2), key=lambda x: x["rows"]
+        )
         for run in batch_growth:
-            add(f"   `batch --jobs 2` {run['rows']} rows: ms/handout (wall) / worker peak",
-                f"{run['ms_per_handout']:.0f} ms / {fmt_mb(run['worker_peak_rss_kb'])}")
+            add(
+                f"   `batch --jobs 2` {run['rows']} rows: ms/handout (wall) / worker peak",
+                f"{run['ms_per_handout']:.0f} ms / {fmt_mb(run['worker_peak_rss_kb'])}",
+            )
         if len(batch_growth) > 1:
             ratio = batch_growth[-1]["worker_peak_rss_kb"] / batch_growth[0]["worker_peak_rss_kb"]
-            add(f"   worker peak RSS {batch_growth[-1]['rows']} vs {batch_growth[0]['rows']} rows", f"×{ratio:.2f}", flat, verdict(ratio, t["flat_ratio"]))
+            add(
+                f"   worker peak RSS {batch_growth[-1]['rows']} vs {batch_growth[0]['rows']} rows",
+                f"×{ratio:.2f}",
+                flat,
+                verdict(ratio, t["flat_ratio"]),
+            )
 
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    widths = [max(w, len(h)) for w, h in zip(widths, ("Figure", "Measured", "Target", "Result"))]
-    line = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+    widths = [
+        max(w, len(h))
+        for w, h in zip(widths, ("Figure", "Measured", "Target", "Result"), strict=True)
+    ]
+    line = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()  # noqa: E731
     dirty = " (uncommitted changes)" if env["dirty"] else ""
     out = [
         f"handouts benchmark · {env['mode']} · {env['when']} · commit {env['commit']}{dirty}",
-        f"Python {env['python']} · reportlab {env['versions'].get('reportlab')} · {env['cpus']} CPUs · {env['platform']}",
+        f"Python {env['python']} · reportlab {env['versions'].get('reportlab')}"
+        f" · {env['cpus']} CPUs · {env['platform']}",
+        f"handouts imported from {ip['handouts_module']} · CLI: {env['handouts_cmd']}",
         "",
         line(("Figure", "Measured", "Target", "Result")),
         line(tuple("-" * w for w in widths)),
@@ -618,10 +795,14 @@ def report(r: dict) -> list[str]:
         "",
         "Peers, same 6-page handout (context, not targets):",
         f"  {'tool':<28}{'in-process':>12}{'cold':>9}",
-        *[f"  {name:<28}{ms:>9.0f} ms{s:>8.2f} s" for name, ms, s in PEERS],
-        f"  {'handouts (this run)':<28}{ip['median_ms']:>9.0f} ms{cb['median']:>8.2f} s",
+        *[f"  {name:<28}{ms:>9.0f} ms{cold:>8.2f} s" for name, ms, cold in PEERS],
+        f"  {'handouts (this run)':<28}{ip['median_ms']:>9.0f} ms{cb['median']:>8.2f} s"
+        f"   ({s['pages']} pages: {ip['median_ms'] / s['pages']:.1f} ms/page;"
+        f" ×6/{s['pages']} ≈ {ip['median_ms'] * 6 / s['pages']:.0f} ms for 6 pages)",
         "",
-        f"Benchmark took {r['elapsed_s']:.0f} s.",
+        f"Benchmark took {r['elapsed_s']:.0f} s. Load average at start / end:"
+        f" {env['loadavg_start'][0]:.2f} / {env['loadavg_end'][0]:.2f}"
+        " (other work on the machine skews timings).",
     ]
     return out
 

@@ -527,3 +527,9 @@ def init(directory: Path, name: str) -> None:
 from handouts.cli_build import build  # noqa: E402
 
 main.add_command(build)
+
+from handouts.cli_batch import batch, impose, send  # noqa: E402
+
+main.add_command(batch)
+main.add_command(impose)
+main.add_command(send)

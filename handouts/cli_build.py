@@ -96,6 +96,18 @@ def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
     help="Handout date (default: today or SOURCE_DATE_EPOCH).",
 )
 @click.option(
+    "--booklet", is_flag=True, help="Impose as an A5 booklet (print duplex, short edge, fold)."
+)
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.pdf",
+    help="Append this PDF after the handout (repeatable).",
+)
+@click.option("--password", default=None, help="Encrypt the PDF with this password (AES-256).")
+@click.option(
     "-o",
     "--output",
     default=None,
@@ -122,6 +134,9 @@ def build(
     fillable,
     private,
     date,
+    booklet,
+    attachments,
+    password,
     output,
 ) -> None:  # noqa: ANN001, PLR0913
     """Build one handout PDF.
@@ -129,6 +144,7 @@ def build(
     With no arguments, builds the default programme with the built-in demo
     brand into output/<programme-id>.pdf and prints the path.
     """
+    from handouts.batch import finish_pdf, read_attachments
     from handouts.build import DEFAULT_PROGRAMME, Request
     from handouts.compose import Options, Selection, parse_exercise_ref
     from handouts.content.models import Patient
@@ -158,10 +174,20 @@ def build(
         ),
         date=parse_date(date, "--date"),
     )
+    extras = read_attachments(attachments)  # a missing attachment stops us before building
     builder = make_builder(app)
     handout, pdf = builder.build(request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)
+    pdf, notes = finish_pdf(
+        pdf,
+        attachments=extras,
+        private_name=patient if private else "",
+        booklet=booklet,
+        password=password or "",
+    )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     path = write_output(pdf, output, handout.id)
     if path:
         click.echo(str(path))

@@ -114,7 +114,7 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise RosterError(
-            f"{path}:{line}: not UTF-8 text; save the roster as UTF-8 (Excel: \"CSV UTF-8\")"
+            f'{path}:{line}: not UTF-8 text; save the roster as UTF-8 (Excel: "CSV UTF-8")'
         ) from None
 
 
@@ -165,7 +165,9 @@ def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], list[Any]]:
     keys: list[str] = []
     for record in data:
         if isinstance(record, Mapping):
-            keys += [str(key).strip().lower() for key in record if str(key).strip().lower() not in keys]
+            keys += [
+                str(key).strip().lower() for key in record if str(key).strip().lower() not in keys
+            ]
     _check_columns(keys, path, duplicates=False)
     records = [
         {str(k).strip().lower(): v for k, v in r.items()} if isinstance(r, Mapping) else r
@@ -234,7 +236,7 @@ def _row(number: int, record: Any) -> RosterRow:
 def _text(value: Any, column: str) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, (list, dict, Mapping)):
+    if isinstance(value, (bool, list, dict, Mapping)):
         raise ValueError(f"{column}: must be text, not {value!r}")
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -246,7 +248,9 @@ def _level(value: Any) -> int | None:
         return None
     text = str(value).strip()
     if isinstance(value, bool) or not _LEVEL.match(text) or not 1 <= int(text) <= MAX_LEVEL:
-        raise ValueError(f"level: {text!r} is not a level; use a whole number from 1 to {MAX_LEVEL}")
+        raise ValueError(
+            f"level: {text!r} is not a level (use a whole number from 1 to {MAX_LEVEL})"
+        )
     return int(text)
 
 
@@ -263,7 +267,9 @@ def _start(value: Any) -> dt.date | None:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"start: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
+        raise ValueError(
+            f"start: {text!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+        ) from None
 
 
 def _email_problem(address: str) -> str | None:
@@ -289,24 +295,22 @@ _LATIN = {
     "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ħ": "h", "ŋ": "ng", "ĸ": "k", "ſ": "s",
 }  # fmt: skip
-# Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian) and Greek, letter by letter.
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґўђјљњћџ",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya "
-        "i ye yi g u dj j lj nj c dz".split(),
-        strict=True,
-    )
-)
-_GREEK = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρσςτυφχψω",
-        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),
-        strict=True,
-    )
-)
+# Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian) and Greek, letter by letter;
+# the hard and soft signs have no sound of their own.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i",
+    "є": "ye", "ї": "yi", "ґ": "g", "ў": "u", "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj",
+    "ћ": "c", "џ": "dz",
+}  # fmt: skip
+_GREEK = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
+    "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+}  # fmt: skip
 _FOLD = {**_LATIN, **_CYRILLIC, **_GREEK}
-_FOLD["ъ"] = _FOLD["ь"] = ""  # hard and soft signs have no sound of their own
 
 
 def safe_name(text: str) -> str:

@@ -23,7 +23,7 @@ def levels(handout: Handout, exercise_id: str) -> list[int]:
     return [row.dose.level for row in rows if row.exercise.id == exercise_id]
 
 
-# -- exercise references and ad-hoc selections ---------------------------------
+# -- exercise references and ad-hoc selections --
 def test_exercise_ref_with_and_without_level() -> None:
     assert parse_exercise_ref("bent-knee-calf-raise:2") == ("bent-knee-calf-raise", 2)
     assert parse_exercise_ref("bent-knee-calf-raise") == ("bent-knee-calf-raise", None)
@@ -73,9 +73,7 @@ def test_unknown_programme_and_section_suggest_names(builder: Builder) -> None:
         compose(builder, sections=["recovry"])
 
 
-def test_nonexistent_level_names_the_levels_there_are(
-    builder: Builder, library: Library
-) -> None:
+def test_nonexistent_level_names_the_levels_there_are(builder: Builder, library: Library) -> None:
     count = len(library.exercises["bent-knee-calf-raise"].levels)
     with pytest.raises(SelectionError) as error:
         compose(builder, exercises=[("bent-knee-calf-raise", 9)])
@@ -90,7 +88,7 @@ def test_nothing_selected_is_an_error(builder: Builder) -> None:
         compose(builder)
 
 
-# -- programmes ----------------------------------------------------------------------
+# -- programmes --
 def test_default_programme_phases_and_sample_dosages(builder: Builder) -> None:
     handout = compose(builder, programme=DEFAULT_PROGRAMME)
     assert [p.label for p in handout.phases] == ["Weeks 1–2", "Weeks 3–4", "Weeks 5–6"]
@@ -164,12 +162,11 @@ def test_sections_follow_the_programme_and_extras_come_once(
     assert [s.id for s in handout.sections] == [*programme.sections, "for-cyclists"]
 
 
-def test_sources_are_the_cited_ones_programme_first(
-    builder: Builder, library: Library
-) -> None:
+def test_sources_are_the_cited_ones_programme_first(builder: Builder, library: Library) -> None:
     handout = compose(builder, programme=DEFAULT_PROGRAMME)
     ids = [source.id for source in handout.sources]
-    assert ids[: len(library.programmes[DEFAULT_PROGRAMME].sources)] == library.programmes[
-        DEFAULT_PROGRAMME
-    ].sources
+    assert (
+        ids[: len(library.programmes[DEFAULT_PROGRAMME].sources)]
+        == library.programmes[DEFAULT_PROGRAMME].sources
+    )
     assert len(ids) == len(set(ids))

@@ -229,11 +229,9 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowabl
             f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
             "shorten its steps, tips or notes"
         )
-    return mark(
-        KeepTogether([card, Spacer(1, 6 * mm)]),
-        outline=(exercise.name, 1),
-        source=f"exercise {exercise.id}",
-    )
+    # The outline mark goes on the card: KeepTogether hands its contents to the frame.
+    mark(card, outline=(exercise.name, 1), source=f"exercise {exercise.id}")
+    return mark(KeepTogether([card, Spacer(1, 6 * mm)]), source=f"exercise {exercise.id}")
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
 import io
 import time
 from collections.abc import Sequence
@@ -55,6 +56,10 @@ class _HandoutCanvas(Canvas):
         stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
         stamp.YMDhms = tuple(stamp.lt)[:6]
         self._doc._timeStamp = stamp
+        # reportlab seeded the file /ID from SOURCE_DATE_EPOCH when set (else a fixed time);
+        # seed it from the handout date, so --date and SOURCE_DATE_EPOCH give the same bytes.
+        self._doc.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
+        self._doc.signature.update(ascii(float(handout_epoch)).encode())
 
     def save(self) -> None:
         font, size, colour = self.total_style

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -142,7 +143,8 @@ def _fontpkg_faces(family: str) -> dict[str, Path]:
 
 def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> Path:
     """A static instance of a variable font, cached by source file and weight."""
-    digest = hashlib.sha256(f"{path}:{path.stat().st_size}:{weight}:{ranges}".encode()).hexdigest()
+    key = f"{path}:{path.stat().st_size}:{weight}:{ranges}:named"  # "named": see _name_face
+    digest = hashlib.sha256(key.encode()).hexdigest()
     target = cache_dir() / f"{label}-{weight}-{style}-{digest[:12]}.ttf"
     if target.exists():
         return target
@@ -164,11 +166,25 @@ def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> P
         location["wdth"] = 100
     location = {tag: value for tag, value in location.items() if tag in axes}
     static = instancer.instantiateVariableFont(font, location)
+    _name_face(static, weight, style)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.part")
     static.save(partial)
     os.replace(partial, target)
     return target
+
+
+def _name_face(font: FTFont, weight: int, style: str) -> None:
+    """Give an instance its own PostScript name ("NotoSans-Bold").
+
+    Instances keep the variable font's default name, and reportlab treats fonts with
+    the same PostScript name as one: every face would print as the first registered.
+    """
+    face = ("Bold" if weight >= 600 else "") + ("Italic" if style == "italic" else "")
+    family = "".join(ch for ch in _family_name(font) if ch.isalnum()) or "Font"
+    for record in font["name"].names:
+        if record.nameID == 6:
+            record.string = f"{family}-{face or 'Regular'}"
 
 
 def resolve_family(family: str, font_dirs: list[Path]) -> FaceFiles:
@@ -257,28 +273,38 @@ class FontSet:
                     "with the brand font or the fallback font; remove or replace it"
                 )
 
-    def markup(self, text: str, where: str = "text") -> str:
-        """Escape user text for Paragraph markup, switching faces per character run."""
+    def markup(self, text: str, where: str = "text", face: str = "regular") -> str:
+        """Escape user text for Paragraph markup, switching faces per character run.
+
+        ``face`` is the face of the surrounding text ("bold" in a bold style or inside
+        ``<b>``): a ``<font name>`` tag resets bold and italic, so fallback runs name it.
+        """
         self.check(text, where)
         out: list[str] = []
         run: list[str] = []
-        run_face = self.main
+        run_face, script = self.main, ""
         for char in text:
-            face = self.face_for(char) or self.main
-            if face is not run_face and run:
-                out.append(self._wrap("".join(run), run_face))
+            family = self.face_for(char) or self.main
+            # Keep a word in one design: Atkinson has "π" but no other Greek letters, so
+            # "Παπαδοπούλου" stays in the fallback; so do spaces between Cyrillic words.
+            same_word = not char.isalpha() or _script(char) == script
+            if run_face is not self.main and family is self.main and same_word:
+                family = run_face if run_face.covers(char) else family
+            if family is not run_face and run:
+                out.append(self._wrap("".join(run), run_face, face))
                 run = []
-            run_face = face
+            run_face = family
+            script = _script(char) if char.isalpha() else script
             run.append(char)
         if run:
-            out.append(self._wrap("".join(run), run_face))
+            out.append(self._wrap("".join(run), run_face, face))
         return "".join(out)
 
-    def _wrap(self, text: str, face: RegisteredFamily) -> str:
+    def _wrap(self, text: str, family: RegisteredFamily, face: str) -> str:
         escaped = escape(text, {'"': "&quot;"})
-        if face is self.main:
+        if family is self.main:
             return escaped
-        return f'<font name="{face.regular}">{escaped}</font>'
+        return f'<font name="{family.names[face]}">{escaped}</font>'
 
     def font_for_run(self, text: str, bold: bool = False) -> str:
         """The font name for a canvas drawString of ``text`` (no markup possible)."""
@@ -287,6 +313,11 @@ class FontSet:
             self.check(text, "text")
             family = self.fallback
         return family.bold if bold else family.regular
+
+
+def _script(char: str) -> str:
+    """The script of a letter ("GREEK", "CYRILLIC", "LATIN"), from its Unicode name."""
+    return unicodedata.name(char, "").split(" ")[0]
 
 
 def load_fonts(family: str, font_dirs: list[Path]) -> FontSet:

@@ -144,10 +144,11 @@ def _geometry(theme: Theme) -> Geometry:
     return Geometry(
         label_width=(50 if large else 40) * mm,
         side_width=(7 if large else 6) * mm,
-        cell_width=theme.box_size + 1.8 * mm,
+        # 1.2 mm between boxes: 10 exercises by 6 weeks of 3 sessions fit one page (A4 or Letter)
+        cell_width=theme.box_size + 1.2 * mm,
         sidebar_width=(58 if large else 48) * mm,
-        target_height=theme.small_size * 1.5,
-        row_height=theme.box_size + 1.8 * mm,
+        target_height=theme.small_size * 1.35,
+        row_height=theme.box_size + 1.2 * mm,
         notes_height=theme.box_size * 1.6,
         header_height=theme.body_size * 2.9,
     )

@@ -22,12 +22,14 @@ from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
 from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
-TABLE_WEIGHTS = (24, 17, 6, 12, 17, 8, 16)  # relative column widths
+TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
 
 
 def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
     """A Paragraph of user text: escaped (and font-switched) once, here at the leaf."""
-    return Paragraph(theme.fonts.markup(text, where), theme[style])
+    names = theme.fonts.main.names  # the style's face, so fallback runs keep bold/italic
+    face = next((f for f, name in names.items() if name == theme[style].fontName), "regular")
+    return Paragraph(theme.fonts.markup(text, where, face), theme[style])
 
 
 def heading(
@@ -115,16 +117,17 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     ]
     if handout.summary:
         story.append(para(theme, handout.summary, "subtitle", "programme summary"))
-    story += [patient_block(theme, handout), Spacer(1, 6 * mm)]
+    story += [mark(patient_block(theme, handout), source="the patient details"), Spacer(1, 6 * mm)]
     if handout.patient.note:
         note = [
             para(theme, "A note from your clinician", "h3"),
             para(theme, handout.patient.note, "callout", "patient note"),
         ]
-        story += [box(theme, note, theme.frame_width(), accent=True), Spacer(1, 5 * mm)]
+        note_box = box(theme, note, theme.frame_width(), accent=True)
+        story += [mark(note_box, source="the patient note"), Spacer(1, 5 * mm)]
     if handout.parts.intro and intro.strip():
         story += [
-            para(theme, block.strip(), "body", "introduction")
+            mark(para(theme, block.strip(), "body", "introduction"), source="the introduction")
             for block in intro.split("\n\n")
             if block.strip()
         ]
@@ -170,7 +173,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         for row in phase.rows:
             where = f"exercise {row.exercise.id}"
             name = (
-                f"<b>{theme.fonts.markup(row.exercise.name, where)}</b><br/>"
+                f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b><br/>"
                 f'<font size="{theme.small_size}" color="#5A636B">Level {row.dose.level}: '
                 f"{theme.fonts.markup(row.dose.label, where)}</font>"
             )
@@ -242,7 +245,7 @@ def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowabl
         mark(flowable, source=source)
     return [
         CondPageBreak(theme.frame_height() / 4),
-        heading(theme, item.title, 1, source=source),
+        heading(theme, item.title, 0, source=source),
         *body,
     ]
 
@@ -250,7 +253,7 @@ def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowabl
 def _source_text(theme: Theme, item: Source) -> str:
     markup = theme.fonts.markup
     parts = [markup(item.author, "source")] if item.author else []
-    parts.append(f"<i>{markup(item.title, 'source')}</i>")
+    parts.append(f"<i>{markup(item.title, 'source', 'italic')}</i>")
     details = [str(item.year)] if item.year else []
     details += [item.publisher] if item.publisher else []
     parts += [markup(", ".join(details), "source")] if details else []

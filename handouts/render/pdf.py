@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
@@ -43,13 +44,16 @@ def story(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     return flow + tail
 
 
-def _fit_footer(theme: Theme, doc: HandoutDoc) -> None:
-    """Grow the footer when a long disclaimer needs more lines."""
+def _fit_footer(theme: Theme, doc: HandoutDoc) -> Theme:
+    """The theme, or a copy with a taller footer when a long disclaimer needs more lines.
+
+    A copy, because the Builder caches themes: growing the shared one would make the
+    next handout of a batch depend on the ones built before it.
+    """
     footer = doc._footer_paragraph()
     _, height = footer.wrap(theme.frame_width() - 30 * mm, 1000)
     needed = height + 5 * mm
-    if needed > theme.footer_height:
-        theme.footer_height = needed
+    return replace(theme, footer_height=needed) if needed > theme.footer_height else theme
 
 
 def metadata(handout: Handout) -> dict[str, str]:
@@ -72,7 +76,7 @@ def metadata(handout: Handout) -> dict[str, str]:
 def render_pdf(theme: Theme, handout: Handout, intro: str) -> bytes:
     buffer = io.BytesIO()
     doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
-    _fit_footer(theme, doc)
+    theme = _fit_footer(theme, doc)
     doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
     doc.build(story(theme, handout, intro))
     if handout.options.fillable:

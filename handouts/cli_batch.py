@@ -1,0 +1,465 @@
+"""``handouts batch``, ``handouts impose`` and ``handouts send``: thin commands over batch.py.
+
+Only click is imported at module level, so ``handouts --help`` stays quick.
+Everything the user can get wrong before a batch starts (roster columns,
+attachments, brand, programme, SMTP settings, e-mail templates) is checked
+first and reported as one line; problems with single rows are reported per row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from handouts.errors import HandoutsError
+
+_PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@click.command()
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/<roster name>/).",
+)
+@click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
+@click.option("--level", type=click.IntRange(1, 20), help="Start level for rows without one.")
+@click.option(
+    "--brand", "brand_file", type=_PATH, help="Brand YAML file (a row's brand column wins)."
+)
+@click.option("--weeks", type=click.IntRange(1, 52), help="Override the number of weeks.")
+@click.option("--sessions", type=click.IntRange(1, 14), help="Override the sessions per week.")
+@click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's)."
+)
+@click.option("--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes.")
+@click.option("--ink-saver", is_flag=True, help="No large filled areas.")
+@click.option("--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields.")
+@click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Handout date (default: today or SOURCE_DATE_EPOCH).",
+)
+@click.option(
+    "--password", default=None, help="Encrypt each PDF (AES-256); a row's password column wins."
+)
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    type=_PATH,
+    metavar="FILE.pdf",
+    help="Append this PDF to every handout (repeatable).",
+)
+@click.option(
+    "--booklet",
+    is_flag=True,
+    help="Impose each handout as an A5 booklet (print duplex, short edge, fold).",
+)
+@click.option(
+    "--combine",
+    "combine",
+    type=_PATH,
+    metavar="FILE",
+    help="Also write one print-ready PDF of the whole batch, in roster order.",
+)
+@click.option(
+    "--duplex", is_flag=True, help="With --combine: start every handout on the front of a sheet."
+)
+@click.option(
+    "--email", "email", is_flag=True, help="E-mail each handout to the row's email address."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --email: write .eml files into <out-dir>/outbox/ instead of sending.",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(0, min_open=True),
+    metavar="N",
+    help="With --email: at most N messages a minute.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per CPU; 1 = no pool).",
+)
+@click.option(
+    "--resume", is_flag=True, help="Keep valid PDFs from an earlier run of the same roster."
+)
+@click.pass_obj
+def batch(
+    app,
+    roster,
+    out_dir,
+    programme,
+    level,
+    brand_file,
+    weeks,
+    sessions,
+    paper,
+    large_print,
+    ink_saver,
+    fillable,
+    private,
+    date,
+    password,
+    attachments,
+    booklet,
+    combine,
+    duplex,
+    email,
+    dry_run,
+    rate,
+    jobs,
+    resume,
+) -> None:  # noqa: ANN001, PLR0913
+    """Build one handout per row of ROSTER (.csv or .yaml).
+
+    \b
+    Columns: patient (required), email, programme, level, clinician, start,
+    note, brand (a brand id or YAML file), password.
+    Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
+    listed in <out-dir>/batch-report.csv (removed when a run has no failures)
+    and the exit code is 1. Rerun with --resume after an interruption: valid
+    PDFs are kept and no message is sent twice (sent.log).
+    """
+    from handouts import batch as driver
+    from handouts.cli_build import parse_date
+    from handouts.compose import Options
+    from handouts.roster import read_roster
+
+    if duplex and not combine:
+        raise click.UsageError("--duplex works with --combine FILE")
+    if (dry_run or rate) and not email:
+        raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
+    table = read_roster(roster)
+    out_dir = out_dir or Path("output") / roster.stem
+    settings = driver.Settings(
+        out_dir=out_dir,
+        roster_dir=roster.resolve().parent,
+        content_dirs=tuple(app.content_dirs),
+        include_builtin=app.include_builtin,
+        cwd=app.cwd,
+        brand_file=_check_brand(brand_file or app.workspace().brand),
+        options=Options(
+            paper=paper or "",
+            large_print=large_print,
+            ink_saver=ink_saver,
+            fillable=fillable,
+            private=private,
+        ),
+        date=parse_date(date, "--date"),
+        programme=programme,
+        level=level,
+        weeks=weeks,
+        sessions=sessions,
+        password=password or "",
+        attachments=tuple(driver.read_attachments(attachments)),
+        booklet=booklet,
+        resume=resume,
+    )
+    library = app.library()  # content problems stop the batch here, all of them listed
+    if programme and programme not in library.programmes:
+        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+    if combine:
+        _check_combine_path(combine, out_dir, [row.patient for row in table.rows])
+    plan = _mail_plan(app, dry_run, rate) if email else None
+
+    deferred: list[str] = []  # with a progress bar, failures are listed after it
+    try:
+        with _progress(len(table.rows), deferred) as progress:
+            summary = driver.run(
+                table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
+                duplex=duplex, mail=plan, progress=progress,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo(
+            "\ninterrupted: finished PDFs are kept; rerun with --resume to complete", err=True
+        )
+        sys.exit(130)
+    for line in deferred:
+        click.echo(line, err=True)
+    _report(summary, plan)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@contextlib.contextmanager
+def _progress(total: int, deferred: list[str]) -> Iterator[Callable[..., None]]:
+    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI)."""
+    if not sys.stderr.isatty():
+        yield _print_line
+        return
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=total, label="building", file=stderr, show_pos=True) as bar:
+
+        def progress(outcome, done: int, total: int) -> None:  # noqa: ANN001
+            bar.update(1)
+            if outcome.status == "failed" or outcome.mail == "failed":
+                deferred.append(_line(outcome, done, total))
+
+        yield progress
+
+
+def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001
+    click.echo(_line(outcome, done, total), err=True)
+
+
+def _line(outcome, done: int, total: int) -> str:  # noqa: ANN001 - batch.RowOutcome
+    head = f"[{done}/{total}]"
+    if outcome.status == "failed":
+        who = f" ({outcome.patient})" if outcome.patient else ""
+        return f"{head} failed row {outcome.row}{who}: {outcome.detail}"
+    text = f"{head} {outcome.status} {outcome.detail}"
+    if outcome.status == "skipped":
+        text += " (already built)"
+    mail = {
+        "sent": ", e-mailed",
+        "written": ", message written to outbox",
+        "already sent": ", already e-mailed",
+        "failed": f"; {outcome.mail_detail}",
+    }
+    return text + mail.get(outcome.mail, "")
+
+
+def _report(summary, plan) -> None:  # noqa: ANN001
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    if summary.mail_error:
+        click.echo(f"error: e-mail stopped: {summary.mail_error}", err=True)
+    if summary.combine_error:
+        click.echo(f"error: --combine: {summary.combine_error}", err=True)
+    built, skipped, failed = (summary.count(s) for s in ("built", "skipped", "failed"))
+    seconds = summary.elapsed
+    speed = built / seconds if seconds > 0 else 0.0
+    rows = len(summary.rows)
+    click.echo(
+        f"{rows} row{'s' if rows != 1 else ''}: {built} built, {skipped} skipped, {failed} failed "
+        f"in {seconds:.1f} s ({speed:.1f} handouts/s)"
+    )
+    if plan is not None:
+        first = "written" if plan.dry_run else "sent"
+        counts = [(summary.mail_count(s), s) for s in (first, "already sent", "failed")]
+        parts = [f"{n} {s}" for n, s in counts if n or s != "already sent"]
+        if plan.dry_run:
+            parts[0] += f" to {summary.out_dir / 'outbox'}"
+        click.echo(("e-mail (dry run): " if plan.dry_run else "e-mail: ") + ", ".join(parts))
+    if summary.combined:
+        click.echo(f"combined: {summary.combined} ({summary.combined_pages} pages)")
+    click.echo(f"output: {summary.out_dir}")
+    if summary.report:
+        click.echo(f"failed rows: {summary.report}")
+
+
+def _check_brand(path: Path | None) -> Path | None:
+    """Load the batch-wide brand once up front: a broken one would fail every row alike."""
+    if path is not None:
+        from handouts.content.loader import load_brand_file
+
+        load_brand_file(path)
+    return path
+
+
+def _unknown(kind: str, wanted: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(known), n=1)
+    hint = f' (did you mean "{close[0]}"?)' if close else f"; see: handouts list {kind}s"
+    return f'unknown {kind} "{wanted}"{hint}'
+
+
+def _check_combine_path(combine: Path, out_dir: Path, patients: list[str]) -> None:
+    from handouts.roster import unique_names
+
+    if combine.resolve().parent == out_dir.resolve() and combine.name in unique_names(patients):
+        raise HandoutsError(
+            f"--combine {combine}: a handout in the batch has that name; choose another"
+        )
+
+
+def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
+    from handouts.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+
+    settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
+    if not dry_run:
+        settings.check_can_send()
+    workspace = app.workspace().file
+    dirs = email_template_dirs(workspace.parent if workspace else app.cwd)
+    check_templates(dirs)
+    return MailPlan(settings, dirs, dry_run)
+
+
+# --------------------------------------------------------------------------- impose
+
+
+@click.command()
+@click.argument(
+    "source", metavar="IN.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o", "--output", type=_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
+)
+@click.option(
+    "--booklet", is_flag=True, help="A5 booklet on A4 (or half letter on letter) landscape sheets."
+)
+def impose(source: Path, output: Path | None, booklet: bool) -> None:
+    """Impose a PDF for printing (--booklet: an A5 booklet).
+
+    --booklet puts two pages on each side of a landscape sheet.
+    Print the result duplex, flipping on the short edge, and fold the stack
+    in half. Form fields and bookmarks are not kept (print copy only).
+    """
+    from handouts import post
+    from handouts.atomic import write_atomic
+    from handouts.batch import has_forms_or_outline
+
+    if not booklet:
+        raise click.UsageError("choose a layout: --booklet")
+    pdf = source.read_bytes()
+    post.page_count(pdf)  # an unreadable or encrypted input is a one-line error
+    note = has_forms_or_outline(pdf)
+    result = post.impose_booklet(pdf)
+    output = output or source.with_name(f"{source.stem}-booklet.pdf")
+    if output.resolve() == source.resolve():
+        raise HandoutsError(f"{output}: choose an output file other than the input")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, result)
+    if note:
+        click.echo(f"note: {post.IMPOSE_NOTE}", err=True)
+    click.echo(str(output))
+
+
+# --------------------------------------------------------------------------- send
+
+
+@click.command()
+@click.argument("pdf", metavar="PDF", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "to", required=True, metavar="ADDRESS", help="Recipient's e-mail address.")
+@click.option("--patient", default="", metavar="NAME", help="Patient's name, for the greeting.")
+@click.option(
+    "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
+)
+@click.option(
+    "--brand", "brand_file", type=_PATH, help="Brand YAML file (the clinic's name and contact)."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write the message to outbox/ next to the PDF instead of sending.",
+)
+@click.pass_obj
+def send(
+    app,
+    pdf: Path,
+    to: str,
+    patient: str,
+    programme: str | None,
+    brand_file: Path | None,
+    dry_run: bool,
+) -> None:  # noqa: ANN001
+    """E-mail one handout PDF.
+
+    The subject and text come from the e-mail templates (templates/email/ in
+    the clinic folder first, then the built-in ones).
+    SMTP settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables;
+    the password only from HANDOUTS_SMTP_PASSWORD.
+    """
+    from handouts.batch import compose_message
+    from handouts.cli_build import make_builder
+    from handouts.content.models import Patient
+    from handouts.mail import Mailer, check_address, message_context
+    from handouts.roster import safe_name
+
+    check_address(to, "--to")
+    data = pdf.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise HandoutsError(f"{pdf}: not a PDF file")
+    plan = _mail_plan(app, dry_run, None)
+    brand, _ = make_builder(app).brand(_check_brand(brand_file or app.workspace().brand))
+    title, weeks, sessions = _programme_info(app, programme, data, patient)
+    context = message_context(
+        brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)
+    )
+    message = compose_message(plan, to, context, data, pdf.name)
+    outbox = pdf.parent / "outbox"
+    key = f"{safe_name(pdf.stem)}.{_short_hash(to)}"
+    with Mailer(plan.settings, dry_run_dir=outbox if dry_run else None) as mailer:
+        outcome = mailer.send(message, key)
+    click.echo(
+        f"wrote {outbox / (key + '.eml')}" if outcome == "written" else f"sent {pdf.name} to {to}"
+    )
+
+
+def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tuple[str, Any, Any]:  # noqa: ANN001
+    """Title, weeks and sessions of --programme, else of the programme in the PDF's keywords."""
+    library = app.library()
+    if programme and programme not in library.programmes:
+        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+    metadata = _metadata(pdf)
+    if not programme:  # handouts writes "exercise handout, <programme id>" as keywords
+        keywords = [k.strip() for k in str(metadata.get("/Keywords") or "").split(",")]
+        programme = next((k for k in keywords if k in library.programmes), None)
+    if programme:
+        item = library.programmes[programme]
+        return item.title, item.weeks, item.sessions_label
+    title = str(metadata.get("/Title") or "")
+    if patient:
+        from handouts.post import scrub_text
+
+        title = scrub_text(title, patient)
+    return title or "your exercise programme", None, None
+
+
+def _metadata(pdf: bytes) -> dict[str, Any]:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        return {} if reader.is_encrypted else dict(reader.metadata or {})
+    except Exception:  # noqa: BLE001 - the metadata is only a nicety
+        return {}
+
+
+def _is_encrypted(pdf: bytes) -> bool:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        return PdfReader(io.BytesIO(pdf)).is_encrypted
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]

@@ -1,0 +1,294 @@
+"""Rosters, safe file names and the batch driver's pieces (no handouts are rendered here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from conftest_pdf import make_pdf, reader, texts_left_to_right
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handouts import batch, post
+from handouts.compose import Options
+from handouts.errors import HandoutsError
+from handouts.roster import MAX_NAME, RosterError, read_roster, safe_name, unique_names
+
+ROSTERS = Path(__file__).parent / "fixtures" / "rosters"
+SAFE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --------------------------------------------------------------------------- file names
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Sam Lee", "sam-lee"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..\\..\\Windows\\win.ini", "windows-win-ini"),
+        ("CON", "handout-con"),
+        ("nul", "handout-nul"),
+        ("Com1", "handout-com1"),
+        ("Zoë Łukasiewicz", "zoe-lukasiewicz"),
+        ("Ярослава", "yaroslava"),
+        ("Ярослава Подъячая", "yaroslava-podyachaya"),
+        ("Αλέξανδρος", "alexandros"),
+        ("Jürgen Straße", "jurgen-strasse"),
+        ("O'Brien, Mary-Jane (2)", "obrien-mary-jane-2"),
+        ("  .hidden   name  ", "hidden-name"),
+        ("", "handout"),
+        ("...", "handout"),
+        ("李小龙", "handout"),
+        ("a\x00b\nc", "a-b-c"),
+    ],
+)
+def test_safe_name(name: str, expected: str) -> None:
+    assert safe_name(name) == expected
+
+
+def test_safe_name_limits_length() -> None:
+    name = safe_name("Bartholomew " * 20)
+    assert len(name) <= MAX_NAME
+    assert SAFE.match(name) and not name.endswith("-")
+
+
+@given(st.text(max_size=200))
+def test_safe_name_is_always_safe(text: str) -> None:
+    name = safe_name(text)
+    assert SAFE.match(name), name
+    assert len(name) <= MAX_NAME + len("handout-")
+    assert name not in WINDOWS_DEVICES
+
+
+def test_unique_names_follow_roster_order() -> None:
+    names = ["Sam Lee", "sam lee", "Sam  Lee", "Sam Lee 2", "", "Ярослава"]
+    assert unique_names(names) == [
+        "sam-lee.pdf",
+        "sam-lee-2.pdf",
+        "sam-lee-3.pdf",
+        "sam-lee-2-2.pdf",  # "Sam Lee 2" must not take the second Sam Lee's file
+        "handout.pdf",
+        "yaroslava.pdf",
+    ]
+
+
+# --------------------------------------------------------------------------- rosters
+
+
+def test_csv_with_bom_and_semicolons() -> None:
+    roster = read_roster(ROSTERS / "bom-semicolon.csv")
+    assert roster.columns == ("patient", "email", "programme", "level", "note")  # case-folded
+    first, second = roster.rows
+    assert first.patient == "Zoë Łukasiewicz"  # no BOM glued to the first header or value
+    assert (first.level, first.note, first.error) == (2, "Knees; then hips", None)
+    assert (second.patient, second.email, second.level) == ("Ярослава Коваль", "", None)
+
+
+def test_comma_csv_without_bom(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", "patient,programme\nAnn,home-no-gym\n\nBen,\n")
+    roster = read_roster(path)
+    assert [(r.number, r.patient, r.programme) for r in roster.rows] == [
+        (1, "Ann", "home-no-gym"),
+        (2, "Ben", ""),  # the blank line is not a row
+    ]
+
+
+def test_yaml_roster() -> None:
+    roster = read_roster(ROSTERS / "roster.yaml")
+    ann, ben = roster.rows
+    assert (ann.patient, ann.level, ann.start, ann.clinician) == (
+        "Ann Okafor",
+        2,
+        dt.date(2026, 3, 2),
+        "Dr Rivera",
+    )
+    assert (ben.patient, ben.note, ben.error) == (
+        "Ben Müller",
+        "Morning sessions: before work",
+        None,
+    )
+
+
+def test_bad_values_fail_their_row_only() -> None:
+    rows = {
+        row.patient or f"row {row.number}": row for row in read_roster(ROSTERS / "mixed.csv").rows
+    }
+    assert rows["Sam Lee"].error is None
+    assert rows["Bad Level"].error == "level: 'x' is not a level (use a whole number from 1 to 20)"
+    assert rows["Bad Start"].error == (
+        "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+    )
+    assert rows["row 5"].error == "patient: missing (every row needs the patient's name)"
+    assert rows["row 5"].number == 5
+    assert rows["Bad Programme"].error is None  # programmes are checked against the library later
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("patient,level\nA,21\n", "level: '21' is not a level"),
+        ("patient,level\nA,2.5\n", "level: '2.5' is not a level"),
+        ("patient,start\nA,2026-2-3\n", "start: '2026-2-3' is not a date"),
+        ("patient,email\nA,not-an-address\n", "email: 'not-an-address' is not an e-mail address"),
+        ("patient,note\nA,one,two\n", "more values than the 2 columns of the header"),
+        ("patient,level,start\n ,x,soon\n", "patient: missing"),
+    ],
+)
+def test_row_problems_name_the_column(tmp_path: Path, text: str, message: str) -> None:
+    (row,) = read_roster(write(tmp_path, "r.csv", text)).rows
+    assert message in row.error
+
+
+def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
+    (row,) = read_roster(write(tmp_path, "r.csv", "patient,level,start\n,x,soon\n")).rows
+    assert [part.split(":")[0] for part in row.error.split("; ")] == ["patient", "level", "start"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "r.csv",
+            "patient,emial,colour\nA,a@b.org,red\n",
+            'unknown columns "emial" (did you mean "email"?), "colour"; known columns: patient,',
+        ),
+        ("r.csv", "email,programme\na@b.org,x\n", 'no "patient" column'),
+        ("r.csv", "patient,Patient\nA,B\n", "column patient appears more than once"),
+        ("r.csv", "patient,,programme\nA,,x\n", "column 2 has no name"),
+        ("r.csv", "", "the roster is empty"),
+        ("r.csv", "patient,programme\n", "the roster has no rows"),
+        ("r.yaml", "patient: Ann\n", "a YAML roster must be a list of rows"),
+        (
+            "r.yaml",
+            "- patient: Ann\n  levle: 2\n",
+            'unknown column "levle" (did you mean "level"?)',
+        ),
+        ("r.yaml", "- patient: [Ann\n", "r.yaml:"),
+        ("r.txt", "patient\nAnn\n", "a roster must be a .csv or .yaml file"),
+    ],
+)
+def test_file_problems_are_one_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+    with pytest.raises(RosterError) as caught:
+        read_roster(write(tmp_path, name, text))
+    assert message in caught.value.format_message()
+    assert "\n" not in caught.value.format_message()
+
+
+def test_roster_that_is_not_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", "patient\nZoë\n", encoding="latin-1")
+    with pytest.raises(RosterError, match=r"r.csv:2: not UTF-8 text; save the roster as UTF-8"):
+        read_roster(path)
+
+
+def test_yaml_values_are_checked_like_csv_ones(tmp_path: Path) -> None:
+    text = (
+        "- patient: Ann\n  level: true\n- Ben\n- patient: Cat\n  note: [a, b]\n  password: 1234\n"
+    )
+    ann, ben, cat = read_roster(write(tmp_path, "r.yaml", text)).rows
+    assert "level: 'True' is not a level" in ann.error
+    assert ben.error == "not a mapping of column: value"
+    assert cat.error == "note: must be text, not ['a', 'b']"
+    assert cat.password == "1234"
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+def settings(tmp_path: Path, **changes: object) -> batch.Settings:
+    return batch.Settings(out_dir=tmp_path, roster_dir=tmp_path, **changes)  # type: ignore[arg-type]
+
+
+def test_row_values_win_over_batch_options(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", "patient,programme,level,password\nA,,,\nB,home-no-gym,3,own\n")
+    rows = read_roster(path).rows
+    jobs = batch.make_jobs(
+        rows, settings(tmp_path, programme="achilles-eccentric", level=2, password="pw")
+    )
+    assert [(j["programme"], j["level"], j["password"]) for j in jobs] == [
+        ("achilles-eccentric", 2, "pw"),
+        ("home-no-gym", 3, "own"),
+    ]
+
+
+def test_fingerprints_follow_the_output_but_message_keys_only_the_row(tmp_path: Path) -> None:
+    rows = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@example.org\n")).rows
+    (plain,) = batch.make_jobs(rows, settings(tmp_path))
+    (booklet,) = batch.make_jobs(
+        rows, settings(tmp_path, booklet=True, options=Options(fillable=True))
+    )
+    assert plain["fingerprint"] != booklet["fingerprint"]  # --resume must rebuild
+    assert plain["message_key"] == booklet["message_key"]  # but must not e-mail again
+    assert plain["message_key"].startswith("ann.")
+    other = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@other.example\n")).rows
+    assert batch.make_jobs(other, settings(tmp_path))[0]["message_key"] != plain["message_key"]
+
+
+def test_built_log_ignores_a_line_cut_short(tmp_path: Path) -> None:
+    log = tmp_path / batch.BUILT_LOG
+    batch._append_built_log(log, "ann.pdf", "0123456789abcdef")
+    with open(log, "a") as handle:
+        handle.write("ben.pdf\t0123")  # killed mid-write
+    batch._append_built_log(log, "cat.pdf", "fedcba9876543210")
+    assert batch._read_built_log(log) == {
+        "ann.pdf": "0123456789abcdef",
+        "cat.pdf": "fedcba9876543210",
+    }
+
+
+def test_report_is_written_atomically_and_removed_when_clean(tmp_path: Path) -> None:
+    path = batch.write_report(tmp_path, [(3, "Zoë", 'unknown programme "x"')])
+    assert path == tmp_path / batch.REPORT_NAME
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheets then show the accents
+    assert path.read_text(encoding="utf-8-sig").splitlines() == [
+        "row,patient,reason",
+        '3,Zoë,"unknown programme ""x"""',
+    ]
+    assert batch.write_report(tmp_path, []) is None
+    assert not path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no .part file left behind
+
+
+# --------------------------------------------------------------------------- post-processing
+
+
+def test_finish_pdf_attaches_imposes_and_encrypts_in_order() -> None:
+    handout = make_pdf(3, label="H", checkboxes=["done"])
+    extra = make_pdf(2, label="X", checkboxes=["done"])
+    pdf, notes = batch.finish_pdf(handout, attachments=[extra], field_prefix="h7")
+    assert notes == []
+    assert [" ".join(texts_left_to_right(p)) for p in reader(pdf).pages] == [
+        "H1",
+        "H2",
+        "H3",
+        "X1",
+        "X2",
+    ]
+    assert sorted(post.field_names(pdf)) == ["h7.a1.done", "h7.done"]
+
+    booklet, notes = batch.finish_pdf(handout, attachments=[extra], booklet=True, password="pw")
+    assert notes == [post.IMPOSE_NOTE]  # the handout had form fields
+    opened = reader(booklet)
+    assert opened.is_encrypted and opened.decrypt("pw")
+    assert len(opened.pages) == 4  # 5 pages → 8 → 2 sheets, 4 sides
+    width, height = (float(v) for v in opened.pages[0].mediabox[2:])
+    assert width > height
+
+
+def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.pdf").write_bytes(b"not a pdf")
+    with pytest.raises(HandoutsError, match=r"^--attach .*missing.pdf: No such file"):
+        batch.read_attachments([tmp_path / "missing.pdf"])
+    with pytest.raises(HandoutsError, match=r"^--attach .*bad.pdf: PDF is not a readable PDF"):
+        batch.read_attachments([tmp_path / "bad.pdf"])

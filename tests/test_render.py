@@ -1,0 +1,891 @@
+"""Whole handouts through the Builder API, read back with pypdf, qpdf and poppler.
+
+The default handout is built once per module and its bytes reused; everything
+else is a small handout built from a clinic folder made in a temp directory.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageFilter
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+
+from handouts.build import DEFAULT_PROGRAMME, Builder, Request
+from handouts.compose import Handout, Options, Selection
+from handouts.content.loader import Library, load_library
+from handouts.content.models import Patient
+from handouts.errors import HandoutsError, RenderError
+from handouts.render.document import format_date
+from handouts.render.grid import _geometry, target
+from handouts.templating import TemplateError
+
+DATE = dt.date(2026, 3, 1)
+DATE_TEXT = "1 March 2026"
+PATIENT = Patient(
+    name="Alex Morgan",
+    clinician="Sam Okafor",
+    start=dt.date(2026, 3, 2),
+    note="Keep your knees soft, and stop at 5 out of 10 pain.",
+)
+LITERAL = '<b>Smith & Sons "Physio" <img src=x>'
+PDFFONTS, QPDF, PDFTOPPM = (shutil.which(tool) for tool in ("pdffonts", "qpdf", "pdftoppm"))
+TABLE_HEADER = "Exercise Position Sets Reps Tempo Rest Load"
+SMALL = Selection(sections=["recovery"])  # a quick handout: page one, one section, sources
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed: line breaks from wrapping do not matter to the checks."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Built:
+    handout: Handout
+    pdf: bytes
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        return PdfReader(io.BytesIO(self.pdf))
+
+    @cached_property
+    def pages(self) -> list[str]:
+        return [norm(page.extract_text()) for page in self.reader.pages]
+
+    @cached_property
+    def outline(self) -> list[tuple[int, str, int]]:
+        """(level, title, 1-based page) for every outline entry, in order."""
+        found: list[tuple[int, str, int]] = []
+
+        def walk(items: list, level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    found.append(
+                        (level, item.title, self.reader.get_destination_page_number(item) + 1)
+                    )
+
+        walk(self.reader.outline, 0)
+        return found
+
+    def pages_with(self, text: str) -> list[int]:
+        return [number for number, page in enumerate(self.pages, 1) if text in page]
+
+    def landscape_pages(self) -> list[int]:
+        return [
+            number
+            for number, page in enumerate(self.reader.pages, 1)
+            if float(page.mediabox.width) > float(page.mediabox.height)
+        ]
+
+
+def build(builder: Builder, selection: Selection, patient: Patient = PATIENT, **kwargs) -> Built:
+    kwargs.setdefault("date", DATE)
+    handout, pdf = builder.build(Request(selection, patient, **kwargs))
+    return Built(handout, pdf)
+
+
+def pdffonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """(font name, emb column) per font, as poppler reports them."""
+    if PDFFONTS is None:
+        pytest.skip("pdffonts (poppler-utils) not installed")
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([PDFFONTS, str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]  # after the header and the dashes
+    return [(row.split()[0], row.split()[-5]) for row in rows if row.strip()]
+
+
+def qpdf_check(pdf: bytes, tmp_path: Path) -> None:
+    if QPDF is None:
+        pytest.skip("qpdf not installed")
+    path = tmp_path / "check.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run([QPDF, "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def darkest_patch(pdf: bytes, tmp_path: Path, page: int) -> int:
+    """Mean grey (0 black … 255 white) of the darkest ~16 mm square on a page.
+
+    Rendered at 20 dpi, where body text blurs to light grey; only a solid fill
+    the size of a thumbnail or more (a header band, a filled block) gets dark.
+    """
+    if PDFTOPPM is None:
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    path = tmp_path / "ink.pdf"
+    path.write_bytes(pdf)
+    stem = tmp_path / f"ink-{page}"
+    args = [PDFTOPPM, "-r", "20", "-gray", "-f", str(page), "-l", str(page), "-singlefile"]
+    subprocess.run([*args, str(path), str(stem)], check=True)
+    image = Image.open(f"{stem}.pgm").convert("L")
+    return image.filter(ImageFilter.BoxBlur(6)).getextrema()[0]
+
+
+def image_xobjects(page) -> int:  # noqa: ANN001 - a pypdf page
+    """Image XObjects drawn on a page, looking inside form XObjects too."""
+
+    def count(resources) -> int:  # noqa: ANN001
+        total = 0
+        for ref in (resources or {}).get("/XObject", {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                total += 1
+            elif xobject.get("/Subtype") == "/Form":
+                total += count(xobject.get("/Resources"))
+        return total
+
+    return count(page.get("/Resources"))
+
+
+def link_uris(reader: PdfReader) -> list[str]:
+    uris = []
+    for page in reader.pages:
+        for ref in page.get("/Annots", []):
+            annot = ref.get_object()
+            action = annot.get("/A")
+            if annot.get("/Subtype") == "/Link" and action and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
+
+
+# -- the clinic folder: exercises and sections made for these tests --
+EXERCISE = """\
+id: {id}
+name: {name}
+summary: A short exercise made for the renderer tests.
+targets: [Calf]
+position: Standing
+steps:
+{steps}
+cues: [Keep tall.]
+mistakes: [Rushing the lowering.]
+safety: '{safety}'
+{extra}
+levels:
+  - level: 1
+    label: Basic
+    sets: 3
+    reps: "10"
+    tempo: 2 s up / 2 s down
+    rest: 30 s
+"""
+
+
+def write_exercise(folder: Path, ex_id: str, name: str, steps: list[str], **kw: str) -> None:
+    text = EXERCISE.format(
+        id=ex_id,
+        name=name,
+        steps="\n".join(f"  - '{step}'" for step in steps),
+        safety=kw.get("safety", f"Stop {name} if you feel sharp pain."),
+        extra=kw.get("extra", ""),
+    )
+    (folder / f"{ex_id}.yaml").write_text(text, encoding="utf-8")
+
+
+GRID_IDS = [f"grid-{n:02d}" for n in range(1, 21)]
+MARKDOWN = """\
+---
+id: markdown-tour
+title: A tour of Markdown
+sources: [doi-paper]
+---
+
+Read the [NHS advice on calf pain](https://www.nhs.uk/conditions/calf-pain/) first.
+
+## Small heading
+
+- First point
+- Second point
+
+| Muscle | Knee |
+|---|---|
+| Soleus | Bent |
+| Gastrocnemius | Straight |
+
+> **Stop** if the pain is sharp.
+"""
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("clinic")
+    exercises, sections = root / "exercises", root / "sections"
+    exercises.mkdir()
+    sections.mkdir()
+    Image.new("RGB", (200, 3000), (190, 60, 60)).save(exercises / "tall.png")  # taller than a page
+    write_exercise(
+        exercises,
+        "video-calf",
+        "Video calf raise",
+        ["Rise onto your toes.", "Lower slowly."],
+        extra="video: https://example.org/v/calf\nimage: tall.png",
+    )
+    long_step = "Keep going with this very long and careful instruction for the step " * 3
+    write_exercise(exercises, "long-steps", "Long steps", [f"{n}. {long_step}" for n in range(60)])
+    write_exercise(exercises, "literal-step", "Literal step", ["Say " + LITERAL.replace("'", "''")])
+    for n, ex_id in enumerate(GRID_IDS, 1):
+        write_exercise(exercises, ex_id, f"Grid drill {n:02d}", [f"Do grid drill {n:02d} slowly."])
+    words = " ".join(["word"] * 3000)
+    (sections / "big-cell.md").write_text(
+        f"---\nid: big-cell\ntitle: Big cell\n---\n\n| A | B |\n|---|---|\n| {words} | x |\n",
+        encoding="utf-8",
+    )
+    (sections / "markdown-tour.md").write_text(MARKDOWN, encoding="utf-8")
+    (root / "sources.yaml").write_text(
+        "- id: doi-paper\n  title: A paper with a DOI\n  year: 2024\n  doi: 10.1000/xyz123\n",
+        encoding="utf-8",
+    )
+    (root / "literal-brand.yaml").write_text(
+        f"name: '{LITERAL}'\nprimary: \"#1F5F8B\"\ncontact: ['{LITERAL}']\n", encoding="utf-8"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def clinic_library(clinic: Path) -> Library:
+    return load_library([clinic])
+
+
+@pytest.fixture(scope="module")
+def clinic_builder(clinic_library: Library) -> Builder:
+    return Builder(clinic_library)
+
+
+# -- the default handout, built once --
+@pytest.fixture(scope="module")
+def default(builder: Builder) -> Built:
+    return build(builder, Selection(DEFAULT_PROGRAMME))
+
+
+@dataclass
+class Variants:
+    builder: Builder
+    built: dict[str, Built] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Built:
+        if name not in self.built:
+            options = {
+                "large-print": Options(large_print=True),
+                "ink-saver": Options(ink_saver=True),
+                "fillable": Options(fillable=True),
+            }[name]
+            self.built[name] = build(self.builder, Selection(DEFAULT_PROGRAMME), options=options)
+        return self.built[name]
+
+
+@pytest.fixture(scope="module")
+def variants(builder: Builder) -> Variants:
+    return Variants(builder)
+
+
+# -- every page --
+def test_every_page_has_the_brand_header_and_footer(default: Built) -> None:
+    brand = default.handout.brand
+    total = len(default.pages)
+    assert total > 5
+    for number, text in enumerate(default.pages, 1):
+        assert brand.name in text, number
+        for line in brand.contact:
+            assert line in text, (number, line)
+        assert f"Page {number} of {total}" in text, number
+        assert DATE_TEXT in text, number
+        assert norm(brand.disclaimer) in text, number
+    assert f"Page {total + 1} of" not in " ".join(default.pages)
+
+
+# -- page one --
+def test_page_one_has_title_patient_block_note_and_intro(default: Built) -> None:
+    page = default.pages[0]
+    handout = default.handout
+    assert page.find("Riverside Physio") < page.find(handout.title)
+    assert norm(handout.summary) in page
+    for label, value in [
+        ("Name", "Alex Morgan"),
+        ("Clinician", "Sam Okafor"),
+        ("Start date", "2 March 2026"),
+        ("Length", "6 weeks"),
+        ("Sessions", "2–3 a week"),
+    ]:
+        assert f"{label} {value}" in page, label
+    assert "A note from your clinician " + PATIENT.note in page
+    # The intro comes from templates/intro.txt.j2: greeting, programme intro, closing.
+    assert (
+        "Hello Alex Morgan. This is your 6-week plan from Riverside Physio & Running Clinic, "
+        "set by Sam Okafor." in page
+    )
+    assert norm(handout.intro) in page
+    assert "Use the tracking sheet at the end to tick off every session." in page
+
+
+def test_a_clinic_intro_template_replaces_the_built_in_one(
+    library: Library, tmp_path: Path
+) -> None:
+    (tmp_path / "intro.txt.j2").write_text(
+        "Welcome, {{ patient.name }}, to {{ brand.name }}.\n\n{{ programme.weeks }} weeks.\n",
+        encoding="utf-8",
+    )
+    built = build(Builder(library, template_dirs=[tmp_path]), Selection(DEFAULT_PROGRAMME))
+    assert "Welcome, Alex Morgan, to Riverside Physio & Running Clinic. 6 weeks." in built.pages[0]
+    assert "Hello Alex Morgan" not in built.pages[0]
+
+
+def test_an_undefined_template_variable_names_the_file_and_line(
+    library: Library, tmp_path: Path
+) -> None:
+    (tmp_path / "intro.txt.j2").write_text("Hello.\nDear {{ patient.nmae }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        build(Builder(library, template_dirs=[tmp_path]), Selection(DEFAULT_PROGRAMME))
+    message = error.value.format_message()
+    assert message.startswith(f"{tmp_path / 'intro.txt.j2'}:2: ")
+    assert "nmae" in message and "\n" not in message
+
+
+def test_templates_are_sandboxed(library: Library, tmp_path: Path) -> None:
+    (tmp_path / "intro.txt.j2").write_text("{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="intro.txt.j2:1: .*unsafe"):
+        build(Builder(library, template_dirs=[tmp_path]), Selection(DEFAULT_PROGRAMME))
+
+
+# -- the workout table --
+SAMPLE_WEEKS_1_2 = [  # source B's sample table: name, then sets reps tempo rest
+    ("Bent-knee calf raise", "3 15 2 s up / 2 s down 45 s"),
+    ("Seated soleus raise", "3 10–12 3 s up / 3 s down 60 s"),
+    ("Single-leg eccentric lower", "2 8 per leg 1 s up / 4 s down 60 s"),
+    ("Resistance-band soleus press", "2 15 Controlled 30 s"),
+    ("Wall soleus stretch", "3 30 s hold Static None"),
+]
+
+
+def table_text(built: Built) -> str:
+    """The text from the "Your programme" heading to the first exercise card."""
+    start = built.pages_with("Your programme")[0]
+    cards = built.pages_with("Your exercises")[0]
+    text = " ".join(built.pages[start - 1 : cards])
+    return text[text.find("Your programme") : text.find("Your exercises")]
+
+
+def test_workout_table_has_the_sample_dosages_for_weeks_1_and_2(default: Built) -> None:
+    text = table_text(default)
+    assert TABLE_HEADER in text
+    phases = ["Weeks 1–2 · Build the base", "Weeks 3–4 · One leg", "Weeks 5–6 · Add weight"]
+    positions = [text.find(phase) for phase in phases]
+    assert -1 not in positions and positions == sorted(positions)
+    weeks_1_2 = text[positions[0] : positions[1]]
+    for name, dose in SAMPLE_WEEKS_1_2:
+        # The dose cells follow the name (and its level and position) in the same row.
+        assert re.search(re.escape(name) + r".{0,200}? " + re.escape(dose) + " ", weeks_1_2), name
+
+
+def test_a_long_table_repeats_its_header_row_on_every_page(clinic_builder: Builder) -> None:
+    built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS], weeks=12))
+    first = built.pages_with("Your programme")[0]
+    cards = built.pages_with("Your exercises")[0]
+    table_pages = list(range(first, cards))
+    assert len(table_pages) >= 2, "expected the table to span pages"
+    for number in table_pages:
+        assert TABLE_HEADER in built.pages[number - 1], number
+    # Every row made it, in order.
+    text = table_text(built)
+    positions = [text.find(f"Grid drill {n:02d}") for n in range(1, 21)]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+# -- exercise cards --
+def card_page(built: Built, first_step: str) -> int:
+    pages = built.pages_with(norm(first_step))
+    assert len(pages) == 1, f"step {first_step!r} found on pages {pages}"
+    return pages[0]
+
+
+def test_each_card_is_whole_on_one_page(default: Built) -> None:
+    for exercise in default.handout.exercises:
+        page = default.pages[card_page(default, exercise.steps[0]) - 1]
+        assert exercise.name in page
+        for step in exercise.steps:
+            assert norm(step) in page, (exercise.id, step)
+        assert norm(exercise.cues[0]) in page and norm(exercise.mistakes[-1]) in page
+        assert "Tips" in page and "Common mistakes" in page
+        assert "Safety: " + norm(exercise.safety) in page, exercise.id
+
+
+def test_card_shows_name_level_and_dosage_line(default: Built) -> None:
+    bent_knee = default.handout.exercises[0]
+    page = default.pages[card_page(default, bent_knee.steps[0]) - 1]
+    assert "Level 1: Double-leg, bodyweight" in page
+    assert "3 × 15 · 2 s up / 2 s down · rest 45 s · Bodyweight" in page
+    assert "Level 2: Single-leg, bodyweight" in page  # weeks 3–4
+
+
+def filled_rects(page) -> int:  # noqa: ANN001 - a pypdf page
+    return page.get_contents().get_data().count(b" re f")
+
+
+def test_card_with_video_has_qr_short_url_and_image(
+    clinic_builder: Builder, default: Built
+) -> None:
+    built = build(clinic_builder, Selection(exercises=[("video-calf", None)]))
+    number = card_page(built, "Rise onto your toes.")
+    page = built.pages[number - 1]
+    assert "Watch the video: example.org/v/calf" in page
+    # The QR code is drawn as filled modules: a card page without a video has few fills.
+    plain = card_page(default, default.handout.exercises[0].steps[0])
+    assert filled_rects(built.reader.pages[number - 1]) > 100
+    assert filled_rects(default.reader.pages[plain - 1]) < 30
+    # The 200 × 3000 px photo (taller than a page) is scaled into the card, not an error.
+    assert image_xobjects(built.reader.pages[number - 1]) >= 1
+    assert "Safety: Stop Video calf raise if you feel sharp pain." in page
+
+
+def test_a_card_too_tall_for_a_page_is_a_one_line_render_error(clinic_builder: Builder) -> None:
+    with pytest.raises(RenderError) as error:
+        build(clinic_builder, Selection(exercises=[("long-steps", None)]))
+    message = error.value.format_message()
+    assert message.startswith("exercise long-steps: its card is too tall for one page")
+    assert "\n" not in message
+
+
+def test_a_3000_word_table_cell_splits_across_pages_without_error(
+    clinic_builder: Builder,
+) -> None:
+    # The spec allows a one-line error naming the section; the renderer does better and
+    # splits the row across pages, keeping every word.
+    try:
+        built = build(clinic_builder, Selection(sections=["big-cell"]))
+    except HandoutsError as error:
+        message = error.format_message()
+        assert "big-cell" in message and "\n" not in message
+        return
+    assert sum(page.count("word") for page in built.pages) == 3000
+    assert len(built.pages_with("word")) >= 2
+
+
+@pytest.mark.parametrize(("field_name", "named"), [("note", "patient note"), ("name", "patient")])
+def test_a_3000_word_patient_field_is_a_one_line_error_naming_it(
+    builder: Builder, field_name: str, named: str
+) -> None:
+    patient = Patient(**{field_name: " ".join(["word"] * 3000)})
+    with pytest.raises(HandoutsError) as error:
+        build(builder, Selection(DEFAULT_PROGRAMME), patient)
+    message = error.value.format_message()
+    assert message.startswith(f"the {named}") and "does not fit on a page" in message
+    assert "\n" not in message
+
+
+# -- education sections --
+def test_sections_are_in_the_outline_on_their_pages(default: Built, library: Library) -> None:
+    programme = library.programmes[DEFAULT_PROGRAMME]
+    entries = {title: (level, page) for level, title, page in default.outline}
+    for section_id in programme.sections:
+        title = library.sections[section_id].title
+        assert title in entries, title
+        assert title in default.pages[entries[title][1] - 1]
+
+
+def test_markdown_headings_lists_tables_callouts_and_links(clinic_builder: Builder) -> None:
+    built = build(clinic_builder, Selection(sections=["markdown-tour"]))
+    text = " ".join(built.pages)
+    for piece in [
+        "A tour of Markdown",
+        "Read the NHS advice on calf pain first.",
+        "Small heading",
+        "First point",
+        "Muscle Knee Soleus Bent Gastrocnemius Straight",
+        "Stop if the pain is sharp.",
+    ]:
+        assert piece in text, piece
+    assert "A tour of Markdown" in [title for _, title, _ in built.outline]
+    uris = link_uris(built.reader)
+    assert "https://www.nhs.uk/conditions/calf-pain/" in uris
+    assert "https://doi.org/10.1000/xyz123" in uris  # the cited source's DOI
+
+
+# -- the tracking sheet --
+def test_tick_boxes_are_at_least_6_mm_and_larger_in_large_print(
+    builder: Builder, default: Built
+) -> None:
+    handout = default.handout
+    normal = builder.theme(handout.brand, handout.logo, Options())
+    large = builder.theme(handout.brand, handout.logo, Options(large_print=True))
+    assert normal.box_size >= 6 * mm
+    assert large.box_size > normal.box_size
+    for theme in (normal, large):
+        geometry = _geometry(theme)
+        assert geometry.cell_width >= theme.box_size and geometry.row_height >= theme.box_size
+
+
+def test_tracking_sheet_rows_targets_pain_rows_and_rule(default: Built) -> None:
+    [number] = default.landscape_pages()
+    page = default.pages[number - 1]
+    handout = default.handout
+    assert page.startswith(handout.brand.name) or handout.brand.name in page
+    assert "Tracking sheet" in page
+    for week in range(1, 7):
+        assert f"Week {week}" in page
+    for exercise in handout.exercises:
+        assert exercise.name in page
+        weekly = [
+            target(next(r for r in handout.phase_for(w).rows if r.exercise.id == exercise.id))
+            if any(r.exercise.id == exercise.id for r in handout.phase_for(w).rows)
+            else "–"
+            for w in range(1, 7)
+        ]
+        assert " ".join(weekly) in page, exercise.id
+    assert "L1 · 3×15 L1 · 3×15 L2 · " in page  # bent-knee raise: level 1, then level 2
+    assert "Pain during (0–10)" in page and "Pain next morning (0–10)" in page
+    assert "Notes" in page
+    assert "Pain rule " + norm(handout.pain_rule) in page
+
+
+def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
+    built = variants["fillable"]
+    handout = built.handout
+    fields = built.reader.get_fields()
+    names = [
+        str(ref.get_object()["/T"])
+        for page in built.reader.pages
+        for ref in page.get("/Annots", [])
+        if "/T" in ref.get_object()
+    ]
+    assert len(names) == len(set(names)), "duplicate field names"
+    sessions = handout.weeks * handout.sessions_per_week
+    sided = {row.exercise.id for phase in handout.phases for row in phase.rows if row.dose.per_side}
+    expected = sum(2 if ex.id in sided else 1 for ex in handout.exercises) * sessions
+    expected += 2 * sessions + handout.weeks  # two pain rows, one notes line a week
+    assert len(fields) == expected == len(names)
+    # L and R rows for exercises done on each side, one row for the others.
+    assert "bent-knee-calf-raise.L.w6.s3" in fields and "bent-knee-calf-raise.R.w1.s1" in fields
+    assert "seated-soleus-raise.x.w1.s1" in fields
+    assert not any(name.startswith("seated-soleus-raise.L") for name in fields)
+    assert "pain-during.w6.s3" in fields and "notes.w6" in fields
+    assert all(emb == "yes" for _, emb in pdffonts(built.pdf, tmp_path))
+    qpdf_check(built.pdf, tmp_path)
+
+
+def test_ten_exercises_for_six_weeks_fit_one_tracking_page(clinic_builder: Builder) -> None:
+    built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]]))
+    assert (built.handout.weeks, built.handout.sessions_per_week) == (6, 3)
+    tracking = built.landscape_pages()
+    assert len(tracking) == 1
+    assert len(built.pages_with("Tracking sheet")) == 1
+    page = built.pages[tracking[0] - 1]
+    assert all(f"Grid drill {n:02d}" in page for n in range(1, 11))
+    assert "Week 6" in page and "Notes" in page
+
+
+def test_the_default_programme_fits_one_tracking_page(default: Built) -> None:
+    assert len(default.landscape_pages()) == 1
+    assert default.pages_with("Tracking sheet (continued)") == []
+
+
+def test_twelve_weeks_continue_on_further_pages(clinic_builder: Builder) -> None:
+    built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]], weeks=12))
+    tracking = built.landscape_pages()
+    assert len(tracking) >= 2
+    texts = [built.pages[n - 1] for n in tracking]
+    assert "Tracking sheet" in texts[0] and "(continued)" not in texts[0]
+    assert all("Tracking sheet (continued)" in text for text in texts[1:])
+    assert all("Pain rule" in text for text in texts)
+    weeks = " ".join(texts)
+    assert all(f"Week {week} " in weeks for week in range(1, 13))
+
+
+def test_twenty_exercises_continue_on_further_pages(clinic_builder: Builder) -> None:
+    built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS]))
+    tracking = built.landscape_pages()
+    assert len(tracking) >= 2
+    texts = [built.pages[n - 1] for n in tracking]
+    assert all("Tracking sheet (continued)" in text for text in texts[1:])
+    for n in range(1, 21):  # every exercise once, never split from its boxes
+        assert sum(f"Grid drill {n:02d}" in text for text in texts) == 1, n
+    assert all("Week 1 " in text for text in texts)  # week headers repeat
+
+
+# -- sources --
+def test_sources_come_last(default: Built) -> None:
+    level, title, page = default.outline[-1]
+    assert (level, title, page) == (0, "Sources", len(default.pages))
+    last = default.pages[-1]
+    for source in default.handout.sources:
+        assert norm(source.title) in last, source.id
+
+
+# -- print quality --
+@pytest.mark.parametrize("variant", ["default", "large-print", "ink-saver", "fillable"])
+def test_every_font_is_embedded_and_qpdf_is_happy(
+    variant: str, default: Built, variants: Variants, tmp_path: Path
+) -> None:
+    built = default if variant == "default" else variants[variant]
+    fonts = pdffonts(built.pdf, tmp_path)
+    assert fonts, "no fonts listed"
+    assert all(emb == "yes" for _, emb in fonts), fonts
+    assert not any("Helvetica" in name or "Times" in name for name, _ in fonts), fonts
+    qpdf_check(built.pdf, tmp_path)
+
+
+def test_margins_and_body_size(builder: Builder, default: Built) -> None:
+    handout = default.handout
+    for large in (False, True):
+        theme = builder.theme(handout.brand, handout.logo, Options(large_print=large))
+        assert theme.margin >= 12 * mm
+        assert theme.top_margin >= 12 * mm and theme.bottom_margin >= 12 * mm
+        assert theme.body_size >= (14 if large else 11)
+        assert theme["body"].fontSize == theme.body_size
+
+
+def test_large_print_uses_larger_text(variants: Variants, default: Built) -> None:
+    large = variants["large-print"]
+    assert len(large.pages) > len(default.pages)
+    assert large.handout.title in large.pages[0]
+    assert "Page 1 of" in large.pages[0]
+
+
+KNOWN_TOO_TALL = pytest.mark.xfail(
+    strict=True, raises=RenderError, reason="a large-print card is a few mm too tall"
+)
+
+
+@pytest.mark.parametrize(
+    ("programme", "paper"),
+    [
+        pytest.param("soleus-strength-runners", "letter", marks=KNOWN_TOO_TALL),
+        pytest.param("achilles-eccentric", "a4", marks=KNOWN_TOO_TALL),
+        ("home-no-gym", "a4"),
+        ("inner-calf-circuit", "a4"),
+    ],
+)
+def test_every_built_in_programme_builds_in_large_print(
+    builder: Builder, programme: str, paper: str
+) -> None:
+    options = Options(large_print=True, paper=paper)
+    built = build(builder, Selection(programme), options=options)
+    assert built.handout.title in built.pages[0]
+
+
+def test_ink_saver_has_no_large_filled_areas(
+    builder: Builder, default: Built, variants: Variants, tmp_path: Path
+) -> None:
+    handout = default.handout
+    theme = builder.theme(handout.brand, handout.logo, Options(ink_saver=True))
+    assert theme.wash.hexval() == theme.accent_wash.hexval() == "0xffffff"
+    # "Large filled area": a ~16 mm square that is more than half ink on average. The check
+    # can see one (the normal header band); the tick-box grid's line work is well below it.
+    assert darkest_patch(default.pdf, tmp_path, 1) < 128
+    ink = variants["ink-saver"]
+    for page in (1, *ink.landscape_pages(), len(ink.pages)):
+        assert darkest_patch(ink.pdf, tmp_path, page) > 128, page
+
+
+# -- Unicode --
+@pytest.mark.parametrize(
+    ("name", "fallback"),
+    [("Zoë Łukasiewicz", False), ("Ярослава Іванова", True), ("Σοφία Παπαδοπούλου", True)],
+)
+def test_names_in_other_scripts_print_with_real_glyphs(
+    builder: Builder, tmp_path: Path, name: str, fallback: bool
+) -> None:
+    built = build(builder, SMALL, Patient(name=name, note=f"For {name}."))
+    assert f"Name {name}" in built.pages[0]
+    assert f"For {name}." in built.pages[0]
+    assert built.reader.metadata.title.endswith(name)
+    fonts = pdffonts(built.pdf, tmp_path)
+    assert all(emb == "yes" for _, emb in fonts)
+    assert any("NotoSans" in font for font, _ in fonts) == fallback
+    # The name is bold in the patient block: the fallback's bold face, not its regular one.
+    assert any(font.endswith("+NotoSans-Bold") for font, _ in fonts) == fallback
+
+
+@pytest.mark.parametrize(
+    ("patient", "where", "char"),
+    [
+        (Patient(name="Leg 🦵 day"), "patient name", "U+1F9B5"),
+        (Patient(note="Private use \U000f0000 here"), "patient note", "U+F0000"),
+        (Patient(clinician="Dr 🦵"), "patient clinician", "U+1F9B5"),
+    ],
+)
+def test_a_character_no_font_has_is_a_one_line_error(
+    builder: Builder, patient: Patient, where: str, char: str
+) -> None:
+    with pytest.raises(RenderError) as error:
+        build(builder, Selection(DEFAULT_PROGRAMME), patient)
+    message = error.value.format_message()
+    assert message.startswith(f"{where}: character ")
+    assert char in message and "\n" not in message
+
+
+# -- user text is data --
+def test_user_text_prints_literally(clinic_builder: Builder, clinic: Path) -> None:
+    patient = Patient(name=LITERAL, clinician=LITERAL, note=LITERAL)
+    built = build(
+        clinic_builder,
+        Selection(exercises=[("literal-step", None)]),
+        patient,
+        brand_file=clinic / "literal-brand.yaml",
+    )
+    page = built.pages[0]
+    assert f"Name {LITERAL}" in page and f"Clinician {LITERAL}" in page
+    assert f"A note from your clinician {LITERAL}" in page
+    assert f"Hello {LITERAL}. This is your 6-week plan from {LITERAL}, set by {LITERAL}." in page
+    for text in built.pages:  # the brand name in every header, the contact line in every footer
+        assert text.count(LITERAL) >= 2
+    card = built.pages[card_page(built, "Say " + LITERAL) - 1]
+    assert "Literal step" in card
+    assert built.reader.metadata.author == LITERAL
+    assert built.reader.metadata.title.endswith(LITERAL)
+    assert not link_uris(built.reader)  # <img src=x> and friends never became markup
+
+
+# -- determinism, metadata, outline and links --
+def test_same_inputs_give_identical_bytes(default: Built, library: Library) -> None:
+    again = build(Builder(library), Selection(DEFAULT_PROGRAMME))
+    assert again.pdf == default.pdf
+
+
+def test_a_handout_does_not_depend_on_the_ones_built_before_it(
+    library: Library, tmp_path: Path
+) -> None:
+    # A batch shares one Builder (and its cached theme). Find a disclaimer that wraps to
+    # one more footer line after a long date than after a short one, then check that the
+    # short-date handout is the same whether or not the long-date one came first.
+    long_date, short_date = dt.date(2026, 9, 28), dt.date(2026, 5, 1)
+    builder = Builder(library)
+    handout = builder.compose(Request(Selection(DEFAULT_PROGRAMME), date=short_date))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    width = theme.frame_width() - 30 * mm
+
+    def height(date: dt.date, words: int) -> float:
+        text = f"x<br/>{format_date(date)} · " + " ".join(["word"] * words)
+        return Paragraph(text, theme["small"]).wrap(width, 1000)[1]
+
+    words = next(n for n in range(10, 120) if height(long_date, n) > height(short_date, n))
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(f"name: Clinic\ndisclaimer: {' '.join(['word'] * words)}\n", "utf-8")
+    selection = Selection(sections=["recovery"])  # small and quick
+    batch = Builder(library)
+    build(batch, selection, brand_file=brand, date=long_date)
+    after = build(batch, selection, brand_file=brand, date=short_date)
+    alone = build(Builder(library), selection, brand_file=brand, date=short_date)
+    assert after.pdf == alone.pdf
+
+
+def test_source_date_epoch_sets_the_date_reproducibly(
+    builder: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    explicit = build(builder, SMALL)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(calendar.timegm(DATE.timetuple()) + 3600))
+    first = build(builder, SMALL, date=None)
+    second = build(builder, SMALL, date=None)
+    assert first.pdf == second.pdf
+    # Same bytes as --date of that day, the file /ID included.
+    assert first.pdf == explicit.pdf
+    assert DATE_TEXT in first.pages[-1]
+
+
+def test_an_explicit_date_wins_over_source_date_epoch(
+    builder: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    explicit = build(builder, SMALL)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # 1 January 1970
+    assert build(builder, SMALL).pdf == explicit.pdf
+
+
+def test_a_bad_source_date_epoch_is_a_one_line_error(
+    builder: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(HandoutsError, match="SOURCE_DATE_EPOCH='yesterday' is not a whole"):
+        build(builder, Selection(DEFAULT_PROGRAMME), date=None)
+
+
+def test_metadata(default: Built) -> None:
+    meta = default.reader.metadata
+    handout = default.handout
+    assert meta.title == f"{handout.title}: Alex Morgan"
+    assert meta.author == "Riverside Physio & Running Clinic"
+    assert meta.subject == norm(handout.summary)
+    assert "exercise handout" in meta.get("/Keywords") and DEFAULT_PROGRAMME in meta["/Keywords"]
+    assert default.reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert meta.creation_date.date() == DATE
+
+
+def test_private_keeps_the_name_out_of_the_metadata(builder: Builder) -> None:
+    built = build(builder, SMALL, options=Options(private=True))
+    meta = built.reader.metadata
+    assert meta.title == built.handout.title
+    assert not any("Alex" in str(value) for value in meta.values())
+    assert "Name Alex Morgan" in built.pages[0]  # still printed for the patient
+
+
+def test_outline_has_every_part_on_its_page(default: Built) -> None:
+    handout = default.handout
+    outline = default.outline
+    titles = [title for _, title, _ in outline]
+    parts = [handout.title, "Your programme", "Your exercises", "Tracking sheet", "Sources"]
+    positions = [titles.index(part) for part in parts]
+    assert positions == sorted(positions)
+    for level, title, page in outline:
+        if title == "Tracking sheet":
+            assert page == default.landscape_pages()[0]
+        else:
+            assert title in default.pages[page - 1], (title, page)
+        if title in parts:
+            assert level == 0, title
+    # One entry per exercise card, on the card's page, under "Your exercises".
+    cards = {title: (level, page) for level, title, page in outline}
+    for exercise in handout.exercises:
+        assert cards.get(exercise.name) == (1, card_page(default, exercise.steps[0])), exercise.id
+    # Sections are not filed under the exercise cards.
+    section_levels = {cards[s.title][0] for s in handout.sections}
+    assert section_levels == {0}
+
+
+def test_source_dois_are_clickable_links(builder: Builder) -> None:
+    built = build(builder, Selection(DEFAULT_PROGRAMME, sections=["references"]))
+    dois = [source.doi for source in built.handout.sources if source.doi]
+    assert dois
+    uris = link_uris(built.reader)
+    for doi in dois:
+        assert f"https://doi.org/{doi}" in uris
+
+
+# -- through the command line --
+def test_cli_build_writes_the_same_pdf(
+    default: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HANDOUTS_NO_BUILTIN", raising=False)
+    args = ["build", "--date", "2026-03-01", "--patient", "Alex Morgan", "--clinician"]
+    args += ["Sam Okafor", "--start", "2026-03-02", "--note", PATIENT.note, "-o", "out.pdf"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.pdf").read_bytes() == default.pdf
+
+
+def test_cli_bad_character_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HANDOUTS_NO_BUILTIN", raising=False)
+    result = CliRunner().invoke(main, ["build", "--patient", "Leg 🦵", "-o", "out.pdf"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: patient name: character")
+    assert not (tmp_path / "out.pdf").exists()
