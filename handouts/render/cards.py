@@ -141,21 +141,21 @@ def _tips_and_mistakes(
 
 def _main_column(
     theme: Theme, handout: Handout, exercise: Exercise, width: float
-) -> list[Flowable]:
+) -> tuple[list[Flowable], list[Flowable]]:
+    """The card's text in two halves: what and how; then tips, mistakes and safety."""
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
-    story: list[Flowable] = []
-    story.append(_dose_table(theme, handout, exercise, width))
-    story.append(para(theme, exercise.summary, "body", where))
+    how: list[Flowable] = [_dose_table(theme, handout, exercise, width)]
+    how.append(para(theme, exercise.summary, "body", where))
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
     if exercise.equipment:
         facts.append(f"<b>You need:</b> {markup(', '.join(exercise.equipment), where)}")
-    story.append(Paragraph("<br/>".join(facts), theme["body"]))
-    story += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
-    story += _tips_and_mistakes(theme, exercise, where, width)
+    how.append(Paragraph("<br/>".join(facts), theme["body"]))
+    how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
+    tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Paragraph(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
-    story += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
-    return story
+    tips += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
+    return how, tips
 
 
 def short_url(url: str) -> str:
@@ -196,13 +196,12 @@ def _side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flo
     return side
 
 
-def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowable:
-    width = theme.frame_width()
-    pad = 4 * mm
-    side = _side_column(theme, handout, exercise)
+def _card(
+    theme: Theme, title: str, main: list[Flowable], side: list[Flowable], where: str
+) -> Table:
+    width, pad = theme.frame_width(), 4 * mm
     main_width = width - 2 * pad - (SIDE_WIDTH + pad if side else 0)
-    main = _main_column(theme, handout, exercise, main_width)
-    title = para(theme, exercise.name, "card_title", f"exercise {exercise.id}")
+    heading_cell = para(theme, title, "card_title", where)
     body_row = [main, side] if side else [main]
     widths = [main_width + 2 * pad, SIDE_WIDTH + pad] if side else [width]
     style = [
@@ -219,23 +218,48 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> Flowabl
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.primary),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
     ]
-    card = Table(
-        [[title] + ([""] if side else []), body_row], colWidths=widths, style=styled(theme, style)
+    return Table(
+        [[heading_cell] + ([""] if side else []), body_row],
+        colWidths=widths,
+        style=styled(theme, style),
     )
-    _, height = card.wrap(width, theme.frame_height())
-    if height > theme.frame_height():
-        raise RenderError(
-            f"exercise {exercise.id}: its card is too tall for one page "
-            f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
-            "shorten its steps, tips or notes"
-        )
+
+
+def _fits(theme: Theme, card: Table) -> bool:
+    return card.wrap(theme.frame_width(), theme.frame_height())[1] <= theme.frame_height()
+
+
+def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:
+    """One card on one page; a card taller than a page (large print on letter paper) becomes
+    two whole cards, "continued" on the next page, split between the steps and the tips."""
+    where = f"exercise {exercise.id}"
+    pad = 4 * mm
+    side = _side_column(theme, handout, exercise)
+    main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
+    how, tips = _main_column(theme, handout, exercise, main_width)
+    cards = [_card(theme, exercise.name, how + tips, side, where)]
+    if not _fits(theme, cards[0]):
+        cards = [
+            _card(theme, exercise.name, how, side, where),
+            _card(theme, f"{exercise.name} (continued)", tips, [], where),
+        ]
+    for card in cards:
+        if not _fits(theme, card):
+            height = card.wrap(theme.frame_width(), theme.frame_height())[1]
+            raise RenderError(
+                f"exercise {exercise.id}: its card is too tall for one page "
+                f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
+                "shorten its steps, tips or notes"
+            )
     # The outline mark goes on the card: KeepTogether hands its contents to the frame.
-    mark(card, outline=(exercise.name, 1), source=f"exercise {exercise.id}")
-    return mark(KeepTogether([card, Spacer(1, 6 * mm)]), source=f"exercise {exercise.id}")
+    mark(cards[0], outline=(exercise.name, 1), source=where)
+    return [mark(KeepTogether([card, Spacer(1, 6 * mm)]), source=where) for card in cards]
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
-    cards = [exercise_card(theme, handout, exercise) for exercise in handout.exercises]
+    cards = [
+        card for exercise in handout.exercises for card in exercise_card(theme, handout, exercise)
+    ]
     if not cards:
         return []
     intro = para(

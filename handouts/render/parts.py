@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -257,15 +259,14 @@ def _source_text(theme: Theme, item: Source) -> str:
     details = [str(item.year)] if item.year else []
     details += [item.publisher] if item.publisher else []
     parts += [markup(", ".join(details), "source")] if details else []
+    # An href is an attribute, not text: plain XML escaping (markup may add <font> tags).
+    colour = _hex(theme.primary)
     if item.doi:
-        href = f"https://doi.org/{item.doi}"
-        parts.append(
-            f'<a href="{markup(href)}" color="{_hex(theme.primary)}">doi:{markup(item.doi)}</a>'
-        )
+        href = escape(f"https://doi.org/{item.doi}", {'"': "&quot;"})
+        parts.append(f'<a href="{href}" color="{colour}">doi:{markup(item.doi, "source")}</a>')
     if item.url:
-        parts.append(
-            f'<a href="{markup(item.url)}" color="{_hex(theme.primary)}">{markup(item.url)}</a>'
-        )
+        href = escape(item.url, {'"': "&quot;"})
+        parts.append(f'<a href="{href}" color="{colour}">{markup(item.url, "source")}</a>')
     return ". ".join(parts)
 
 
