@@ -119,7 +119,8 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     ]
     if handout.summary:
         story.append(para(theme, handout.summary, "subtitle", "programme summary"))
-    story += [mark(patient_block(theme, handout), source="the patient details"), Spacer(1, 6 * mm)]
+    patient = mark(patient_block(theme, handout), source="the patient details box")
+    story += [patient, Spacer(1, 6 * mm)]
     if handout.patient.note:
         note = [
             para(theme, "A note from your clinician", "h3"),
