@@ -9,6 +9,7 @@
 2. ``python -X importtime -c "import handouts.cli"`` (what ``handouts --help``
    pays) and of a whole ``handouts build`` run (what a cold build pays), as self
    time per top-level package and the largest cumulative imports.
+3. Wall time per phase of a warm build (function timers, no profiler overhead).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def profile_builds(builds: int, top: int, first: bool) -> str:
+def _builder():  # noqa: ANN202 - (builder, build(name))
     from handouts.build import Builder, Request
     from handouts.compose import Options, Selection
     from handouts.content.loader import load_library
@@ -57,6 +58,79 @@ def profile_builds(builds: int, top: int, first: bool) -> str:
         )
         builder.build(request)
 
+    return builder, build
+
+
+# (module, attribute path, label): wall time spent in each, measured without a profiler.
+# Story parts are looked up in handouts.render.pdf, where story() calls them; names
+# that a refactor removed are skipped.
+PHASES = [
+    (
+        "reportlab.platypus.doctemplate",
+        "BaseDocTemplate.build",
+        "doc.build: layout + drawing + save",
+    ),
+    ("reportlab.pdfgen.canvas", "Canvas.save", "  canvas.save: serialise (fonts, streams)"),
+    ("handouts.render.document", "HandoutDoc._header", "  page header (per page)"),
+    ("handouts.render.document", "HandoutDoc._footer", "  page footer (per page)"),
+    ("handouts.render.pdf", "story", "story(): build the flowables"),
+    ("handouts.render.pdf", "page_one", "  page_one (the only per-patient part)"),
+    ("handouts.render.pdf", "workout_table", "  workout_table"),
+    ("handouts.render.pdf", "exercise_cards", "  exercise_cards"),
+    ("handouts.render.pdf", "section", "  education sections"),
+    ("handouts.render.pdf", "tracking_grid", "  tracking_grid"),
+    ("handouts.render.pdf", "sources", "  sources"),
+    ("handouts.build", "Builder.intro", "intro template (jinja2)"),
+    ("handouts.build", "Builder.compose", "compose (selection -> Handout)"),
+]
+
+
+def phase_times(builds: int) -> str:
+    """Wall time per phase of a warm build, by wrapping functions with timers."""
+    import functools
+    import importlib
+
+    _, build = _builder()
+    spent: dict[str, float] = defaultdict(float)
+    restore = []
+    for module_name, path, label in PHASES:
+        owner = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent, None)
+        original = getattr(owner, name, None) if owner is not None else None
+        if original is None:
+            continue
+
+        def timed(*args, _f=original, _label=label, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            start = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                spent[_label] += time.perf_counter() - start
+
+        setattr(owner, name, functools.wraps(original)(timed))
+        restore.append((owner, name, original))
+    try:
+        build("Warm Up")
+        spent.clear()
+        start = time.perf_counter()
+        for i in range(builds):
+            build(f"Patient {i}")
+        total = (time.perf_counter() - start) * 1000 / builds
+    finally:
+        for owner, name, original in restore:
+            setattr(owner, name, original)
+    lines = [f"Phases of a warm build, no profiler: {total:.1f} ms per build (mean of {builds})"]
+    for _, _, label in PHASES:
+        if label in spent:
+            ms = spent[label] * 1000 / builds
+            lines.append(f"  {ms:7.1f} ms  {ms / total:4.0%}  {label}")
+    return "\n".join(lines)
+
+
+def profile_builds(builds: int, top: int, first: bool) -> str:
+    _, build = _builder()
     if not first:
         build("Warm Up")
     profiler = cProfile.Profile()
@@ -121,15 +195,20 @@ def _cli_build() -> tuple[list[str], str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--builds", type=int, default=1, help="Builds to profile (default 1).")
+    parser.add_argument(
+        "--phase-builds", type=int, default=20, help="Builds for the phase timing (default 20)."
+    )
     parser.add_argument("--top", type=int, default=25, help="Rows per listing.")
     parser.add_argument("--first", action="store_true", help="Profile the first build instead.")
     parser.add_argument("--out", type=Path, help="Also write the report to this file.")
     args = parser.parse_args()
     report = "\n\n".join(
         [
+            # The profile comes first: --first needs the first build of this process.
             profile_builds(args.builds, args.top, args.first),
             import_times(["-c", "import handouts.cli"], '-c "import handouts.cli"', args.top),
             import_times(*_cli_build(), args.top),
+            phase_times(args.phase_builds),
         ]
     )
     print(report)
