@@ -41,6 +41,7 @@ from typing import Any
 
 from handouts.compose import Options
 from handouts.errors import HandoutsError
+from handouts.post import decrypted, finish_pdf
 from handouts.roster import RosterRow, unique_names
 
 REPORT_NAME = "batch-report.csv"
@@ -50,82 +51,6 @@ OUTBOX = "outbox"
 REPORT_COLUMNS = ("row", "patient", "reason")
 DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
 BROKEN_POOL = "a worker process stopped unexpectedly (rerun with --resume)"
-
-
-# --------------------------------------------------------------------------- post-processing
-
-
-def finish_pdf(
-    pdf: bytes,
-    *,
-    attachments: Sequence[bytes] = (),
-    field_prefix: str = "h1",
-    private_name: str = "",
-    booklet: bool = False,
-    password: str = "",
-) -> tuple[bytes, list[str]]:
-    """Attach, scrub, impose, encrypt (in that order); returns the PDF and notes for the user.
-
-    Shared by ``build`` and ``batch``. Encryption comes last so every other
-    step can read the file; imposition after attaching so the clinic's pages
-    are in the booklet too.
-    """
-    from handouts import post
-
-    notes: list[str] = []
-    if attachments:
-        pdf = post.attach(pdf, list(attachments), field_prefix)
-    if private_name.strip():
-        pdf = post.scrub_metadata(pdf, private_name)  # belt and braces: the renderer already did
-    if booklet:
-        if has_forms_or_outline(pdf):
-            notes.append(post.IMPOSE_NOTE)
-        pdf = post.impose_booklet(pdf)
-    if password:
-        pdf = post.encrypt(pdf, password)
-    return pdf, notes
-
-
-def has_forms_or_outline(pdf: bytes) -> bool:
-    """Would booklet imposition drop something (form fields, bookmarks)?"""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    if reader.is_encrypted:
-        return False  # impose_booklet will refuse it with a clear message
-    return bool(reader.get_fields()) or bool(reader.outline)
-
-
-def decrypted(pdf: bytes, password: str) -> bytes:
-    """``pdf`` without its encryption (for the combined print file); unchanged if not encrypted."""
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(io.BytesIO(pdf))
-    if not reader.is_encrypted:
-        return pdf
-    if not reader.decrypt(password):
-        raise HandoutsError("cannot open the encrypted PDF with this row's password")
-    out = io.BytesIO()
-    PdfWriter(clone_from=reader).write(out)
-    return out.getvalue()
-
-
-def read_attachments(paths: Sequence[Path]) -> list[bytes]:
-    """Read every ``--attach`` file up front; a missing or unreadable one is a one-line error."""
-    from handouts import post
-
-    data = []
-    for path in paths:
-        try:
-            content = Path(path).read_bytes()
-        except OSError as exc:
-            raise HandoutsError(f"--attach {path}: {exc.strerror or exc}") from None
-        try:
-            post.page_count(content)
-        except HandoutsError as exc:
-            raise HandoutsError(f"--attach {path}: {exc.format_message()}") from None
-        data.append(content)
-    return data
 
 
 # --------------------------------------------------------------------------- settings and jobs

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from handouts.cli_build import handout_options, make_options
 from handouts.errors import HandoutsError
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
@@ -44,22 +45,8 @@ def _default_jobs() -> int:
 @click.option(
     "--brand", "brand_file", type=_PATH, help="Brand YAML file (a row's brand column wins)."
 )
-@click.option("--weeks", type=click.IntRange(1, 52), help="Override the number of weeks.")
-@click.option("--sessions", type=click.IntRange(1, 14), help="Override the sessions per week.")
-@click.option(
-    "--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's)."
-)
-@click.option("--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes.")
-@click.option("--ink-saver", is_flag=True, help="No large filled areas.")
-@click.option("--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields.")
+@handout_options
 @click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
-@click.option(
-    "--date",
-    "date",
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Handout date (default: today or SOURCE_DATE_EPOCH).",
-)
 @click.option(
     "--password", default=None, help="Encrypt each PDF (AES-256); a row's password column wins."
 )
@@ -149,7 +136,7 @@ def batch(
     """
     from handouts import batch as driver
     from handouts.cli_build import parse_date
-    from handouts.compose import Options
+    from handouts.post import read_attachments
     from handouts.roster import read_roster
 
     if duplex and not combine:
@@ -165,20 +152,14 @@ def batch(
         include_builtin=app.include_builtin,
         cwd=app.cwd,
         brand_file=_check_brand(brand_file or app.workspace().brand),
-        options=Options(
-            paper=paper or "",
-            large_print=large_print,
-            ink_saver=ink_saver,
-            fillable=fillable,
-            private=private,
-        ),
+        options=make_options(paper, large_print, ink_saver, fillable, private),
         date=parse_date(date, "--date"),
         programme=programme,
         level=level,
         weeks=weeks,
         sessions=sessions,
         password=password or "",
-        attachments=tuple(driver.read_attachments(attachments)),
+        attachments=tuple(read_attachments(attachments)),
         booklet=booklet,
         resume=resume,
     )
@@ -337,13 +318,12 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     """
     from handouts import post
     from handouts.atomic import write_atomic
-    from handouts.batch import has_forms_or_outline
 
     if not booklet:
         raise click.UsageError("choose a layout: --booklet")
     pdf = source.read_bytes()
     post.page_count(pdf)  # an unreadable or encrypted input is a one-line error
-    note = has_forms_or_outline(pdf)
+    note = post.has_forms_or_outline(pdf)
     result = post.impose_booklet(pdf)
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
     if output.resolve() == source.resolve():

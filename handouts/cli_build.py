@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -56,6 +57,54 @@ def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
     )
 
 
+def handout_options(command: Callable) -> Callable:
+    """The options that shape every handout, shared by ``build`` and ``batch``."""
+    for option in reversed(
+        [
+            click.option(
+                "--weeks", type=click.IntRange(1, 52), help="Override the number of weeks."
+            ),
+            click.option(
+                "--sessions", type=click.IntRange(1, 14), help="Override the sessions per week."
+            ),
+            click.option(
+                "--paper",
+                type=click.Choice(["a4", "letter"]),
+                help="Paper size (default: the brand's).",
+            ),
+            click.option(
+                "--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes."
+            ),
+            click.option("--ink-saver", is_flag=True, help="No large filled areas."),
+            click.option(
+                "--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields."
+            ),
+            click.option(
+                "--date",
+                "date",
+                default=None,
+                metavar="YYYY-MM-DD",
+                help="Handout date (default: today or SOURCE_DATE_EPOCH).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN001, ANN201
+    """compose.Options from the shared flags (paper "" means: the brand's)."""
+    from handouts.compose import Options
+
+    return Options(
+        paper=paper or "",
+        large_print=large_print,
+        ink_saver=ink_saver,
+        fillable=fillable,
+        private=private,
+    )
+
+
 @click.command()
 @click.argument("programme", required=False)
 @click.option(
@@ -78,23 +127,9 @@ def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
 @click.option("--patient", default="", help="Patient name.")
 @click.option("--clinician", default="", help="Clinician name.")
 @click.option("--start", default=None, metavar="YYYY-MM-DD", help="Programme start date.")
-@click.option("--weeks", type=click.IntRange(1, 52), help="Override the number of weeks.")
-@click.option("--sessions", type=click.IntRange(1, 14), help="Override the sessions per week.")
 @click.option("--note", default="", help="A note from the clinician, printed on page one.")
-@click.option(
-    "--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the brand's)."
-)
-@click.option("--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes.")
-@click.option("--ink-saver", is_flag=True, help="No large filled areas.")
-@click.option("--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields.")
+@handout_options
 @click.option("--private", is_flag=True, help="Keep the patient's name out of the PDF metadata.")
-@click.option(
-    "--date",
-    "date",
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Handout date (default: today or SOURCE_DATE_EPOCH).",
-)
 @click.option(
     "--booklet", is_flag=True, help="Impose as an A5 booklet (print duplex, short edge, fold)."
 )
@@ -144,9 +179,8 @@ def build(
     With no arguments, builds the default programme with the built-in demo
     brand into output/<programme-id>.pdf and prints the path.
     """
-    from handouts.batch import finish_pdf, read_attachments
     from handouts.build import DEFAULT_PROGRAMME, Request
-    from handouts.compose import Options, Selection, parse_exercise_ref
+    from handouts.compose import Selection, parse_exercise_ref
     from handouts.content.models import Patient
 
     if not programme and not exercises and not sections:
@@ -165,29 +199,29 @@ def build(
             name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note
         ),
         brand_file=brand_file or app.workspace().brand,
-        options=Options(
-            paper=paper or "",
-            large_print=large_print,
-            ink_saver=ink_saver,
-            fillable=fillable,
-            private=private,
-        ),
+        options=make_options(paper, large_print, ink_saver, fillable, private),
         date=parse_date(date, "--date"),
     )
-    extras = read_attachments(attachments)  # a missing attachment stops us before building
+    # Post-processing loads pypdf: only pay for it when an option asks for a step.
+    post_steps = bool(attachments or private or booklet or password)
+    if post_steps:
+        from handouts import post
+
+        extras = post.read_attachments(attachments)  # a bad attachment stops us before building
     builder = make_builder(app)
     handout, pdf = builder.build(request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)
-    pdf, notes = finish_pdf(
-        pdf,
-        attachments=extras,
-        private_name=patient if private else "",
-        booklet=booklet,
-        password=password or "",
-    )
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    if post_steps:
+        pdf, notes = post.finish_pdf(
+            pdf,
+            attachments=extras,
+            private_name=patient if private else "",
+            booklet=booklet,
+            password=password or "",
+        )
+        for line in notes:
+            click.echo(f"note: {line}", err=True)
     path = write_output(pdf, output, handout.id)
     if path:
         click.echo(str(path))

@@ -407,13 +407,85 @@ __all__ = [
     "attach",
     "booklet_order",
     "combine",
+    "decrypted",
     "encrypt",
     "field_names",
+    "finish_pdf",
+    "has_forms_or_outline",
     "impose_booklet",
     "is_valid_pdf",
     "page_count",
     "prefix_fields",
+    "read_attachments",
     "scrub_metadata",
     "scrub_text",
     "sheet_size",
 ]
+
+
+# --------------------------------------------------------------------------- whole pipeline
+
+
+def finish_pdf(
+    pdf: bytes,
+    *,
+    attachments: Sequence[bytes] = (),
+    field_prefix: str = "h1",
+    private_name: str = "",
+    booklet: bool = False,
+    password: str = "",
+) -> tuple[bytes, list[str]]:
+    """Attach, scrub, impose, encrypt (in that order); returns the PDF and notes for the user.
+
+    Shared by ``build`` and ``batch``. Encryption comes last so every other
+    step can read the file; imposition after attaching so the clinic's pages
+    are in the booklet too.
+    """
+    notes: list[str] = []
+    if attachments:
+        pdf = attach(pdf, list(attachments), field_prefix)
+    if private_name.strip():
+        pdf = scrub_metadata(pdf, private_name)  # belt and braces: the renderer already did
+    if booklet:
+        if has_forms_or_outline(pdf):
+            notes.append(IMPOSE_NOTE)
+        pdf = impose_booklet(pdf)
+    if password:
+        pdf = encrypt(pdf, password)
+    return pdf, notes
+
+
+def has_forms_or_outline(pdf: bytes) -> bool:
+    """Would booklet imposition drop something (form fields, bookmarks)?"""
+    reader = PdfReader(io.BytesIO(pdf))
+    if reader.is_encrypted:
+        return False  # impose_booklet will refuse it with a clear message
+    return bool(reader.get_fields()) or bool(reader.outline)
+
+
+def decrypted(pdf: bytes, password: str) -> bytes:
+    """``pdf`` without its encryption (for the combined print file); unchanged if not encrypted."""
+    reader = PdfReader(io.BytesIO(pdf))
+    if not reader.is_encrypted:
+        return pdf
+    if not reader.decrypt(password):
+        raise HandoutsError("cannot open the encrypted PDF with this row's password")
+    out = io.BytesIO()
+    PdfWriter(clone_from=reader).write(out)
+    return out.getvalue()
+
+
+def read_attachments(paths: Sequence[Path]) -> list[bytes]:
+    """Read every ``--attach`` file up front; a missing or unreadable one is a one-line error."""
+    data = []
+    for path in paths:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise HandoutsError(f"--attach {path}: {exc.strerror or exc}") from None
+        try:
+            page_count(content)
+        except HandoutsError as exc:
+            raise HandoutsError(f"--attach {path}: {exc.format_message()}") from None
+        data.append(content)
+    return data

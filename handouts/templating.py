@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ class TemplateError(HandoutsError):
     """A template that cannot be rendered; names the file and line."""
 
 
-def _environment(folders: Sequence[Path]):  # noqa: ANN202 - jinja2 SandboxedEnvironment
+@cache
+def _environment(folders: tuple[Path, ...]):  # noqa: ANN202 - jinja2 SandboxedEnvironment
+    """One environment per folder list: it keeps compiled templates for the next handout."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -39,7 +42,7 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
 
     folders = list(folders)
     try:
-        return _environment(folders).get_template(name).render(context)
+        return _environment(tuple(folders)).get_template(name).render(context)
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
         raise TemplateError(f"template {exc.name} not found in {places}") from None

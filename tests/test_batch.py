@@ -266,7 +266,7 @@ def test_report_is_written_atomically_and_removed_when_clean(tmp_path: Path) -> 
 def test_finish_pdf_attaches_imposes_and_encrypts_in_order() -> None:
     handout = make_pdf(3, label="H", checkboxes=["done"])
     extra = make_pdf(2, label="X", checkboxes=["done"])
-    pdf, notes = batch.finish_pdf(handout, attachments=[extra], field_prefix="h7")
+    pdf, notes = post.finish_pdf(handout, attachments=[extra], field_prefix="h7")
     assert notes == []
     assert [" ".join(texts_left_to_right(p)) for p in reader(pdf).pages] == [
         "H1",
@@ -277,7 +277,7 @@ def test_finish_pdf_attaches_imposes_and_encrypts_in_order() -> None:
     ]
     assert sorted(post.field_names(pdf)) == ["h7.a1.done", "h7.done"]
 
-    booklet, notes = batch.finish_pdf(handout, attachments=[extra], booklet=True, password="pw")
+    booklet, notes = post.finish_pdf(handout, attachments=[extra], booklet=True, password="pw")
     assert notes == [post.IMPOSE_NOTE]  # the handout had form fields
     opened = reader(booklet)
     assert opened.is_encrypted and opened.decrypt("pw")
@@ -289,6 +289,6 @@ def test_finish_pdf_attaches_imposes_and_encrypts_in_order() -> None:
 def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
     (tmp_path / "bad.pdf").write_bytes(b"not a pdf")
     with pytest.raises(HandoutsError, match=r"^--attach .*missing.pdf: No such file"):
-        batch.read_attachments([tmp_path / "missing.pdf"])
+        post.read_attachments([tmp_path / "missing.pdf"])
     with pytest.raises(HandoutsError, match=r"^--attach .*bad.pdf: PDF is not a readable PDF"):
-        batch.read_attachments([tmp_path / "bad.pdf"])
+        post.read_attachments([tmp_path / "bad.pdf"])

@@ -40,6 +40,17 @@ def mark(
 TOTAL_FORM = "HOPageTotal"
 
 
+def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
+    """Contact line, then the handout date and the disclaimer."""
+    markup = theme.fonts.markup
+    contact = " · ".join(markup(line, "brand contact") for line in handout.brand.contact)
+    lines = [contact] if contact else []
+    lines.append(
+        f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}"
+    )
+    return Paragraph("<br/>".join(lines), theme["small"])
+
+
 class _HandoutCanvas(Canvas):
     """Fixes the creation date and fills in the page total once the page count is known.
 
@@ -75,6 +86,7 @@ class HandoutDoc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, theme: Theme, handout: Handout, **metadata):
         self.theme, self.handout = theme, handout
         self._source = "the handout"
+        self._footer_text = footer_paragraph(theme, handout)  # the same on every page
         super().__init__(
             buffer,
             pagesize=theme.page_size(),
@@ -210,17 +222,7 @@ class HandoutDoc(BaseDocTemplate):
         canvas.doForm(TOTAL_FORM)
         canvas.restoreState()
         number_width = canvas.stringWidth(page_text, bold, size) + total_width + 6 * mm
-        footer_text = self._footer_paragraph()
+        footer_text = self._footer_text
         _, used = footer_text.wrap(right - left - number_width, theme.footer_height)
         footer_text.drawOn(canvas, left, top - 2 - used)
         canvas.restoreState()
-
-    def _footer_paragraph(self) -> Paragraph:
-        theme, handout = self.theme, self.handout
-        markup = theme.fonts.markup
-        contact = " · ".join(markup(line, "brand contact") for line in handout.brand.contact)
-        lines = [contact] if contact else []
-        lines.append(
-            f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}"
-        )
-        return Paragraph("<br/>".join(lines), theme["small"])

@@ -279,6 +279,8 @@ class FontSet:
         ``face`` is the face of the surrounding text ("bold" in a bold style or inside
         ``<b>``): a ``<font name>`` tag resets bold and italic, so fallback runs name it.
         """
+        if self.main.cmap.issuperset(map(ord, text)):  # the common case: one face, no runs
+            return escape(text, {'"': "&quot;"})
         self.check(text, where)
         out: list[str] = []
         run: list[str] = []

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from handouts.compose import Handout
 from handouts.render.cards import exercise_cards
-from handouts.render.document import HandoutDoc
+from handouts.render.document import HandoutDoc, footer_paragraph
 from handouts.render.grid import back_to_portrait, tracking_grid
 from handouts.render.parts import (
     markdown_styles,
@@ -44,14 +44,13 @@ def story(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     return flow + tail
 
 
-def _fit_footer(theme: Theme, doc: HandoutDoc) -> Theme:
+def _fit_footer(theme: Theme, handout: Handout) -> Theme:
     """The theme, or a copy with a taller footer when a long disclaimer needs more lines.
 
     A copy, because the Builder caches themes: growing the shared one would make the
     next handout of a batch depend on the ones built before it.
     """
-    footer = doc._footer_paragraph()
-    _, height = footer.wrap(theme.frame_width() - 30 * mm, 1000)
+    _, height = footer_paragraph(theme, handout).wrap(theme.frame_width() - 30 * mm, 1000)
     needed = height + 5 * mm
     return replace(theme, footer_height=needed) if needed > theme.footer_height else theme
 
@@ -59,9 +58,7 @@ def _fit_footer(theme: Theme, doc: HandoutDoc) -> Theme:
 def metadata(handout: Handout) -> dict[str, str]:
     private = handout.options.private or not handout.patient.name
     title = handout.title if private else f"{handout.title}: {handout.patient.name}"
-    keywords = ", ".join(
-        dict.fromkeys(["exercise handout", handout.id, *handout.brand.name.split()[:0]])
-    )
+    keywords = f"exercise handout, {handout.id}"
     return {
         "title": title,
         "author": handout.brand.name,
@@ -75,8 +72,7 @@ def metadata(handout: Handout) -> dict[str, str]:
 
 def render_pdf(theme: Theme, handout: Handout, intro: str) -> bytes:
     buffer = io.BytesIO()
-    doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
-    theme = _fit_footer(theme, doc)
+    theme = _fit_footer(theme, handout)
     doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
     doc.build(story(theme, handout, intro))
     if handout.options.fillable:
@@ -91,8 +87,5 @@ def _pdf_font_name(registered: str) -> str:
     """The BaseFont name reportlab wrote for a registered TTF (its PostScript name)."""
     from reportlab.pdfbase import pdfmetrics
 
-    return (
-        pdfmetrics.getFont(registered).face.name.decode()
-        if isinstance(pdfmetrics.getFont(registered).face.name, bytes)
-        else pdfmetrics.getFont(registered).face.name
-    )
+    name = pdfmetrics.getFont(registered).face.name
+    return name.decode() if isinstance(name, bytes) else name
