@@ -274,8 +274,8 @@ class Mailer:
         dry_run_dir: Path | None = None,
         retries: int = 3,
         base_delay: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         if dry_run_dir is None:
             settings.check_can_send()
@@ -284,8 +284,9 @@ class Mailer:
         self.dry_run_dir = dry_run_dir
         self.retries = retries
         self.base_delay = base_delay
-        self._clock = clock
-        self._sleep = sleep
+        # Looked up at call time so a test can stand in for the module's clock.
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
         self._smtp: smtplib.SMTP | None = None
         self._last_start: float | None = None
         self._sent = _read_log(sent_log)
