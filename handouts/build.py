@@ -52,6 +52,7 @@ class Builder:
     template_dirs: list[Path] = field(default_factory=list)
     _brands: dict = field(default_factory=dict)
     _themes: dict = field(default_factory=dict)
+    _recordings: object = None  # render.pdf.Recordings: the shared pages of recent handouts
 
     def brand(self, brand_file: Path | None) -> tuple[Brand, Path | None]:
         key = str(brand_file) if brand_file else None
@@ -127,10 +128,12 @@ class Builder:
         )
 
     def render(self, handout: Handout) -> bytes:
-        from handouts.render.pdf import render_pdf
+        from handouts.render.pdf import Recordings, render_pdf
 
+        if self._recordings is None:
+            self._recordings = Recordings()
         theme = self.theme(handout.brand, handout.logo, handout.options)
-        return render_pdf(theme, handout, self.intro(handout))
+        return render_pdf(theme, handout, self.intro(handout), self._recordings)
 
     def warnings(self, handout: Handout) -> list[str]:
         return list(self.theme(handout.brand, handout.logo, handout.options).warnings)

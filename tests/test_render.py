@@ -483,7 +483,7 @@ def test_a_3000_word_patient_field_is_a_one_line_error_naming_it(
     with pytest.raises(HandoutsError) as error:
         build(builder, Selection(DEFAULT_PROGRAMME), patient)
     message = error.value.format_message()
-    assert message.startswith(f"the {named}") and "does not fit on a page" in message
+    assert message.startswith(f"the {named}") and "does not fit on page one" in message
     assert "\n" not in message
 
 

@@ -169,6 +169,7 @@ def _qr(theme: Theme, url: str) -> list[Flowable]:
         QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
     )
     drawing.add(widget)
+    drawing.initialFontName = theme.fonts.main.regular  # else renderPDF selects Helvetica
     caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
     return [drawing, Spacer(1, 1 * mm), caption]
 

@@ -6,7 +6,7 @@ import calendar
 import hashlib
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
@@ -20,6 +20,7 @@ from handouts.render.logo import draw_logo
 from handouts.render.theme import MUTED, WHITE, Theme
 
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
+FIRST = "first"  # portrait, with the top of the frame kept for page one's personal block
 
 
 def format_date(date) -> str:  # noqa: ANN001 - datetime.date
@@ -51,7 +52,7 @@ def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
     return Paragraph("<br/>".join(lines), theme["small"])
 
 
-class _HandoutCanvas(Canvas):
+class HandoutCanvas(Canvas):
     """Fixes the creation date and fills in the page total once the page count is known.
 
     Each footer draws "Page X of " and then a form XObject that is defined only
@@ -59,6 +60,7 @@ class _HandoutCanvas(Canvas):
     """
 
     total_style: tuple[str, float, object] = ("", 0.0, None)  # font, size, colour; set per build
+    top_block_at = 0  # page one's operators before the personal block: header and footer
 
     def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,8 +85,25 @@ class _HandoutCanvas(Canvas):
 
 
 class HandoutDoc(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, theme: Theme, handout: Handout, **metadata):
+    """The page templates and decoration.
+
+    ``reserved`` points at the top of page one are left free for the personal
+    block; ``top_block``, when given, is drawn there.
+    """
+
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        theme: Theme,
+        handout: Handout,
+        *,
+        reserved: float = 0.0,
+        top_block: Flowable | None = None,
+        canvas_class: type[HandoutCanvas] = HandoutCanvas,
+        **metadata,
+    ):
         self.theme, self.handout = theme, handout
+        self.reserved, self.top_block, self.canvas_class = reserved, top_block, canvas_class
         self._source = "the handout"
         self._footer_text = footer_paragraph(theme, handout)  # the same on every page
         super().__init__(
@@ -99,16 +118,19 @@ class HandoutDoc(BaseDocTemplate):
             initialFontSize=theme.body_size,
             **metadata,
         )
-        self.addPageTemplates([self._template(PORTRAIT), self._template(LANDSCAPE)])
+        self.addPageTemplates(
+            [self._template(FIRST), self._template(PORTRAIT), self._template(LANDSCAPE)]
+        )
 
     def _template(self, name: str) -> PageTemplate:
         rotated = name == LANDSCAPE
         width, height = self.theme.page_size(rotated)
+        reserved = self.reserved if name == FIRST else 0.0
         frame = Frame(
             self.theme.margin,
             self.theme.bottom_margin,
             self.theme.frame_width(rotated),
-            self.theme.frame_height(rotated),
+            self.theme.frame_height(rotated) - reserved,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
@@ -116,7 +138,11 @@ class HandoutDoc(BaseDocTemplate):
             id=name,
         )
         return PageTemplate(
-            id=name, frames=[frame], onPage=self._decorate, pagesize=(width, height)
+            id=name,
+            frames=[frame],
+            onPage=self._decorate,
+            pagesize=(width, height),
+            autoNextPageTemplate=PORTRAIT if name == FIRST else None,
         )
 
     def handle_flowable(self, flowables: list) -> None:
@@ -137,26 +163,46 @@ class HandoutDoc(BaseDocTemplate):
 
     def build(self, story: Sequence[Flowable]) -> None:  # type: ignore[override]
         self._outline_keys = []
-        epoch = calendar.timegm(self.handout.date.timetuple())
         try:
-            super().build(
-                list(story),
-                canvasmaker=lambda *a, **k: self._canvas(*a, handout_epoch=epoch, **k),
-            )
+            super().build(list(story), canvasmaker=self._canvas_maker())
         except LayoutError:
             raise RenderError(
                 f"{self._source} does not fit on a page; shorten it or split it"
             ) from None
 
-    def _canvas(self, *args, **kwargs) -> _HandoutCanvas:
-        canvas = _HandoutCanvas(*args, **kwargs)
-        canvas.total_style = (self.theme.fonts.main.bold, self.theme.small_size, MUTED)
-        return canvas
+    def _canvas_maker(self) -> Callable[..., HandoutCanvas]:
+        epoch = calendar.timegm(self.handout.date.timetuple())
+
+        def make(*args, **kwargs) -> HandoutCanvas:
+            canvas = self.canvas_class(*args, handout_epoch=epoch, **kwargs)
+            canvas.total_style = (self.theme.fonts.main.bold, self.theme.small_size, MUTED)
+            return canvas
+
+        return make
+
+    def make_canvas(self, buffer: io.BytesIO) -> HandoutCanvas:
+        """A canvas set up as ``build`` sets up its own: metadata, creation date, page total."""
+        return self._makeCanvas(buffer, canvasmaker=self._canvas_maker())
+
+    def draw_top_block(self, canvas: Canvas, block: Flowable) -> None:
+        """The personal block at the top of page one's frame (``block`` already wrapped)."""
+        top = self.theme.page_size()[1] - self.theme.top_margin
+        outline = getattr(block, "_outline", None)
+        if outline:
+            canvas.bookmarkPage("page-one")
+            canvas.addOutlineEntry(outline[0], "page-one", level=outline[1], closed=False)
+        canvas.saveState()
+        block.drawOn(canvas, self.theme.margin, top - block.height)
+        canvas.restoreState()
 
     # -- page decoration -------------------------------------------------
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         self._header(canvas)
         self._footer(canvas, canvas.getPageNumber())
+        if canvas.getPageNumber() == 1:
+            if self.top_block is not None:
+                self.draw_top_block(canvas, self.top_block)
+            canvas.top_block_at = len(canvas._code)  # where a replay puts the personal block
 
     def _header(self, canvas: Canvas) -> None:
         theme, brand = self.theme, self.handout.brand

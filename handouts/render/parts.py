@@ -109,13 +109,48 @@ def patient_block(theme: Theme, handout: Handout) -> Table:
     return Table(rows, colWidths=[label_w, value_w, label_w, value_w], style=styled(theme, style))
 
 
+class Stack(Flowable):
+    """Flowables one under the other as a single block, spaced as a frame would space them.
+
+    Page one's personal part is one block so its height is known before anything
+    is drawn: the shared pages are laid out once for that height.
+    """
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__()
+        self.parts = parts
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._placed, y = [], 0.0
+        for index, part in enumerate(self.parts):
+            if index:
+                y += part.getSpaceBefore()
+            width, height = part.wrap(avail_width, avail_height)
+            y += height
+            self._placed.append((part, y, avail_width - width))
+            y += part.getSpaceAfter()
+        self.width, self.height = avail_width, y
+        return self.width, self.height
+
+    def first_below(self, depth: float) -> Flowable | None:
+        """The first part that reaches further down than ``depth`` (after ``wrap``)."""
+        return next((part for part, bottom, _ in self._placed if bottom > depth), None)
+
+    def draw(self) -> None:
+        for part, bottom, slack in self._placed:
+            part.drawOn(self.canv, 0, self.height - bottom, _sW=slack)
+
+
+def page_one_block(theme: Theme, handout: Handout, intro: str) -> Stack:
+    """Title, patient details, the clinician's note and the introduction: what is personal."""
+    block = Stack(page_one(theme, handout, intro))
+    return mark(block, outline=(handout.title, 0), source="page one")
+
+
 def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     story: list[Flowable] = [
-        mark(
-            para(theme, handout.title, "title", "programme title"),
-            outline=(handout.title, 0),
-            source="the title page",
-        ),
+        mark(para(theme, handout.title, "title", "programme title"), source="the title"),
     ]
     if handout.summary:
         story.append(para(theme, handout.summary, "subtitle", "programme summary"))

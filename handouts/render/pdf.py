@@ -1,31 +1,43 @@
-"""Handout + Theme → PDF bytes: assemble the story in handout order and build it."""
+"""Handout + Theme → PDF bytes: assemble the story in handout order and build it.
+
+Page one's personal block (``page_one_block``) is drawn on a fresh canvas per
+patient; everything after it is laid out once per programme, brand, options
+and block height, recorded, and replayed (``render/replay.py``). Handouts with
+form fields are laid out whole each time: their fields belong to the document.
+"""
 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from handouts.compose import Handout
+from handouts.content.models import Patient
+from handouts.errors import RenderError
 from handouts.render.cards import exercise_cards
 from handouts.render.document import HandoutDoc, footer_paragraph
 from handouts.render.grid import back_to_portrait, tracking_grid
 from handouts.render.parts import (
     markdown_styles,
-    page_one,
+    page_one_block,
     progression_note,
     section,
     sources,
     workout_table,
 )
+from handouts.render.replay import Recording, RecordingCanvas, replay, seed
 from handouts.render.theme import Theme
 
 
-def story(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
+def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
+    """Everything after page one's personal block: the same for every patient."""
     parts = handout.parts
-    flow: list[Flowable] = page_one(theme, handout, intro)
+    flow: list[Flowable] = [Spacer(0, 0)]  # page one exists even when nothing else follows
     if parts.table and handout.phases:
         table = workout_table(theme, handout)
         flow += table[:2] + progression_note(theme, handout) + table[2:]
@@ -70,16 +82,65 @@ def metadata(handout: Handout) -> dict[str, str]:
     }
 
 
-def render_pdf(theme: Theme, handout: Handout, intro: str) -> bytes:
-    buffer = io.BytesIO()
+PAGE_ONE_GAP = 4 * mm  # between the personal block and what follows it
+
+
+class Recordings:
+    """The last few recordings of shared pages, by what they depend on."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self._items: OrderedDict[tuple, Recording] = OrderedDict()
+
+    def get(self, key: tuple, make: Callable[[], Recording]) -> Recording:
+        if key in self._items:
+            self._items.move_to_end(key)
+        else:
+            self._items[key] = make()
+            if len(self._items) > self.keep:
+                self._items.popitem(last=False)
+        return self._items[key]
+
+
+def _record(theme: Theme, handout: Handout, reserved: float) -> Recording:
+    doc = HandoutDoc(io.BytesIO(), theme, handout, reserved=reserved, canvas_class=RecordingCanvas)
+    doc.build(shared_story(theme, handout))
+    return doc.canv.recording
+
+
+def _shared_key(handout: Handout, reserved: float) -> tuple:
+    """What the shared pages depend on: the handout without its patient, the block height."""
+    return repr(replace(handout, patient=Patient())), reserved
+
+
+def render_pdf(
+    theme: Theme, handout: Handout, intro: str, recordings: Recordings | None = None
+) -> bytes:
     theme = _fit_footer(theme, handout)
-    doc = HandoutDoc(buffer, theme, handout, **metadata(handout))
-    doc.build(story(theme, handout, intro))
-    if handout.options.fillable:
+    block = page_one_block(theme, handout, intro)
+    _, height = block.wrap(theme.frame_width(), theme.frame_height())
+    reserved = height + PAGE_ONE_GAP
+    if reserved > theme.frame_height():
+        source = getattr(block.first_below(theme.frame_height()), "_source", "page one")
+        raise RenderError(f"{source} does not fit on page one; shorten it")
+    buffer = io.BytesIO()
+    doc = HandoutDoc(
+        buffer, theme, handout, reserved=reserved, top_block=block, **metadata(handout)
+    )
+    if handout.options.fillable:  # form fields belong to one document: lay it all out
+        doc.build(shared_story(theme, handout))
         from handouts.render.forms import embed_form_fonts
 
-        base_font = theme.fonts.main.regular
-        return embed_form_fonts(buffer.getvalue(), _pdf_font_name(base_font))
+        return embed_form_fonts(buffer.getvalue(), _pdf_font_name(theme.fonts.main.regular))
+    recordings = recordings or Recordings(keep=1)
+    recording = recordings.get(
+        _shared_key(handout, reserved), lambda: _record(theme, handout, reserved)
+    )
+    canvas = doc.make_canvas(buffer)
+    seed(canvas, recording)
+    doc.draw_top_block(canvas, block)
+    replay(canvas, recording)
+    canvas.save()
     return buffer.getvalue()
 
 

@@ -1,0 +1,178 @@
+"""Lay out the pages every patient shares once; replay them for each patient.
+
+In a batch only the personal block at the top of page one (name, clinician,
+note, introduction) differs between patients. Laying out the rest (table,
+cards, sections, grid) is most of the work, so it is done once per programme,
+brand and options into a ``Recording``: each page's compressed content stream,
+its links, images and bookmarks, and the code each character got in the font
+subsets. A patient's handout is a fresh canvas seeded with those codes (so the
+recorded text still points at the right glyphs), the personal block drawn on
+page one, and the recorded pages appended.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.render.document import TOTAL_FORM, HandoutCanvas
+
+_INTERNAL_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
+
+
+@dataclass
+class PageRecord:
+    size: tuple[float, float]
+    contents: bytes  # the page's content stream, formatted and compressed
+    code: list[str]  # the same operators unformatted: page one gets the personal block added
+    top_block_at: int  # ... after its first this many operators (the header and footer)
+    forms: list[str]  # form and image XObjects the page draws
+    annotations: list[tuple[object, int]] = field(default_factory=list)
+    bookmarks: list[tuple[str, dict]] = field(default_factory=list)
+    colours: dict = field(default_factory=dict)
+    shadings: dict = field(default_factory=dict)
+    has_images: int = 1
+
+
+@dataclass
+class Recording:
+    pages: list[PageRecord] = field(default_factory=list)
+    outline: list[tuple[str, str, int, bool | None]] = field(default_factory=list)
+    fonts: list[tuple[object, object]] = field(default_factory=list)  # (TTFont, its State)
+    xobjects: dict[str, object] = field(default_factory=dict)  # internal name → image object
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object already formatted: a recorded page's content stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: object) -> bytes:
+        return self.data
+
+
+def _page_stream(canvas: Canvas, code: list[str]) -> pdfdoc.PDFStream:
+    """The content stream ``Canvas.showPage`` would make of ``code``."""
+    stream = pdfdoc.PDFStream()
+    parts = canvas._psCommandsBeforePage + [canvas._preamble] + code + [" "]
+    stream.content = "\n".join(parts + canvas._psCommandsAfterPage) + "\n"
+    if canvas._pageCompression:
+        stream.filters = [pdfdoc.PDFZCompress]
+    return stream
+
+
+class RecordingCanvas(HandoutCanvas):
+    """A canvas that keeps each finished page instead of writing a PDF."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.recording = Recording()
+        self._page_annotations: list[tuple[object, int]] = []
+        self._page_bookmarks: list[tuple[str, dict]] = []
+
+    def bookmarkPage(self, key: str, **kwargs) -> None:  # noqa: N802 - reportlab's name
+        self._page_bookmarks.append((key, kwargs))
+
+    def addOutlineEntry(self, title: str, key: str, level: int = 0, closed=None) -> None:  # noqa: ANN001, N802
+        self.recording.outline.append((title, key, level, closed))
+
+    def _addAnnotation(self, annotation, name=None, addtopage=1) -> None:  # noqa: ANN001, N802
+        self._page_annotations.append((annotation, addtopage))
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        if self._extgstate.getState() or self._formData:
+            raise NotImplementedError("recorded pages cannot hold transparency or form fields")
+        code = list(self._code)
+        doc = self._doc
+        for name in self._formsinuse:
+            xname = doc.getXObjectName(name)
+            if name != TOTAL_FORM and xname in doc.idToObject:
+                self.recording.xobjects[xname] = doc.idToObject[xname]
+        self.recording.pages.append(
+            PageRecord(
+                size=tuple(self._pagesize),
+                # Page one gets the personal block added, so it keeps its code unformatted.
+                contents=_page_stream(self, code).format(doc) if self.recording.pages else b"",
+                code=[] if self.recording.pages else code,
+                top_block_at=self.top_block_at,
+                forms=list(self._formsinuse),
+                annotations=self._page_annotations,
+                bookmarks=self._page_bookmarks,
+                colours=dict(self._colorsUsed),
+                shadings=dict(self._shadingUsed),
+                has_images=self._currentPageHasImages,
+            )
+        )
+        self._page_annotations, self._page_bookmarks = [], []
+        self._startPage()
+
+    def save(self) -> None:
+        """Keep the font subsets' code assignments; write nothing."""
+        doc = self._doc
+        for font in doc.delayedFonts:
+            self.recording.fonts.append((font, font.state.pop(doc)))
+        for name in doc.fontMapping:
+            if not getattr(pdfmetrics.getFont(name), "_dynamicFont", False):
+                raise NotImplementedError(f"recorded pages use the built-in font {name}")
+
+
+def _copy_state(state: object) -> object:
+    fresh = copy.copy(state)
+    fresh.assignments = dict(state.assignments)
+    fresh.subsets = [list(subset) for subset in state.subsets]
+    return fresh
+
+
+def _fresh(obj: object) -> object:
+    """A copy of a PDF object that a new document can register under its own name."""
+    fresh = copy.copy(obj)
+    fresh.__dict__.pop(_INTERNAL_NAME, None)
+    for name, value in vars(fresh).items():
+        if isinstance(value, pdfdoc.PDFObject) and hasattr(value, _INTERNAL_NAME):
+            setattr(fresh, name, _fresh(value))
+    return fresh
+
+
+def seed(canvas: Canvas, recording: Recording) -> None:
+    """Give a new canvas the recorded fonts and images, before anything is drawn on it.
+
+    Characters first drawn afterwards get the next free codes, so the recorded
+    pages' text stays valid whatever the personal block adds.
+    """
+    doc = canvas._doc
+    if doc.fontMapping or doc.delayedFonts:
+        raise RuntimeError("seed() must come before any text is drawn")
+    for font, state in recording.fonts:
+        font.state[doc] = _copy_state(state)
+        doc.fontMapping[font.fontName] = "/" + state.internalName
+        doc.delayedFonts.append(font)
+    for xname, obj in recording.xobjects.items():
+        doc.Reference(_fresh(obj), xname)
+
+
+def replay(canvas: Canvas, recording: Recording) -> None:
+    """Append the recorded pages; what is already drawn on the canvas joins page one's."""
+    for index, page in enumerate(recording.pages):
+        if index:
+            canvas.setPageSize(page.size)
+        at = page.top_block_at
+        canvas._code[:0] = page.code[:at]
+        canvas._code.extend(page.code[at:])
+        canvas._formsinuse.extend(page.forms)
+        canvas._colorsUsed.update(page.colours)
+        canvas._shadingUsed.update(page.shadings)
+        canvas._currentPageHasImages = page.has_images
+        for annotation, on_page in page.annotations:
+            canvas._addAnnotation(_fresh(annotation), None, on_page)
+        for key, kwargs in page.bookmarks:
+            canvas.bookmarkPage(key, **kwargs)
+        pages = canvas._doc.Pages.pages
+        canvas.showPage()
+        if index:  # the stream was formatted when recorded; page one has more on it
+            pages[-1].Contents = _Formatted(page.contents)
+    for title, key, level, closed in recording.outline:
+        canvas.addOutlineEntry(title, key, level=level, closed=closed)
