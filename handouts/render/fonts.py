@@ -167,11 +167,48 @@ def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> P
     location = {tag: value for tag, value in location.items() if tag in axes}
     static = instancer.instantiateVariableFont(font, location)
     _name_face(static, weight, style)
+    return _save_font(static, target)
+
+
+def _cached_font_path(path: Path, label: str, *parts: object) -> Path:
+    """Where a font derived from ``path`` is cached: named by its source and how it was made."""
+    stat = path.stat()
+    key = ":".join(str(part) for part in (path, stat.st_size, stat.st_mtime_ns, *parts))
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return cache_dir() / f"{label}-{digest[:12]}.ttf"
+
+
+def _save_font(font: FTFont, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.part")
-    static.save(partial)
+    font.save(partial)
     os.replace(partial, target)
     return target
+
+
+def print_ready(path: Path) -> Path:
+    """The font without hinting, cached on disk.
+
+    Hinting instructions fit outlines to a screen's pixels; a printer at 600 dpi
+    does not need them, and they are a third or more of every embedded subset.
+    """
+    target = _cached_font_path(path, f"{path.stem}-print", "unhinted")
+    if target.exists():
+        return target
+    from fontTools import subset
+
+    options = subset.Options()
+    options.hinting = False
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = True
+    font = FTFont(path)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=font.getBestCmap())
+    subsetter.subset(font)
+    return _save_font(font, target)
 
 
 def _name_face(font: FTFont, weight: int, style: str) -> None:
@@ -217,7 +254,7 @@ def _fallback_files() -> FaceFiles:
 def _register(files: FaceFiles) -> RegisteredFamily:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
     slug = "".join(ch for ch in files.family.title() if ch.isalnum())
     names: dict[str, str] = {}
@@ -225,8 +262,9 @@ def _register(files: FaceFiles) -> RegisteredFamily:
     for face in FACES:
         name = f"HO-{slug}-{face}"
         try:
-            font = TTFont(name, str(files.face(face)))
-        except TTFError as error:
+            # asciiReadable off: a subset holds only the characters used, not all of ASCII.
+            font = TTFont(name, str(print_ready(files.face(face))), asciiReadable=False)
+        except Exception as error:  # noqa: BLE001 - fontTools and reportlab raise many kinds
             raise BrandError(f"font file {files.face(face)} cannot be used: {error}") from None
         pdfmetrics.registerFont(font)
         names[face] = name
