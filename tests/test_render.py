@@ -437,7 +437,7 @@ def filled_rects(page) -> int:  # noqa: ANN001 - a pypdf page
 
 
 def test_card_with_video_has_qr_short_url_and_image(
-    clinic_builder: Builder, default: Built
+    clinic_builder: Builder, default: Built, tmp_path: Path
 ) -> None:
     built = build(clinic_builder, Selection(exercises=[("video-calf", None)]))
     number = card_page(built, "Rise onto your toes.")
@@ -450,6 +450,8 @@ def test_card_with_video_has_qr_short_url_and_image(
     # The 200 × 3000 px photo (taller than a page) is scaled into the card, not an error.
     assert image_xobjects(built.reader.pages[number - 1]) >= 1
     assert "Safety: Stop Video calf raise if you feel sharp pain." in page
+    # The QR code's drawing starts in the brand font, not reportlab's unembedded Helvetica.
+    assert all(emb == "yes" for _, emb in pdffonts(built.pdf, tmp_path))
 
 
 def test_a_card_too_tall_for_a_page_is_a_one_line_render_error(clinic_builder: Builder) -> None:
@@ -860,6 +862,67 @@ def test_source_dois_are_clickable_links(builder: Builder) -> None:
     uris = link_uris(built.reader)
     for doi in dois:
         assert f"https://doi.org/{doi}" in uris
+
+
+# -- the shared pages, laid out once per programme --
+BATCH = [
+    Patient(name="Ann Okafor"),
+    Patient(name="Zoë Ødegård-Quinn", clinician="Dr Ξ. Παπαδόπουλος"),  # new and fallback glyphs
+    Patient(name="Ben Müller", note="Two sessions a week while your exams are on."),
+    Patient(name="Cat Jones", start=dt.date(2026, 3, 9)),
+]
+
+
+def test_each_patient_of_a_batch_gets_the_bytes_of_a_build_on_its_own(library: Library) -> None:
+    batch = Builder(library)
+    in_batch = [build(batch, Selection(DEFAULT_PROGRAMME), patient).pdf for patient in BATCH]
+    for patient, pdf in zip(BATCH, in_batch, strict=True):
+        alone = build(Builder(library), Selection(DEFAULT_PROGRAMME), patient).pdf
+        assert pdf == alone, patient.name
+    first, second = (reader_text(pdf) for pdf in in_batch[:2])
+    assert "Zoë Ødegård-Quinn" in first[0] + second[0]
+    assert "Dr Ξ. Παπαδόπουλος" in second[0]
+    assert first[1:] == second[1:]  # only page one is personal
+
+
+def reader_text(pdf: bytes) -> list[str]:
+    return [norm(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_shared_pages_are_laid_out_once_per_programme_and_page_one_height(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.render import pdf
+
+    laid_out: list[str] = []
+    record = pdf._record
+
+    def counting(theme, handout, reserved):  # noqa: ANN001, ANN202
+        laid_out.append(handout.id)
+        return record(theme, handout, reserved)
+
+    monkeypatch.setattr(pdf, "_record", counting)
+    batch = Builder(library)
+    for patient in (BATCH[0], BATCH[3], Patient(name="Dee"), BATCH[2], Patient(name="Eve")):
+        build(batch, Selection(DEFAULT_PROGRAMME), patient)
+    # Ann, Cat, Dee and Eve share one layout; Ben's note makes page one's block taller.
+    assert laid_out == [DEFAULT_PROGRAMME, DEFAULT_PROGRAMME]
+    build(batch, Selection(DEFAULT_PROGRAMME), BATCH[0], options=Options(large_print=True))
+    assert len(laid_out) == 3  # other options, other pages
+
+
+def test_a_taller_page_one_block_pushes_the_programme_down(library: Library) -> None:
+    builder = Builder(library)
+    plain = build(builder, Selection(DEFAULT_PROGRAMME), BATCH[0])
+    noted = build(builder, Selection(DEFAULT_PROGRAMME), BATCH[2])
+    assert "A note from your clinician" in noted.pages[0]
+    assert "A note from your clinician" not in plain.pages[0]
+    # Page one holds fewer workout rows when the note takes room; nothing is lost.
+    rows = [page.count("Dosage from") for page in (plain.pages[0], noted.pages[0])]
+    assert rows[0] > rows[1]
+    assert sum(p.count("Dosage from") for p in plain.pages) == sum(
+        p.count("Dosage from") for p in noted.pages
+    )
 
 
 # -- through the command line --

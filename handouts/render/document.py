@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
@@ -43,6 +44,7 @@ def mark(
 
 
 TOTAL_FORM = "HOPageTotal"
+HEADER_FORM, FOOTER_FORM = "HOHead", "HOFoot"  # + the page width in points
 
 
 def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
@@ -57,17 +59,19 @@ def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
 
 
 class HandoutCanvas(Canvas):
-    """Fixes the creation date and fills in the page total once the page count is known.
+    """Fixes the creation date; draws the forms pages share once, when the document is saved.
 
-    Each footer draws "Page X of " and then a form XObject that is defined only
-    at save time, so "Page X of Y" needs one layout pass, not two.
+    Pages show the brand header and footer as form XObjects (stored once, not on
+    every page) and end their footer with "Page X of " and the page-total form,
+    which is defined only at save time: "Page X of Y" needs one layout pass, not two.
     """
 
-    total_style: tuple[str, float, object] = ("", 0.0, None)  # font, size, colour; set per build
     top_block_at = 0  # page one's operators before the personal block: header and footer
 
     def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.forms_used: set[str] = set()
+        self.paint_form: Callable[[Canvas, str], None] | None = None  # set by HandoutDoc
         # The creation date is the handout date, so the same inputs give the same bytes.
         stamp = TimeStamp(invariant=1)
         stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
@@ -78,13 +82,14 @@ class HandoutCanvas(Canvas):
         self._doc.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
         self._doc.signature.update(ascii(float(handout_epoch)).encode())
 
+    def doForm(self, name: str) -> None:  # noqa: N802 - reportlab's name
+        self.forms_used.add(name)
+        super().doForm(name)
+
     def save(self) -> None:
-        font, size, colour = self.total_style
-        self.beginForm(TOTAL_FORM)
-        self.setFont(font, size)
-        self.setFillColor(colour)
-        self.drawString(0, 0, str(self.getPageNumber() - 1))
-        self.endForm()
+        for name in sorted(self.forms_used):
+            if not self.hasForm(name) and self.paint_form:
+                self.paint_form(self, name)
         super().save()
 
 
@@ -179,7 +184,7 @@ class HandoutDoc(BaseDocTemplate):
 
         def make(*args, **kwargs) -> HandoutCanvas:
             canvas = self.canvas_class(*args, handout_epoch=epoch, **kwargs)
-            canvas.total_style = (self.theme.fonts.main.bold, self.theme.small_size, MUTED)
+            canvas.paint_form = self._paint_form
             return canvas
 
         return make
@@ -200,17 +205,39 @@ class HandoutDoc(BaseDocTemplate):
         canvas.restoreState()
 
     # -- page decoration -------------------------------------------------
+    # The header and the footer's contact lines are the same on every page of one
+    # width: each is a form XObject, painted once when the canvas is saved.
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        self._header(canvas)
-        self._footer(canvas, canvas.getPageNumber())
+        width = canvas._pagesize[0]
+        canvas.doForm(f"{HEADER_FORM}{width:.0f}")
+        canvas.doForm(f"{FOOTER_FORM}{width:.0f}")
+        self._page_number(canvas, canvas.getPageNumber(), width)
         if canvas.getPageNumber() == 1:
             if self.top_block is not None:
                 self.draw_top_block(canvas, self.top_block)
             canvas.top_block_at = len(canvas._code)  # where a replay puts the personal block
 
-    def _header(self, canvas: Canvas) -> None:
+    def _paint_form(self, canvas: Canvas, name: str) -> None:
+        """Define the form ``name`` on ``canvas``: the header, footer or page total."""
+        if name == TOTAL_FORM:
+            canvas.beginForm(name)
+            canvas.setFont(self.theme.fonts.main.bold, self.theme.small_size)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(0, 0, str(canvas.getPageNumber() - 1))
+            canvas.endForm()
+            return
+        header = name.startswith(HEADER_FORM)
+        width = float(name.removeprefix(HEADER_FORM if header else FOOTER_FORM))
+        height = self.theme.page_size(width > self.theme.page_size()[0])[1]
+        canvas.beginForm(name, 0, 0, width, height)
+        if header:
+            self._header(canvas, width, height)
+        else:
+            self._footer(canvas, width)
+        canvas.endForm()
+
+    def _header(self, canvas: Canvas, width: float, height: float) -> None:
         theme, brand = self.theme, self.handout.brand
-        width, height = canvas._pagesize
         band = theme.header_height
         canvas.saveState()
         if not theme.ink_saver:
@@ -251,28 +278,36 @@ class HandoutDoc(BaseDocTemplate):
             )
         canvas.restoreState()
 
-    def _footer(self, canvas: Canvas, page: int) -> None:
+    def _number_width(self) -> float:
+        """Room for "Page 88 of 88" and a gap: the footer text wraps before it."""
+        return (
+            stringWidth("Page 88 of 88", self.theme.fonts.main.bold, self.theme.small_size) + 6 * mm
+        )
+
+    def _footer(self, canvas: Canvas, width: float) -> None:
         theme = self.theme
-        width, _ = canvas._pagesize
         left, right = theme.margin, width - theme.margin
         top = theme.footer_height + 2 * mm
-        size = theme.small_size
         canvas.saveState()
         canvas.setStrokeColor(theme.primary)
         canvas.setLineWidth(0.6)
         canvas.line(left, top, right, top)
-        bold = theme.fonts.main.bold
-        total_width = canvas.stringWidth("00", bold, size)  # room for the total, drawn later
-        page_text = f"Page {page} of "
+        footer_text = self._footer_text
+        _, used = footer_text.wrap(right - left - self._number_width(), theme.footer_height)
+        footer_text.drawOn(canvas, left, top - 2 - used)
+        canvas.restoreState()
+
+    def _page_number(self, canvas: Canvas, page: int, width: float) -> None:
+        """ "Page X of " then the total, which is a form filled in when the canvas is saved."""
+        theme = self.theme
+        right = width - theme.margin
+        baseline = theme.footer_height + 2 * mm - theme.small_size - 2
+        bold, size = theme.fonts.main.bold, theme.small_size
+        total_width = canvas.stringWidth("00", bold, size)
+        canvas.saveState()
         canvas.setFillColor(MUTED)
         canvas.setFont(bold, size)
-        canvas.drawRightString(right - total_width, top - size - 2, page_text)
-        canvas.saveState()
-        canvas.translate(right - total_width, top - size - 2)
+        canvas.drawRightString(right - total_width, baseline, f"Page {page} of ")
+        canvas.translate(right - total_width, baseline)
         canvas.doForm(TOTAL_FORM)
-        canvas.restoreState()
-        number_width = canvas.stringWidth(page_text, bold, size) + total_width + 6 * mm
-        footer_text = self._footer_text
-        _, used = footer_text.wrap(right - left - number_width, theme.footer_height)
-        footer_text.drawOn(canvas, left, top - 2 - used)
         canvas.restoreState()

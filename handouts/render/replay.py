@@ -88,10 +88,6 @@ class RecordingCanvas(HandoutCanvas):
             raise NotImplementedError("recorded pages cannot hold transparency or form fields")
         code = list(self._code)
         doc = self._doc
-        for name in self._formsinuse:
-            xname = doc.getXObjectName(name)
-            if name != TOTAL_FORM and xname in doc.idToObject:
-                self.recording.xobjects[xname] = doc.idToObject[xname]
         self.recording.pages.append(
             PageRecord(
                 size=tuple(self._pagesize),
@@ -111,8 +107,16 @@ class RecordingCanvas(HandoutCanvas):
         self._startPage()
 
     def save(self) -> None:
-        """Keep the font subsets' code assignments; write nothing."""
+        """Paint the shared forms; keep them, images and the fonts' code assignments."""
         doc = self._doc
+        for name in sorted(self.forms_used - {TOTAL_FORM}):  # the total is per handout
+            self.paint_form(self, name)
+        total = doc.getXObjectName(TOTAL_FORM)
+        self.recording.xobjects = {
+            name: obj
+            for name, obj in doc.idToObject.items()
+            if name.startswith(doc.getXObjectName("")) and name != total
+        }
         for font in doc.delayedFonts:
             self.recording.fonts.append((font, font.state.pop(doc)))
         for name in doc.fontMapping:
@@ -163,6 +167,7 @@ def replay(canvas: Canvas, recording: Recording) -> None:
         canvas._code[:0] = page.code[:at]
         canvas._code.extend(page.code[at:])
         canvas._formsinuse.extend(page.forms)
+        canvas.forms_used.update(page.forms)
         canvas._colorsUsed.update(page.colours)
         canvas._shadingUsed.update(page.shadings)
         canvas._currentPageHasImages = page.has_images
