@@ -18,7 +18,6 @@ it as one line (``ContentError`` prints one line per problem) and exits 1.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -145,6 +144,8 @@ def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bo
         item_id: item for item_id, item in library.items(kind).items() if _has_tags(item, tags)
     }
     if as_json:
+        import json  # here, not at the top: --help stays quick
+
         click.echo(
             json.dumps(
                 [_json_item(library, kind, i, m) for i, m in items.items()],
@@ -507,6 +508,8 @@ def _folders_text(app: App, clinic: int) -> str:
 )
 def init(directory: Path, name: str) -> None:
     """Create a starter clinic workspace in DIRECTORY (never overwrites)."""
+    import json
+
     starter = sorted(p for p in STARTER_DIR.rglob("*") if p.is_file())
     targets = [directory / p.relative_to(STARTER_DIR) for p in starter]
     existing = [str(t) for t in targets if t.exists()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -163,6 +162,8 @@ def short_url(url: str) -> str:
 
 
 def _qr(theme: Theme, url: str) -> list[Flowable]:
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # only cards with a video need it
+
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(

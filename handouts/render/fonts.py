@@ -18,11 +18,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from fontTools.ttLib import TTFont as FTFont
-
 from handouts.errors import BrandError, RenderError
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont as FTFont
 
 FALLBACK_FAMILY = "Noto Sans"
 FACES = ("regular", "bold", "italic", "bolditalic")
@@ -85,6 +87,12 @@ def cache_dir() -> Path:
     return Path(base) / "handouts" / "fonts"
 
 
+def _open_font(path: Path, lazy: bool | None = None) -> FTFont:
+    from fontTools.ttLib import TTFont  # only when a font file is read, not on every build
+
+    return TTFont(path, lazy=lazy)
+
+
 def _family_name(font: FTFont) -> str:
     name = font["name"]
     return str(name.getDebugName(16) or name.getDebugName(1) or "")
@@ -104,7 +112,7 @@ def _scan_font_dirs(dirs: list[Path], family: str) -> dict[str, Path]:
     for folder in dirs:
         for path in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
             try:
-                font = FTFont(path, lazy=True)
+                font = _open_font(path, lazy=True)
             except Exception:  # noqa: BLE001 - a broken file is skipped, not fatal
                 continue
             if _family_name(font).casefold() != family.casefold():
@@ -151,7 +159,7 @@ def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> P
     from fontTools import subset
     from fontTools.varLib import instancer
 
-    font = FTFont(path)
+    font = _open_font(path)
     if ranges:
         options = subset.Options()
         options.layout_features = ["*"]
@@ -204,7 +212,7 @@ def print_ready(path: Path) -> Path:
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.glyph_names = True
-    font = FTFont(path)
+    font = _open_font(path)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=font.getBestCmap())
     subsetter.subset(font)
