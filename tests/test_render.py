@@ -889,6 +889,40 @@ def reader_text(pdf: bytes) -> list[str]:
     return [norm(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def test_a_transparent_png_logo_is_stored_once_and_shared_pages_stay_exact(
+    library: Library, tmp_path: Path
+) -> None:
+    logo = Image.new("RGBA", (120, 120), (0, 0, 0, 0))
+    logo.paste((31, 95, 139, 255), (20, 20, 100, 100))  # a blue square on transparency
+    logo.save(tmp_path / "logo.png")
+    brand = tmp_path / "png-brand.yaml"
+    brand.write_text("name: Square Clinic\nlogo: logo.png\n", encoding="utf-8")
+    batch = Builder(library)
+    in_batch = [
+        build(batch, Selection(DEFAULT_PROGRAMME), patient, brand_file=brand).pdf
+        for patient in BATCH[:2]
+    ]
+    alone = build(Builder(library), Selection(DEFAULT_PROGRAMME), BATCH[1], brand_file=brand)
+    assert in_batch[1] == alone.pdf
+    qpdf_check(alone.pdf, tmp_path)
+    pages = alone.reader.pages
+    assert all(image_xobjects(page) == 1 for page in pages)  # in the header, on every page
+    images = {
+        obj.idnum  # an indirect reference: the object number
+        for page in pages
+        for form in page["/Resources"]["/XObject"].values()
+        for obj in (form.get_object().get("/Resources") or {}).get("/XObject", {}).values()
+    }
+    assert len(images) == 1  # stored once, shared by the portrait and landscape headers
+    forms = [form.get_object() for form in pages[0]["/Resources"]["/XObject"].values()]
+    (image,) = [
+        obj.get_object()
+        for form in forms
+        for obj in (form.get("/Resources") or {}).get("/XObject", {}).values()
+    ]
+    assert "/SMask" in image  # the transparency survives
+
+
 def test_shared_pages_are_laid_out_once_per_programme_and_page_one_height(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

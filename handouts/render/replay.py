@@ -42,7 +42,7 @@ class Recording:
     pages: list[PageRecord] = field(default_factory=list)
     outline: list[tuple[str, str, int, bool | None]] = field(default_factory=list)
     fonts: list[tuple[object, object]] = field(default_factory=list)  # (TTFont, its State)
-    xobjects: dict[str, object] = field(default_factory=dict)  # internal name → image object
+    xobjects: dict[str, object] = field(default_factory=dict)  # internal name → form or image
 
 
 class _Formatted(pdfdoc.PDFObject):
@@ -84,7 +84,7 @@ class RecordingCanvas(HandoutCanvas):
         self._page_annotations.append((annotation, addtopage))
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        if self._extgstate.getState() or self._formData:
+        if self._extgstate.getState() or hasattr(self, "AcroForm"):
             raise NotImplementedError("recorded pages cannot hold transparency or form fields")
         code = list(self._code)
         doc = self._doc
