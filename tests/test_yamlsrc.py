@@ -150,3 +150,30 @@ def test_dotted():
     assert dotted(("levels", 1, "reps")) == "levels[1].reps"
     assert dotted((2, "title")) == "[2].title"
     assert dotted(()) == ""
+
+
+REPO = Path(__file__).resolve().parent.parent
+SNIPPETS = [
+    "a: yes\nb: 010\nc: 1_000\nd: 0x1F\ne: .5\nf: 1e3\ng: ~\nh: 2026-03-01\n",
+    "steps:\n  - >\n    Folded\n    text\n  - |\n    Literal\n    text\nx: 'it''s'\n",
+    "base: &b {sets: 3, reps: '10'}\nlevel:\n  <<: *b\n  sets: 4\n",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    SNIPPETS
+    + [path.read_text(encoding="utf-8") for path in sorted((REPO / "content").rglob("*.yaml"))],
+)
+def test_libyaml_and_pyyaml_read_the_same_data_and_lines(text: str) -> None:
+    from handouts.content import yamlsrc
+
+    results = []
+    for loader_class in (yamlsrc._FastLoader, yamlsrc._Loader):
+        loader = loader_class(text)
+        try:
+            results.append(yamlsrc._compose_and_construct(loader, "f.yaml", 1))
+        finally:
+            loader.dispose()
+    (fast, fast_problems), (plain, plain_problems) = results
+    assert (fast.data, fast.lines, fast_problems) == (plain.data, plain.lines, plain_problems)
