@@ -156,3 +156,33 @@ def test_the_demo_primary_colour_passes_without_warnings(fonts: FontSet) -> None
     theme = make_theme(Brand(name="Clinic", primary="#1F5F8B"), fonts)
     assert theme.warnings == []
     assert theme.band_text == WHITE
+
+
+# -- fonts made for print --
+def test_the_print_font_has_no_hinting_and_the_same_glyphs_and_widths(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from handouts.render import fonts as fonts_module
+
+    original = resolve_family(ATKINSON, []).face("regular")
+    printed = TTFont(fonts_module.print_ready(original))
+    source = TTFont(original)
+    assert not {"fpgm", "prep", "cvt "} & set(printed.keys())
+    assert {"fpgm", "prep"} <= set(source.keys())  # the package's file is hinted
+    glyf = printed["glyf"]
+    assert not any(getattr(glyf[name], "program", None) for name in printed.getGlyphOrder())
+    assert printed.getBestCmap() == source.getBestCmap()
+    mapped = source.getBestCmap().values()
+    assert all(printed["hmtx"][name] == source["hmtx"][name] for name in mapped)  # same layout
+
+
+def test_without_a_writable_cache_the_original_font_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.render import fonts as fonts_module
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setattr(fonts_module, "cache_dir", lambda: blocker / "fonts")
+    original = resolve_family(ATKINSON, []).face("bold")
+    assert fonts_module.print_ready(original) == original

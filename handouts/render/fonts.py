@@ -195,10 +195,12 @@ def _save_font(font: FTFont, target: Path) -> Path:
 
 
 def print_ready(path: Path) -> Path:
-    """The font without hinting, cached on disk.
+    """The font without hinting, cached on disk; the font itself if that cannot be made.
 
     Hinting instructions fit outlines to a screen's pixels; a printer at 600 dpi
     does not need them, and they are a third or more of every embedded subset.
+    A font fontTools cannot rewrite, or a cache folder that cannot be written,
+    only costs file size, so the original file is used then.
     """
     target = _cached_font_path(path, f"{path.stem}-print", "unhinted")
     if target.exists():
@@ -212,11 +214,14 @@ def print_ready(path: Path) -> Path:
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.glyph_names = True
-    font = _open_font(path)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=font.getBestCmap())
-    subsetter.subset(font)
-    return _save_font(font, target)
+    try:
+        font = _open_font(path)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=font.getBestCmap())
+        subsetter.subset(font)
+        return _save_font(font, target)
+    except Exception:  # noqa: BLE001 - fontTools and the file system raise many kinds
+        return path
 
 
 def _name_face(font: FTFont, weight: int, style: str) -> None:
