@@ -93,6 +93,13 @@ class HandoutCanvas(Canvas):
         super().save()
 
 
+def _add_outline(canvas: Canvas, key: str, outline: tuple[str, int]) -> None:
+    """A bookmark to the current page and its outline entry (title, level)."""
+    title, level = outline
+    canvas.bookmarkPage(key)
+    canvas.addOutlineEntry(title, key, level=level, closed=False)
+
+
 class HandoutDoc(BaseDocTemplate):
     """The page templates and decoration.
 
@@ -162,11 +169,9 @@ class HandoutDoc(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
         outline = getattr(flowable, "_outline", None)
         if outline:
-            title, level = outline
             key = f"o{len(self._outline_keys)}"
             self._outline_keys.append(key)
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+            _add_outline(self.canv, key, outline)
 
     _outline_keys: list[str]
 
@@ -198,8 +203,7 @@ class HandoutDoc(BaseDocTemplate):
         top = self.theme.page_size()[1] - self.theme.top_margin
         outline = getattr(block, "_outline", None)
         if outline:
-            canvas.bookmarkPage("page-one")
-            canvas.addOutlineEntry(outline[0], "page-one", level=outline[1], closed=False)
+            _add_outline(canvas, "page-one", outline)
         canvas.saveState()
         block.drawOn(canvas, self.theme.margin, top - block.height)
         canvas.restoreState()
