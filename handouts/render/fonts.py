@@ -151,9 +151,8 @@ def _fontpkg_faces(family: str) -> dict[str, Path]:
 
 def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> Path:
     """A static instance of a variable font, cached by source file and weight."""
-    key = f"{path}:{path.stat().st_size}:{weight}:{ranges}:named"  # "named": see _name_face
-    digest = hashlib.sha256(key.encode()).hexdigest()
-    target = cache_dir() / f"{label}-{weight}-{style}-{digest[:12]}.ttf"
+    # "named": see _name_face
+    target = _cached_font_path(path, f"{label}-{weight}-{style}", weight, ranges, "named")
     if target.exists():
         return target
     from fontTools import subset
