@@ -12,7 +12,6 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -21,6 +20,7 @@ from handouts.compose import Handout, Row
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.document import mark
+from handouts.render.paragraph import Para
 from handouts.render.parts import box, heading, para, styled
 from handouts.render.theme import MUTED, Theme
 
@@ -149,10 +149,10 @@ def _main_column(
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
     if exercise.equipment:
         facts.append(f"<b>You need:</b> {markup(', '.join(exercise.equipment), where)}")
-    how.append(Paragraph("<br/>".join(facts), theme["body"]))
+    how.append(Para("<br/>".join(facts), theme["body"]))
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)
-    safety = Paragraph(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
+    safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
     tips += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
     return how, tips
 

@@ -19,6 +19,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from handouts.compose import Handout
 from handouts.errors import RenderError
 from handouts.render.logo import draw_logo
+from handouts.render.paragraph import Para
 from handouts.render.theme import MUTED, WHITE, Theme
 
 # Streams stay binary (Flate only): ASCII85 makes them a quarter bigger and slower to write.
@@ -55,7 +56,7 @@ def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
     lines.append(
         f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}"
     )
-    return Paragraph("<br/>".join(lines), theme["small"])
+    return Para("<br/>".join(lines), theme["small"])
 
 
 class HandoutCanvas(Canvas):

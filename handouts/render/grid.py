@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph,
 from handouts.compose import Handout, Row
 from handouts.errors import RenderError
 from handouts.render.document import LANDSCAPE, PORTRAIT, mark
+from handouts.render.paragraph import Para
 from handouts.render.parts import box, para, styled
 from handouts.render.theme import MUTED, TEXT, Theme
 
@@ -212,7 +213,7 @@ class _GridBuilder:
         second: list = [para(self.theme, "Session", "small"), ""]
         for week in weeks:
             first += [para(self.theme, f"Week {week}", "cell_bold")] + [""] * (self.sessions - 1)
-            second += [Paragraph(str(n), self.centred) for n in range(1, self.sessions + 1)]
+            second += [Para(str(n), self.centred) for n in range(1, self.sessions + 1)]
         style = self._span_weeks(weeks, 0) + [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1))]
         return [first, second], style
 
@@ -252,7 +253,7 @@ class _GridBuilder:
         if width > room:
             size = max(style.fontSize * room / width, 5.0)
             style = ParagraphStyle("fitted", parent=style, fontSize=size, leading=size * 1.2)
-        return Paragraph(self.theme.fonts.markup(text, "tracking sheet target"), style)
+        return Para(self.theme.fonts.markup(text, "tracking sheet target"), style)
 
     def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
         colour = self.theme.primary if kind == "check" else MUTED

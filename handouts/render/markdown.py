@@ -36,6 +36,7 @@ from reportlab.platypus import (
 )
 
 from handouts.errors import HandoutsError
+from handouts.render.paragraph import Para
 
 __all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables"]
 
@@ -158,13 +159,13 @@ def _gap(context: _Context) -> float:
 
 def _heading(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
     style = context.styles.h2 if node.tag in ("h1", "h2") else context.styles.h3
-    paragraph = Paragraph(_render_inline(node.children[0], context), style)
+    paragraph = Para(_render_inline(node.children[0], context), style)
     paragraph.keepWithNext = True  # never strand a heading at the foot of a page
     return [paragraph]
 
 
 def _paragraph(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
-    return [Paragraph(_render_inline(node.children[0], context), context.paragraph_style)]
+    return [Para(_render_inline(node.children[0], context), context.paragraph_style)]
 
 
 def _code(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
@@ -176,7 +177,7 @@ def _code(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
         lines.append(
             "".join("&nbsp;" * len(p) if p.isspace() else context.styles.escape(p) for p in parts)
         )
-    return [Paragraph("<br/>".join(lines), context.paragraph_style)]
+    return [Para("<br/>".join(lines), context.paragraph_style)]
 
 
 def _list(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
@@ -321,7 +322,7 @@ def _cell(cell: SyntaxTreeNode, base: ParagraphStyle, context: _Context) -> Para
     style = base
     if align in _ALIGNMENTS and _ALIGNMENTS[align] != base.alignment:
         style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=_ALIGNMENTS[align])
-    return Paragraph(_render_inline(cell.children[0], context) if cell.children else "", style)
+    return Para(_render_inline(cell.children[0], context) if cell.children else "", style)
 
 
 def _column_widths(lengths: Sequence[int], total: float) -> list[float]:

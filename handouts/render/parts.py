@@ -21,6 +21,7 @@ from handouts.compose import Handout
 from handouts.content.models import Level, Section, Source
 from handouts.render.document import format_date, mark
 from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
+from handouts.render.paragraph import Para
 from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
@@ -31,7 +32,7 @@ def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> P
     """A Paragraph of user text: escaped (and font-switched) once, here at the leaf."""
     names = theme.fonts.main.names  # the style's face, so fallback runs keep bold/italic
     face = next((f for f, name in names.items() if name == theme[style].fontName), "regular")
-    return Paragraph(theme.fonts.markup(text, where, face), theme[style])
+    return Para(theme.fonts.markup(text, where, face), theme[style])
 
 
 def heading(
@@ -217,7 +218,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
             )
 
             cells = [
-                Paragraph(name, theme["cell"]),
+                Para(name, theme["cell"]),
                 para(theme, row.exercise.position, "cell", where),
             ]
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
@@ -314,7 +315,7 @@ def sources(theme: Theme, handout: Handout) -> list[Flowable]:
     if not handout.sources:
         return []
     items = [
-        ListItem(Paragraph(_source_text(theme, item), theme["small"]), value=index)
+        ListItem(Para(_source_text(theme, item), theme["small"]), value=index)
         for index, item in enumerate(handout.sources, start=1)
     ]
     listing = ListFlowable(
