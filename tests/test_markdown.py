@@ -109,7 +109,8 @@ def render(text: str, styles: MarkdownStyles, **kwargs) -> list:
 
 
 def kinds(flowables: list) -> list[str]:
-    return [type(f).__name__ for f in flowables]
+    """Class names; any Paragraph (the renderer uses a subclass) is "Paragraph"."""
+    return ["Paragraph" if isinstance(f, Paragraph) else type(f).__name__ for f in flowables]
 
 
 def items(list_flowable: ListFlowable) -> list[list]:
@@ -463,3 +464,26 @@ def test_table_inside_callout_fits_the_box(styles):
     (inner,) = callout._cellvalues[0][0]
     left, right = callout._cellStyles[0][0].leftPadding, callout._cellStyles[0][0].rightPadding
     assert sum(inner._colWidths) == pytest.approx(callout._colWidths[0] - left - right)
+
+
+def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts.render.paragraph import Para
+
+    body = make_styles().body
+    para = Para("Lower slowly and keep the knee bent. " * 20, body)
+    broken: list[list[float]] = []
+    break_lines = Para.breakLines
+
+    def counting(self, widths):  # noqa: ANN001, ANN202
+        broken.append(widths)
+        return break_lines(self, widths)
+
+    monkeypatch.setattr(Para, "breakLines", counting)
+    assert para.wrap(WIDTH, 800) == para.wrap(WIDTH, 800) == (WIDTH, para.height)
+    assert len(broken) == 1
+    narrow = para.wrap(WIDTH / 2, 800)
+    assert len(broken) == 2 and narrow[1] > para.wrap(WIDTH, 800)[1]
+    assert len(broken) == 3  # back to the first width: broken again, then kept
+    del para.blPara  # what reportlab does when a split leaves no room on the page
+    para.wrap(WIDTH, 800)
+    assert len(broken) == 4

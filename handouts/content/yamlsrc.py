@@ -66,7 +66,6 @@ _Loader.add_implicit_resolver(
 )
 
 
-
 class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):
     """The same rules on libyaml's parser (several times faster), when PyYAML has it.
 
