@@ -309,6 +309,21 @@ def test_every_page_has_the_brand_header_and_footer(default: Built) -> None:
     assert f"Page {total + 1} of" not in " ".join(default.pages)
 
 
+def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) -> None:
+    """Each page draws the same two form XObjects (one pair per page width)."""
+    shared: dict[float, set[tuple[int, ...]]] = {}
+    for page in default.reader.pages:
+        forms = page["/Resources"]["/XObject"]
+        header_footer = tuple(
+            sorted(ref.idnum for name, ref in forms.items() if name.startswith("/FormXob.HOH"))
+            + sorted(ref.idnum for name, ref in forms.items() if name.startswith("/FormXob.HOF"))
+        )
+        assert len(header_footer) == 2
+        shared.setdefault(float(page.mediabox.width), set()).add(header_footer)
+    assert len(shared) == 2  # portrait pages, and the landscape tracking sheet
+    assert all(len(pairs) == 1 for pairs in shared.values())
+
+
 # -- page one --
 def test_page_one_has_title_patient_block_note_and_intro(default: Built) -> None:
     page = default.pages[0]
