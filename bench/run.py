@@ -34,6 +34,8 @@ REPO = BENCH_DIR.parent
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
 
 PROGRAMME = "soleus-strength-runners"
+# What any `handouts build` must import: a cold build cannot be quicker than this.
+BUILD_LIBRARIES = ("click", "pydantic", "yaml", "jinja2", "markdown_it", "reportlab.platypus")
 HANDOUT_DATE = dt.date(2026, 12, 1)  # fixed, so every run builds the same handouts
 
 # Targets. "max" means the measured figure must be <= the value.
@@ -529,7 +531,7 @@ def environment(quick: bool) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--quick", action="store_true", help="Fewer handouts: a fast check (~1-2 min)."
+        "--quick", action="store_true", help="Fewer handouts: a fast check (~20 s)."
     )
     parser.add_argument(
         "--json",
@@ -577,6 +579,9 @@ def main() -> int:
                 "command": on_path
             }
         results["python_floor"] = timed_runs([sys.executable, "-c", "pass"], build_dir, 5)
+        results["library_floor"] = timed_runs(
+            [sys.executable, "-c", f"import {', '.join(BUILD_LIBRARIES)}"], build_dir, 5
+        )
         default_pdf = build_dir / "output" / f"{PROGRAMME}.pdf"
 
         # 4. Bytes per handout, fonts share.
@@ -667,6 +672,8 @@ def report(r: dict) -> list[str]:
         verdict(hp["median"], t["help_s"]),
     )
     add("   `python -c pass` (interpreter floor)", fmt_s(fl["median"]))
+    if "library_floor" in r:  # JSON from before this figure existed has none
+        add("   importing the libraries a build needs (floor)", fmt_s(r["library_floor"]["median"]))
     if "help_on_path" in r:
         add(
             f"   `handouts --help` via {r['help_on_path']['command']} (context)",
