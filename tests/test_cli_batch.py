@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from conftest_pdf import make_pdf, texts_left_to_right
 from pypdf import PdfReader
+from test_mail import FakeTime
 
 import handouts
 from handouts import mail, post
@@ -496,30 +498,15 @@ def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noq
     assert "e-mail (dry run): 1 written" in result.stdout
 
 
-class FrozenClock:
-    """Stands in for the mailer's clock: time moves only when it sleeps, so pacing is exact."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-
 def test_email_over_smtp_with_a_rejected_address_then_resume(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
     path = roster(tmp_path, MAIL_ROSTER)
     first = Collector(reject=("ben@example.org",))
-    clock = FrozenClock()
+    clock = FakeTime()  # the mailer's clock moves only when it sleeps: pacing is exact
     with smtp_server(first) as env, monkeypatch.context() as patch:
-        patch.setattr(mail, "time", clock)
+        patch.setattr(mail, "time", SimpleNamespace(monotonic=clock.clock, sleep=clock.sleep))
         result = batch(path, out, "--jobs", "1", "--email", "--rate", "120", env=env)
     assert result.exit_code == 1
     assert first.recipients() == ["ann@example.org", "cat@example.org"]

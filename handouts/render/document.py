@@ -122,7 +122,6 @@ class HandoutDoc(BaseDocTemplate):
         self.theme, self.handout = theme, handout
         self.reserved, self.top_block, self.canvas_class = reserved, top_block, canvas_class
         self._source = "the handout"
-        self._footer_text = footer_paragraph(theme, handout)  # the same on every page
         super().__init__(
             buffer,
             pagesize=theme.page_size(),
@@ -297,7 +296,7 @@ class HandoutDoc(BaseDocTemplate):
         canvas.setStrokeColor(theme.primary)
         canvas.setLineWidth(0.6)
         canvas.line(left, top, right, top)
-        footer_text = self._footer_text
+        footer_text = footer_paragraph(theme, self.handout)  # painted once per page width
         _, used = footer_text.wrap(right - left - self._number_width(), theme.footer_height)
         footer_text.drawOn(canvas, left, top - 2 - used)
         canvas.restoreState()

