@@ -748,6 +748,8 @@ def report(r: dict) -> list[str]:
         f"{fmt_kb(s['page_content_bytes'])} ({s['page_content_bytes'] / s['bytes']:.0%})",
     )
     add("   everything else", fmt_kb(s["bytes"] - s["font_bytes"] - s["page_content_bytes"]))
+    # The peers' figures are for a 6-page handout; the default one is longer.
+    add("   per page (peers: 35 KB / 6 pages = 5.8 KB)", fmt_kb(s["bytes"] / s["pages"]))
     pb = ip["personalised_bytes"]
     add("   personalised handout (in-process, median)", fmt_kb(pb["median"]))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,15 +52,24 @@ Exit codes:
 _content_option_type = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-@dataclass
 class App:
-    """Per-run settings shared by every command (``ctx.obj``)."""
+    """Per-run settings shared by every command (``ctx.obj``).
 
-    content_dirs: list[Path] = field(default_factory=list)
-    include_builtin: bool = True
-    cwd: Path = field(default_factory=Path.cwd)
-    _workspace: Workspace | None = None
-    _libraries: dict[tuple[Path, ...], Library] = field(default_factory=dict)
+    A plain class, not a dataclass: ``dataclasses`` imports ``inspect``, a tenth of
+    what ``handouts --help`` costs.
+    """
+
+    def __init__(
+        self,
+        content_dirs: Sequence[Path] = (),
+        include_builtin: bool = True,
+        cwd: Path | None = None,
+    ) -> None:
+        self.content_dirs = list(content_dirs)
+        self.include_builtin = include_builtin
+        self.cwd = cwd or Path.cwd()
+        self._workspace: Workspace | None = None
+        self._libraries: dict[tuple[Path, ...], Library] = {}
 
     def workspace(self) -> Workspace:
         """``handouts.yaml`` in the working directory (empty settings if there is none)."""

@@ -6,7 +6,7 @@ Every error a user can cause derives from ``HandoutsError`` (a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -25,9 +25,12 @@ class HandoutsError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem found in a content file: ``path:line: field: message``."""
+class Problem(NamedTuple):
+    """One problem found in a content file: ``path:line: field: message``.
+
+    A NamedTuple rather than a dataclass: immutable and sorted by position the
+    same way, without importing ``dataclasses`` (and ``inspect``) into ``--help``.
+    """
 
     path: str
     line: int

@@ -187,6 +187,11 @@ def _save_font(font: FTFont, target: Path) -> Path:
     return target
 
 
+# Names kept in print copies: copyright, family, style, unique ID, full name, version,
+# PostScript name. Not the description, designer, vendor and licence URLs.
+PRINT_NAME_IDS = [0, 1, 2, 3, 4, 5, 6]
+
+
 def print_ready(path: Path) -> Path:
     """The font without hinting, cached on disk; the font itself if that cannot be made.
 
@@ -195,12 +200,14 @@ def print_ready(path: Path) -> Path:
     A font fontTools cannot rewrite, or a cache folder that cannot be written,
     only costs file size, so the original file is used then.
     """
-    target = _cached_font_path(path, f"{path.stem}-print", "unhinted")
+    target = _cached_font_path(path, f"{path.stem}-print", "unhinted", PRINT_NAME_IDS)
     if target.exists():
         return target
     try:
         font = _open_font(path)
-        _keep_only(font, font.getBestCmap(), hinting=False, name_languages=["*"], glyph_names=True)
+        # Every embedded subset copies the name table: keep its short English names.
+        names = {"name_IDs": PRINT_NAME_IDS, "glyph_names": True}
+        _keep_only(font, font.getBestCmap(), hinting=False, **names)
         return _save_font(font, target)
     except Exception:  # noqa: BLE001 - fontTools and the file system raise many kinds
         return path
@@ -264,7 +271,8 @@ def _fallback_files() -> FaceFiles:
 def _register(files: FaceFiles) -> RegisteredFamily:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from handouts.render.ttf import PrintFont
 
     slug = "".join(ch for ch in files.family.title() if ch.isalnum())
     names: dict[str, str] = {}
@@ -272,8 +280,7 @@ def _register(files: FaceFiles) -> RegisteredFamily:
     for face in FACES:
         name = f"HO-{slug}-{face}"
         try:
-            # asciiReadable off: a subset holds only the characters used, not all of ASCII.
-            font = TTFont(name, str(print_ready(files.face(face))), asciiReadable=False)
+            font = PrintFont(name, str(print_ready(files.face(face))))
         except Exception as error:  # noqa: BLE001 - fontTools and reportlab raise many kinds
             raise BrandError(f"font file {files.face(face)} cannot be used: {error}") from None
         pdfmetrics.registerFont(font)

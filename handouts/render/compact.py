@@ -1,0 +1,88 @@
+"""Write reportlab's document compactly: object streams and a cross-reference stream.
+
+reportlab writes every object as plain text with a 20-byte line each in the
+cross-reference table. PDF 1.5 lets the small objects (pages, fonts, outline
+entries, links) share one compressed object stream and the table become a
+compressed stream too: about a seventh of a handout's bytes. Streams (content,
+fonts, images) stay as they are, already compressed.
+
+qpdf (pikepdf) can do the same as a post-processing pass, but that re-reads and
+rewrites every file: about 8 ms a handout, as much as building it. Here the
+objects are packed as reportlab formats them.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from reportlab.pdfbase import pdfdoc
+
+OBJECT_STREAM_VERSION = (1, 5)
+
+
+class CompactDocument(pdfdoc.PDFDocument):
+    """A ``PDFDocument`` whose ``format`` packs non-stream objects into an object stream."""
+
+    def format(self) -> bytes:
+        if not isinstance(self.encrypt, pdfdoc.NoEncryption) or getattr(self, "_digiSigs", None):
+            return super().format()  # both need reportlab's own layout of the file
+        self._pdfVersion = max(tuple(self._pdfVersion), OBJECT_STREAM_VERSION)
+        catalog_ref, info_ref = self.Reference(self.Catalog), self.Reference(self.info)
+        out = pdfdoc.PDFFile(self._pdfVersion)
+        entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]  # object 0 is always free
+        packed: list[tuple[int, bytes]] = []
+        number = 0
+        # Formatting an object can register new ones, so walk the numbers until they run out.
+        while number + 1 in self.numberToId:
+            number += 1
+            obj = self.idToObject[self.numberToId[number]]
+            body = pdfdoc.format(obj, self, toplevel=1).strip()
+            if body.endswith(b"endstream"):
+                offset = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+                entries.append((1, offset, 0))
+            else:
+                entries.append((2, 0, len(packed)))  # the stream's number is filled in below
+                packed.append((number, body))
+        stream_number, xref_number = number + 1, number + 2
+        entries = [(kind, stream_number if kind == 2 else at, i) for kind, at, i in entries]
+        entries.append((1, out.add(_object_stream(stream_number, packed)), 0))
+        xref_at = out.offset
+        entries.append((1, xref_at, 0))
+        trailer = {
+            "Root": catalog_ref.format(self),
+            "Info": info_ref.format(self),
+            "ID": self.ID().split(b"%")[0].strip(),  # drop reportlab's comment line
+        }
+        out.add(_xref_stream(xref_number, entries, trailer))
+        out.add(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+        return out.format(self)
+
+
+def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
+    """An ``/ObjStm``: "number offset" pairs, then the objects' bodies."""
+    offsets, bodies, at = [], [], 0
+    for obj_number, body in packed:
+        offsets.append(b"%d %d" % (obj_number, at))
+        bodies.append(body)
+        at += len(body) + 1
+    head = b" ".join(offsets) + b"\n"
+    data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+    header = b"/Type /ObjStm /N %d /First %d" % (len(packed), len(head))
+    return _stream_object(number, header, data)
+
+
+def _xref_stream(number: int, entries: list[tuple[int, int, int]], trailer: dict) -> bytes:
+    """The cross-reference stream: one (type, field 2, field 3) row per object."""
+    width = max(1, (max(at for _, at, _ in entries).bit_length() + 7) // 8)
+    rows = b"".join(
+        kind.to_bytes(1, "big") + at.to_bytes(width, "big") + extra.to_bytes(2, "big")
+        for kind, at, extra in entries
+    )
+    keys = b" ".join(b"/%s %s" % (key.encode(), value) for key, value in trailer.items())
+    header = b"/Type /XRef /Size %d /W [1 %d 2] %s" % (len(entries), width, keys)
+    return _stream_object(number, header, zlib.compress(rows))
+
+
+def _stream_object(number: int, header: bytes, data: bytes) -> bytes:
+    head = b"%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\n" % (number, header, len(data))
+    return head + b"stream\n" + data + b"\nendstream\nendobj\n"

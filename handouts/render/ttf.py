@@ -1,0 +1,100 @@
+"""A TrueType font whose subsets write printable ASCII as itself.
+
+reportlab numbers the characters of a font subset in the order they first
+appear, so the commonest letters get codes 1-31 and most text is written as
+octal escapes (``\\015\\016\\004``): four bytes a letter, and harder to compress.
+Its ``asciiReadable`` mode keeps ASCII at its own codes, but then every subset
+embeds all 95 ASCII glyphs, used or not.
+
+``PrintFont`` does both: a printable ASCII character (``!`` to ``~``) takes its
+own code the first time it is used, and only then joins the subset; every other
+character takes the next free code as in reportlab (1-31, 127-255, then further
+subsets). The content streams of the default handout shrink by a sixth and the
+fonts keep only the glyphs the handout uses.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import TTFont
+
+SPACE = 32  # always code 32 in every subset: PDF word spacing applies to it
+PRINTABLE = range(33, 127)  # '!' to '~': each keeps its own code in subset 0
+SUBSET0_SIZE = 128
+NBSP = 0xA0
+
+
+class PrintFont(TTFont):
+    """A ``TTFont`` whose subset 0 gives used printable ASCII its own code."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename, asciiReadable=False)
+
+    def _readable_state(self, doc: object) -> TTFont.State:
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = TTFont.State(False, self)
+        if not getattr(state, "readable", False):
+            # reportlab's fresh state: code 0 .notdef, 1-32 space. Unused slots print as space.
+            if state.nextCode != 1 or len(state.subsets) != 1:
+                raise RuntimeError(f"{self.fontName}: codes were assigned before PrintFont's")
+            state.subsets[0] += [SPACE] * (SUBSET0_SIZE - len(state.subsets[0]))
+            state.readable = True
+        return state
+
+    def splitString(self, text: str | bytes, doc: object, encoding: str = "utf-8") -> list:  # noqa: N802
+        """(subset, bytes) runs of ``text``, as reportlab's, with ASCII at its own codes."""
+        state = self._readable_state(doc)
+        assignments = state.assignments
+        known = self.face.charToGlyph
+        if not isinstance(text, str):
+            text = text.decode(encoding)
+        runs: list[tuple[int, bytes]] = []
+        run: list[int] = []
+        run_subset = -1
+        for char in map(ord, text):
+            if char == NBSP:
+                char = SPACE  # as reportlab: a no-break space prints as a space
+            code = assignments.get(char)
+            if code is None:
+                code = _assign(state, char, self.fontName) if char in known else 0
+            if code >> 8 != run_subset:
+                if run:
+                    runs.append((run_subset, bytes(run)))
+                run_subset, run = code >> 8, []
+            run.append(code & 0xFF)
+        if run:
+            runs.append((run_subset, bytes(run)))
+        return runs
+
+
+def _assign(state: TTFont.State, char: int, font_name: str) -> int:
+    """Give ``char`` a code: its own if printable ASCII, else the next free one."""
+    if state.frozen:
+        raise pdfdoc.PDFError(f"Font {font_name} is already frozen, cannot add U+{char:04X}")
+    subsets = state.subsets
+    if char in PRINTABLE:
+        subsets[0][char] = char
+        state.assignments[char] = char
+        return char
+    code = state.nextCode
+    while True:
+        low = code & 0xFF
+        if code < 256 and (low == SPACE or low in PRINTABLE):
+            code = PRINTABLE.stop  # subset 0: skip past space and printable ASCII
+        elif code >= 256 and low == 0:
+            subsets.append([0])  # every further subset starts with .notdef
+            code += 1
+        elif code >= 256 and low == SPACE:
+            subsets[code >> 8].append(SPACE)
+            code += 1
+        else:
+            break
+    subset = subsets[code >> 8]
+    if low < len(subset):
+        subset[low] = char
+    else:
+        subset.append(char)
+    state.nextCode = code + 1
+    state.assignments[char] = code
+    return code

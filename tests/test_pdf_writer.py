@@ -1,0 +1,135 @@
+"""How handouts are written: object streams, ASCII at its own codes, lean font subsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+
+import pytest
+from conftest_pdf import qpdf_check, reader
+from fontTools.ttLib import TTFont as FTFont
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.build import DEFAULT_PROGRAMME, Builder, Request
+from handouts.compose import Selection
+from handouts.content.models import Patient
+from handouts.render.compact import CompactDocument
+from handouts.render.fonts import PRINT_NAME_IDS, print_ready, resolve_family
+from handouts.render.ttf import PrintFont
+
+ATKINSON = "Atkinson Hyperlegible"
+
+
+@pytest.fixture(scope="module")
+def default_pdf(builder: Builder) -> bytes:
+    request = Request(
+        Selection(programme=DEFAULT_PROGRAMME),
+        Patient(name="Alex Morgan"),
+        date=dt.date(2026, 3, 1),
+    )
+    return builder.build(request)[1]
+
+
+@pytest.fixture(scope="module")
+def print_font(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PrintFont of Atkinson under its own PostScript name.
+
+    reportlab treats fonts with the same PostScript name as one font, whichever
+    was registered first; other tests register Atkinson as a plain TTFont.
+    """
+    name = "TestPrintAtkinson"
+    font = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
+    for record in font["name"].names:
+        if record.nameID == 6:
+            record.string = name
+    path = tmp_path_factory.mktemp("fonts") / f"{name}.ttf"
+    font.save(path)
+    pdfmetrics.registerFont(PrintFont(name, str(path)))
+    assert isinstance(pdfmetrics.getFont(name), PrintFont)
+    return name
+
+
+def one_page(font: str, text: str, compact: bool = False, password: str | None = None) -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    if compact:
+        canvas._doc.__class__ = CompactDocument
+    if password:
+        canvas.setEncrypt(password)
+    canvas.setFont(font, 10)
+    for number, start in enumerate(range(0, len(text), 60)):
+        canvas.drawString(20, 800 - 14 * number, text[start : start + 60])
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def embedded_fonts(pdf: bytes) -> list[FTFont]:
+    found = {}
+    for page in reader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            if "/FontDescriptor" not in font.get_object():
+                continue  # the canvas's initial Helvetica, which never draws here
+            ref = font.get_object()["/FontDescriptor"].get_object().raw_get("/FontFile2")
+            found[ref.idnum] = FTFont(io.BytesIO(ref.get_object().get_data()))
+    return list(found.values())
+
+
+# -- object streams --
+def test_the_handout_packs_its_small_objects_into_an_object_stream(
+    default_pdf: bytes, tmp_path
+) -> None:
+    assert default_pdf.startswith(b"%PDF-1.5")
+    assert b"/Type /ObjStm" in default_pdf and b"/Type /XRef" in default_pdf
+    assert b"\nxref\n" not in default_pdf and b"\ntrailer\n" not in default_pdf
+    # Only streams stay outside: pages, fonts and outline entries are packed.
+    outside = re.findall(rb"\n\d+ 0 obj\n<<(.*?)>>", default_pdf)
+    assert outside and all(b"/Length" in head for head in outside)
+    qpdf_check(default_pdf, tmp_path)
+    pdf = reader(default_pdf)
+    assert len(pdf.pages) > 10 and pdf.outline and pdf.metadata.title
+
+
+def test_an_encrypted_document_keeps_the_classic_layout(print_font: str, tmp_path) -> None:
+    pdf = one_page(print_font, "Private notes", compact=True, password="s3cret")
+    assert b"/Type /ObjStm" not in pdf and b"\nxref\n" in pdf
+    qpdf_check(pdf, tmp_path, password="s3cret")
+
+
+# -- font codes --
+def test_printable_ascii_is_written_as_itself(default_pdf: bytes) -> None:
+    page_two = reader(default_pdf).pages[1].get_contents().get_data()
+    assert b"(Exercise) Tj" in page_two and b"(Sets) Tj" in page_two
+
+
+def test_a_subset_holds_only_the_glyphs_drawn(print_font: str) -> None:
+    text = "Hello, World!"
+    pdf = one_page(print_font, text, compact=True)
+    (font,) = embedded_fonts(pdf)
+    drawn = set(text) | {" "}
+    assert font["maxp"].numGlyphs == len(drawn) + 1  # and .notdef
+    assert reader(pdf).pages[0].extract_text().strip() == text
+
+
+def test_every_character_of_a_font_round_trips_across_subsets(print_font: str) -> None:
+    cmap = pdfmetrics.getFont(print_font).face.charToGlyph
+    text = "".join(
+        chr(code)
+        for code in sorted(cmap)
+        if unicodedata.category(chr(code))[0] in "LNPS" and code != 0xA0
+    )
+    assert len(text) > 300  # more than one 256-code subset
+    pdf = one_page(print_font, text, compact=True)
+    content = reader(pdf).pages[0].get_contents().get_data()
+    assert b"+1 " in content  # the second subset is used
+    extracted = "".join(reader(pdf).pages[0].extract_text().split())
+    assert extracted == text
+
+
+def test_the_print_font_keeps_only_the_short_names() -> None:
+    printed = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
+    assert {record.nameID for record in printed["name"].names} <= set(PRINT_NAME_IDS)
+    assert printed["name"].getDebugName(6) == "AtkinsonHyperlegible-Regular"
