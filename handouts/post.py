@@ -277,6 +277,7 @@ def impose_booklet(pdf: bytes) -> bytes:
         for half, index in ((0, left), (1, right)):
             if index is not None:
                 _place(sheet, _printable(reader.pages[index]), half, width, height)
+        sheet.compress_content_streams()  # merging leaves the sheet's content uncompressed
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if k != "/Producer"})
     return _to_bytes(writer)

@@ -151,6 +151,13 @@ def test_booklet_of_eight_a4_pages(tmp_path: Path) -> None:
     qpdf_check(pdf, tmp_path)
 
 
+def test_booklet_sheets_keep_their_content_compressed() -> None:
+    pdf = post.impose_booklet(make_pdf(4))
+    for sheet in reader(pdf).pages:
+        contents = sheet["/Contents"].get_object()
+        assert contents.get("/Filter") == "/FlateDecode"
+
+
 def test_booklet_pads_to_a_multiple_of_four() -> None:
     pdf = post.impose_booklet(make_pdf(5))
     pairs = [halves(sheet) for sheet in reader(pdf).pages]
