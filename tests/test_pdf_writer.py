@@ -129,6 +129,25 @@ def test_every_character_of_a_font_round_trips_across_subsets(print_font: str) -
     assert extracted == text
 
 
+def test_a_font_embedded_whole_keeps_reportlabs_codes(tmp_path) -> None:
+    # reportlab embeds a small font whole when its licence forbids subsets (its
+    # fsType check never fires in reportlab 5.1, so the flag is set by hand here).
+    from fontTools import subset
+
+    path = tmp_path / "whole.ttf"
+    font = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
+    subsetter = subset.Subsetter()
+    subsetter.populate(text="Helo, Wrd!")
+    subsetter.subset(font)  # whole fonts are for small fonts: at most 255 glyphs
+    font["name"].setName("TestWholeAtkinson", 6, 3, 1, 0x409)
+    font.save(path)
+    whole = PrintFont("TestWholeAtkinson", str(path))
+    whole.face._full_font = True
+    pdfmetrics.registerFont(whole)
+    pdf = one_page("TestWholeAtkinson", "Hello, World!", compact=True)
+    assert reader(pdf).pages[0].extract_text().strip() == "Hello, World!"
+
+
 def test_the_print_font_keeps_only_the_short_names() -> None:
     printed = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
     assert {record.nameID for record in printed["name"].names} <= set(PRINT_NAME_IDS)

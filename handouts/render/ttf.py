@@ -44,6 +44,9 @@ class PrintFont(TTFont):
 
     def splitString(self, text: str | bytes, doc: object, encoding: str = "utf-8") -> list:  # noqa: N802
         """(subset, bytes) runs of ``text``, as reportlab's, with ASCII at its own codes."""
+        if getattr(self.face, "_full_font", False):
+            # A small font that forbids subsetting is embedded whole, with reportlab's codes.
+            return super().splitString(text, doc, encoding)
         state = self._readable_state(doc)
         assignments = state.assignments
         known = self.face.charToGlyph
