@@ -55,8 +55,8 @@ _content_option_type = click.Path(exists=True, file_okay=False, path_type=Path)
 class App:
     """Per-run settings shared by every command (``ctx.obj``).
 
-    A plain class, not a dataclass: ``dataclasses`` imports ``inspect``, a tenth of
-    what ``handouts --help`` costs.
+    A plain class, not a dataclass: the decorator generates code when the module is
+    imported, which every ``handouts --help`` would pay for.
     """
 
     def __init__(

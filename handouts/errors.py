@@ -29,7 +29,7 @@ class Problem(NamedTuple):
     """One problem found in a content file: ``path:line: field: message``.
 
     A NamedTuple rather than a dataclass: immutable and sorted by position the
-    same way, without importing ``dataclasses`` (and ``inspect``) into ``--help``.
+    same way, without importing ``dataclasses`` into ``handouts --help``.
     """
 
     path: str

@@ -6,9 +6,11 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from conftest_pdf import qpdf_check, reader
+from fontTools import subset
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -33,21 +35,27 @@ def default_pdf(builder: Builder) -> bytes:
     return builder.build(request)[1]
 
 
-@pytest.fixture(scope="module")
-def print_font(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A PrintFont of Atkinson under its own PostScript name.
+def print_copy(folder: Path, name: str, keep: str | None = None) -> Path:
+    """Atkinson's print copy under its own PostScript name, optionally cut to ``keep``.
 
     reportlab treats fonts with the same PostScript name as one font, whichever
     was registered first; other tests register Atkinson as a plain TTFont.
     """
-    name = "TestPrintAtkinson"
     font = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
-    for record in font["name"].names:
-        if record.nameID == 6:
-            record.string = name
-    path = tmp_path_factory.mktemp("fonts") / f"{name}.ttf"
+    if keep is not None:
+        subsetter = subset.Subsetter()
+        subsetter.populate(text=keep)
+        subsetter.subset(font)
+    font["name"].setName(name, 6, 3, 1, 0x409)
+    path = folder / f"{name}.ttf"
     font.save(path)
-    pdfmetrics.registerFont(PrintFont(name, str(path)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def print_font(tmp_path_factory: pytest.TempPathFactory) -> str:
+    name = "TestPrintAtkinson"
+    pdfmetrics.registerFont(PrintFont(name, str(print_copy(tmp_path_factory.mktemp("f"), name))))
     assert isinstance(pdfmetrics.getFont(name), PrintFont)
     return name
 
@@ -129,19 +137,10 @@ def test_every_character_of_a_font_round_trips_across_subsets(print_font: str) -
     assert extracted == text
 
 
-def test_a_font_embedded_whole_keeps_reportlabs_codes(tmp_path) -> None:
-    # reportlab embeds a small font whole when its licence forbids subsets (its
-    # fsType check never fires in reportlab 5.1, so the flag is set by hand here).
-    from fontTools import subset
-
-    path = tmp_path / "whole.ttf"
-    font = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
-    subsetter = subset.Subsetter()
-    subsetter.populate(text="Helo, Wrd!")
-    subsetter.subset(font)  # whole fonts are for small fonts: at most 255 glyphs
-    font["name"].setName("TestWholeAtkinson", 6, 3, 1, 0x409)
-    font.save(path)
-    whole = PrintFont("TestWholeAtkinson", str(path))
+def test_a_font_embedded_whole_keeps_reportlabs_codes(tmp_path: Path) -> None:
+    # reportlab embeds a small font (at most 255 glyphs) whole when its licence forbids
+    # subsets; its fsType check never fires in reportlab 5.1, so the flag is set here.
+    whole = PrintFont("TestWholeAtkinson", str(print_copy(tmp_path, "TestWhole", "Helo, Wrd!")))
     whole.face._full_font = True
     pdfmetrics.registerFont(whole)
     pdf = one_page("TestWholeAtkinson", "Hello, World!", compact=True)
