@@ -227,6 +227,9 @@ def combine(
         if duplex and len(writer.pages) % 2:
             last = writer.pages[-1]
             writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
+    # The pages patients share are byte-identical in every handout of a batch (the
+    # header, footer, logo, most content streams): store each once.
+    writer.compress_identical_objects()
     return _to_bytes(writer)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -14,9 +15,13 @@ from reportlab.lib.pagesizes import A4, A5, letter
 
 from handouts import post
 from handouts.atomic import atomic_path, write_atomic
+from handouts.build import DEFAULT_PROGRAMME, Request
+from handouts.compose import Selection
+from handouts.content.models import Patient
 from handouts.errors import HandoutsError
 
 A4_LANDSCAPE = (842, 595)
+DATE = dt.date(2026, 3, 1)
 
 
 def size(page) -> tuple[float, float]:  # noqa: ANN001 - a pypdf page
@@ -51,6 +56,22 @@ def test_combine_duplex_pads_odd_handouts_with_a_same_size_blank(tmp_path: Path)
     pages = reader(pdf).pages
     assert_size(pages[3], A4)
     assert_size(pages[7], letter)  # the blank after C matches C's last page
+    qpdf_check(pdf, tmp_path)
+
+
+def test_combine_stores_what_handouts_share_once(builder, tmp_path: Path) -> None:  # noqa: ANN001
+    names = ["Alex Morgan", "Sam Okafor", "Jo Lee"]
+    pdfs = [
+        builder.build(Request(Selection(DEFAULT_PROGRAMME), Patient(name=name), date=DATE))[1]
+        for name in names
+    ]
+    pdf = post.combine(pdfs, duplex=True)
+    # Apart from page one, a batch's handouts are the same pages: far less than three files.
+    assert len(pdf) < 2 * len(pdfs[0])
+    pages = reader(pdf).pages
+    per_handout = len(reader(pdfs[0]).pages) + len(reader(pdfs[0]).pages) % 2
+    firsts = [pages[i * per_handout].extract_text() for i in range(len(names))]
+    assert all(name in first for name, first in zip(names, firsts, strict=True))
     qpdf_check(pdf, tmp_path)
 
 
