@@ -61,11 +61,17 @@ def _fit_footer(theme: Theme, handout: Handout) -> Theme:
     """The theme, or a copy with a taller footer when a long disclaimer needs more lines.
 
     A copy, because the Builder caches themes: growing the shared one would make the
-    next handout of a batch depend on the ones built before it.
+    next handout of a batch depend on the ones built before it. Kept on the theme per
+    footer text (contact, disclaimer, date), the same for every patient of a batch.
     """
-    _, height = footer_paragraph(theme, handout).wrap(theme.frame_width() - 30 * mm, 1000)
-    needed = height + 5 * mm
-    return replace(theme, footer_height=needed) if needed > theme.footer_height else theme
+    brand = handout.brand
+    key = (tuple(brand.contact), brand.disclaimer, handout.date)
+    if key not in theme.fitted_footers:
+        _, height = footer_paragraph(theme, handout).wrap(theme.frame_width() - 30 * mm, 1000)
+        needed = height + 5 * mm
+        fitted = replace(theme, footer_height=needed) if needed > theme.footer_height else theme
+        theme.fitted_footers[key] = fitted
+    return theme.fitted_footers[key]
 
 
 def metadata(handout: Handout) -> dict[str, str]:

@@ -56,6 +56,10 @@ class Theme:
     header_height: float = 20 * mm
     footer_height: float = 15 * mm
     styles: dict[str, ParagraphStyle] = field(default_factory=dict)
+    # Footer text → this theme, or a copy with a footer tall enough for it (render/pdf.py).
+    fitted_footers: dict[tuple, Theme] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def body_size(self) -> float:
