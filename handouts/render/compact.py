@@ -16,8 +16,17 @@ from __future__ import annotations
 import zlib
 
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
 
 OBJECT_STREAM_VERSION = (1, 5)
+
+
+def write_compactly(canvas: Canvas) -> None:
+    """Make ``canvas`` save its document with ``CompactDocument`` (call before drawing).
+
+    reportlab's Canvas makes its own ``PDFDocument`` and has no hook for its class.
+    """
+    canvas._doc.__class__ = CompactDocument
 
 
 class CompactDocument(pdfdoc.PDFDocument):

@@ -18,7 +18,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts.compose import Handout
 from handouts.errors import RenderError
-from handouts.render.compact import CompactDocument
+from handouts.render.compact import write_compactly
 from handouts.render.logo import draw_logo
 from handouts.render.paragraph import Para
 from handouts.render.theme import MUTED, WHITE, Theme
@@ -72,7 +72,7 @@ class HandoutCanvas(Canvas):
 
     def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
-        self._doc.__class__ = CompactDocument  # reportlab's Canvas has no hook for its class
+        write_compactly(self)
         self.forms_used: set[str] = set()
         self.paint_form: Callable[[Canvas, str], None] | None = None  # set by HandoutDoc
         # The creation date is the handout date, so the same inputs give the same bytes.
