@@ -14,17 +14,24 @@ import pytest
 from pypdf import PageObject, PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from handouts.render.fonts import print_ready
+from handouts.render.ttf import PrintFont
 
 QPDF = shutil.which("qpdf")
 
 
 @cache
 def font_name() -> str:
-    """Register Atkinson Hyperlegible once; never draw test text in the built-in Helvetica."""
+    """Register Atkinson Hyperlegible once; never draw test text in the built-in Helvetica.
+
+    As the handouts register it (the print copy, as a PrintFont): reportlab treats
+    fonts with one PostScript name as one font, whichever was registered first.
+    """
     name = "TestAtkinson"
-    pdfmetrics.registerFont(TTFont(name, fontpkg.path("Atkinson Hyperlegible", 400)))
+    path = print_ready(fontpkg.path("Atkinson Hyperlegible", 400))
+    pdfmetrics.registerFont(PrintFont(name, str(path)))
     return name
 
 

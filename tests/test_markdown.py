@@ -15,7 +15,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     HRFlowable,
     ListFlowable,
@@ -25,11 +24,13 @@ from reportlab.platypus import (
 )
 
 from handouts.errors import HandoutsError
+from handouts.render.fonts import print_ready
 from handouts.render.markdown import (
     MarkdownError,
     MarkdownStyles,
     markdown_to_flowables,
 )
+from handouts.render.ttf import PrintFont
 
 FONT = "MdTestAtkinson"
 NASTY = '<b>Smith & Sons "Physio" <img src=x>'
@@ -48,8 +49,9 @@ def _register_fonts() -> None:
         "-BoldItalic": (700, "italic"),
     }
     for suffix, (weight, style) in faces.items():
-        path = fontpkg.path("Atkinson Hyperlegible", weight, style)
-        pdfmetrics.registerFont(TTFont(FONT + suffix, str(path)))
+        # As the handouts register it: one PostScript name is one font to reportlab.
+        path = print_ready(fontpkg.path("Atkinson Hyperlegible", weight, style))
+        pdfmetrics.registerFont(PrintFont(FONT + suffix, str(path)))
     pdfmetrics.registerFontFamily(
         FONT,
         normal=FONT,

@@ -13,25 +13,23 @@ from conftest_pdf import qpdf_check, reader
 from fontTools import subset
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Selection
 from handouts.content.models import Patient
-from handouts.render.compact import CompactDocument
+from handouts.render.compact import write_compactly
 from handouts.render.fonts import PRINT_NAME_IDS, print_ready, resolve_family
-from handouts.render.ttf import PrintFont
+from handouts.render.ttf import PrintFont, _subset_program
 
 ATKINSON = "Atkinson Hyperlegible"
+DATE = dt.date(2026, 3, 1)
 
 
 @pytest.fixture(scope="module")
 def default_pdf(builder: Builder) -> bytes:
-    request = Request(
-        Selection(programme=DEFAULT_PROGRAMME),
-        Patient(name="Alex Morgan"),
-        date=dt.date(2026, 3, 1),
-    )
+    request = Request(Selection(DEFAULT_PROGRAMME), Patient(name="Alex Morgan"), date=DATE)
     return builder.build(request)[1]
 
 
@@ -39,7 +37,7 @@ def print_copy(folder: Path, name: str, keep: str | None = None) -> Path:
     """Atkinson's print copy under its own PostScript name, optionally cut to ``keep``.
 
     reportlab treats fonts with the same PostScript name as one font, whichever
-    was registered first; other tests register Atkinson as a plain TTFont.
+    was registered first: a name of its own keeps these tests apart from the others.
     """
     font = FTFont(print_ready(resolve_family(ATKINSON, []).face("regular")))
     if keep is not None:
@@ -64,7 +62,7 @@ def one_page(font: str, text: str, compact: bool = False, password: str | None =
     out = io.BytesIO()
     canvas = Canvas(out, invariant=1)
     if compact:
-        canvas._doc.__class__ = CompactDocument
+        write_compactly(canvas)
     if password:
         canvas.setEncrypt(password)
     canvas.setFont(font, 10)
@@ -105,6 +103,23 @@ def test_an_encrypted_document_keeps_the_classic_layout(print_font: str, tmp_pat
     pdf = one_page(print_font, "Private notes", compact=True, password="s3cret")
     assert b"/Type /ObjStm" not in pdf and b"\nxref\n" in pdf
     qpdf_check(pdf, tmp_path, password="s3cret")
+
+
+def test_each_font_subset_is_built_once_per_batch(
+    builder: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[tuple[int, ...]] = []
+    original = TTFontFace.makeSubset
+
+    def counting(face: TTFontFace, subset: list[int]) -> bytes:
+        built.append(tuple(subset))
+        return original(face, subset)
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", counting)
+    _subset_program.cache_clear()  # earlier tests built these handouts' subsets already
+    for name in ("Ann Lee", "Lee Ann", "Ann Lee"):  # the same letters: the same subsets
+        builder.build(Request(Selection(DEFAULT_PROGRAMME), Patient(name=name), date=DATE))
+    assert built and len(built) == len(set(built))
 
 
 # -- font codes --
