@@ -1,7 +1,8 @@
 """The ``handouts`` command line: thin commands over the content loader and builders.
 
 Keep the module top light: ``handouts --help`` must not import reportlab,
-pypdf or even pydantic. Commands import what they need inside their bodies.
+pypdf or even pydantic (nor pathlib, a few milliseconds).
+Commands import what they need inside their bodies.
 
 Adding a command::
 
@@ -20,19 +21,20 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from handouts import __version__
+from handouts.cli_build import PathType
 from handouts.errors import ContentError, HandoutsError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from handouts.content.loader import Library, Workspace
 
 WIDTH = 88  # `show` wraps text at this width
-STARTER_DIR = Path(__file__).resolve().parent / "starter"
 KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
 KIND_CHOICES += [f"{kind}s" for kind in KIND_CHOICES]
 
@@ -49,7 +51,7 @@ Exit codes:
   2  command-line usage error
 """
 
-_content_option_type = click.Path(exists=True, file_okay=False, path_type=Path)
+_content_option_type = PathType(exists=True, file_okay=False)
 
 
 class App:
@@ -67,9 +69,18 @@ class App:
     ) -> None:
         self.content_dirs = list(content_dirs)
         self.include_builtin = include_builtin
-        self.cwd = cwd or Path.cwd()
+        self._cwd = cwd
         self._workspace: Workspace | None = None
         self._libraries: dict[tuple[Path, ...], Library] = {}
+
+    @property
+    def cwd(self) -> Path:
+        """The working directory, where ``handouts.yaml`` is looked for."""
+        if self._cwd is None:
+            from pathlib import Path
+
+            self._cwd = Path.cwd()
+        return self._cwd
 
     def workspace(self) -> Workspace:
         """``handouts.yaml`` in the working directory (empty settings if there is none)."""
@@ -277,13 +288,13 @@ def _origin_line(library: Library, kind: str, item_id: str) -> str:
     return line + (f"\n(replaces {display_path(replaced)})" if replaced else "")
 
 
+def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped to ``width`` columns; one empty line for empty text."""
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent) or [""]
+
+
 def _wrap(text: str, indent: str = "") -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines += textwrap.wrap(
-            paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent
-        ) or [""]
-    return lines
+    return [line for paragraph in text.split("\n") for line in _wrapped(paragraph, WIDTH, indent)]
 
 
 def _fields(pairs: Iterable[tuple[str, Any]]) -> list[str]:
@@ -292,7 +303,7 @@ def _fields(pairs: Iterable[tuple[str, Any]]) -> list[str]:
     width = max((len(label) for label, _ in present), default=0) + 2
     lines: list[str] = []
     for label, value in present:
-        wrapped = textwrap.wrap(value, WIDTH - width) or [""]
+        wrapped = _wrapped(value, WIDTH - width)
         lines.append(f"{label + ':':<{width}}{wrapped[0]}")
         lines += [" " * width + more for more in wrapped[1:]]
     return lines
@@ -310,7 +321,7 @@ def _block(title: str, items: Sequence[str], numbered: bool = False) -> list[str
     lines = ["", title]
     for number, item in enumerate(items, 1):
         bullet = f"{number}. " if numbered else "- "
-        wrapped = textwrap.wrap(item, WIDTH - 4 - len(bullet)) or [""]
+        wrapped = _wrapped(item, WIDTH - 4 - len(bullet))
         lines.append(f"  {bullet}{wrapped[0]}")
         lines += [" " * (2 + len(bullet)) + more for more in wrapped[1:]]
     return lines
@@ -510,16 +521,18 @@ def _folders_text(app: App, clinic: int) -> str:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=PathType(file_okay=False))
 @click.option(
     "--name", default="My Clinic", show_default=True, help="Clinic name for the starter brand."
 )
 def init(directory: Path, name: str) -> None:
     """Create a starter clinic workspace in DIRECTORY (never overwrites)."""
     import json
+    from pathlib import Path
 
-    starter = sorted(p for p in STARTER_DIR.rglob("*") if p.is_file())
-    targets = [directory / p.relative_to(STARTER_DIR) for p in starter]
+    starter_dir = Path(__file__).resolve().parent / "starter"
+    starter = sorted(p for p in starter_dir.rglob("*") if p.is_file())
+    targets = [directory / p.relative_to(starter_dir) for p in starter]
     existing = [str(t) for t in targets if t.exists()]
     if existing:
         raise HandoutsError(f"not overwriting existing files: {', '.join(existing)}")

@@ -12,15 +12,17 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from handouts.cli_build import handout_options, make_options
+from handouts.cli_build import PathType, handout_options, make_options
 from handouts.errors import HandoutsError
 
-_PATH = click.Path(dir_okay=False, path_type=Path)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_PATH = PathType(dir_okay=False)
 
 
 def _default_jobs() -> int:
@@ -34,10 +36,10 @@ def _default_jobs() -> int:
 
 
 @click.command()
-@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", type=PathType(exists=True, dir_okay=False))
 @click.option(
     "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False),
     help="Output folder (default: output/<roster name>/).",
 )
 @click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
@@ -134,6 +136,8 @@ def batch(
     and the exit code is 1. Rerun with --resume after an interruption: valid
     PDFs are kept and no message is sent twice (sent.log).
     """
+    from pathlib import Path
+
     from handouts import batch as driver
     from handouts.cli_build import parse_date
     from handouts.post import read_attachments
@@ -300,9 +304,7 @@ def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 
 
 
 @click.command()
-@click.argument(
-    "source", metavar="IN.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("source", metavar="IN.pdf", type=PathType(exists=True, dir_okay=False))
 @click.option(
     "-o", "--output", type=_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
 )
@@ -339,7 +341,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
 
 
 @click.command()
-@click.argument("pdf", metavar="PDF", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pdf", metavar="PDF", type=PathType(exists=True, dir_okay=False))
 @click.option("--to", "to", required=True, metavar="ADDRESS", help="Recipient's e-mail address.")
 @click.option("--patient", default="", metavar="NAME", help="Patient's name, for the greeting.")
 @click.option(

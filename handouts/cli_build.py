@@ -5,11 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from handouts.errors import HandoutsError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class PathType(click.Path):
+    """A ``click.Path`` whose values are ``pathlib.Path`` objects.
+
+    ``click.Path(path_type=Path)`` needs pathlib where the options are declared, so
+    every ``handouts --help`` would import it; this imports it for the first value.
+    """
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        from pathlib import Path
+
+        return Path(super().convert(value, param, ctx))
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -24,11 +40,15 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def default_output(handout_id: str) -> Path:
+    from pathlib import Path
+
     return Path("output") / f"{handout_id}.pdf"
 
 
 def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None:
     """Write to ``output`` atomically (``-`` means stdout); returns the path written."""
+    from pathlib import Path
+
     from handouts.atomic import write_atomic
 
     if output == "-":
@@ -121,7 +141,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
 @click.option(
     "--brand",
     "brand_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False),
     help="Brand YAML file.",
 )
 @click.option("--patient", default="", help="Patient name.")
@@ -137,7 +157,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "--attach",
     "attachments",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False),
     metavar="FILE.pdf",
     help="Append this PDF after the handout (repeatable).",
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import xml.sax.saxutils
 from pathlib import Path
 
 import fontpkg
@@ -24,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from handouts.errors import HandoutsError
-from handouts.render.fonts import print_ready
+from handouts.render.fonts import escape_markup, print_ready
 from handouts.render.markdown import (
     MarkdownError,
     MarkdownStyles,
@@ -350,7 +349,7 @@ def _paragraphs(flowables: list) -> list[Paragraph]:
 @pytest.mark.parametrize("where", CONTEXTS)
 def test_raw_html_is_literal_text(styles, where):
     paragraph = _paragraphs(render(CONTEXTS[where], styles))[-1]
-    assert xml.sax.saxutils.escape(NASTY) in paragraph.text
+    assert escape_markup(NASTY) in paragraph.text
     assert paragraph.getPlainText() == NASTY
 
 
@@ -365,7 +364,7 @@ def test_escape_runs_once_per_text_leaf():
     def escape(text: str) -> str:
         seen.append(text)
         # Like the theme's escape: wraps a glyph the main font lacks in a fallback font.
-        return xml.sax.saxutils.escape(text).replace("→", f'<font name="{FONT}-Bold">→</font>')
+        return escape_markup(text).replace("→", f'<font name="{FONT}-Bold">→</font>')
 
     styles = make_styles(escape=escape)
     (paragraph,) = render("A & B → **C → D** `x<y`", styles)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from handouts.errors import BrandError, RenderError
 
@@ -81,6 +80,16 @@ class RegisteredFamily:
 
     def covers(self, char: str) -> bool:
         return ord(char) in self.cmap
+
+
+def escape_markup(text: str) -> str:
+    """``text`` made safe for Paragraph markup, as text or as a quoted attribute value.
+
+    Not ``xml.sax.saxutils.escape``: importing it imports ``urllib.request``,
+    ``http.client`` and ``ssl``, which a cold build would pay for.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;")
 
 
 def cache_dir() -> Path:
@@ -335,7 +344,7 @@ class FontSet:
         ``<b>``): a ``<font name>`` tag resets bold and italic, so fallback runs name it.
         """
         if self.main.cmap.issuperset(map(ord, text)):  # the common case: one face, no runs
-            return escape(text, {'"': "&quot;"})
+            return escape_markup(text)
         self.check(text, where)
         out: list[str] = []
         run: list[str] = []
@@ -358,7 +367,7 @@ class FontSet:
         return "".join(out)
 
     def _wrap(self, text: str, family: RegisteredFamily, face: str) -> str:
-        escaped = escape(text, {'"': "&quot;"})
+        escaped = escape_markup(text)
         if family is self.main:
             return escaped
         return f'<font name="{family.names[face]}">{escaped}</font>'

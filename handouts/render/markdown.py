@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import xml.sax.saxutils
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NoReturn
@@ -36,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from handouts.errors import HandoutsError
+from handouts.render.fonts import escape_markup
 from handouts.render.paragraph import Para
 
 __all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables"]
@@ -76,7 +76,7 @@ class MarkdownStyles:
     grid_colour: Color
     link_colour: str  # hex like "#1F5F8B", used in <a color=...>
     # Called on every text leaf exactly once; may also wrap missing glyphs in <font> tags.
-    escape: Callable[[str], str] = xml.sax.saxutils.escape
+    escape: Callable[[str], str] = escape_markup
     ink_saver: bool = False  # no filled areas: call-outs get a border, table headers no fill
 
 
@@ -370,12 +370,8 @@ def _link(node: SyntaxTreeNode, context: _Context) -> str:
     if urlsplit(href).scheme.lower() not in LINK_SCHEMES:
         return text
     # An attribute, not a text leaf: plain XML escaping (styles.escape may add tags).
-    href = _attribute(href)
-    return f'<a href="{href}" color="{_attribute(context.styles.link_colour)}">{text}</a>'
-
-
-def _attribute(value: str) -> str:
-    return xml.sax.saxutils.escape(value, {'"': "&quot;"})
+    href = escape_markup(href)
+    return f'<a href="{href}" color="{escape_markup(context.styles.link_colour)}">{text}</a>'
 
 
 INLINE_RENDERERS: dict[str, Callable[[SyntaxTreeNode, _Context], str]] = {

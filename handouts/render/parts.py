@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -20,6 +18,7 @@ from reportlab.platypus import (
 from handouts.compose import Handout
 from handouts.content.models import Level, Section, Source
 from handouts.render.document import format_date, mark
+from handouts.render.fonts import escape_markup
 from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
 from handouts.render.paragraph import Para
 from handouts.render.theme import MUTED, WHITE, Theme
@@ -299,10 +298,10 @@ def _source_text(theme: Theme, item: Source) -> str:
     # An href is an attribute, not text: plain XML escaping (markup may add <font> tags).
     colour = _hex(theme.primary)
     if item.doi:
-        href = escape(f"https://doi.org/{item.doi}", {'"': "&quot;"})
+        href = escape_markup(f"https://doi.org/{item.doi}")
         parts.append(f'<a href="{href}" color="{colour}">doi:{markup(item.doi, "source")}</a>')
     if item.url:
-        href = escape(item.url, {'"': "&quot;"})
+        href = escape_markup(item.url)
         parts.append(f'<a href="{href}" color="{colour}">{markup(item.url, "source")}</a>')
     return ". ".join(parts)
 
