@@ -529,8 +529,28 @@ def environment(quick: bool) -> dict:
         "cpus": os.cpu_count(),
         "loadavg_start": os.getloadavg(),
         "handouts_cmd": " ".join(handouts_cmd()),
+        "in_venv": sys.prefix != sys.base_prefix,
+        "startup_pth": startup_pth_files(),
         "versions": versions,
     }
+
+
+def startup_pth_files() -> list[str]:
+    """``.pth`` files whose ``import`` lines run in every process of this interpreter.
+
+    They are part of every whole-process figure, and are not the project's: a sandbox
+    or a tool can install one into the base interpreter; a virtual environment only
+    reads its own site-packages.
+    """
+    import site
+
+    found = []
+    for folder in {*site.getsitepackages(), site.getusersitepackages()}:
+        for pth in sorted(Path(folder).glob("*.pth")):
+            lines = pth.read_text(errors="replace").splitlines()
+            if any(line.startswith(("import ", "import\t")) for line in lines):
+                found.append(str(pth))
+    return found
 
 
 def main() -> int:
@@ -584,6 +604,7 @@ def main() -> int:
                 "command": on_path
             }
         results["python_floor"] = timed_runs([sys.executable, "-c", "pass"], build_dir, 5)
+        results["python_no_site"] = timed_runs([sys.executable, "-S", "-c", "pass"], build_dir, 5)
         results["library_floor"] = timed_runs(
             [sys.executable, "-c", f"import {', '.join(BUILD_LIBRARIES)}"], build_dir, 5
         )
@@ -691,6 +712,8 @@ def report(r: dict) -> list[str]:
         verdict(hp["median"], t["help_s"]),
     )
     add("   `python -c pass` (interpreter floor)", fmt_runs(fl))
+    if "python_no_site" in r:  # JSON from before this figure existed has none
+        add("   `python -S -c pass` (no site-packages start-up)", fmt_runs(r["python_no_site"]))
     if "library_floor" in r:  # JSON from before this figure existed has none
         add("   importing the libraries a build needs (floor)", fmt_runs(r["library_floor"]))
     if "help_on_path" in r:
@@ -815,6 +838,7 @@ def report(r: dict) -> list[str]:
         f"Python {env['python']} · reportlab {env['versions'].get('reportlab')}"
         f" · {env['cpus']} CPUs · {env['platform']}",
         f"handouts imported from {ip['handouts_module']} · CLI: {env['handouts_cmd']}",
+        *startup_notes(r),
         "",
         line(("Figure", "Measured", "Target", "Result")),
         line(tuple("-" * w for w in widths)),
@@ -832,6 +856,23 @@ def report(r: dict) -> list[str]:
         " (other work on the machine skews timings).",
     ]
     return out
+
+
+def startup_notes(r: dict) -> list[str]:
+    """What the interpreter runs before any project code, as it changes whole-process times."""
+    env = r["environment"]
+    if "python_no_site" not in r:  # JSON from before these figures existed
+        return []
+    where = "a virtual environment" if env["in_venv"] else "the base interpreter (no venv)"
+    notes = [f"Whole-process figures ran in {where}."]
+    site_ms = (r["python_floor"]["median"] - r["python_no_site"]["median"]) * 1000
+    if site_ms > 5 and env["startup_pth"]:
+        names = ", ".join(Path(p).name for p in env["startup_pth"])
+        notes.append(
+            f"Site-packages start-up costs every process here {site_ms:.0f} ms"
+            f" (`python -c pass` against `python -S -c pass`); it runs the imports in {names}."
+        )
+    return notes
 
 
 if __name__ == "__main__":
