@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from handouts.cli_build import PathType, handout_options, make_options
+from handouts.cli_build import FILE_PATH, PathType, handout_options, make_options
 from handouts.errors import HandoutsError
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-_PATH = PathType(dir_okay=False)
 
 
 def _default_jobs() -> int:
@@ -45,7 +43,7 @@ def _default_jobs() -> int:
 @click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
 @click.option("--level", type=click.IntRange(1, 20), help="Start level for rows without one.")
 @click.option(
-    "--brand", "brand_file", type=_PATH, help="Brand YAML file (a row's brand column wins)."
+    "--brand", "brand_file", type=FILE_PATH, help="Brand YAML file (a row's brand column wins)."
 )
 @handout_options
 @click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
@@ -56,7 +54,7 @@ def _default_jobs() -> int:
     "--attach",
     "attachments",
     multiple=True,
-    type=_PATH,
+    type=FILE_PATH,
     metavar="FILE.pdf",
     help="Append this PDF to every handout (repeatable).",
 )
@@ -68,7 +66,7 @@ def _default_jobs() -> int:
 @click.option(
     "--combine",
     "combine",
-    type=_PATH,
+    type=FILE_PATH,
     metavar="FILE",
     help="Also write one print-ready PDF of the whole batch, in roster order.",
 )
@@ -306,7 +304,7 @@ def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 
 @click.command()
 @click.argument("source", metavar="IN.pdf", type=PathType(exists=True, dir_okay=False))
 @click.option(
-    "-o", "--output", type=_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
+    "-o", "--output", type=FILE_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
 )
 @click.option(
     "--booklet", is_flag=True, help="A5 booklet on A4 (or half letter on letter) landscape sheets."
@@ -348,7 +346,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
 )
 @click.option(
-    "--brand", "brand_file", type=_PATH, help="Brand YAML file (the clinic's name and contact)."
+    "--brand", "brand_file", type=FILE_PATH, help="Brand YAML file (the clinic's name and contact)."
 )
 @click.option(
     "--dry-run",

@@ -28,6 +28,9 @@ class PathType(click.Path):
         return Path(super().convert(value, param, ctx))
 
 
+FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if not value:
         return None
@@ -141,7 +144,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
 @click.option(
     "--brand",
     "brand_file",
-    type=PathType(dir_okay=False),
+    type=FILE_PATH,
     help="Brand YAML file.",
 )
 @click.option("--patient", default="", help="Patient name.")
@@ -157,7 +160,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "--attach",
     "attachments",
     multiple=True,
-    type=PathType(dir_okay=False),
+    type=FILE_PATH,
     metavar="FILE.pdf",
     help="Append this PDF after the handout (repeatable).",
 )
