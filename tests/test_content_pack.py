@@ -239,6 +239,57 @@ def test_references_section_lists_every_source() -> None:
     assert set(sections()["references"].sources) == set(sources())
 
 
+# A handout numbers its sources on the last page, so "source B" in a note leads nowhere.
+SOURCE_BY_LETTER = re.compile(r"\bsources? [A-E]\b|\bin the sources\b")
+
+
+def patient_texts() -> dict[str, str]:
+    """Every text a patient reads, by where it comes from (the references list aside)."""
+    texts: dict[str, str] = {}
+    for exercise in exercises().values():
+        texts[exercise.id] = " ".join(
+            [exercise.summary, exercise.position, exercise.safety, *exercise.equipment]
+            + [*exercise.steps, *exercise.cues, *exercise.mistakes]
+        )
+        for level in exercise.levels:
+            texts[f"{exercise.id} level {level.level}"] = f"{level.label} {level.notes or ''}"
+    for programme in programmes().values():
+        parts = [programme.summary, programme.intro or "", programme.pain_rule]
+        parts += [phase.title or "" for phase in programme.phases]
+        parts += [entry.notes or "" for phase in programme.phases for entry in phase.exercises]
+        texts[programme.id] = " ".join(parts)
+    for section in sections().values():
+        if section.id != "references":
+            texts[section.id] = section.body
+    return texts
+
+
+def test_equipment_items_are_whole() -> None:
+    """A comma inside a YAML flow list splits an item: "A dumbbell, kettlebell or barbell"."""
+    split = [
+        f"{exercise.id}: {item!r}"
+        for exercise in exercises().values()
+        for item in exercise.equipment
+        if not item[:1].isupper()
+    ]
+    assert not split, f"equipment items that start mid-phrase (quote the item): {split}"
+
+
+def test_patient_text_cites_no_source_by_letter() -> None:
+    cited = [where for where, text in patient_texts().items() if SOURCE_BY_LETTER.search(text)]
+    assert not cited, f"source remarks belong in YAML comments and sources: lists: {cited}"
+
+
+def test_every_pain_rule_says_what_to_do_when_it_is_broken() -> None:
+    rules = {programme.id: programme.pain_rule for programme in programmes().values()}
+    rules["the built-in default"] = Programme.model_fields["pain_rule"].default
+    for where, rule in rules.items():
+        rule = " ".join(rule.split())
+        for broken in ("above 5", "not settled by the morning", "builds week by week"):
+            assert broken in rule, f"{where}: the pain rule does not say what to do: {broken!r}"
+        assert "go back a level and tell your clinician" in rule, where
+
+
 def test_default_programme_reproduces_sample_table() -> None:
     programme = programmes()[DEFAULT_PROGRAMME]
     assert programme.title == "Soleus strength for runners"

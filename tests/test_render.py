@@ -24,12 +24,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
-from handouts.compose import Handout, Options, Selection
+from handouts.compose import Handout, Options, Row, Selection
 from handouts.content.loader import Library, load_library
 from handouts.content.models import Patient
 from handouts.errors import HandoutsError, RenderError
+from handouts.render.cards import dose_line, equipment_needed
 from handouts.render.document import format_date
 from handouts.render.grid import _geometry, target
+from handouts.render.parts import lower_first
 from handouts.templating import TemplateError
 
 DATE = dt.date(2026, 3, 1)
@@ -572,6 +574,35 @@ def test_tracking_sheet_rows_targets_pain_rows_and_rule(default: Built) -> None:
     assert "Pain rule " + norm(handout.pain_rule) in page
 
 
+def test_doses_read_as_sentences_mid_line(library: Library) -> None:
+    lunge = library.exercises["pool-noodle-lunge"]
+    row = Row(lunge, lunge.levels[0].model_copy(update={"rest": "As needed"}))
+    assert dose_line(row) == "2 × To fatigue · Controlled · rest as needed · Bodyweight"
+    assert target(row) == "L1 · 2× to fatigue"
+    short_foot = library.exercises["short-foot"]
+    assert target(Row(short_foot, short_foot.levels[0])) == "L1 · 2×8–12/foot"
+    assert [lower_first(text) for text in ("As needed", "RPE 7", "60 s")] == [
+        "as needed",
+        "RPE 7",
+        "60 s",
+    ]
+
+
+def test_equipment_for_a_later_level_is_listed_only_when_the_handout_reaches_it(
+    library: Library, default: Built
+) -> None:
+    seated = library.exercises["seated-soleus-raise"]
+    weights = "A dumbbell, kettlebell or barbell (from level 2)"
+    assert equipment_needed(seated, {1}) == ["A sturdy chair or bench"]
+    assert equipment_needed(seated, {1, 2}) == ["A sturdy chair or bench", weights]
+    assert equipment_needed(seated, set()) == seated.equipment  # no schedule: list it all
+    # The default programme uses the balance–reach drill at level 1 only, the seated raise
+    # from level 2.
+    text = norm(" ".join(default.pages))
+    assert "Dumbbells (level 2)" not in text
+    assert weights in text
+
+
 def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
     built = variants["fillable"]
     handout = built.handout
@@ -897,7 +928,13 @@ def test_each_patient_of_a_batch_gets_the_bytes_of_a_build_on_its_own(library: L
     first, second = (reader_text(pdf) for pdf in in_batch[:2])
     assert "Zoë Ødegård-Quinn" in first[0] + second[0]
     assert "Dr Ξ. Παπαδόπουλος" in second[0]
-    assert first[1:] == second[1:]  # only page one is personal
+    # Only page one's block is personal. Zoë's clinician row makes it taller, which can move
+    # a workout row to page two; from the exercise cards on, the pages are the same.
+    cards = [
+        next(i for i, page in enumerate(pdf) if "Your exercises" in page) for pdf in (first, second)
+    ]
+    assert cards[0] == cards[1]
+    assert first[cards[0] :] == second[cards[0] :]
 
 
 def reader_text(pdf: bytes) -> list[str]:
@@ -967,10 +1004,11 @@ def test_a_taller_page_one_block_pushes_the_programme_down(library: Library) -> 
     assert "A note from your clinician" in noted.pages[0]
     assert "A note from your clinician" not in plain.pages[0]
     # Page one holds fewer workout rows when the note takes room; nothing is lost.
-    rows = [page.count("Dosage from") for page in (plain.pages[0], noted.pages[0])]
+    # Each workout row names its level ("Level 1: Double-leg, bodyweight"); cards start later.
+    rows = [page.count("Level ") for page in (plain.pages[0], noted.pages[0])]
     assert rows[0] > rows[1]
-    assert sum(p.count("Dosage from") for p in plain.pages) == sum(
-        p.count("Dosage from") for p in noted.pages
+    assert sum(p.count("Level ") for p in plain.pages) == sum(
+        p.count("Level ") for p in noted.pages
     )
 
 

@@ -163,9 +163,10 @@ class Parts(Model):
 
 
 DEFAULT_PAIN_RULE = (
-    "Pain during exercise up to 5 out of 10 is acceptable if it settles by the next "
-    "morning and does not build from week to week. If it does, drop back a level and "
-    "tell your clinician."
+    "During exercise, pain up to 5 out of 10 is OK. It should settle by the next morning "
+    "and should not build up from one week to the next. If your pain goes above 5, has "
+    "not settled by the morning or builds week by week, go back a level and tell your "
+    "clinician."
 )
 
 

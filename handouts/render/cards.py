@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
@@ -21,20 +22,33 @@ from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, heading, para, styled
+from handouts.render.parts import box, heading, lower_first, para, styled
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
 QR_SIZE = 30 * mm
+# An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
+FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
 
 
 def dose_line(row: Row) -> str:
     dose = row.dose
     parts = [f"{dose.sets} × {dose.reps}"]
     parts += [dose.tempo] if dose.tempo else []
-    parts += [f"rest {dose.rest}"] if dose.rest and dose.rest.lower() != "none" else []
+    if dose.rest and dose.rest.lower() != "none":
+        parts.append(f"rest {lower_first(dose.rest)}")
     parts += [dose.load] if dose.load else []
     return " · ".join(parts)
+
+
+def equipment_needed(exercise: Exercise, levels: set[int]) -> list[str]:
+    """The exercise's equipment, less items only needed at levels above those in use."""
+    needed = []
+    for item in exercise.equipment:
+        from_level = FROM_LEVEL.search(item)
+        if from_level is None or not levels or int(from_level[1]) <= max(levels):
+            needed.append(item)
+    return needed
 
 
 def _schedule(handout: Handout, exercise: Exercise) -> list[tuple[str, Row]]:
@@ -147,8 +161,9 @@ def _main_column(
     how: list[Flowable] = [_dose_table(theme, handout, exercise, width)]
     how.append(para(theme, exercise.summary, "body", where))
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
-    if exercise.equipment:
-        facts.append(f"<b>You need:</b> {markup(', '.join(exercise.equipment), where)}")
+    levels = {row.dose.level for _, row in _schedule(handout, exercise)}
+    if equipment := equipment_needed(exercise, levels):
+        facts.append(f"<b>You need:</b> {markup(', '.join(equipment), where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)

@@ -19,7 +19,7 @@ from handouts.compose import Handout, Row
 from handouts.errors import RenderError
 from handouts.render.document import LANDSCAPE, PORTRAIT, mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, para, styled
+from handouts.render.parts import box, lower_first, para, styled
 from handouts.render.theme import MUTED, TEXT, Theme
 
 
@@ -77,16 +77,19 @@ class GridRow:
 
 
 def target(row: Row) -> str:
-    """Short dose for a week header cell: "3×15", "2×8 per leg", "L3 3×12"."""
+    """Short dose for a week header cell: "L1 · 3×15", "L2 · 2×8/leg", "L1 · 2× to fatigue"."""
     dose = row.dose
     reps = dose.reps
     for long, short in (
         (" per leg", "/leg"),
+        (" per foot", "/foot"),
         (" per side", "/side"),
         (" each side", "/side"),
         (" s hold", " s"),
     ):
         reps = reps.replace(long, short)
+    if not reps[:1].isdigit():
+        reps = " " + lower_first(reps)
     return f"L{dose.level} · {dose.sets}×{reps}"
 
 
@@ -340,7 +343,8 @@ class _NotesField(Flowable):
 
 def _sidebar(theme: Theme, handout: Handout, width: float, first: bool) -> list[Flowable]:
     how = (
-        "Tick a box after each session. Each exercise shows the level and dose for that week. "
+        "Tick a box after each session. Each exercise shows its level (L1, L2 and so on) and "
+        "its dose for that week. "
         "Rate your pain from 0 (none) to 10 (worst) during exercise and the next morning."
     )
     story: list[Flowable] = [

@@ -173,6 +173,13 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
 
 
 # -- the workout table ------------------------------------------------------
+def lower_first(text: str) -> str:
+    """Mid-line, "As needed" reads "as needed"; "RPE 7" keeps its capitals."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def dose_cells(dose: Level) -> list[str]:
     reps = dose.reps
     return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
@@ -243,8 +250,9 @@ def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
     if len(handout.phases) < 2:
         return []
     text = (
-        "Move on to the next block of weeks only when this week's sessions felt controlled "
-        "and your pain stayed within the rule on the tracking sheet. If not, repeat the week."
+        "Move on to the next block of weeks only when every set feels controlled and your "
+        "pain stays within the rule on the tracking sheet. If not, stay on the level you are "
+        "on and ask your clinician."
     )
     return [box(theme, [para(theme, text, "callout")], theme.frame_width()), Spacer(1, 4 * mm)]
 
@@ -290,7 +298,8 @@ def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowabl
 
 def _source_text(theme: Theme, item: Source) -> str:
     markup = theme.fonts.markup
-    parts = [markup(item.author, "source")] if item.author else []
+    # The parts are joined with ". ", so an author ending in "et al." keeps one full stop.
+    parts = [markup(item.author.rstrip("."), "source")] if item.author else []
     parts.append(f"<i>{markup(item.title, 'source', 'italic')}</i>")
     details = [str(item.year)] if item.year else []
     details += [item.publisher] if item.publisher else []
