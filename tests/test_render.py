@@ -628,6 +628,22 @@ def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: 
     qpdf_check(built.pdf, tmp_path)
 
 
+def test_fillable_fields_type_in_a_font_with_every_western_letter(variants: Variants) -> None:
+    """The pages' subset lacks letters the handout never prints ("Q", "é"); typing needs them."""
+    from fontTools.ttLib import TTFont
+
+    acro = variants["fillable"].reader.trailer["/Root"]["/AcroForm"]
+    assert str(acro["/DA"]).startswith("/HOFont ")
+    font = acro["/DR"]["/Font"]["/HOFont"].get_object()
+    assert font["/Encoding"] == "/WinAnsiEncoding"
+    program = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+    cmap = TTFont(io.BytesIO(program)).getBestCmap()
+    typed = "Very sore! Quiz XYZ? 50% [left] #3 Renée Müller Øst ß €"
+    assert not [char for char in typed if ord(char) not in cmap and not char.isspace()]
+    widths = font["/Widths"]
+    assert len(widths) == 224 and widths[ord("W") - 32] > widths[ord("i") - 32] > 0
+
+
 def test_ten_exercises_for_six_weeks_fit_one_tracking_page(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]]))
     assert (built.handout.weeks, built.handout.sessions_per_week) == (6, 3)

@@ -169,7 +169,7 @@ def _instance(path: Path, weight: int, style: str, label: str, ranges=None) -> P
 
     font = _open_font(path)
     if ranges:
-        _keep_only(font, [c for lo, hi in ranges for c in range(lo, hi + 1)])
+        keep_only(font, [c for lo, hi in ranges for c in range(lo, hi + 1)])
     location = {"wght": weight}
     axes = {axis.axisTag: axis for axis in font["fvar"].axes}
     if "wdth" in axes:
@@ -216,15 +216,20 @@ def print_ready(path: Path) -> Path:
         font = _open_font(path)
         # Every embedded subset copies the name table: keep its short English names.
         names = {"name_IDs": PRINT_NAME_IDS, "glyph_names": True}
-        _keep_only(font, font.getBestCmap(), hinting=False, **names)
+        keep_only(font, font.getBestCmap(), hinting=False, **names)
         return _save_font(font, target)
     except Exception:  # noqa: BLE001 - fontTools and the file system raise many kinds
         return path
 
 
-def _keep_only(font: FTFont, unicodes: Iterable[int], **settings: object) -> None:
+def keep_only(font: FTFont, unicodes: Iterable[int], **settings: object) -> None:
     """Subset ``font`` in place to ``unicodes``, keeping every layout feature and name."""
+    import logging
+
     from fontTools import subset
+
+    # It logs each table it cannot subset ("FFTM NOT subset"); the table is simply dropped.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
     options = subset.Options()
     options.layout_features = ["*"]

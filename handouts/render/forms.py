@@ -1,29 +1,121 @@
-"""Make fillable text fields use the embedded brand font instead of Helvetica.
+"""Make fillable text fields type in the brand font instead of Helvetica.
 
 reportlab's AcroForm only knows the 14 standard fonts, so every text field it
 makes refers to a non-embedded Helvetica. The fields start empty, so we give
-them font-free empty appearances and point the form's default resources at the
-brand font already embedded in the page, which viewers use when typing.
+them font-free empty appearances and point the form's default resources at a
+copy of the brand's regular face, which viewers use when a patient types.
+
+That copy cannot be the subset the pages use: it holds only the letters printed,
+so a typed "Q" or "é" would vanish. It is the face cut to the WinAnsi character
+set (every letter of Western European languages), made once per process.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+from typing import NamedTuple
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 FORM_FONT = "/HOFont"
+FIRST_CODE, LAST_CODE = 32, 255  # WinAnsi's printable codes
+NONSYMBOLIC = 32  # font descriptor flag: standard Latin character set
 
 
-def _embedded_font(writer: PdfWriter, base_name: str):  # noqa: ANN202 - pypdf object
-    for page in writer.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        for ref in fonts.values():
-            font = ref.get_object()
-            if str(font.get("/BaseFont", "")).endswith(base_name):
-                return ref
-    return None
+class FormFont(NamedTuple):
+    program: bytes  # TrueType, cut to WinAnsi
+    name: str
+    widths: list[int]  # per code FIRST_CODE..LAST_CODE, in 1/1000 em
+    bbox: list[int]
+    ascent: int
+    descent: int
+    cap_height: int
+
+
+def _winansi_chars() -> dict[int, int]:
+    """WinAnsi code -> Unicode code point, for the codes cp1252 defines."""
+    chars = {}
+    for code in range(FIRST_CODE, LAST_CODE + 1):
+        try:
+            chars[code] = ord(bytes([code]).decode("cp1252"))
+        except UnicodeDecodeError:
+            continue  # five codes cp1252 leaves undefined
+    return chars
+
+
+@functools.cache
+def form_font(path: str) -> FormFont:
+    from fontTools.ttLib import TTFont
+
+    from handouts.render.fonts import PRINT_NAME_IDS, keep_only
+
+    font = TTFont(path)
+    chars = _winansi_chars()
+    keep_only(font, chars.values(), layout_features=[], hinting=False, name_IDs=PRINT_NAME_IDS)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap, advances = font.getBestCmap(), font["hmtx"].metrics
+    widths = [
+        round(advances[cmap[chars[code]]][0] * scale) if chars.get(code) in cmap else 0
+        for code in range(FIRST_CODE, LAST_CODE + 1)
+    ]
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    out = io.BytesIO()
+    font.save(out)
+    return FormFont(
+        program=out.getvalue(),
+        name="HOFORM+" + font["name"].getDebugName(6).replace(" ", ""),
+        widths=widths,
+        bbox=[round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+        ascent=round(hhea.ascent * scale),
+        descent=round(hhea.descent * scale),
+        cap_height=round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
+    )
+
+
+def _font_object(writer: PdfWriter, font: FormFont):  # noqa: ANN202 - pypdf object
+    program = StreamObject()
+    program.set_data(font.program)
+    program = program.flate_encode()
+    program[NameObject("/Length1")] = NumberObject(len(font.program))
+    descriptor = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/FontDescriptor"),
+            NameObject("/FontName"): NameObject("/" + font.name),
+            NameObject("/Flags"): NumberObject(NONSYMBOLIC),
+            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in font.bbox),
+            NameObject("/ItalicAngle"): NumberObject(0),
+            NameObject("/Ascent"): NumberObject(font.ascent),
+            NameObject("/Descent"): NumberObject(font.descent),
+            NameObject("/CapHeight"): NumberObject(font.cap_height),
+            NameObject("/StemV"): NumberObject(80),
+            NameObject("/FontFile2"): writer._add_object(program),
+        }
+    )
+    return writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/TrueType"),
+                NameObject("/BaseFont"): NameObject("/" + font.name),
+                NameObject("/FirstChar"): NumberObject(FIRST_CODE),
+                NameObject("/LastChar"): NumberObject(LAST_CODE),
+                NameObject("/Widths"): ArrayObject(NumberObject(w) for w in font.widths),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                NameObject("/FontDescriptor"): writer._add_object(descriptor),
+            }
+        )
+    )
 
 
 def _empty_appearance(writer: PdfWriter, width: float, height: float):  # noqa: ANN202
@@ -40,18 +132,16 @@ def _empty_appearance(writer: PdfWriter, width: float, height: float):  # noqa: 
 
 
 def _bbox(width: float, height: float):  # noqa: ANN202
-    from pypdf.generic import ArrayObject, FloatObject
-
     return ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)])
 
 
-def embed_form_fonts(pdf: bytes, base_font: str, size: float = 10) -> bytes:
-    """Rewrite text-field appearances and defaults to use ``base_font`` (already embedded)."""
+def embed_form_fonts(pdf: bytes, font_file: str, size: float = 10) -> bytes:
+    """Rewrite text-field appearances and defaults to type in the TrueType ``font_file``."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    font_ref = _embedded_font(writer, base_font)
     acro = writer._root_object.get("/AcroForm")
-    if font_ref is None or acro is None:
+    if acro is None:
         return pdf
+    font_ref = _font_object(writer, form_font(font_file))
     acro = acro.get_object()
     acro[NameObject("/DR")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject(FORM_FONT): font_ref})}

@@ -140,9 +140,12 @@ def render_pdf(
     )
     if handout.options.fillable:  # form fields belong to one document: lay it all out
         doc.build(shared_story(theme, handout))
+        from reportlab.pdfbase import pdfmetrics
+
         from handouts.render.forms import embed_form_fonts
 
-        return embed_form_fonts(buffer.getvalue(), _pdf_font_name(theme.fonts.main.regular))
+        regular = pdfmetrics.getFont(theme.fonts.main.regular)
+        return embed_form_fonts(buffer.getvalue(), regular.face.filename)
     recordings = recordings or Recordings(keep=1)
     recording = recordings.get(
         _shared_key(handout, reserved), lambda: _record(theme, handout, reserved)
@@ -153,11 +156,3 @@ def render_pdf(
     replay(canvas, recording)
     canvas.save()
     return buffer.getvalue()
-
-
-def _pdf_font_name(registered: str) -> str:
-    """The BaseFont name reportlab wrote for a registered TTF (its PostScript name)."""
-    from reportlab.pdfbase import pdfmetrics
-
-    name = pdfmetrics.getFont(registered).face.name
-    return name.decode() if isinstance(name, bytes) else name
