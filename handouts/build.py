@@ -55,6 +55,8 @@ class Builder:
     _recordings: object = None  # render.pdf.Recordings: the shared pages of recent handouts
 
     def brand(self, brand_file: Path | None) -> tuple[Brand, Path | None]:
+        if brand_file and not brand_file.exists() and str(brand_file) in self.library.brands:
+            brand_file = self.library.origin("brands", str(brand_file))  # an id, as `list brands`
         key = str(brand_file) if brand_file else None
         if key not in self._brands:
             if brand_file:

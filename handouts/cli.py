@@ -71,7 +71,7 @@ class App:
         self.include_builtin = include_builtin
         self._cwd = cwd
         self._workspace: Workspace | None = None
-        self._libraries: dict[tuple[Path, ...], Library] = {}
+        self._libraries: dict[tuple[tuple[Path, ...], bool], Library] = {}
 
     @property
     def cwd(self) -> Path:
@@ -94,14 +94,19 @@ class App:
         """Clinic folders in load order: handouts.yaml, then --content, then ``extra``."""
         return [*self.workspace().content, *self.content_dirs, *extra]
 
-    def library(self, extra: Sequence[Path] = ()) -> Library:
-        """The loaded library (cached); raises ``ContentError`` listing every problem."""
-        folders = tuple(self.content_folders(extra))
-        if folders not in self._libraries:
+    def library(self, extra: Sequence[Path] = (), lenient: bool = False) -> Library:
+        """The loaded library (cached); raises ``ContentError`` listing every problem.
+
+        ``lenient``: the items without problems, and the problems in ``Library.problems``.
+        """
+        key = (tuple(self.content_folders(extra)), lenient)
+        if key not in self._libraries:
             from handouts.content.loader import load_library
 
-            self._libraries[folders] = load_library(folders, include_builtin=self.include_builtin)
-        return self._libraries[folders]
+            self._libraries[key] = load_library(
+                key[0], include_builtin=self.include_builtin, lenient=lenient
+            )
+        return self._libraries[key]
 
 
 def _app(ctx: click.Context) -> App:
@@ -110,11 +115,29 @@ def _app(ctx: click.Context) -> App:
 
 def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, App]:
     """The loaded library and the ``App`` holding content folders and workspace settings."""
+    from handouts.cli_build import warn_about_problems
+
     app = _app(ctx)
-    return app.library(extra), app
+    library = app.library(extra, lenient=True)  # a broken draft hides itself, not the rest
+    warn_about_problems(library.problems)
+    return library, app
 
 
-@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns a file-system error no command foresaw into one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            from handouts.cli_build import os_reason
+
+            where = error.filename2 or error.filename  # os.replace(part, target): the target
+            reason = os_reason(error)
+            raise HandoutsError(f"{where}: {reason}" if where else reason) from None
+
+
+@click.group(cls=_Group, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="handouts")
 @click.option(
     "--content",

@@ -59,12 +59,57 @@ def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None
         sys.stdout.buffer.flush()
         return None
     path = Path(output) if output else default_output(handout_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, pdf)
+    if path.is_dir():
+        raise HandoutsError(f"-o {path}: is a folder; give a file name, such as {path / 'x.pdf'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pdf)
+    except OSError as error:
+        raise HandoutsError(f"cannot write {path}: {os_reason(error)}; choose another -o") from None
     return path
 
 
-def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
+def os_reason(error: OSError) -> str:
+    """An OSError's reason in words, without the temporary names it may carry."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "a file stands where a folder is needed"
+    return (error.strerror or str(error)).lower()
+
+
+def build_despite_other_problems(builder, request):  # noqa: ANN001, ANN201
+    """Build from a leniently loaded library: content problems elsewhere are a warning.
+
+    If the build itself fails while the library has problems, they are the likely cause
+    (a broken programme is simply missing), so every one of them is the error.
+    """
+    from handouts.errors import ContentError
+
+    problems = builder.library.problems
+    try:
+        built = builder.build(request)
+    except HandoutsError:
+        if problems:
+            raise ContentError(problems) from None
+        raise
+    warn_about_problems(problems)
+    return built
+
+
+def warn_about_problems(problems: list) -> None:
+    """One stderr line for content problems in items a command could do without."""
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
+
+
+def non_empty_password(value: str | None) -> str | None:
+    """``--password ""`` (an unset variable in a script) must not mean "no encryption"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a password, or leave the option out")
+    return value
+
+
+def make_builder(app, lenient: bool = False):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
     """A Builder over the app's library, with the clinic's fonts/ and templates/ folders."""
     from handouts.build import Builder
 
@@ -73,7 +118,7 @@ def make_builder(app):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
         roots.insert(0, app.workspace().file.parent)
     unique = list(dict.fromkeys(root.resolve() for root in roots))
     return Builder(
-        app.library(),
+        app.library(lenient=lenient),
         font_dirs=[root / "fonts" for root in unique]
         + [folder / "fonts" for folder in app.content_folders()],
         template_dirs=[root / "templates" for root in unique if (root / "templates").is_dir()],
@@ -145,7 +190,8 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "--brand",
     "brand_file",
     type=FILE_PATH,
-    help="Brand YAML file.",
+    metavar="FILE|ID",
+    help="Brand YAML file, or the id of a brand in the library.",
 )
 @click.option("--patient", default="", help="Patient name.")
 @click.option("--clinician", default="", help="Clinician name.")
@@ -164,7 +210,12 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     metavar="FILE.pdf",
     help="Append this PDF after the handout (repeatable).",
 )
-@click.option("--password", default=None, help="Encrypt the PDF with this password (AES-256).")
+@click.option(
+    "--password",
+    default=None,
+    callback=lambda _ctx, _param, value: non_empty_password(value),
+    help="Encrypt the PDF with this password (AES-256).",
+)
 @click.option(
     "-o",
     "--output",
@@ -231,8 +282,8 @@ def build(
         from handouts import post
 
         extras = post.read_attachments(attachments)  # a bad attachment stops us before building
-    builder = make_builder(app)
-    handout, pdf = builder.build(request)
+    builder = make_builder(app, lenient=True)
+    handout, pdf = build_despite_other_problems(builder, request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)
     if post_steps:

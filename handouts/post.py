@@ -7,6 +7,7 @@ no side effects, so the renderer and the batch driver can chain them freely.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,10 @@ from pypdf.generic import (
 )
 
 from handouts.errors import HandoutsError
+
+# pypdf logs what it repairs ("EOF marker not found") to stderr; a file it cannot read
+# raises, and that becomes our one-line error.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 IMPOSE_NOTE = (
     "booklet imposition keeps the printed content only: "

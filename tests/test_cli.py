@@ -258,11 +258,70 @@ def test_check_lists_every_problem_then_a_count():
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
 
 
-def test_other_commands_show_content_problems_without_traceback():
+def test_other_commands_leave_out_broken_content_with_one_warning():
     result = run("--content", "invalid", "list", "exercises")
+    assert result.exit_code == 0
+    assert "calf-raise" in result.stdout and "duplicate" not in result.stdout
+    assert result.stderr.splitlines() == [
+        "warning: 13 problems in content left out; see `handouts check`"
+    ]
+
+
+BUILD_VALID = ("--content", "valid", "build", "knee-basics", "--brand", "valid/brands/clinic.yaml")
+
+
+def test_a_broken_file_stops_only_the_handouts_that_use_it(tmp_path):
+    (tmp_path / "programmes").mkdir()
+    (tmp_path / "programmes" / "draft.yaml").write_text("id: draft\ntitle: Draft\nrets: 3\n")
+    output = tmp_path / "knee.pdf"
+    result = run("--content", str(tmp_path), *BUILD_VALID, "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert result.stderr.splitlines()[-1] == (
+        "warning: 5 problems in content left out; see `handouts check`"
+    )
+    result = run("--content", str(tmp_path), "--content", "valid", "build", "draft")
     assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == "13 problems found"
+    assert any("draft.yaml:3: rets: unknown field" in line for line in result.stderr.splitlines())
+    assert result.stderr.splitlines()[-1] == "5 problems found"
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("folder", "-o {folder}: is a folder; give a file name, such as {folder}/x.pdf"),
+        (
+            "file/x.pdf",
+            "cannot write {file}/x.pdf: a file stands where a folder is needed; choose another -o",
+        ),
+    ],
+)
+def test_an_unwritable_output_is_one_line(tmp_path, output, message):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("")
+    result = run(*BUILD_VALID, "-o", str(tmp_path / output))
+    assert result.exit_code == 1
+    expected = message.format(folder=tmp_path / "folder", file=tmp_path / "file")
+    assert result.stderr.splitlines() == [f"error: {expected}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]  # no part file
+
+
+def test_an_empty_password_is_refused_rather_than_ignored(tmp_path):
+    result = run(*BUILD_VALID, "--password", "", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2
+    assert "'--password': is empty" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_brand_by_id_as_listed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    knee = ("--content", str(FIXTURES / "valid"), "build", "knee-basics")
+    result = run(*knee, "--brand", "clinic", "-o", "x.pdf")
+    assert result.exit_code == 0, result.output
+    result = run(*knee, "--brand", "nope")
+    assert result.stderr.splitlines()[0] == (
+        "nope: brand file not found; give a YAML file or an id from `handouts list brands`"
+    )
 
 
 def test_check_reads_handouts_yaml(tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from handouts.content.loader import (
     load_library,
     load_workspace,
 )
+from handouts.content.models import Patient
 from handouts.errors import ContentError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -193,6 +194,40 @@ def test_builtin_content_loads_when_present():
 
 def test_invalid_fixture_reports_every_problem_from_every_file():
     assert problems_in(Path("invalid")) == INVALID_PROBLEMS
+
+
+def test_lenient_load_keeps_what_is_sound_and_lists_every_problem():
+    library = load_library([Path("invalid")], include_builtin=False, lenient=True)
+    assert [str(p) for p in library.problems] == INVALID_PROBLEMS
+    # Both "duplicate" exercises, the programme with bad references, the broken brand
+    # and the source without a title are left out; the sound items stay.
+    assert list(library.exercises) == ["calf-raise"]
+    assert (list(library.sections), list(library.sources)) == (["warm-up"], ["smith-2020"])
+    assert not library.programmes and not library.brands
+
+
+def test_lenient_load_leaves_out_users_of_a_broken_item_and_never_falls_back(tmp_path):
+    base = write(
+        tmp_path / "base",
+        {"exercises/calf-raise.yaml": EXERCISE, "programmes/plan.yaml": PROGRAMME},
+    )
+    broken = EXERCISE.replace("safety: Stop if it hurts.\n", "")
+    clinic = write(tmp_path / "clinic", {"exercises/calf-raise.yaml": broken})
+    library = load_library([base, clinic], include_builtin=False, lenient=True)
+    assert [p.message for p in library.problems] == ["missing (required)"]
+    # The clinic's broken version hides the base one; the plan that uses it goes too.
+    assert not library.exercises and not library.programmes
+    assert load_library([base], include_builtin=False, lenient=True).programmes
+
+
+def test_text_is_normalised_and_invisible_characters_dropped(tmp_path):
+    decomposed = EXERCISE.replace("name: Calf raise", "name: Rene\u0301e\u200b's calf\ufeff raise")
+    root = write(tmp_path / "c", {"exercises/calf-raise.yaml": decomposed})
+    exercise = load_library([root], include_builtin=False).exercises["calf-raise"]
+    assert exercise.name == "Ren\u00e9e's calf raise"
+    patient = Patient(name="  Zoe\u0308\tO\u200fBrien\n", note="Line one.\nLine two.")
+    assert patient.name == "Zo\u00eb OBrien"
+    assert patient.note == "Line one.\nLine two."  # a note keeps its line breaks
 
 
 def test_content_error_prints_problems_then_a_count(capsys):

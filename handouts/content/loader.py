@@ -82,6 +82,7 @@ class Library:
     builtin: set[ItemKey] = field(default_factory=set)
     replaced: dict[ItemKey, Path] = field(default_factory=dict)  # item -> file it replaced
     dirs: list[Path] = field(default_factory=list)  # the folders loaded, in order
+    problems: list[Problem] = field(default_factory=list)  # left out items (lenient loads only)
 
     def items(self, kind: str) -> dict[str, Any]:
         return getattr(self, kind_name(kind))
@@ -106,8 +107,15 @@ class Library:
         return _resolve(self.origin("brands", brand_id).parent, logo) if logo else None
 
 
-def load_library(extra_dirs: Iterable[Path] = (), include_builtin: bool = True) -> Library:
-    """Load the built-in content (optional), then each clinic folder; or raise ``ContentError``."""
+def load_library(
+    extra_dirs: Iterable[Path] = (), include_builtin: bool = True, lenient: bool = False
+) -> Library:
+    """Load the built-in content (optional), then each clinic folder; or raise ``ContentError``.
+
+    ``lenient``: leave out each item with a problem, and each item that uses one, and list
+    the problems in ``Library.problems`` instead of raising. One colleague's half-edited
+    programme then stops only handouts that use it, not every build at the front desk.
+    """
     builder = _Builder()
     seen: set[Path] = set()
     roots = [(paths.builtin_content_dir(), True)] if include_builtin else []
@@ -118,7 +126,7 @@ def load_library(extra_dirs: Iterable[Path] = (), include_builtin: bool = True) 
             seen.add(key)
             builder.add_dir(root, builtin)
     builder.check_references()
-    if builder.problems:
+    if builder.problems and not lenient:
         raise ContentError(builder.problems)
     return builder.library()
 
@@ -128,7 +136,8 @@ def load_brand_file(path: Path) -> tuple[Brand, Path | None]:
     path = Path(path)
     display = display_path(path)
     if not path.is_file():
-        raise ContentError([Problem(display, 0, "", "brand file not found")])
+        message = "brand file not found; give a YAML file or an id from `handouts list brands`"
+        raise ContentError([Problem(display, 0, "", message)])
     doc, problems = _parse_file(path, display)
     brand = _validate(Brand, doc, display, problems) if doc else None
     logo = None
@@ -169,6 +178,14 @@ class _Item:
         full = self.prefix + path
         return Problem(self.display, self.doc.line(full), dotted(full), message)
 
+    def references(self) -> Iterator[ItemKey]:
+        """The (kind, id) of every item this one uses."""
+        yield from (("sources", name) for name in getattr(self.model, "sources", ()))
+        if self.kind == "programmes":
+            yield from (("sections", name) for name in self.model.sections)
+            for phase in self.model.phases:
+                yield from (("exercises", entry.exercise) for entry in phase.exercises)
+
 
 class _Builder:
     """Collects items and problems across folders, then cross-checks references."""
@@ -177,6 +194,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.items: dict[ItemKey, _Item] = {}
         self.broken: set[ItemKey] = set()  # ids of items that failed to load
+        self.flagged: set[ItemKey] = set()  # loaded items with a problem of their own
         self.builtin: set[ItemKey] = set()
         self.replaced: dict[ItemKey, Path] = {}
         self.dirs: list[Path] = []
@@ -196,6 +214,7 @@ class _Builder:
                 message = f'duplicate {SINGULAR[item.kind]} id "{item.id}" (also {also})'
                 where = ("id",) if item.kind != "brands" else ()
                 self.problems.append(item.problem(where, message))
+                self.flagged.add(key)
                 continue
             in_dir[key] = item
             if key in self.items:
@@ -286,12 +305,15 @@ class _Builder:
     # ----------------------------------------------------------------- references
 
     def check_references(self) -> None:
-        for item in self.items.values():
+        for key, item in self.items.items():
+            found = len(self.problems)
             if item.kind in ("exercises", "sections", "programmes"):
                 for index, name in enumerate(item.model.sources):
                     self._check_ref(item, ("sources", index), "sources", name)
             if item.kind == "programmes":
                 self._check_programme(item)
+            if len(self.problems) > found:
+                self.flagged.add(key)
 
     def _check_programme(self, item: _Item) -> None:
         programme: Programme = item.model
@@ -324,11 +346,30 @@ class _Builder:
         item = self.items.get((kind, item_id))
         return item.model if item else None
 
+    def _usable(self) -> dict[ItemKey, _Item]:
+        """The items without a problem whose every reference is usable too."""
+        usable = {
+            key: item
+            for key, item in self.items.items()
+            if key not in self.flagged and key not in self.broken
+        }
+        # Sources use nothing, exercises and sections use sources, programmes use all three:
+        # dropping users of missing items kind by kind in that order settles every chain.
+        for kind in ("exercises", "sections", "programmes"):
+            for key, item in list(usable.items()):
+                if key[0] == kind and any(ref not in usable for ref in item.references()):
+                    del usable[key]
+        return usable
+
     def library(self) -> Library:
         library = Library(
-            builtin=set(self.builtin), replaced=dict(self.replaced), dirs=list(self.dirs)
+            builtin=set(self.builtin),
+            replaced=dict(self.replaced),
+            dirs=list(self.dirs),
+            problems=sorted(self.problems),
         )
-        for (kind, item_id), item in sorted(self.items.items()):
+        items = self._usable() if self.problems else self.items
+        for (kind, item_id), item in sorted(items.items()):
             library.items(kind)[item_id] = item.model
             library.origins[(kind, item_id)] = _absolute(item.path)
         return library

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,12 +20,31 @@ HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 WEEK_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
 
 
+def clean_text(text: str) -> str:
+    """NFC, without invisible format characters (zero-width space, BOM, direction marks).
+
+    Text pasted from macOS or a records system often spells "é" as "e" plus a combining
+    accent, which prints as two marks; format characters print as missing-glyph boxes.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
 class Model(BaseModel):
     # coerce_numbers_to_str: ``reps: 15`` or ``rest: 60`` in YAML is a number, but the
     # field is text; accept it rather than make authors quote every number.
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 class Level(Model):
@@ -242,3 +262,8 @@ class Patient(Model):
     clinician: str = ""
     start: dt.date | None = None
     note: str = ""
+
+    @field_validator("name", "clinician")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())  # a tab or line break pasted into a name
