@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.content.loader import Library, Workspace
+    from handouts.errors import Problem
 
 WIDTH = 88  # `show` wraps text at this width
 KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
@@ -504,6 +505,7 @@ _SHOW = {
 @click.pass_context
 def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     """Validate all content; list every problem (exit 1 if any)."""
+    from handouts.cli_build import font_dirs
     from handouts.content.loader import load_brand_file
 
     app = _app(ctx)
@@ -514,15 +516,34 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         library = app.library(content_dirs)
     except ContentError as error:
         problems += error.problems
+    brands = []
+    if library:
+        brands += [(library.origin("brands", key), item) for key, item in library.brands.items()]
     if brand:
         try:
-            load_brand_file(brand)
+            brands.append((brand, load_brand_file(brand)[0]))
         except ContentError as error:
             problems += error.problems
+    problems += _brand_problems(brands, font_dirs(app, content_dirs))
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
     click.echo(f"ok: {_counts(library)} ({folders})")
+
+
+def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
+    """What a build would find wrong with each brand that its file cannot show: the font."""
+    from handouts.content.loader import display_path
+    from handouts.errors import BrandError, Problem
+    from handouts.render.fonts import resolve_family
+
+    problems = []
+    for path, brand in brands:
+        try:
+            resolve_family(brand.font, dirs)
+        except BrandError as error:
+            problems.append(Problem(display_path(path), 0, "font", error.format_message()))
+    return problems
 
 
 def _counts(library: Library) -> str:

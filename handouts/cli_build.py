@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -113,16 +113,28 @@ def make_builder(app, lenient: bool = False):  # noqa: ANN001, ANN201 - cli.App 
     """A Builder over the app's library, with the clinic's fonts/ and templates/ folders."""
     from handouts.build import Builder
 
-    roots = [app.cwd, *(folder.parent for folder in app.content_folders())]
-    if app.workspace().file:
-        roots.insert(0, app.workspace().file.parent)
-    unique = list(dict.fromkeys(root.resolve() for root in roots))
+    roots = _workspace_roots(app)
     return Builder(
         app.library(lenient=lenient),
-        font_dirs=[root / "fonts" for root in unique]
-        + [folder / "fonts" for folder in app.content_folders()],
-        template_dirs=[root / "templates" for root in unique if (root / "templates").is_dir()],
+        font_dirs=font_dirs(app),
+        template_dirs=[root / "templates" for root in roots if (root / "templates").is_dir()],
     )
+
+
+def _workspace_roots(app, extra: Sequence[Path] = ()) -> list[Path]:  # noqa: ANN001
+    """The working directory, handouts.yaml's folder and each content folder's parent."""
+    roots = [app.cwd, *(folder.parent for folder in app.content_folders(extra))]
+    if app.workspace().file:
+        roots.insert(0, app.workspace().file.parent)
+    return list(dict.fromkeys(root.resolve() for root in roots))
+
+
+def font_dirs(app, extra: Sequence[Path] = ()) -> list[Path]:  # noqa: ANN001
+    """Where a brand's font family is looked for: fonts/ next to the workspace and content."""
+    roots = _workspace_roots(app, extra)
+    folders = [root / "fonts" for root in roots]
+    folders += [folder.resolve() / "fonts" for folder in app.content_folders(extra)]
+    return list(dict.fromkeys(folders))
 
 
 def handout_options(command: Callable) -> Callable:

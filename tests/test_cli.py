@@ -356,6 +356,17 @@ def test_check_reports_workspace_brand_with_content(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[-1] == "14 problems found"
 
 
+def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
+    (tmp_path / "brands").mkdir()
+    (tmp_path / "brands" / "clinic.yaml").write_text("name: X\nfont: No Such Family\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--content", ".")
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith('brands/clinic.yaml: font: font family "No Such Family" not found')
+    assert count == "1 problem found"
+
+
 def test_missing_content_folder_is_a_usage_error():
     result = run("--content", "nope", "check")
     assert result.exit_code == 2
