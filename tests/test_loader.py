@@ -347,6 +347,20 @@ def test_programme_weeks(tmp_path, weeks, expected):
     ]
 
 
+def test_an_unknown_field_does_not_hide_the_other_problems_of_its_file(tmp_path):
+    programme = PROGRAMME.replace("weeks: 2\n", "weeks: 2\nrets: 3\nsections: [warmup]\n")
+    programme = programme.replace("level: 2", "level: 5")
+    problems = tmp_problems(
+        tmp_path, {"exercises/calf-raise.yaml": EXERCISE, "programmes/plan.yaml": programme}
+    )
+    assert problems == [
+        'programmes/plan.yaml:5: rets: unknown field (did you mean "parts"?)',
+        'programmes/plan.yaml:6: sections[0]: unknown section "warmup"',
+        "programmes/plan.yaml:12: phases[0].exercises[0].level: no level 5: exercise "
+        "calf-raise has levels 1–2",
+    ]
+
+
 def test_broken_exercise_is_not_also_an_unknown_reference(tmp_path):
     files = {
         "exercises/calf-raise.yaml": EXERCISE.replace("safety: Stop if it hurts.\n", ""),

@@ -257,7 +257,9 @@ class _Builder:
             "programmes": Programme,
             "brands": Brand,
         }[kind]
-        model = _validate(model_cls, doc, display, problems, extra=extra) if doc else None
+        model = None
+        if doc:
+            model = _validate(model_cls, doc, display, problems, extra=extra, salvage=True)
         item_id = path.stem if kind == "brands" else getattr(model, "id", None)
         if kind == "brands" and not re.match(ID_PATTERN, path.stem):
             message = (
@@ -470,8 +472,13 @@ def _validate(
     problems: list[Problem],
     prefix: FieldPath = (),
     extra: dict | None = None,
+    salvage: bool = False,
 ) -> Any:
-    """Validate ``doc.data`` (or the entry at ``prefix``); append problems, return model or None."""
+    """Validate ``doc.data`` (or the entry at ``prefix``); append problems, return model or None.
+
+    ``salvage``: when unknown fields are the only problems, return the model the rest makes,
+    so its references are checked in the same run (the caller marks it broken).
+    """
     data = doc.data if doc else None
     for key in prefix:
         data = data[key]
@@ -487,7 +494,34 @@ def _validate(
         for error in errors:
             if error["type"] != "missing" or tuple(error["loc"]) not in covered:
                 problems.append(_error_problem(error, model, data, doc, display, prefix))
+        unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+        if salvage and len(unknown) == len(errors):
+            return _validate_quietly(model, _without(data, unknown), extra)
         return None
+
+
+def _validate_quietly(model: type[BaseModel], data: dict, extra: dict | None) -> Any:
+    try:
+        return model.model_validate({**data, **(extra or {})})
+    except ValidationError:
+        return None
+
+
+def _without(data: Any, locations: list[FieldPath]) -> Any:
+    """A copy of ``data`` without the fields at ``locations`` (paths of keys and indexes)."""
+    if isinstance(data, dict):
+        here = {loc[0] for loc in locations if len(loc) == 1}
+        return {
+            key: _without(value, [loc[1:] for loc in locations if len(loc) > 1 and loc[0] == key])
+            for key, value in data.items()
+            if key not in here
+        }
+    if isinstance(data, list):
+        return [
+            _without(value, [loc[1:] for loc in locations if len(loc) > 1 and loc[0] == index])
+            for index, value in enumerate(data)
+        ]
+    return data
 
 
 def _typo_covered(model: type[BaseModel], errors: list[dict], data: dict) -> set[FieldPath]:
