@@ -525,6 +525,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         except ContentError as error:
             problems += error.problems
     problems += _brand_problems(brands, font_dirs(app, content_dirs))
+    problems += _markdown_problems(library) if library else []
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
@@ -543,6 +544,21 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
             resolve_family(brand.font, dirs)
         except BrandError as error:
             problems.append(Problem(display_path(path), 0, "font", error.format_message()))
+    return problems
+
+
+def _markdown_problems(library: Library) -> list[Problem]:
+    """Markdown a printed handout cannot show (an image, say), found before a build is."""
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+    from handouts.render.markdown import unsupported_markdown
+
+    problems = []
+    for section_id, section in library.sections.items():
+        where = display_path(library.origin("sections", section_id))
+        for offset, node in unsupported_markdown(section.body):
+            message = f"unsupported Markdown: {node}; a printed handout cannot show it"
+            problems.append(Problem(where, section.body_line + offset, "", message))
     return problems
 
 

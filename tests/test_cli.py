@@ -367,6 +367,19 @@ def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
     assert count == "1 problem found"
 
 
+def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
+    (tmp_path / "sections").mkdir()
+    section = "---\nid: pics\ntitle: Pics\n---\nHello.\n\n![x](img.png)\n"
+    (tmp_path / "sections" / "pics.md").write_text(section)
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--content", ".")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "sections/pics.md:7: unsupported Markdown: image; a printed handout cannot show it",
+        "1 problem found",
+    ]
+
+
 def test_missing_content_folder_is_a_usage_error():
     result = run("--content", "nope", "check")
     assert result.exit_code == 2

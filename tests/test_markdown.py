@@ -28,6 +28,7 @@ from handouts.render.markdown import (
     MarkdownError,
     MarkdownStyles,
     markdown_to_flowables,
+    unsupported_markdown,
 )
 from handouts.render.ttf import PrintFont
 
@@ -389,6 +390,18 @@ def test_image_is_an_error_with_line(styles, text, line):
         render(text, styles, source="content/sections/hips.md", first_line=10)
     assert caught.value.message == f"content/sections/hips.md:{line}: unsupported Markdown: image"
     assert isinstance(caught.value, HandoutsError)
+    # `handouts check` finds the same thing at the same line without rendering.
+    assert unsupported_markdown(text)[0] == (line - 10, "image")
+
+
+def test_everything_the_renderer_draws_passes_the_check(styles):
+    text = (
+        "# H\n\n### h3\n\nA **b** *i* ~~s~~ `c` [l](https://x.org) line  \nbreak\n\n"
+        "- a\n- b\n\n1. one\n\n> quote\n\n---\n\n    code\n\n```\nfence\n```\n\n"
+        "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n<b>not html</b> &amp;\n"
+    )
+    assert render(text, styles)
+    assert unsupported_markdown(text) == []
 
 
 def test_default_source_and_line(styles):

@@ -38,7 +38,7 @@ from handouts.errors import HandoutsError
 from handouts.render.fonts import escape_markup
 from handouts.render.paragraph import Para
 
-__all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables"]
+__all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables", "unsupported_markdown"]
 
 BULLET = "\u2022"  # "•": present in every text font we ship
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -102,27 +102,39 @@ def markdown_to_flowables(
     ``first_line`` is the line of ``text``'s first line within ``source``
     (e.g. after YAML front matter).
     """
-    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    tree = SyntaxTreeNode(parser.parse(text))
     context = _Context(styles, source, first_line, available_width, styles.body)
-    return _render_blocks(tree.children, context)
+    return _render_blocks(_tree(text).children, context)
+
+
+def unsupported_markdown(text: str) -> list[tuple[int, str]]:
+    """(line offset, node type) of each thing the renderer would refuse, without rendering."""
+    found = []
+    for node in _tree(text).walk():
+        if node.type not in _RENDERED:
+            found.append((_line_offset(node), node.type))
+    return found
+
+
+def _tree(text: str) -> SyntaxTreeNode:
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    return SyntaxTreeNode(parser.parse(text))
 
 
 # --- helpers ---------------------------------------------------------------
 
 
-def _line(node: SyntaxTreeNode, context: _Context) -> int:
-    """Source line of ``node``; inline nodes have no map, so use the nearest block's."""
+def _line_offset(node: SyntaxTreeNode) -> int:
+    """Line of ``node`` within the text; inline nodes have no map, so use the nearest block's."""
     current: SyntaxTreeNode | None = node
     while current is not None and current.map is None:
         current = current.parent
-    offset = current.map[0] if current is not None and current.map else 0
-    return context.first_line + offset
+    return current.map[0] if current is not None and current.map else 0
 
 
 def _unsupported(node: SyntaxTreeNode, context: _Context) -> NoReturn:
     raise MarkdownError(
-        f"{context.source}:{_line(node, context)}: unsupported Markdown: {node.type}"
+        f"{context.source}:{context.first_line + _line_offset(node)}: "
+        f"unsupported Markdown: {node.type}"
     )
 
 
@@ -385,3 +397,6 @@ INLINE_RENDERERS: dict[str, Callable[[SyntaxTreeNode, _Context], str]] = {
     "softbreak": lambda node, context: " ",
     "hardbreak": lambda node, context: "<br/>",
 }
+# Node types the renderers above handle, with the containers they walk themselves.
+_CONTAINERS = {"root", "inline", "list_item", "thead", "tbody", "tr", "th", "td"}
+_RENDERED = frozenset(BLOCK_RENDERERS) | frozenset(INLINE_RENDERERS) | _CONTAINERS
