@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -10,11 +12,20 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts.errors import BrandError
 
 RASTER = {".png", ".jpg", ".jpeg"}
+LOGO_FORM = "HOLogo"  # an SVG logo with gradients or transparency, as its own form XObject
+
+
+@dataclass(frozen=True)
+class _Logo:
+    drawable: object  # an svglib Drawing, or a reportlab ImageReader
+    width: float  # natural size: pixels for a raster, points for an SVG
+    height: float
+    own_form: bool = False  # an SVG using resources the header form cannot list
 
 
 @cache
-def _load(path: Path) -> tuple[object, float, float]:
-    """The drawable and its natural size, loaded once per process."""
+def _load(path: Path) -> _Logo:
+    """The logo checked and ready to draw, once per process."""
     suffix = path.suffix.lower()
     if suffix in RASTER:
         from reportlab.lib.utils import ImageReader
@@ -24,13 +35,13 @@ def _load(path: Path) -> tuple[object, float, float]:
             width, height = image.getSize()
         except Exception as error:  # noqa: BLE001 - PIL raises many kinds
             raise BrandError(f"logo {path}: cannot read the image ({error})") from None
-        return image, float(width), float(height)
+        return _Logo(image, float(width), float(height))
     if suffix == ".svg":
         return _load_svg(path)
     raise BrandError(f"logo {path}: use a PNG, JPEG or SVG file")
 
 
-def _load_svg(path: Path) -> tuple[object, float, float]:
+def _load_svg(path: Path) -> _Logo:
     import logging
 
     from svglib.svglib import svg2rlg
@@ -45,7 +56,7 @@ def _load_svg(path: Path) -> tuple[object, float, float]:
     if _has_text(drawing):
         # svglib would draw SVG text with the non-embedded Helvetica.
         raise BrandError(f"logo {path}: convert the text in the SVG to outlines (paths)")
-    return drawing, float(drawing.width), float(drawing.height)
+    return _Logo(drawing, float(drawing.width), float(drawing.height), _needs_own_form(drawing))
 
 
 def _has_text(node: object) -> bool:
@@ -56,27 +67,73 @@ def _has_text(node: object) -> bool:
     return any(_has_text(child) for child in getattr(node, "contents", []))
 
 
+def _needs_own_form(drawing: object) -> bool:
+    """Whether the drawing paints gradients (shadings) or sets transparency (ExtGState).
+
+    reportlab lists neither in a form XObject's resources, so either drawn into the
+    header form would point at nothing: viewers paint black or drop the opacity.
+    Found by drawing it once on a scratch canvas, as the header would.
+    """
+    from reportlab.graphics import renderPDF
+
+    scratch = Canvas(io.BytesIO())
+    renderPDF.draw(drawing, scratch, 0, 0)
+    return bool(scratch._shadingUsed or scratch._extgstate.getState())
+
+
 def check_logo(path: Path) -> None:
     _load(path)
 
 
 def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_h: float) -> float:
     """Draw the logo fitted into the box, left-aligned; returns the width used."""
-    drawable, width, height = _load(path)
-    scale = min(box_w / width, box_h / height)
-    used_w, used_h = width * scale, height * scale
+    logo = _load(path)
+    scale = min(box_w / logo.width, box_h / logo.height)
+    used_w, used_h = logo.width * scale, logo.height * scale
     y += (box_h - used_h) / 2
     if path.suffix.lower() in RASTER:
-        canvas.drawImage(drawable, x, y, used_w, used_h, mask="auto")
+        canvas.drawImage(logo.drawable, x, y, used_w, used_h, mask="auto")
     else:
-        from reportlab.graphics import renderPDF
-
-        canvas.saveState()
-        canvas.translate(x, y)
-        canvas.scale(scale, scale)
-        # The renderer starts from Helvetica unless told otherwise; the logo has no
-        # text, but a font reference alone would put a non-embedded font in the file.
-        drawable.initialFontName = canvas._fontname
-        renderPDF.draw(drawable, canvas, 0, 0)
-        canvas.restoreState()
+        _draw_svg(canvas, logo, x, y, scale)
     return used_w
+
+
+def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> None:
+    from reportlab.graphics import renderPDF
+
+    drawing = logo.drawable
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(scale, scale)
+    # The renderer starts from Helvetica unless told otherwise; the logo has no
+    # text, but a font reference alone would put a non-embedded font in the file.
+    drawing.initialFontName = canvas._fontname
+    if logo.own_form:
+        _define_form(canvas, drawing)
+        canvas.doForm(LOGO_FORM)
+    else:
+        renderPDF.draw(drawing, canvas, 0, 0)
+    canvas.restoreState()
+
+
+def _define_form(canvas: Canvas, drawing: object) -> None:
+    """The drawing as a form XObject whose resources list its shadings and ExtGStates.
+
+    Its own form, so the header's form keeps reportlab's resources (and its bytes).
+    Defined once per document: the headers of every page width draw it.
+    """
+    if canvas.hasForm(LOGO_FORM):
+        return
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfbase import pdfdoc
+
+    canvas.beginForm(LOGO_FORM, 0, 0, drawing.width, drawing.height)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    resources = pdfdoc.PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    resources.ExtGState = canvas._extgstate.getState() or {}
+    resources.setShading(canvas._shadingUsed)
+    if canvas._formsinuse:  # images embedded in the SVG
+        resources.XObject = canvas._doc.xobjDict(canvas._formsinuse)
+    canvas.endForm(Resources=resources)
