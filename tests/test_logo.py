@@ -1,19 +1,22 @@
-"""Brand logos: SVG gradients and transparency."""
+"""Brand logos: SVG gradients and transparency, and big photos."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest_pdf import qpdf_check
-from PIL import Image
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
 from reportlab.lib.units import mm
 from test_render import BATCH, PDFTOPPM, SMALL, build
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
-from handouts.compose import Selection
+from handouts.compose import Options, Selection
 from handouts.content.loader import Library
+from handouts.render import logo as logo_module
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>'
 SQUARE = 'viewBox="0 0 100 100"'
@@ -38,6 +41,7 @@ HALF_WHITE_ON_BLUE = SVG.format(
 )
 # The logo box in the header: 16 mm margin, 20 mm band, a 14 mm plate inset by 1.2 mm.
 TILE_LEFT, TILE_TOP, TILE = 17.2 * mm, 4.2 * mm, 11.6 * mm
+MAX_PIXELS = 138  # 11.6 mm at 300 dpi, rounded up
 
 
 def brand_with(tmp_path: Path, logo_name: str, content: str | bytes | None = None) -> Path:
@@ -67,6 +71,35 @@ def header_tile(pdf: bytes, tmp_path: Path) -> tuple[Image.Image, str]:
     page = Image.open(tmp_path / "page.png").convert("RGB")
     box = (TILE_LEFT, TILE_TOP, TILE_LEFT + TILE, TILE_TOP + TILE)
     return page.crop(tuple(round(side) for side in box)), errors
+
+
+def images(pdf: bytes) -> list:
+    """The image XObjects the pages draw, inside form XObjects too; each once."""
+    found: dict[int, object] = {}
+
+    def visit(resources) -> None:  # noqa: ANN001 - a pypdf dictionary
+        for ref in (resources or {}).get("/XObject", {}).values():
+            xobject = ref.get_object()
+            if xobject["/Subtype"] == "/Image":
+                found[ref.idnum] = xobject
+            else:
+                visit(xobject.get("/Resources"))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        visit(page.get("/Resources"))
+    return list(found.values())
+
+
+def photo(width: int, height: int, *, alpha: bool = False) -> Image.Image:
+    """Noise over a gradient: compresses as badly as a photograph."""
+    noise = Image.effect_noise((width, height), 60).convert("L")
+    ramp = Image.linear_gradient("L").resize((width, height))
+    image = Image.merge("RGB", (noise, ramp, noise.point(lambda v: 255 - v)))
+    if alpha:
+        mask = Image.new("L", (width, height), 0)
+        ImageDraw.Draw(mask).ellipse((0, 0, width - 1, height - 1), fill=255)
+        image.putalpha(mask)
+    return image
 
 
 # -- SVG gradients and transparency ---------------------------------------------------
@@ -111,3 +144,51 @@ def test_a_plain_svg_logo_is_drawn_straight_into_the_header(library: Library) ->
     forms = [ref.get_object() for ref in page["/Resources"]["/XObject"].values()]
     assert not any(form["/Resources"].get("/XObject") for form in forms)
     # No form of its own when the logo needs none: the demo brand's bytes stay as they were.
+
+
+# -- raster logos -------------------------------------------------------------------
+
+
+def test_a_big_png_logo_is_stored_at_300_dpi_once_per_process(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photo(3000, 3000, alpha=True).save(tmp_path / "photo.png", compress_level=1)
+    brand = brand_with(tmp_path, "photo.png")
+    resampled = []
+    resample = logo_module._resampled
+    monkeypatch.setattr(logo_module, "_resampled", lambda *a: resampled.append(a) or resample(*a))
+    builder = Builder(library)
+    plain = build(builder, SMALL, brand_file=brand)
+    large = build(builder, SMALL, brand_file=brand, options=Options(large_print=True))
+    build(builder, Selection(DEFAULT_PROGRAMME), brand_file=brand)
+    assert len(resampled) == 1  # one resampling serves every handout of the process
+    for built in (plain, large):
+        assert len(built.pdf) < 200_000  # 12 MB when the photo went in whole
+        (image,) = images(built.pdf)
+        assert image["/Width"] == image["/Height"] <= MAX_PIXELS
+        mask = image["/SMask"].get_object()  # the transparency is kept, at the same size
+        assert (mask["/Width"], mask["/ColorSpace"]) == (image["/Width"], "/DeviceGray")
+        qpdf_check(built.pdf, tmp_path)
+
+
+def test_a_big_jpeg_logo_is_stored_as_a_smaller_jpeg(library: Library, tmp_path: Path) -> None:
+    photo(4000, 3000).save(tmp_path / "photo.jpg", quality=90)
+    brand = brand_with(tmp_path, "photo.jpg")
+    pdf = build(Builder(library), SMALL, brand_file=brand).pdf
+    (image,) = images(pdf)
+    assert image["/Filter"] == ["/DCTDecode"]
+    assert (image["/Width"], image["/Height"]) == (MAX_PIXELS, 103)
+    assert len(pdf) < 100_000
+    tile, errors = header_tile(pdf, tmp_path)
+    assert errors == ""
+    assert tile.getpixel((tile.width // 2, tile.height - 4))[1] > 180  # the ramp's light end
+
+
+def test_a_small_png_logo_is_stored_as_it_is(library: Library, tmp_path: Path) -> None:
+    Image.new("RGB", (120, 40), (200, 30, 30)).save(tmp_path / "small.png")
+    brand = brand_with(tmp_path, "small.png")
+    pdf = build(Builder(library), SMALL, brand_file=brand).pdf
+    (image,) = images(pdf)
+    assert (image["/Width"], image["/Height"]) == (120, 40)
+    original = Image.open(tmp_path / "small.png").tobytes()
+    assert image.get_data() == original

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.errors import BrandError
 
+if TYPE_CHECKING:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
 RASTER = {".png", ".jpg", ".jpeg"}
+PRINT_DPI = 300  # a raster logo keeps at most this many pixels per inch at the size it is drawn
 LOGO_FORM = "HOLogo"  # an SVG logo with gradients or transparency, as its own form XObject
 
 
 @dataclass(frozen=True)
 class _Logo:
-    drawable: object  # an svglib Drawing, or a reportlab ImageReader
+    drawable: object  # an svglib Drawing, or the raster file's path
     width: float  # natural size: pixels for a raster, points for an SVG
     height: float
     own_form: bool = False  # an SVG using resources the header form cannot list
@@ -28,14 +35,14 @@ def _load(path: Path) -> _Logo:
     """The logo checked and ready to draw, once per process."""
     suffix = path.suffix.lower()
     if suffix in RASTER:
-        from reportlab.lib.utils import ImageReader
+        from PIL import Image
 
         try:
-            image = ImageReader(str(path))
-            width, height = image.getSize()
+            with Image.open(path) as image:
+                width, height = image.size
         except Exception as error:  # noqa: BLE001 - PIL raises many kinds
             raise BrandError(f"logo {path}: cannot read the image ({error})") from None
-        return _Logo(image, float(width), float(height))
+        return _Logo(path, float(width), float(height))
     if suffix == ".svg":
         return _load_svg(path)
     raise BrandError(f"logo {path}: use a PNG, JPEG or SVG file")
@@ -91,11 +98,57 @@ def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_
     scale = min(box_w / logo.width, box_h / logo.height)
     used_w, used_h = logo.width * scale, logo.height * scale
     y += (box_h - used_h) / 2
-    if path.suffix.lower() in RASTER:
-        canvas.drawImage(logo.drawable, x, y, used_w, used_h, mask="auto")
+    if isinstance(logo.drawable, Path):
+        image = _image(path, _print_pixels(logo, scale))
+        canvas.drawImage(image, x, y, used_w, used_h, mask="auto")
     else:
         _draw_svg(canvas, logo, x, y, scale)
     return used_w
+
+
+def _print_pixels(logo: _Logo, scale: float) -> tuple[int, int] | None:
+    """The pixels worth storing at ``scale`` points per pixel; None if the file has no more."""
+    kept = scale * PRINT_DPI / 72  # stored pixels per pixel of the file
+    if kept >= 1:
+        return None
+    return max(1, math.ceil(logo.width * kept)), max(1, math.ceil(logo.height * kept))
+
+
+@cache
+def _image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
+    """What the PDF stores: the file as it is, or resampled to ``pixels``; once per process.
+
+    A photo at full size made a handout tens of megabytes for a logo 12 mm wide.
+    """
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(str(path) if pixels is None else _resampled(path, pixels))
+        image.getRGBData()  # decode now: a damaged file fails here, as a BrandError
+    except Exception as error:  # noqa: BLE001 - PIL raises many kinds
+        raise BrandError(f"logo {path}: cannot read the image ({error})") from None
+    return image
+
+
+def _resampled(path: Path, pixels: tuple[int, int]) -> Image.Image | io.BytesIO:
+    """The image at ``pixels``, transparency kept; a JPEG as JPEG bytes, which PDF stores as is."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.format != "JPEG":
+            return _resamplable(image).resize(pixels, Image.Resampling.LANCZOS)
+        image.draft("RGB", pixels)  # decode at a fraction of the size: a photo loads much faster
+        small = image.convert("L" if image.mode == "L" else "RGB")
+        out = io.BytesIO()
+        small.resize(pixels, Image.Resampling.LANCZOS).save(out, "JPEG", quality=90)
+        return out
+
+
+def _resamplable(image: Image.Image) -> Image.Image:
+    """The image in a mode Pillow resamples with its alpha and reportlab can store."""
+    if image.mode in ("L", "LA", "RGB", "RGBA") and "transparency" not in image.info:
+        return image
+    return image.convert("RGBA" if image.has_transparency_data else "RGB")
 
 
 def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> None:
