@@ -1,12 +1,16 @@
-"""Brand logos: SVG gradients and transparency, and big photos."""
+"""Brand logos: SVG gradients and transparency, big photos, and files ``check`` must refuse."""
 
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest_pdf import qpdf_check
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
@@ -14,9 +18,12 @@ from reportlab.lib.units import mm
 from test_render import BATCH, PDFTOPPM, SMALL, build
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
+from handouts.cli import main
 from handouts.compose import Options, Selection
 from handouts.content.loader import Library
+from handouts.errors import HandoutsError
 from handouts.render import logo as logo_module
+from handouts.render.logo import logo_problem
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>'
 SQUARE = 'viewBox="0 0 100 100"'
@@ -192,3 +199,126 @@ def test_a_small_png_logo_is_stored_as_it_is(library: Library, tmp_path: Path) -
     assert (image["/Width"], image["/Height"]) == (120, 40)
     original = Image.open(tmp_path / "small.png").tobytes()
     assert image.get_data() == original
+
+
+# -- what check can vouch for ---------------------------------------------------------
+
+
+def truncated_png() -> bytes:
+    out = io.BytesIO()
+    photo(60, 60).save(out, "PNG")
+    return out.getvalue()[:200]
+
+
+UNREADABLE = "cannot read the image (not a PNG or JPEG, or damaged); export it again as PNG or JPEG"
+PROBLEMS = [
+    pytest.param("logo.png", "junk\n", UNREADABLE, id="junk-png"),
+    pytest.param("logo.jpg", "junk\n", UNREADABLE, id="junk-jpeg"),
+    pytest.param("logo.png", truncated_png(), UNREADABLE, id="truncated-png"),
+    pytest.param("logo.gif", "GIF89a", "use a PNG, JPEG or SVG file", id="gif"),
+    pytest.param(
+        "logo.svg", "junk\n", "cannot read the SVG (syntax error: line 1, column 0)", id="junk-svg"
+    ),
+    pytest.param("logo.svg", "<html/>", "cannot read the SVG (no <svg> element)", id="html"),
+    pytest.param(
+        "logo.svg",
+        SVG.format(size="", body="<rect width='9' height='9'/>"),
+        "the SVG has no size; give its <svg> element a viewBox, or a width and a height",
+        id="svg-without-size",
+    ),
+    pytest.param(
+        "logo.svg",
+        SVG.format(size='width="100%" height="100%"', body=""),
+        "the SVG has no size",
+        id="svg-sized-in-percent",
+    ),
+    pytest.param(
+        "logo.svg",
+        SVG.format(size=SQUARE, body="<g><text x='0' y='50'>ACME</text></g>"),
+        "convert the text to paths (Inkscape: Path > Object to Path)",
+        id="svg-with-text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), PROBLEMS)
+def test_logo_problem_names_the_file_and_what_to_do(
+    name: str, content: str | bytes, message: str, tmp_path: Path
+) -> None:
+    brand_with(tmp_path, name, content)
+    problem = logo_problem(tmp_path / name)
+    assert problem is not None
+    assert problem.startswith(f"logo {tmp_path / name}: ")
+    assert message in problem
+    assert "\n" not in problem and "0x" not in problem
+
+
+@pytest.mark.parametrize(("name", "content", "message"), PROBLEMS)
+def test_the_build_fails_with_the_line_check_gives(
+    name: str, content: str | bytes, message: str, library: Library, tmp_path: Path
+) -> None:
+    brand = brand_with(tmp_path, name, content)
+    with pytest.raises(HandoutsError) as raised:
+        build(Builder(library), SMALL, brand_file=brand)
+    assert raised.value.format_message() == logo_problem(tmp_path / name)
+
+
+def damaged_png() -> bytes:
+    """A PNG whose compressed pixels are garbage under correct checksums: opens, cannot decode."""
+    out = io.BytesIO()
+    photo(60, 60).save(out, "PNG")
+    data, at, chunks = out.getvalue(), 8, [out.getvalue()[:8]]
+    while at < len(data):
+        (size,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + size]
+        if kind == b"IDAT":
+            body = body[:2] + bytes(byte ^ 0x5A for byte in body[2:])
+        chunks.append(
+            struct.pack(">I", size) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+        at += 12 + size
+    return b"".join(chunks)
+
+
+def test_a_png_that_fails_to_decode_fails_the_build_in_one_line(
+    library: Library, tmp_path: Path
+) -> None:
+    brand = brand_with(tmp_path, "logo.png", damaged_png())
+    assert logo_problem(tmp_path / "logo.png") is None  # check reads no pixels: it cannot tell
+    with pytest.raises(HandoutsError) as raised:
+        build(Builder(library), SMALL, brand_file=brand)
+    assert raised.value.format_message() == f"logo {tmp_path / 'logo.png'}: {UNREADABLE}"
+
+
+def test_the_cli_prints_one_line_for_a_file_that_is_not_an_image(tmp_path: Path) -> None:
+    brand = brand_with(tmp_path, "logo.png", "junk\n")
+    out = tmp_path / "x.pdf"
+    result = CliRunner().invoke(main, ["build", "--brand", str(brand), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output == f"error: {logo_problem(tmp_path / 'logo.png')}\n"
+
+
+def test_good_logos_have_no_problem(library: Library, tmp_path: Path) -> None:
+    photo(20, 10, alpha=True).save(tmp_path / "small.png")
+    photo(20, 10).save(tmp_path / "small.jpg")
+    (tmp_path / "sized.svg").write_text(SVG.format(size='width="64" height="32"', body=""))
+    (tmp_path / "gradient.svg").write_text(GRADIENT, encoding="utf-8")
+    logos = ["small.png", "small.jpg", "sized.svg", "gradient.svg"]
+    assert [logo_problem(tmp_path / name) for name in logos] == [None] * 4
+    assert logo_problem(library.logo_path("demo")) is None
+    missing = tmp_path / "missing.png"
+    assert logo_problem(missing) == f"logo {missing}: file not found"
+
+
+def test_logo_problem_stays_quick_without_reportlab_or_svglib(tmp_path: Path) -> None:
+    (tmp_path / "gradient.svg").write_text(GRADIENT, encoding="utf-8")
+    Image.new("RGB", (8, 8)).save(tmp_path / "small.png")
+    code = (
+        "import sys; from pathlib import Path; from handouts.render.logo import logo_problem\n"
+        "assert [logo_problem(Path(p)) for p in sys.argv[1:]] == [None, None]\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'svglib', 'lxml'}))"
+    )
+    logos = [str(tmp_path / "gradient.svg"), str(tmp_path / "small.png")]
+    done = subprocess.run([sys.executable, "-c", code, *logos], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"

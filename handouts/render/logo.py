@@ -1,4 +1,8 @@
-"""Brand logos: PNG, JPEG or SVG, drawn into a box on the page header."""
+"""Brand logos: PNG, JPEG or SVG, drawn into a box on the page header.
+
+``logo_problem`` tells ``check`` what would stop ``build`` drawing a logo, in the
+words the build's own error uses. The build loads each logo once per process.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,99 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.pdfgen.canvas import Canvas
-
 from handouts.errors import BrandError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # reportlab and Pillow load only when a logo is drawn: ``check`` stays quick
     from PIL import Image
     from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
 
 RASTER = {".png", ".jpg", ".jpeg"}
 PRINT_DPI = 300  # a raster logo keeps at most this many pixels per inch at the size it is drawn
 LOGO_FORM = "HOLogo"  # an SVG logo with gradients or transparency, as its own form XObject
+
+WRONG_KIND = "use a PNG, JPEG or SVG file"
+UNREADABLE_IMAGE = (
+    "cannot read the image (not a PNG or JPEG, or damaged); export it again as PNG or JPEG"
+)
+NO_SIZE = "the SVG has no size; give its <svg> element a viewBox, or a width and a height"
+HAS_TEXT = (
+    "the SVG has text, which would print in a stand-in font; convert the text to paths"
+    " (Inkscape: Path > Object to Path) and save it again"
+)
+
+
+def _problem(path: Path, what: str) -> BrandError:
+    return BrandError(f"logo {path}: {what}")
+
+
+def logo_problem(path: Path) -> str | None:
+    """What would stop ``path`` being drawn as a logo, as one line for the user, or None.
+
+    Reads the file's structure, not its pixels or drawing: cheap enough for ``check``.
+    The build fails with the same line.
+    """
+    try:
+        _inspect(path)
+    except BrandError as error:
+        return error.format_message()
+    return None
+
+
+def _inspect(path: Path) -> tuple[int, int] | None:
+    """Raise the logo's problem as a ``BrandError``; a raster logo's size in pixels."""
+    if not path.is_file():
+        raise _problem(path, "file not found")
+    suffix = path.suffix.lower()
+    if suffix in RASTER:
+        return _inspect_raster(path)
+    if suffix != ".svg":
+        raise _problem(path, WRONG_KIND)
+    _inspect_svg(path)
+    return None
+
+
+def _inspect_raster(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()  # reads every PNG chunk and its checksum; decodes no pixels
+            return image.size
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds, their text shows internals
+        raise _problem(path, UNREADABLE_IMAGE) from None
+
+
+def _inspect_svg(path: Path) -> None:
+    """The checks the build needs, on the markup: the standard library parses it in a blink."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, UnicodeError, OSError) as error:
+        raise _problem(path, _unreadable_svg(error)) from None
+    if _local_name(root.tag) != "svg":
+        raise _problem(path, _unreadable_svg("no <svg> element"))
+    sized = all(_absolute(root.get(side)) for side in ("width", "height"))
+    if not root.get("viewBox") and not sized:
+        raise _problem(path, NO_SIZE)
+    # svglib would draw text in a built-in PDF font, which is never embedded.
+    if any(_local_name(node.tag) == "text" for node in root.iter()):
+        raise _problem(path, HAS_TEXT)
+
+
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _absolute(length: str | None) -> bool:
+    """A length that gives a size on its own: "100%" is a share of a page the logo has not."""
+    return bool(length and length.strip() and not length.strip().endswith("%"))
+
+
+def _unreadable_svg(reason: object) -> str:
+    lines = str(reason).strip().splitlines() or ["unknown error"]
+    return f"cannot read the SVG ({lines[0]}); save it again as plain SVG"
 
 
 @dataclass(frozen=True)
@@ -33,19 +119,10 @@ class _Logo:
 @cache
 def _load(path: Path) -> _Logo:
     """The logo checked and ready to draw, once per process."""
-    suffix = path.suffix.lower()
-    if suffix in RASTER:
-        from PIL import Image
-
-        try:
-            with Image.open(path) as image:
-                width, height = image.size
-        except Exception as error:  # noqa: BLE001 - PIL raises many kinds
-            raise BrandError(f"logo {path}: cannot read the image ({error})") from None
-        return _Logo(path, float(width), float(height))
-    if suffix == ".svg":
+    pixels = _inspect(path)
+    if pixels is None:
         return _load_svg(path)
-    raise BrandError(f"logo {path}: use a PNG, JPEG or SVG file")
+    return _Logo(path, float(pixels[0]), float(pixels[1]))
 
 
 def _load_svg(path: Path) -> _Logo:
@@ -57,21 +134,12 @@ def _load_svg(path: Path) -> _Logo:
     try:
         drawing = svg2rlg(str(path))
     except Exception as error:  # noqa: BLE001 - svglib/lxml raise many kinds
-        raise BrandError(f"logo {path}: cannot read the SVG ({error})") from None
-    if drawing is None or not drawing.width or not drawing.height:
-        raise BrandError(f"logo {path}: the SVG has no size; give it a viewBox or width and height")
-    if _has_text(drawing):
-        # svglib would draw SVG text with the non-embedded Helvetica.
-        raise BrandError(f"logo {path}: convert the text in the SVG to outlines (paths)")
+        raise _problem(path, _unreadable_svg(error)) from None
+    if drawing is None:
+        raise _problem(path, _unreadable_svg("svglib could not convert it"))
+    if not drawing.width or not drawing.height:
+        raise _problem(path, NO_SIZE)
     return _Logo(drawing, float(drawing.width), float(drawing.height), _needs_own_form(drawing))
-
-
-def _has_text(node: object) -> bool:
-    from reportlab.graphics.shapes import String
-
-    if isinstance(node, String):
-        return True
-    return any(_has_text(child) for child in getattr(node, "contents", []))
 
 
 def _needs_own_form(drawing: object) -> bool:
@@ -82,6 +150,7 @@ def _needs_own_form(drawing: object) -> bool:
     Found by drawing it once on a scratch canvas, as the header would.
     """
     from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
 
     scratch = Canvas(io.BytesIO())
     renderPDF.draw(drawing, scratch, 0, 0)
@@ -89,6 +158,7 @@ def _needs_own_form(drawing: object) -> bool:
 
 
 def check_logo(path: Path) -> None:
+    """Raise the logo's problem as a ``BrandError``, before anything is laid out."""
     _load(path)
 
 
@@ -124,9 +194,9 @@ def _image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
 
     try:
         image = ImageReader(str(path) if pixels is None else _resampled(path, pixels))
-        image.getRGBData()  # decode now: a damaged file fails here, as a BrandError
-    except Exception as error:  # noqa: BLE001 - PIL raises many kinds
-        raise BrandError(f"logo {path}: cannot read the image ({error})") from None
+        image.getRGBData()  # decode now: a damaged file fails here, in the words of check
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds, reportlab adds internals
+        raise _problem(path, UNREADABLE_IMAGE) from None
     return image
 
 
