@@ -1,36 +1,131 @@
-"""Brand logos: PNG, JPEG or SVG, drawn into a box on the page header."""
+"""Brand logos: PNG, JPEG or SVG, drawn into a box on the page header.
+
+``logo_problem`` tells ``check`` what would stop ``build`` drawing a logo, in the
+words the build's own error uses. The build loads each logo once per process.
+"""
 
 from __future__ import annotations
 
+import io
+import math
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from handouts.errors import BrandError
 
+if TYPE_CHECKING:  # reportlab and Pillow load only when a logo is drawn: ``check`` stays quick
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
 RASTER = {".png", ".jpg", ".jpeg"}
+PRINT_DPI = 300  # a raster logo keeps at most this many pixels per inch at the size it is drawn
+LOGO_FORM = "HOLogo"  # an SVG logo with gradients or transparency, as its own form XObject
+
+WRONG_KIND = "use a PNG, JPEG or SVG file"
+UNREADABLE_IMAGE = (
+    "cannot read the image (not a PNG or JPEG, or damaged); export it again as PNG or JPEG"
+)
+NO_SIZE = "the SVG has no size; give its <svg> element a viewBox, or a width and a height"
+HAS_TEXT = (
+    "the SVG has text, which would print in a stand-in font; convert the text to paths"
+    " (Inkscape: Path > Object to Path) and save it again"
+)
+
+
+def _problem(path: Path, what: str) -> BrandError:
+    return BrandError(f"logo {path}: {what}")
+
+
+def logo_problem(path: Path) -> str | None:
+    """What would stop ``path`` being drawn as a logo, as one line for the user, or None.
+
+    Reads the file's structure, not its pixels or drawing: cheap enough for ``check``.
+    The build fails with the same line.
+    """
+    try:
+        _inspect(path)
+    except BrandError as error:
+        return error.format_message()
+    return None
+
+
+def _inspect(path: Path) -> tuple[int, int] | None:
+    """Raise the logo's problem as a ``BrandError``; a raster logo's size in pixels."""
+    if not path.is_file():
+        raise _problem(path, "file not found")
+    suffix = path.suffix.lower()
+    if suffix in RASTER:
+        return _inspect_raster(path)
+    if suffix != ".svg":
+        raise _problem(path, WRONG_KIND)
+    _inspect_svg(path)
+    return None
+
+
+def _inspect_raster(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()  # reads every PNG chunk and its checksum; decodes no pixels
+            return image.size
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds, their text shows internals
+        raise _problem(path, UNREADABLE_IMAGE) from None
+
+
+def _inspect_svg(path: Path) -> None:
+    """The checks the build needs, on the markup: the standard library parses it in a blink."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, UnicodeError, OSError) as error:
+        raise _problem(path, _unreadable_svg(error)) from None
+    if _local_name(root.tag) != "svg":
+        raise _problem(path, _unreadable_svg("no <svg> element"))
+    sized = all(_absolute(root.get(side)) for side in ("width", "height"))
+    if not root.get("viewBox") and not sized:
+        raise _problem(path, NO_SIZE)
+    # svglib would draw text in a built-in PDF font, which is never embedded.
+    if any(_local_name(node.tag) == "text" for node in root.iter()):
+        raise _problem(path, HAS_TEXT)
+
+
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _absolute(length: str | None) -> bool:
+    """A length that gives a size on its own: "100%" is a share of a page the logo has not."""
+    return bool(length and length.strip() and not length.strip().endswith("%"))
+
+
+def _unreadable_svg(reason: object) -> str:
+    lines = str(reason).strip().splitlines() or ["unknown error"]
+    return f"cannot read the SVG ({lines[0]}); save it again as plain SVG"
+
+
+@dataclass(frozen=True)
+class _Logo:
+    drawable: object  # an svglib Drawing, or the raster file's path
+    width: float  # natural size: pixels for a raster, points for an SVG
+    height: float
+    own_form: bool = False  # an SVG using resources the header form cannot list
 
 
 @cache
-def _load(path: Path) -> tuple[object, float, float]:
-    """The drawable and its natural size, loaded once per process."""
-    suffix = path.suffix.lower()
-    if suffix in RASTER:
-        from reportlab.lib.utils import ImageReader
-
-        try:
-            image = ImageReader(str(path))
-            width, height = image.getSize()
-        except Exception as error:  # noqa: BLE001 - PIL raises many kinds
-            raise BrandError(f"logo {path}: cannot read the image ({error})") from None
-        return image, float(width), float(height)
-    if suffix == ".svg":
+def _load(path: Path) -> _Logo:
+    """The logo checked and ready to draw, once per process."""
+    pixels = _inspect(path)
+    if pixels is None:
         return _load_svg(path)
-    raise BrandError(f"logo {path}: use a PNG, JPEG or SVG file")
+    return _Logo(path, float(pixels[0]), float(pixels[1]))
 
 
-def _load_svg(path: Path) -> tuple[object, float, float]:
+def _load_svg(path: Path) -> _Logo:
     import logging
 
     from svglib.svglib import svg2rlg
@@ -39,44 +134,129 @@ def _load_svg(path: Path) -> tuple[object, float, float]:
     try:
         drawing = svg2rlg(str(path))
     except Exception as error:  # noqa: BLE001 - svglib/lxml raise many kinds
-        raise BrandError(f"logo {path}: cannot read the SVG ({error})") from None
-    if drawing is None or not drawing.width or not drawing.height:
-        raise BrandError(f"logo {path}: the SVG has no size; give it a viewBox or width and height")
-    if _has_text(drawing):
-        # svglib would draw SVG text with the non-embedded Helvetica.
-        raise BrandError(f"logo {path}: convert the text in the SVG to outlines (paths)")
-    return drawing, float(drawing.width), float(drawing.height)
+        raise _problem(path, _unreadable_svg(error)) from None
+    if drawing is None:
+        raise _problem(path, _unreadable_svg("svglib could not convert it"))
+    if not drawing.width or not drawing.height:
+        raise _problem(path, NO_SIZE)
+    return _Logo(drawing, float(drawing.width), float(drawing.height), _needs_own_form(drawing))
 
 
-def _has_text(node: object) -> bool:
-    from reportlab.graphics.shapes import String
+def _needs_own_form(drawing: object) -> bool:
+    """Whether the drawing paints gradients (shadings) or sets transparency (ExtGState).
 
-    if isinstance(node, String):
-        return True
-    return any(_has_text(child) for child in getattr(node, "contents", []))
+    reportlab lists neither in a form XObject's resources, so either drawn into the
+    header form would point at nothing: viewers paint black or drop the opacity.
+    Found by drawing it once on a scratch canvas, as the header would.
+    """
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO())
+    renderPDF.draw(drawing, scratch, 0, 0)
+    return bool(scratch._shadingUsed or scratch._extgstate.getState())
 
 
 def check_logo(path: Path) -> None:
+    """Raise the logo's problem as a ``BrandError``, before anything is laid out."""
     _load(path)
 
 
 def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_h: float) -> float:
     """Draw the logo fitted into the box, left-aligned; returns the width used."""
-    drawable, width, height = _load(path)
-    scale = min(box_w / width, box_h / height)
-    used_w, used_h = width * scale, height * scale
+    logo = _load(path)
+    scale = min(box_w / logo.width, box_h / logo.height)
+    used_w, used_h = logo.width * scale, logo.height * scale
     y += (box_h - used_h) / 2
-    if path.suffix.lower() in RASTER:
-        canvas.drawImage(drawable, x, y, used_w, used_h, mask="auto")
+    if isinstance(logo.drawable, Path):
+        image = _image(path, _print_pixels(logo, scale))
+        canvas.drawImage(image, x, y, used_w, used_h, mask="auto")
     else:
-        from reportlab.graphics import renderPDF
-
-        canvas.saveState()
-        canvas.translate(x, y)
-        canvas.scale(scale, scale)
-        # The renderer starts from Helvetica unless told otherwise; the logo has no
-        # text, but a font reference alone would put a non-embedded font in the file.
-        drawable.initialFontName = canvas._fontname
-        renderPDF.draw(drawable, canvas, 0, 0)
-        canvas.restoreState()
+        _draw_svg(canvas, logo, x, y, scale)
     return used_w
+
+
+def _print_pixels(logo: _Logo, scale: float) -> tuple[int, int] | None:
+    """The pixels worth storing at ``scale`` points per pixel; None if the file has no more."""
+    kept = scale * PRINT_DPI / 72  # stored pixels per pixel of the file
+    if kept >= 1:
+        return None
+    return max(1, math.ceil(logo.width * kept)), max(1, math.ceil(logo.height * kept))
+
+
+@cache
+def _image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
+    """What the PDF stores: the file as it is, or resampled to ``pixels``; once per process.
+
+    A photo at full size made a handout tens of megabytes for a logo 12 mm wide.
+    """
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(str(path) if pixels is None else _resampled(path, pixels))
+        image.getRGBData()  # decode now: a damaged file fails here, in the words of check
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds, reportlab adds internals
+        raise _problem(path, UNREADABLE_IMAGE) from None
+    return image
+
+
+def _resampled(path: Path, pixels: tuple[int, int]) -> Image.Image | io.BytesIO:
+    """The image at ``pixels``, transparency kept; a JPEG as JPEG bytes, which PDF stores as is."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.format != "JPEG":
+            return _resamplable(image).resize(pixels, Image.Resampling.LANCZOS)
+        image.draft("RGB", pixels)  # decode at a fraction of the size: a photo loads much faster
+        small = image.convert("L" if image.mode == "L" else "RGB")
+        out = io.BytesIO()
+        small.resize(pixels, Image.Resampling.LANCZOS).save(out, "JPEG", quality=90)
+        return out
+
+
+def _resamplable(image: Image.Image) -> Image.Image:
+    """The image in a mode Pillow resamples with its alpha and reportlab can store."""
+    if image.mode in ("L", "LA", "RGB", "RGBA") and "transparency" not in image.info:
+        return image
+    return image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+
+def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> None:
+    from reportlab.graphics import renderPDF
+
+    drawing = logo.drawable
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(scale, scale)
+    # The renderer starts from Helvetica unless told otherwise; the logo has no
+    # text, but a font reference alone would put a non-embedded font in the file.
+    drawing.initialFontName = canvas._fontname
+    if logo.own_form:
+        _define_form(canvas, drawing)
+        canvas.doForm(LOGO_FORM)
+    else:
+        renderPDF.draw(drawing, canvas, 0, 0)
+    canvas.restoreState()
+
+
+def _define_form(canvas: Canvas, drawing: object) -> None:
+    """The drawing as a form XObject whose resources list its shadings and ExtGStates.
+
+    Its own form, so the header's form keeps reportlab's resources (and its bytes).
+    Defined once per document: the headers of every page width draw it.
+    """
+    if canvas.hasForm(LOGO_FORM):
+        return
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfbase import pdfdoc
+
+    canvas.beginForm(LOGO_FORM, 0, 0, drawing.width, drawing.height)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    resources = pdfdoc.PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    resources.ExtGState = canvas._extgstate.getState() or {}
+    resources.setShading(canvas._shadingUsed)
+    if canvas._formsinuse:  # images embedded in the SVG
+        resources.XObject = canvas._doc.xobjDict(canvas._formsinuse)
+    canvas.endForm(Resources=resources)

@@ -43,6 +43,7 @@ class Recording:
     outline: list[tuple[str, str, int, bool | None]] = field(default_factory=list)
     fonts: list[tuple[object, object]] = field(default_factory=list)  # (TTFont, its State)
     xobjects: dict[str, object] = field(default_factory=dict)  # internal name → form or image
+    shadings: dict[str, object] = field(default_factory=dict)  # "Sh0"… → gradient a form paints
 
 
 class _Formatted(pdfdoc.PDFObject):
@@ -117,6 +118,10 @@ class RecordingCanvas(HandoutCanvas):
             for name, obj in doc.idToObject.items()
             if name.startswith(doc.getXObjectName("")) and name != total
         }
+        # Resources name shadings (an SVG logo's gradients) by reference, as "Sh0"…
+        self.recording.shadings = {
+            name: obj for name, obj in doc.idToObject.items() if isinstance(obj, pdfdoc.PDFShading)
+        }
         for font in doc.delayedFonts:
             self.recording.fonts.append((font, font.state.pop(doc)))
         for name in doc.fontMapping:
@@ -141,8 +146,19 @@ def _fresh(obj: object) -> object:
     return fresh
 
 
+def _unshared(obj: object) -> object:
+    """A deep copy a new document can register under its own name.
+
+    Formatting a shading registers its colour functions in the document; shared,
+    they would carry one document's object names into the next.
+    """
+    fresh = copy.deepcopy(obj)
+    fresh.__dict__.pop(_INTERNAL_NAME, None)
+    return fresh
+
+
 def seed(canvas: Canvas, recording: Recording) -> None:
-    """Give a new canvas the recorded fonts and images, before anything is drawn on it.
+    """Give a new canvas the recorded fonts, forms, images and shadings, before anything is drawn.
 
     Characters first drawn afterwards get the next free codes, so the recorded
     pages' text stays valid whatever the personal block adds.
@@ -156,6 +172,9 @@ def seed(canvas: Canvas, recording: Recording) -> None:
         doc.delayedFonts.append(font)
     for xname, obj in recording.xobjects.items():
         doc.Reference(_fresh(obj), xname)
+    for name, shading in recording.shadings.items():
+        doc.Reference(_unshared(shading), name)
+    doc.shadingCounter += len(recording.shadings)  # the next gradient gets the next free name
 
 
 def replay(canvas: Canvas, recording: Recording) -> None:
