@@ -516,12 +516,15 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         library = app.library(content_dirs)
     except ContentError as error:
         problems += error.problems
-    brands = []
+    brands = []  # (file, brand, logo file)
     if library:
-        brands += [(library.origin("brands", key), item) for key, item in library.brands.items()]
+        brands += [
+            (library.origin("brands", key), item, library.logo_path(key))
+            for key, item in library.brands.items()
+        ]
     if brand:
         try:
-            brands.append((brand, load_brand_file(brand)[0]))
+            brands.append((brand, *load_brand_file(brand)))
         except ContentError as error:
             problems += error.problems
     problems += _brand_problems(brands, font_dirs(app, content_dirs))
@@ -533,17 +536,24 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
 
 
 def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
-    """What a build would find wrong with each brand that its file cannot show: the font."""
+    """What a build would find wrong with each brand that its file cannot show.
+
+    The font family must be installed, and the logo must be an image the build can draw.
+    """
     from handouts.content.loader import display_path
     from handouts.errors import BrandError, Problem
     from handouts.render.fonts import resolve_family
+    from handouts.render.logo import logo_problem
 
     problems = []
-    for path, brand in brands:
+    for path, brand, logo in brands:
+        where = display_path(path)
         try:
             resolve_family(brand.font, dirs)
         except BrandError as error:
-            problems.append(Problem(display_path(path), 0, "font", error.format_message()))
+            problems.append(Problem(where, 0, "font", error.format_message()))
+        if logo and (message := logo_problem(logo)):
+            problems.append(Problem(where, 0, "", message))  # it names the logo file
     return problems
 
 

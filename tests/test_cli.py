@@ -367,6 +367,18 @@ def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
     assert count == "1 problem found"
 
 
+def test_check_finds_a_logo_the_build_cannot_draw(tmp_path, monkeypatch):
+    (tmp_path / "brands").mkdir()
+    (tmp_path / "brands" / "logo.png").write_text("junk")
+    (tmp_path / "brands" / "clinic.yaml").write_text("name: X\nlogo: logo.png\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--content", ".")
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith(f"brands/clinic.yaml: logo {tmp_path / 'brands' / 'logo.png'}: ")
+    assert "cannot read the image" in first and count == "1 problem found"
+
+
 def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
     (tmp_path / "sections").mkdir()
     section = "---\nid: pics\ntitle: Pics\n---\nHello.\n\n![x](img.png)\n"
