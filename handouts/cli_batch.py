@@ -127,8 +127,9 @@ def batch(
     """Build one handout per row of ROSTER (.csv or .yaml).
 
     \b
-    Columns: patient (required), email, programme, level, clinician, start,
-    note, brand (a brand id or YAML file), password.
+    Columns: patient (required), email (one address), programme, level,
+    clinician, start, note, brand (a brand id or YAML file), password; other
+    columns are ignored, with a warning naming them.
     Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
     listed in <out-dir>/batch-report.csv (removed when a run has no failures)
     and the exit code is 1. Rerun with --resume after an interruption: valid
@@ -146,6 +147,8 @@ def batch(
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
     table = read_roster(roster)
+    for warning in table.warnings:
+        click.echo(f"warning: {warning}", err=True)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
         out_dir=out_dir,

@@ -99,10 +99,71 @@ def test_csv_with_bom_and_semicolons() -> None:
 def test_comma_csv_without_bom(tmp_path: Path) -> None:
     path = write(tmp_path, "r.csv", "patient,programme\nAnn,home-no-gym\n\nBen,\n")
     roster = read_roster(path)
-    assert [(r.number, r.patient, r.programme) for r in roster.rows] == [
-        (1, "Ann", "home-no-gym"),
-        (2, "Ben", ""),  # the blank line is not a row
+    assert [(r.patient, r.programme) for r in roster.rows] == [("Ann", "home-no-gym"), ("Ben", "")]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_rows_are_numbered_as_in_a_spreadsheet(tmp_path: Path, newline: str) -> None:
+    # The header is row 1; blank rows count; a value spanning lines is one row.
+    lines = ["patient;note", "Ann;", ";;", "", 'Bob;"one', 'two"', "Cat;x"]
+    roster = read_roster(write(tmp_path, "r.csv", newline.join(lines) + newline))
+    assert [(r.number, r.patient, r.note) for r in roster.rows] == [
+        (2, "Ann", ""),
+        (5, "Bob", "one two"),
+        (6, "Cat", "x"),
     ]
+
+
+def test_mac_csv_with_cr_line_endings(tmp_path: Path) -> None:
+    # Excel for Mac's "CSV (Macintosh)" ends lines with CR only.
+    path = write(tmp_path, "r.csv", "patient,programme\rAnn,home-no-gym\rBen,x\r")
+    assert [(r.number, r.patient) for r in read_roster(path).rows] == [(2, "Ann"), (3, "Ben")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # Never closed: every later row would be read into Bob's note.
+        (
+            'patient,email,note\nAnn,a@b.org,hi\nBob,b@b.org,"Start slowly\n'
+            "Cat,c@b.org,ok\nDan,d@b.org,ok\n",
+            "r.csv:3: a quoted value starts on this line and is never closed; add the missing "
+            'closing quote (")',
+        ),
+        # Closed by a stray quote further down: valid CSV, but lines 4-5 are surely rows.
+        (
+            'patient,email,note\nAnn,a@b.org,hi\nBob,b@b.org,"Start slowly\n'
+            'Cat,c@b.org,ok\nDan,d@b.org,size 10"\n',
+            "r.csv:3: a quoted value starts on this line and runs on into line 4, which looks "
+            'like a row of its own; add the missing closing quote (")',
+        ),
+        (
+            'patient,programme,note\nBob,home-no-gym,"Start slowly\nCat,home-no-gym,ok"\n',
+            "r.csv:2: a quoted value starts on this line and runs on into line 3",
+        ),
+        # Closed by a quote that text follows.
+        (
+            'patient,note\nAnn,hi\nBob,"Start slowly\nCat,"ok"\n',
+            "r.csv:3: a quoted value starts on this line and runs on to a quote on line 4; add "
+            'the missing closing quote (")',
+        ),
+        (
+            'patient,note\nAnn,"say "hi" often"\n',
+            "r.csv:2: a quoted value has more text after its closing quote; quote the whole "
+            'value and write each quote inside it as ""',
+        ),
+    ],
+)
+def test_quotes_that_swallow_rows_stop_the_roster(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(RosterError) as caught:
+        read_roster(write(tmp_path, "r.csv", text))
+    assert caught.value.format_message().startswith(str(tmp_path / message))
+
+
+def test_a_note_over_several_lines_is_fine(tmp_path: Path) -> None:
+    text = 'patient,email,note\nAnn,a@b.org,"Knees, hips, calves\nslowly, twice, daily"\n'
+    (row,) = read_roster(write(tmp_path, "r.csv", text)).rows
+    assert row.note == "Knees, hips, calves slowly, twice, daily"
 
 
 def test_yaml_roster() -> None:
@@ -130,8 +191,8 @@ def test_bad_values_fail_their_row_only() -> None:
     assert rows["Bad Start"].error == (
         "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
     )
-    assert rows["row 5"].error == "patient: missing (every row needs the patient's name)"
-    assert rows["row 5"].number == 5
+    assert rows["row 6"].error == "patient: missing (every row needs the patient's name)"
+    assert rows["row 6"].number == 6
     assert rows["Bad Programme"].error is None  # programmes are checked against the library later
 
 
@@ -162,7 +223,14 @@ def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
         (
             "r.csv",
             "patient,emial,colour\nA,a@b.org,red\n",
-            'unknown columns "emial" (did you mean "email"?), "colour"; known columns: patient,',
+            'unknown column "emial" (did you mean "email"?); rename or delete it '
+            "(known columns: patient,",
+        ),
+        (
+            "r.csv",
+            "Name,Programe\nA,x\n",
+            'unknown columns "name" (call it "patient"), "programe" (did you mean '
+            '"programme"?); rename or delete them',
         ),
         ("r.csv", "email,programme\na@b.org,x\n", 'no "patient" column'),
         ("r.csv", "patient,Patient\nA,B\n", "column patient appears more than once"),
@@ -175,6 +243,8 @@ def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
             "- patient: Ann\n  levle: 2\n",
             'unknown column "levle" (did you mean "level"?)',
         ),
+        ("r.yaml", "", "the roster is empty"),
+        ("r.yaml", "- patient: 'Ann\n", "r.yaml:1: YAML syntax: a quote is not closed"),
         ("r.yaml", "- patient: [Ann\n", "r.yaml:"),
         ("r.txt", "patient\nAnn\n", "a roster must be a .csv or .yaml file"),
     ],
@@ -184,6 +254,21 @@ def test_file_problems_are_one_line(tmp_path: Path, name: str, text: str, messag
         read_roster(write(tmp_path, name, text))
     assert message in caught.value.format_message()
     assert "\n" not in caught.value.format_message()
+
+
+def test_columns_it_does_not_use_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    text = "Patient,Email,Phone,Ticket,Phone\nAnn,ann@example.org,555,A12,556\n"
+    roster = read_roster(write(tmp_path, "r.csv", text))
+    assert roster.columns == ("patient", "email")
+    assert roster.warnings == (
+        f'{tmp_path / "r.csv"}: ignoring columns "phone", "ticket" (handouts does not use them)',
+    )
+    (row,) = roster.rows
+    assert (row.patient, row.email, row.error) == ("Ann", "ann@example.org", None)
+    yaml_roster = read_roster(write(tmp_path, "r.yaml", "- patient: Ann\n  status: paid\n"))
+    assert yaml_roster.warnings == (
+        f'{tmp_path / "r.yaml"}: ignoring column "status" (handouts does not use it)',
+    )
 
 
 def test_roster_that_is_not_utf8(tmp_path: Path) -> None:
@@ -197,10 +282,25 @@ def test_yaml_values_are_checked_like_csv_ones(tmp_path: Path) -> None:
         "- patient: Ann\n  level: true\n- Ben\n- patient: Cat\n  note: [a, b]\n  password: 1234\n"
     )
     ann, ben, cat = read_roster(write(tmp_path, "r.yaml", text)).rows
-    assert "level: 'True' is not a level" in ann.error
+    assert "level: 'true' is not a level" in ann.error
     assert ben.error == "not a mapping of column: value"
     assert cat.error == "note: must be text, not ['a', 'b']"
     assert cat.password == "1234"
+    assert [row.number for row in (ann, ben, cat)] == [1, 3, 4]  # the line of each entry
+
+
+def test_impossible_yaml_date_fails_its_row_only(tmp_path: Path) -> None:
+    text = (
+        "- patient: Ann\n  start: 2026-02-30\n- patient: Bob\n  start: 2026-03-02\n"
+        "- patient: Cat\n  start: !!timestamp 2026-02-29\n- patient: No\n  level: 010\n"
+        "  email: a@b.org\n  email: c@b.org\n"
+    )
+    ann, bob, cat, no = read_roster(write(tmp_path, "r.yaml", text)).rows
+    assert ann.error == "start: '2026-02-30' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+    assert (bob.start, bob.error) == (dt.date(2026, 3, 2), None)
+    assert cat.error == "start: '2026-02-29' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+    assert (no.patient, no.level) == ("No", 10)  # YAML 1.1 would read false and 8
+    assert no.error == "email: given more than once"
 
 
 # --------------------------------------------------------------------------- jobs
@@ -230,7 +330,6 @@ def test_fingerprints_follow_the_output_but_message_keys_only_the_row(tmp_path: 
     )
     assert plain["fingerprint"] != booklet["fingerprint"]  # --resume must rebuild
     assert plain["message_key"] == booklet["message_key"]  # but must not e-mail again
-    assert plain["message_key"].startswith("ann.")
     other = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@other.example\n")).rows
     assert batch.make_jobs(other, settings(tmp_path))[0]["message_key"] != plain["message_key"]
 
