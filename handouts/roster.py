@@ -489,13 +489,18 @@ _GREEK = {
     "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 }  # fmt: skip
 _FOLD = {**_LATIN, **_CYRILLIC, **_GREEK}
+# Greek letter pairs ELOT 743 / ISO 843 spell as one sound: ου is "ou"; αυ, ευ, ηυ are
+# "av", "ev", "iv" before a vowel or a voiced consonant and "af", "ef", "if" otherwise
+# (Ευάγγελος → evangelos, Αυτός → aftos); γ before γ, ξ, χ is "n".
+_GREEK_PAIRS = re.compile(r"ο[υύ]|([αεη])[υύ](?=([αεηιουωάέήίόύώϊϋΐΰβγδζλμνρ])?)|γ(?=[γξχ])")
 
 
 def safe_name(text: str) -> str:
     """A file name stem that is safe on every file system, from a patient's name.
 
     Accents are folded to ASCII ("Zoë Łukasiewicz" → "zoe-lukasiewicz"),
-    Cyrillic and Greek transliterated ("Ярослава" → "yaroslava"); only
+    Cyrillic and Greek transliterated ("Ярослава" → "yaroslava", "Παπαδοπούλου" →
+    "papadopoulou"); only
     ``a-z 0-9 - _`` remain, runs of anything else become one "-", and the
     result never starts with a dot or "-", never names a Windows device (CON,
     NUL, COM1…) and is at most :data:`MAX_NAME` characters. Nothing left gives
@@ -503,7 +508,7 @@ def safe_name(text: str) -> str:
     """
     # Map whole letters first (й is "y", not и + breve), then strip accents, then map the
     # base letters that stripping revealed (Greek ά → α → "a").
-    folded = _fold(unicodedata.normalize("NFC", text.lower()))
+    folded = _fold(_greek_pairs(unicodedata.normalize("NFC", text.lower())))
     decomposed = unicodedata.normalize("NFKD", folded)
     ascii_text = _fold("".join(c for c in decomposed if not unicodedata.combining(c)))
     ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
@@ -516,6 +521,17 @@ def safe_name(text: str) -> str:
     if name.split(".")[0] in _WINDOWS_RESERVED:
         name = f"{FALLBACK_NAME}-{name}"
     return name
+
+
+def _greek_pairs(text: str) -> str:
+    def spell(match: re.Match[str]) -> str:
+        if match.group().startswith("ο"):
+            return "ou"
+        if match.group() == "γ":
+            return "n"
+        return _GREEK[match.group(1)] + ("v" if match.group(2) else "f")
+
+    return _GREEK_PAIRS.sub(spell, text)
 
 
 def _fold(text: str) -> str:

@@ -45,6 +45,12 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
         ("Ярослава", "yaroslava"),
         ("Ярослава Подъячая", "yaroslava-podyachaya"),
         ("Αλέξανδρος", "alexandros"),
+        ("Ελένη Παπαδοπούλου", "eleni-papadopoulou"),  # ου is "ou" (ELOT 743), not "oy"
+        ("Κουτσούρης", "koutsouris"),
+        ("Ευάγγελος", "evangelos"),  # ευ before a vowel; γγ
+        ("Αύγουστος", "avgoustos"),  # αυ before a voiced consonant
+        ("Αυτός Ευθύμιος", "aftos-efthymios"),  # before a voiceless one
+        ("Μωϋσής", "moysis"),  # the diaeresis keeps ο and ϋ apart
         ("Jürgen Straße", "jurgen-strasse"),
         ("O'Brien, Mary-Jane (2)", "obrien-mary-jane-2"),
         ("  .hidden   name  ", "hidden-name"),
