@@ -277,6 +277,15 @@ def test_columns_it_does_not_use_are_ignored_with_a_warning(tmp_path: Path) -> N
     )
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["a@example.org; b@example.org", "a@example.org, b@example.org", "a@example.org,b"],
+)
+def test_email_is_one_address(tmp_path: Path, address: str) -> None:
+    (row,) = read_roster(write(tmp_path, "r.csv", f'patient,email\nAnn,"{address}"\n')).rows
+    assert row.error == f"email: {address!r} is more than one address; give exactly one"
+
+
 def test_roster_that_is_not_utf8(tmp_path: Path) -> None:
     path = write(tmp_path, "r.csv", "patient\nZoë\n", encoding="latin-1")
     with pytest.raises(RosterError, match=r"r.csv:2: not UTF-8 text; save the roster as UTF-8"):

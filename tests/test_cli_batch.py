@@ -655,3 +655,13 @@ def test_send_command(tmp_path: Path, library) -> None:  # noqa: ANN001
     assert result.stderr == "error: --to: 'not an address' is not an e-mail address\n"
 
 
+def test_send_takes_exactly_one_address(tmp_path: Path) -> None:
+    pdf = tmp_path / "knee.pdf"
+    pdf.write_bytes(make_pdf(2))
+    result = run("send", pdf, "--to", "ann@example.org; mum@example.org", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --to: 'ann@example.org; mum@example.org' is more than one address; "
+        "give exactly one\n"
+    )
+    assert not (tmp_path / "outbox").exists()
