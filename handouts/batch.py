@@ -21,7 +21,9 @@ Flow (``run``)::
   the row's password) *and* was written for the same row values and options,
   so an edited roster never reuses, or e-mails, another patient's handout.
 * E-mail is sent from this process as each row finishes; ``sent.log`` (see
-  ``handouts.mail.Mailer``) makes sending safe to repeat.
+  ``handouts.mail.Mailer``) makes sending safe to repeat. A message's key names
+  the recipient, the patient and the row's values, never the row's position, so
+  adding or removing rows never sends a handout again.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from typing import Any
 from handouts.compose import Options
 from handouts.errors import HandoutsError
 from handouts.post import decrypted, finish_pdf
-from handouts.roster import RosterRow, unique_names
+from handouts.roster import RosterRow, safe_name, unique_names
 
 REPORT_NAME = "batch-report.csv"
 BUILT_LOG = "built.log"
@@ -124,7 +126,9 @@ def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[dict[str, A
         identity = {k: job[k] for k in ("patient", "programme", "level", "clinician", "start")}
         identity |= {"note": row.note, "brand": row.brand}
         job["fingerprint"] = _digest([identity, bool(job["password"]), settings.shape()])
-        job["message_key"] = f"{name.removesuffix('.pdf')}.{_digest([identity, row.email])}"
+        # Recipient, patient and the row's values; not the file name, which depends on the
+        # rows above (sam-lee-2), nor the options, so a rebuilt handout is not sent again.
+        job["message_key"] = f"{safe_name(row.patient)}.{_digest([identity, row.email])}"
         jobs.append(job)
     return jobs
 

@@ -347,6 +347,22 @@ def test_fingerprints_follow_the_output_but_message_keys_only_the_row(tmp_path: 
     assert plain["message_key"] == booklet["message_key"]  # but must not e-mail again
     other = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@other.example\n")).rows
     assert batch.make_jobs(other, settings(tmp_path))[0]["message_key"] != plain["message_key"]
+    assert plain["message_key"] == "ann.5a30402585baa3b9"  # the key earlier versions logged
+
+
+def test_message_keys_do_not_depend_on_the_rows_around(tmp_path: Path) -> None:
+    sam_a = "Sam Lee,sam.a@example.org,home-no-gym\n"
+    sam_b = "Sam Lee,sam.b@example.org,achilles-eccentric\n"
+    first = write(tmp_path, "a.csv", "patient,email,programme\n" + sam_a + "Ann,a@b.org,x\n")
+    later = write(tmp_path, "b.csv", "patient,email,programme\nAnn,a@b.org,x\n" + sam_b + sam_a)
+    before = {j["email"]: j for j in batch.make_jobs(read_roster(first).rows, settings(tmp_path))}
+    after = {j["email"]: j for j in batch.make_jobs(read_roster(later).rows, settings(tmp_path))}
+    assert (before["sam.a@example.org"]["name"], after["sam.a@example.org"]["name"]) == (
+        "sam-lee.pdf",
+        "sam-lee-2.pdf",
+    )
+    assert before["sam.a@example.org"]["message_key"] == after["sam.a@example.org"]["message_key"]
+    assert after["sam.b@example.org"]["message_key"] != after["sam.a@example.org"]["message_key"]
 
 
 def test_built_log_ignores_a_line_cut_short(tmp_path: Path) -> None:

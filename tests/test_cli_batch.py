@@ -617,6 +617,26 @@ def test_interrupted_email_batch_resumes_without_sending_twice(
     ]
 
 
+def test_resume_never_resends_when_rows_with_the_same_name_move(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sam_a = f"Sam Lee,sam.a@example.org,{FAST}\n"
+    first = Collector()
+    with smtp_server(first) as env:
+        path = roster(
+            tmp_path, f"patient,email,programme\n{sam_a}Ann Bell,ann@example.org,{FAST}\n"
+        )
+        assert batch(path, out, "--jobs", "1", "--email", env=env).exit_code == 0
+        # Another Sam Lee comes first: sam.a's row now builds sam-lee-2.pdf.
+        path.write_text(f"patient,email,programme\nSam Lee,sam.b@example.org,{FAST}\n{sam_a}")
+        second = Collector()
+    with smtp_server(second) as env:
+        result = batch(path, out, "--jobs", "1", "--email", "--resume", env=env)
+    assert result.exit_code == 0, result.output
+    assert first.recipients() == ["sam.a@example.org", "ann@example.org"]
+    assert second.recipients() == ["sam.b@example.org"]
+    assert "e-mail: 1 sent, 1 already sent, 0 failed" in result.stdout
+
+
 def test_email_needs_a_server_before_anything_is_built(tmp_path: Path) -> None:
     result = batch(roster(tmp_path, MAIL_ROSTER), tmp_path / "out", "--email")
     assert result.exit_code == 1
