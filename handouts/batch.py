@@ -133,6 +133,12 @@ def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[dict[str, A
     return jobs
 
 
+def brand_path(value: str, roster_dir: Path) -> Path:
+    """A row's brand column as a file: relative to the roster, like every path in it."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else roster_dir / path
+
+
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -222,8 +228,7 @@ class Worker:
         library = self.builder.library
         if value in library.brands:
             return library.origin("brands", value)
-        path = Path(value).expanduser()
-        path = path if path.is_absolute() else self.settings.roster_dir / path
+        path = brand_path(value, self.settings.roster_dir)
         if not path.is_file():
             raise HandoutsError(f'brand: no brand "{value}" in the library and no file {path}')
         return path

@@ -17,10 +17,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli_build import FILE_PATH, PathType, handout_options, make_options
-from handouts.errors import HandoutsError
+from handouts.errors import EXIT_USAGE, HandoutsError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from handouts.batch import Settings
+    from handouts.roster import RosterRow
+
+
+class UsageProblem(HandoutsError):
+    """A bad combination of arguments, said in one line (click's own usage errors take four)."""
+
+    exit_code = EXIT_USAGE
 
 
 def _default_jobs() -> int:
@@ -67,7 +76,7 @@ def _default_jobs() -> int:
     "--combine",
     "combine",
     type=FILE_PATH,
-    metavar="FILE",
+    metavar="FILE.pdf",
     help="Also write one print-ready PDF of the whole batch, in roster order.",
 )
 @click.option(
@@ -172,7 +181,8 @@ def batch(
     if programme and programme not in library.programmes:
         raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
     if combine:
-        _check_combine_path(combine, out_dir, [row.patient for row in table.rows])
+        inputs = {roster: "the roster", **dict.fromkeys(attachments, "an --attach file")}
+        _check_combine_path(combine, out_dir, table.rows, settings, inputs)
     plan = _mail_plan(app, dry_run, rate) if email else None
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
@@ -280,13 +290,34 @@ def _unknown(kind: str, wanted: str, known: Any) -> str:
     return f'unknown {kind} "{wanted}"{hint}'
 
 
-def _check_combine_path(combine: Path, out_dir: Path, patients: list[str]) -> None:
+def _check_combine_path(
+    combine: Path,
+    out_dir: Path,
+    rows: list[RosterRow],
+    settings: Settings,
+    inputs: dict[Path, str],
+) -> None:
+    """Refuse a print file that would overwrite an input or a handout of this batch.
+
+    ``inputs`` maps the files given on the command line to what they are.
+    """
+    from handouts.batch import brand_path
     from handouts.roster import unique_names
 
-    if combine.resolve().parent == out_dir.resolve() and combine.name in unique_names(patients):
-        raise HandoutsError(
-            f"--combine {combine}: a handout in the batch has that name; choose another"
-        )
+    target = combine.resolve()
+    brands = [brand_path(row.brand, settings.roster_dir) for row in rows if row.brand]
+    if settings.brand_file:
+        brands.append(settings.brand_file)
+    named = {path.resolve(): what for path, what in inputs.items()}
+    named |= {path.resolve(): "a brand file of this batch" for path in brands}
+    if target in named:
+        raise UsageProblem(f"--combine {combine}: that is {named[target]}; choose a new .pdf file")
+    if combine.suffix.lower() != ".pdf":
+        raise UsageProblem(f"--combine {combine}: the print file's name must end in .pdf")
+    if target.parent == out_dir.resolve() and combine.name in unique_names(
+        row.patient for row in rows
+    ):
+        raise UsageProblem(f"--combine {combine}: a handout of this batch has that name")
 
 
 def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan

@@ -256,6 +256,28 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("roster.csv", "that is the roster; choose a new .pdf file"),
+        ("clinic.yaml", "that is a brand file of this batch; choose a new .pdf file"),
+        ("consent.pdf", "that is an --attach file; choose a new .pdf file"),
+        ("print.txt", "the print file's name must end in .pdf"),
+        ("out/ann.pdf", "a handout of this batch has that name"),
+    ],
+)
+def test_combine_never_overwrites_an_input(tmp_path: Path, target: str, message: str) -> None:
+    path = roster(tmp_path, f"patient,programme,brand\nAnn,{FAST},clinic.yaml\n")
+    (tmp_path / "clinic.yaml").write_text("name: Clinic\n")
+    (tmp_path / "consent.pdf").write_bytes(make_pdf(1))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    args = ["--combine", tmp_path / target, "--attach", tmp_path / "consent.pdf"]
+    result = batch(path, tmp_path / "out", *args)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --combine {tmp_path / target}: {message}\n"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_missing_attachment_stops_the_batch_before_it_starts(tmp_path: Path) -> None:
     result = batch(ROSTERS / "roster.yaml", tmp_path / "out", "--attach", "consent.pdf")
     assert result.exit_code == 1
