@@ -187,10 +187,10 @@ def batch(
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
-        with _progress(len(table.rows), deferred) as progress:
+        with _progress(len(table.rows), deferred) as (progress, notice):
             summary = driver.run(
                 table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
-                duplex=duplex, mail=plan, progress=progress,
+                duplex=duplex, mail=plan, progress=progress, notice=notice,
             )  # fmt: skip
     except KeyboardInterrupt:
         click.echo(
@@ -205,10 +205,15 @@ def batch(
 
 
 @contextlib.contextmanager
-def _progress(total: int, deferred: list[str]) -> Iterator[Callable[..., None]]:
-    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI)."""
+def _progress(
+    total: int, deferred: list[str]
+) -> Iterator[tuple[Callable[..., None], Callable[[str], None]]]:
+    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI).
+
+    Yields (progress, notice): a notice gets a line of its own, below the bar.
+    """
     if not sys.stderr.isatty():
-        yield _print_line
+        yield _print_line, _print_notice
         return
     stderr = click.get_text_stream("stderr")
     with click.progressbar(length=total, label="building", file=stderr, show_pos=True) as bar:
@@ -218,7 +223,11 @@ def _progress(total: int, deferred: list[str]) -> Iterator[Callable[..., None]]:
             if outcome.status == "failed" or outcome.mail == "failed":
                 deferred.append(_line(outcome, done, total))
 
-        yield progress
+        yield progress, lambda text: _print_notice(f"\n{text}")
+
+
+def _print_notice(text: str) -> None:
+    click.echo(text, err=True)
 
 
 def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest_pdf import make_pdf, reader, texts_left_to_right
@@ -363,6 +367,51 @@ def test_message_keys_do_not_depend_on_the_rows_around(tmp_path: Path) -> None:
     )
     assert before["sam.a@example.org"]["message_key"] == after["sam.a@example.org"]["message_key"]
     assert after["sam.b@example.org"]["message_key"] != after["sam.a@example.org"]["message_key"]
+
+
+@pytest.mark.parametrize(("names", "prepared"), [("Ann\nЯрослава\n", True), ("Ann\nZoë\n", False)])
+def test_fallback_font_is_prepared_once_here_before_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: str, prepared: bool
+) -> None:
+    # Instancing it takes half a minute on a cold cache; each worker would do it again.
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(batch, "Worker", lambda settings, app: SimpleNamespace(builder="b"))
+    monkeypatch.setattr(
+        batch, "prepare_fallback_font", lambda *args: calls.append(("prepare", os.getpid()))
+    )
+    monkeypatch.setattr(
+        batch, "_execute", lambda *args: calls.append(("execute", args[2], args[-1] is not None))
+    )
+    rows = read_roster(write(tmp_path, "r.csv", "patient\n" + names)).rows
+    batch.run(rows, settings(tmp_path / "out"), jobs=2)
+    expected = [("prepare", os.getpid())] if prepared else []
+    assert calls == [*expected, ("execute", 2, prepared)]
+
+
+def test_preparing_fonts_says_so_only_when_it_keeps_the_batch_waiting(
+    builder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.render import fonts
+
+    notices: list[str] = []
+    noticed = threading.Event()
+
+    class ColdCache:
+        @property
+        def fallback(self) -> None:
+            assert noticed.wait(10)  # still instancing when the notice is due
+
+    def notice(text: str) -> None:
+        notices.append(text)
+        noticed.set()
+
+    monkeypatch.setattr(fonts, "load_fonts", lambda family, dirs: ColdCache())
+    batch.prepare_fallback_font(builder, None, notice, after=0)
+    assert notices == [batch.FONT_NOTICE]
+
+    monkeypatch.setattr(fonts, "load_fonts", lambda family, dirs: SimpleNamespace(fallback=1))
+    batch.prepare_fallback_font(builder, None, notice, after=60)
+    assert notices == [batch.FONT_NOTICE]  # a warm cache: nothing to say
 
 
 def test_built_log_ignores_a_line_cut_short(tmp_path: Path) -> None:
