@@ -417,12 +417,15 @@ def send(
     from handouts.cli_build import make_builder
     from handouts.content.models import Patient
     from handouts.mail import Mailer, check_address, message_context
+    from handouts.post import is_valid_pdf
     from handouts.roster import safe_name
 
     check_address(to, "--to")
     data = pdf.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise HandoutsError(f"{pdf}: not a PDF file")
+    if not is_valid_pdf(pdf):
+        raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
     plan = _mail_plan(app, dry_run, None)
     brand, _ = make_builder(app).brand(_check_brand(brand_file or app.workspace().brand))
     title, weeks, sessions = _programme_info(app, programme, data, patient)

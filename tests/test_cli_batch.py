@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import email
+import logging
 import math
 import os
 import signal
@@ -707,3 +708,19 @@ def test_send_takes_exactly_one_address(tmp_path: Path) -> None:
         "give exactly one\n"
     )
     assert not (tmp_path / "outbox").exists()
+
+
+def test_send_refuses_a_pdf_cut_short_without_pypdf_noise(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole = make_pdf(2)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with caplog.at_level(logging.WARNING):
+        result = run("send", cut, "--to", "ann@example.org", "--dry-run")
+        attach = batch(ROSTERS / "roster.yaml", tmp_path / "out", "--attach", cut)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {cut}: the PDF is incomplete or damaged; build it again\n"
+    assert not (tmp_path / "outbox").exists()
+    assert attach.exit_code == 1 and len(attach.stderr.splitlines()) == 1
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
