@@ -21,7 +21,12 @@ Flow (``run``)::
   the row's password) *and* was written for the same row values and options,
   so an edited roster never reuses, or e-mails, another patient's handout.
 * E-mail is sent from this process as each row finishes; ``sent.log`` (see
-  ``handouts.mail.Mailer``) makes sending safe to repeat.
+  ``handouts.mail.Mailer``) makes sending safe to repeat. A message's key names
+  the recipient, the patient and the row's values, never the row's position, so
+  adding or removing rows never sends a handout again.
+* Letters the brand font lacks (Greek, Cyrillic) need the fallback face, which
+  is instanced once into the font cache (half a minute the first time): this
+  process does it before the workers start, instead of every worker at once.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import io
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -42,7 +48,7 @@ from typing import Any
 from handouts.compose import Options
 from handouts.errors import HandoutsError
 from handouts.post import decrypted, finish_pdf
-from handouts.roster import RosterRow, unique_names
+from handouts.roster import RosterRow, safe_name, unique_names
 
 REPORT_NAME = "batch-report.csv"
 BUILT_LOG = "built.log"
@@ -51,6 +57,8 @@ OUTBOX = "outbox"
 REPORT_COLUMNS = ("row", "patient", "reason")
 DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
 BROKEN_POOL = "a worker process stopped unexpectedly (rerun with --resume)"
+FONT_NOTICE = "Preparing fonts for Greek/Cyrillic names (first run only)…"
+FONT_NOTICE_AFTER = 1.0  # seconds: a warm font cache answers well within this
 
 
 # --------------------------------------------------------------------------- settings and jobs
@@ -124,9 +132,23 @@ def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[dict[str, A
         identity = {k: job[k] for k in ("patient", "programme", "level", "clinician", "start")}
         identity |= {"note": row.note, "brand": row.brand}
         job["fingerprint"] = _digest([identity, bool(job["password"]), settings.shape()])
-        job["message_key"] = f"{name.removesuffix('.pdf')}.{_digest([identity, row.email])}"
+        # Recipient, patient and the row's values; not the file name, which depends on the
+        # rows above (sam-lee-2), nor the options, so a rebuilt handout is not sent again.
+        job["message_key"] = f"{safe_name(row.patient)}.{_digest([identity, row.email])}"
         jobs.append(job)
     return jobs
+
+
+def brand_path(value: str, roster_dir: Path) -> Path:
+    """A row's brand column as a file: relative to the roster, like every path in it."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else roster_dir / path
+
+
+def needs_fallback_font(jobs: Sequence[dict[str, Any]]) -> bool:
+    """Whether any row prints letters beyond Latin (Greek, Cyrillic…), which no brand font has."""
+    text = "".join(job[key] for job in jobs for key in ("patient", "clinician", "note"))
+    return any(ord(char) > 0x24F and char.isalpha() for char in text)
 
 
 def _digest(value: Any) -> str:
@@ -218,8 +240,7 @@ class Worker:
         library = self.builder.library
         if value in library.brands:
             return library.origin("brands", value)
-        path = Path(value).expanduser()
-        path = path if path.is_absolute() else self.settings.roster_dir / path
+        path = brand_path(value, self.settings.roster_dir)
         if not path.is_file():
             raise HandoutsError(f'brand: no brand "{value}" in the library and no file {path}')
         return path
@@ -236,6 +257,24 @@ class Worker:
             handout.sessions_label,
             protected=bool(password),
         )
+
+
+def prepare_fallback_font(
+    builder: Any, brand_file: Path | None, notice: Callable[[str], None], after: float
+) -> None:
+    """Instance the fallback face now; ``notice`` says so if that takes over ``after`` seconds."""
+    from handouts.render.fonts import load_fonts
+
+    timer = threading.Timer(after, notice, (FONT_NOTICE,))
+    timer.start()
+    try:
+        brand, _ = builder.brand(brand_file)
+        load_fonts(brand.font, builder.font_dirs).fallback  # noqa: B018 - the property loads it
+    except HandoutsError:
+        pass  # a broken brand fails each row with its own message
+    finally:
+        timer.cancel()
+        timer.join()  # a notice that started is printed before any row's line
 
 
 _WORKER: Worker | None = None
@@ -385,8 +424,12 @@ def run(
     duplex: bool = False,
     mail: MailPlan | None = None,
     progress: Progress | None = None,
+    notice: Callable[[str], None] = lambda _: None,
 ) -> Summary:
-    """Build every row; returns what happened. Row problems never raise."""
+    """Build every row; returns what happened. Row problems never raise.
+
+    ``notice`` receives a line to show when preparing fonts keeps the batch waiting.
+    """
     started = time.monotonic()
     out_dir = settings.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -453,7 +496,11 @@ def run(
         finish(outcome)
 
     try:
-        _execute(todo, settings, jobs, app, handle)
+        parent = None
+        if needs_fallback_font(todo):  # before the workers start, so that they find it cached
+            parent = Worker(settings, app)
+            prepare_fallback_font(parent.builder, settings.brand_file, notice, FONT_NOTICE_AFTER)
+        _execute(todo, settings, jobs, app, handle, parent)
     finally:
         if mailer is not None:
             mailer.close()
@@ -473,13 +520,17 @@ def _execute(
     jobs: int,
     app: Any,
     handle: Callable[[Result], None],
+    parent: Worker | None = None,
 ) -> None:
-    """Run the jobs in this process (one job) or in a pool; ``handle`` each result as it comes."""
+    """Run the jobs in this process (one job) or in a pool; ``handle`` each result as it comes.
+
+    ``parent`` is this process's Worker if one was made already.
+    """
     if not todo:
         return
     workers = min(jobs, len(todo))
     if workers <= 1:
-        worker = Worker(settings, app)
+        worker = parent or Worker(settings, app)
         for job in todo:
             handle(worker.run(job))
         return

@@ -17,10 +17,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli_build import FILE_PATH, PathType, handout_options, make_options
-from handouts.errors import HandoutsError
+from handouts.errors import EXIT_USAGE, HandoutsError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from handouts.batch import Settings
+    from handouts.roster import RosterRow
+
+
+class UsageProblem(HandoutsError):
+    """A bad combination of arguments, said in one line (click's own usage errors take four)."""
+
+    exit_code = EXIT_USAGE
 
 
 def _default_jobs() -> int:
@@ -67,7 +76,7 @@ def _default_jobs() -> int:
     "--combine",
     "combine",
     type=FILE_PATH,
-    metavar="FILE",
+    metavar="FILE.pdf",
     help="Also write one print-ready PDF of the whole batch, in roster order.",
 )
 @click.option(
@@ -127,8 +136,9 @@ def batch(
     """Build one handout per row of ROSTER (.csv or .yaml).
 
     \b
-    Columns: patient (required), email, programme, level, clinician, start,
-    note, brand (a brand id or YAML file), password.
+    Columns: patient (required), email (one address), programme, level,
+    clinician, start, note, brand (a brand id or YAML file), password; other
+    columns are ignored, with a warning naming them.
     Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
     listed in <out-dir>/batch-report.csv (removed when a run has no failures)
     and the exit code is 1. Rerun with --resume after an interruption: valid
@@ -146,6 +156,8 @@ def batch(
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
     table = read_roster(roster)
+    for warning in table.warnings:
+        click.echo(f"warning: {warning}", err=True)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
         out_dir=out_dir,
@@ -169,15 +181,16 @@ def batch(
     if programme and programme not in library.programmes:
         raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
     if combine:
-        _check_combine_path(combine, out_dir, [row.patient for row in table.rows])
+        inputs = {roster: "the roster", **dict.fromkeys(attachments, "an --attach file")}
+        _check_combine_path(combine, out_dir, table.rows, settings, inputs)
     plan = _mail_plan(app, dry_run, rate) if email else None
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
-        with _progress(len(table.rows), deferred) as progress:
+        with _progress(len(table.rows), deferred) as (progress, notice):
             summary = driver.run(
                 table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
-                duplex=duplex, mail=plan, progress=progress,
+                duplex=duplex, mail=plan, progress=progress, notice=notice,
             )  # fmt: skip
     except KeyboardInterrupt:
         click.echo(
@@ -192,10 +205,15 @@ def batch(
 
 
 @contextlib.contextmanager
-def _progress(total: int, deferred: list[str]) -> Iterator[Callable[..., None]]:
-    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI)."""
+def _progress(
+    total: int, deferred: list[str]
+) -> Iterator[tuple[Callable[..., None], Callable[[str], None]]]:
+    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI).
+
+    Yields (progress, notice): a notice gets a line of its own, below the bar.
+    """
     if not sys.stderr.isatty():
-        yield _print_line
+        yield _print_line, _print_notice
         return
     stderr = click.get_text_stream("stderr")
     with click.progressbar(length=total, label="building", file=stderr, show_pos=True) as bar:
@@ -205,7 +223,11 @@ def _progress(total: int, deferred: list[str]) -> Iterator[Callable[..., None]]:
             if outcome.status == "failed" or outcome.mail == "failed":
                 deferred.append(_line(outcome, done, total))
 
-        yield progress
+        yield progress, lambda text: _print_notice(f"\n{text}")
+
+
+def _print_notice(text: str) -> None:
+    click.echo(text, err=True)
 
 
 def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001
@@ -277,13 +299,34 @@ def _unknown(kind: str, wanted: str, known: Any) -> str:
     return f'unknown {kind} "{wanted}"{hint}'
 
 
-def _check_combine_path(combine: Path, out_dir: Path, patients: list[str]) -> None:
+def _check_combine_path(
+    combine: Path,
+    out_dir: Path,
+    rows: list[RosterRow],
+    settings: Settings,
+    inputs: dict[Path, str],
+) -> None:
+    """Refuse a print file that would overwrite an input or a handout of this batch.
+
+    ``inputs`` maps the files given on the command line to what they are.
+    """
+    from handouts.batch import brand_path
     from handouts.roster import unique_names
 
-    if combine.resolve().parent == out_dir.resolve() and combine.name in unique_names(patients):
-        raise HandoutsError(
-            f"--combine {combine}: a handout in the batch has that name; choose another"
-        )
+    target = combine.resolve()
+    brands = [brand_path(row.brand, settings.roster_dir) for row in rows if row.brand]
+    if settings.brand_file:
+        brands.append(settings.brand_file)
+    named = {path.resolve(): what for path, what in inputs.items()}
+    named |= {path.resolve(): "a brand file of this batch" for path in brands}
+    if target in named:
+        raise UsageProblem(f"--combine {combine}: that is {named[target]}; choose a new .pdf file")
+    if combine.suffix.lower() != ".pdf":
+        raise UsageProblem(f"--combine {combine}: the print file's name must end in .pdf")
+    if target.parent == out_dir.resolve() and combine.name in unique_names(
+        row.patient for row in rows
+    ):
+        raise UsageProblem(f"--combine {combine}: a handout of this batch has that name")
 
 
 def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
@@ -374,12 +417,15 @@ def send(
     from handouts.cli_build import make_builder
     from handouts.content.models import Patient
     from handouts.mail import Mailer, check_address, message_context
+    from handouts.post import is_valid_pdf
     from handouts.roster import safe_name
 
     check_address(to, "--to")
     data = pdf.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise HandoutsError(f"{pdf}: not a PDF file")
+    if not is_valid_pdf(pdf):
+        raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
     plan = _mail_plan(app, dry_run, None)
     brand, _ = make_builder(app).brand(_check_brand(brand_file or app.workspace().brand))
     title, weeks, sessions = _programme_info(app, programme, data, patient)

@@ -217,8 +217,15 @@ def _long_date(day: dt.date) -> str:
 
 
 def check_address(address: str, what: str = "address") -> None:
-    """One plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks (header injection)."""
-    _, addr = email.utils.parseaddr(address)
+    """Exactly one plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks.
+
+    A list (``a@b.c; d@e.f``) is refused: smtplib would send to only some of it
+    while the To: header shows all, and a row or ``--to`` is one recipient.
+    """
+    found = email.utils.getaddresses([address])
+    if len([addr for _, addr in found if addr]) > 1:
+        raise HandoutsError(f"{what}: {address!r} is more than one address; give exactly one")
+    addr = found[0][1] if len(found) == 1 else ""
     if "\n" in address or "\r" in address or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", addr):
         raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
 
@@ -311,8 +318,13 @@ class Mailer:
             write_atomic(self.dry_run_dir / f"{key}.eml", bytes(msg))
             return "written"
         self._pace()
-        self._deliver(msg)
-        self._record(key, msg)
+        refused = self._deliver(msg)
+        self._record(key, msg)  # it reached someone: sending it again would be a duplicate
+        if refused:
+            address, (code, reply) = next(iter(refused.items()))
+            raise PermanentSendError(
+                f"{address}: rejected by the mail server: {code} {_reply_text(reply)}"
+            )
         return "sent"
 
     def close(self) -> None:
@@ -325,7 +337,8 @@ class Mailer:
 
     # -- delivery with retries
 
-    def _deliver(self, msg: EmailMessage) -> None:
+    def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Send ``msg``; returns the recipients the server refused while accepting others."""
         to = str(msg["To"])
         for attempt in range(self.retries + 1):
             if attempt:
@@ -340,10 +353,10 @@ class Mailer:
                     ) from exc
                 continue
             try:
-                smtp.send_message(msg)
-                return
+                return smtp.send_message(msg)
             except (smtplib.SMTPException, OSError) as exc:
                 self._fail(exc, to, last=attempt == self.retries)
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     def _fail(self, exc: BaseException, to: str, last: bool) -> None:
         """Raise for errors a retry cannot fix; otherwise drop the connection for a retry."""

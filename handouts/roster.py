@@ -1,24 +1,30 @@
 """Rosters for ``handouts batch``: CSV or YAML → validated rows, and safe output file names.
 
 A roster is a CSV file (UTF-8 with or without a BOM; comma- or semicolon-separated,
-detected from the header line) or a YAML file holding a list of mappings. The
-columns are :data:`COLUMNS`; only ``patient`` is required.
+detected from the header line; any line endings, CR-only too) or a YAML file holding
+a list of mappings. The columns are :data:`COLUMNS`; only ``patient`` is required.
+Other columns (an export's Phone or Ticket) are ignored with a warning, unless the
+name looks like a misspelt column or a known alias (``name`` for ``patient``).
 
 Problems are reported at two levels:
 
-* the file as a whole (not UTF-8, bad YAML, an unknown or duplicate column, no
-  rows): :class:`RosterError`, one line, raised before anything is built;
-* one row (a missing patient, level ``x``, start ``31/02/2026``): the row
+* the file as a whole (not UTF-8, bad YAML, an unclosed quote, a misspelt or
+  duplicate column, no rows): :class:`RosterError`, one line, raised before
+  anything is built;
+* one row (a missing patient, level ``x``, start ``2026-02-30``): the row
   carries ``error`` naming the column(s), the batch reports it as a failed
   row and carries on with the others.
 
-Rows are numbered 1, 2, 3… in roster order (a CSV header line is not a row).
+A row's number is where a person finds it: in a CSV the spreadsheet row (the
+header is row 1, blank lines count, a value spanning lines is one row); in YAML
+the line where the row's entry starts.
 
 Nothing here imports reportlab or pypdf.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import difflib
@@ -27,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +51,26 @@ COLUMNS = (
     "password",
 )
 REQUIRED = ("patient",)
+# Headers that mean a known column but are too far from it for a spelling match.
+ALIASES = {
+    "name": "patient",
+    "full name": "patient",
+    "patient name": "patient",
+    "email address": "email",
+    "e-mail address": "email",
+    "start date": "start",
+}
+MISSPELLING_CUTOFF = 0.8  # "emial", "levle", "programe" match; "ticket", "status" do not
 MAX_LEVEL = 20  # as ``handouts build --level``
 CSV_SUFFIXES = (".csv",)
 YAML_SUFFIXES = (".yaml", ".yml")
 _EXTRA = object()  # key marking a CSV row with more values than the header has columns
+_REPEATED = object()  # key listing the columns a YAML row names twice
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEVEL = re.compile(r"^\d+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as csv and io.StringIO(newline="") split lines
+_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PROGRAMME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 class RosterError(HandoutsError):
@@ -64,7 +85,7 @@ class RosterRow:
     other values are then best effort (for the report's ``patient`` column).
     """
 
-    number: int  # 1-based position in the roster
+    number: int  # the spreadsheet row (CSV) or the line of the entry (YAML)
     patient: str = ""
     email: str = ""
     programme: str = ""
@@ -82,6 +103,10 @@ class Roster:
     path: Path
     columns: tuple[str, ...]
     rows: list[RosterRow]
+    warnings: tuple[str, ...] = ()  # e.g. the columns that are ignored
+
+
+Records = list[tuple[int, Any]]  # (row number, mapping of column → value)
 
 
 # --------------------------------------------------------------------------- reading
@@ -98,10 +123,14 @@ def read_roster(path: Path) -> Roster:
         columns, records = _csv_records(text, path)
     else:
         columns, records = _yaml_records(text, path)
+    ignored = _check_columns(columns, path)
+    if suffix in CSV_SUFFIXES and "patient" not in columns:
+        raise RosterError(f'{path}: no "patient" column (the header line names the columns)')
     if not records:
         raise RosterError(f"{path}: the roster has no rows")
-    rows = [_row(number, record) for number, record in enumerate(records, start=1)]
-    return Roster(path, columns, rows)
+    rows = [_row(number, record) for number, record in records]
+    warnings = (_ignored_warning(path, ignored),) if ignored else ()
+    return Roster(path, tuple(c for c in columns if c in COLUMNS), rows, warnings)
 
 
 def _read_text(path: Path) -> str:
@@ -112,7 +141,7 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = len(_LINE_BREAK.findall(raw[: exc.start].decode("utf-8", "replace"))) + 1
         raise RosterError(
             f'{path}:{line}: not UTF-8 text; save the roster as UTF-8 (Excel: "CSV UTF-8")'
         ) from None
@@ -123,74 +152,222 @@ def _delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _csv_records(text: str, path: Path) -> tuple[tuple[str, ...], list[Any]]:
-    lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip()), "")
-    if not header_line:
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_records(text: str, path: Path) -> tuple[tuple[str, ...], Records]:
+    header_line = next((line for line in _LINE_BREAK.split(text) if line.strip()), "")
+    delimiter = _delimiter(header_line)
+    table = _csv_table(text, path, delimiter)
+    table = [(n, line, cells) for n, line, cells in table if any(c.strip() for c in cells)]
+    if not table:
         raise RosterError(f"{path}: the roster is empty")
-    try:
-        table = [row for row in csv.reader(io.StringIO(text), delimiter=_delimiter(header_line))]
-    except csv.Error as exc:
-        raise RosterError(f"{path}: not a readable CSV file: {exc}") from None
-    table = [row for row in table if any(cell.strip() for cell in row)]  # blank lines
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [cell.strip().lower() for cell in table[0][2]]
     while header and not header[-1]:  # a trailing separator (spreadsheets add them)
         header.pop()
     if "" in header:
         raise RosterError(f"{path}: column {header.index('') + 1} has no name in the header line")
-    _check_columns(header, path)
-    if "patient" not in header:
-        raise RosterError(f'{path}: no "patient" column (the header line names the columns)')
-    records: list[Any] = []
-    for cells in table[1:]:
-        record: dict[str, Any] = dict(zip(header, (c.strip() for c in cells), strict=False))
-        extra = [c for c in cells[len(header) :] if c.strip()]
-        if extra:
+    records: Records = []
+    for number, line, cells in table[1:]:
+        _check_swallowed_rows(cells, line, header, delimiter, path)
+        record: dict[Any, Any] = dict(zip(header, (c.strip() for c in cells), strict=False))
+        if any(c.strip() for c in cells[len(header) :]):
             record[_EXTRA] = len(header)
-        records.append(record)
+        records.append((number, record))
     return tuple(header), records
 
 
-def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], list[Any]]:
-    from handouts.content.yamlsrc import parse_yaml
+def _csv_table(text: str, path: Path, delimiter: str) -> list[tuple[int, int, list[str]]]:
+    """(spreadsheet row, file line where it starts, cells) of every row, blank ones too.
 
-    doc, problems = parse_yaml(text, str(path))
-    if problems or doc is None:
-        raise RosterError(str(problems[0]) if problems else f"{path}: not readable YAML")
-    data = doc.data
-    if data is None:
+    ``strict`` makes a quote that is never closed an error: otherwise csv reads
+    every later row into that one value, and they are silently lost.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table = []
+    line = 1  # where the next row starts
+    try:
+        for cells in reader:
+            table.append((len(table) + 1, line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise RosterError(
+            _quote_problem(text, line, delimiter, path)
+            or f"{path}:{line}: not a readable CSV row: {exc}"
+        ) from None
+    return table
+
+
+def _quote_problem(text: str, line: int, delimiter: str, path: Path) -> str | None:
+    """Explain a quoting error in the row starting on ``line``, at the quote that caused it."""
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    quoted = re.compile(r'"(?:[^"]|"")*(")?')
+    plain = re.compile(rf"[^{re.escape(delimiter)}\r\n]*")
+    position = starts[line - 1]
+    while position < len(text):
+        if text[position] != '"':
+            position = plain.match(text, position).end()
+        else:
+            match = quoted.match(text, position)
+            opened = bisect.bisect_right(starts, position)
+            if not match.group(1):
+                return (
+                    f"{path}:{opened}: a quoted value starts on this line and is never closed; "
+                    'add the missing closing quote (")'
+                )
+            position = match.end()
+            if text[position : position + 1] not in (delimiter, "\r", "\n", ""):
+                closed = bisect.bisect_right(starts, position - 1)
+                if closed == opened:
+                    return (
+                        f"{path}:{opened}: a quoted value has more text after its closing quote; "
+                        'quote the whole value and write each quote inside it as ""'
+                    )
+                return (
+                    f"{path}:{opened}: a quoted value starts on this line and runs on to a quote "
+                    f'on line {closed}; add the missing closing quote (")'
+                )
+        if text[position : position + 1] != delimiter:
+            return None  # the row ended without a quoting problem
+        position += 1
+    return None
+
+
+def _check_swallowed_rows(
+    cells: list[str], line: int, header: list[str], delimiter: str, path: Path
+) -> None:
+    """Refuse a value spanning lines that look like rows: a closing quote is surely missing.
+
+    An unclosed quote that a stray quote further down happens to close is valid CSV,
+    and would put the rows in between into one patient's note.
+    """
+    for cell in cells:
+        parts = _LINE_BREAK.split(cell)
+        for offset, part in enumerate(parts[1:], start=1):
+            if _looks_like_row(part, header, delimiter):
+                raise RosterError(
+                    f"{path}:{line}: a quoted value starts on this line and runs on into "
+                    f"line {line + offset}, which looks like a row of its own; "
+                    'add the missing closing quote (")'
+                )
+        line += len(parts) - 1
+
+
+def _looks_like_row(text: str, header: list[str], delimiter: str) -> bool:
+    cells = next(csv.reader([text], delimiter=delimiter), [])
+    if len(cells) != len(header):
+        return False
+    values = dict(zip(header, (c.strip() for c in cells), strict=True))
+    if "email" in values:
+        return bool(_ADDRESS.match(values["email"]))
+    return bool(_PROGRAMME_ID.match(values.get("programme", "")))
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], Records]:
+    import yaml
+
+    loader = _text_loader()(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _yaml_syntax_error(text, path, exc) from None
+    if root is None:
         raise RosterError(f"{path}: the roster is empty")
-    if not isinstance(data, list):
+    if not isinstance(root, yaml.SequenceNode):
         raise RosterError(f"{path}: a YAML roster must be a list of rows (- patient: ...)")
-    keys: list[str] = []
-    for record in data:
-        if isinstance(record, Mapping):
-            keys += [
-                str(key).strip().lower() for key in record if str(key).strip().lower() not in keys
-            ]
-    _check_columns(keys, path, duplicates=False)
-    records = [
-        {str(k).strip().lower(): v for k, v in r.items()} if isinstance(r, Mapping) else r
-        for r in data
-    ]
+    records = [(node.start_mark.line + 1, _yaml_record(loader, node)) for node in root.value]
+    keys = dict.fromkeys(k for _, r in records if isinstance(r, dict) for k in r if type(k) is str)
     return tuple(keys), records
 
 
-def _check_columns(names: list[str], path: Path, duplicates: bool = True) -> None:
+@cache
+def _text_loader() -> type:
+    """A safe loader that reads every plain value as text (``~`` and empty stay null).
+
+    Values are checked per row, so ``start: 2026-02-30`` fails its row instead of
+    PyYAML's date constructor failing the file; ``patient: No`` stays a name.
+    """
+    import yaml
+
+    class TextLoader(yaml.SafeLoader):
+        pass
+
+    TextLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag.endswith((":null", ":merge"))]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return TextLoader
+
+
+def _yaml_record(loader: Any, node: Any) -> Any:
+    """One row's mapping; a value with an explicit tag that fails (``!!int x``) is its text."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    try:
+        loader.flatten_mapping(node)  # merge keys (<<: *defaults)
+    except yaml.YAMLError:
+        return None
+    record: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(getattr(key_node, "value", "?")).strip().lower()
+        if key in record:
+            record.setdefault(_REPEATED, []).append(key)
+        try:
+            record[key] = loader.construct_object(value_node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError):
+            record[key] = getattr(value_node, "value", None)
+    return record
+
+
+def _yaml_syntax_error(text: str, path: Path, exc: Exception) -> RosterError:
+    from handouts.content.yamlsrc import parse_yaml
+
+    try:
+        _, problems = parse_yaml(text, str(path))  # says PyYAML's messages in plain words
+    except ValueError:
+        problems = []
+    if problems:
+        return RosterError(str(problems[0]))
+    mark = getattr(exc, "problem_mark", None)
+    return RosterError(f"{path}:{mark.line + 1 if mark else 1}: not readable YAML")
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _check_columns(names: tuple[str, ...], path: Path) -> list[str]:
+    """The columns to ignore; raises for a misspelt, aliased or duplicate column."""
     unknown = [name for name in dict.fromkeys(names) if name not in COLUMNS]
-    if unknown:
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hints.append(f'"{name}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
-        label = "columns" if len(unknown) > 1 else "column"
+    hints, ignored = [], []
+    for name in unknown:
+        close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=MISSPELLING_CUTOFF)
+        if name in ALIASES:
+            hints.append(f'"{name}" (call it "{ALIASES[name]}")')
+        elif close:
+            hints.append(f'"{name}" (did you mean "{close[0]}"?)')
+        else:
+            ignored.append(name)
+    if hints:
+        label, them = ("columns", "them") if len(hints) > 1 else ("column", "it")
         raise RosterError(
-            f"{path}: unknown {label} {', '.join(hints)}; known columns: {', '.join(COLUMNS)}"
+            f"{path}: unknown {label} {', '.join(hints)}; rename or delete {them} "
+            f"(known columns: {', '.join(COLUMNS)})"
         )
-    if duplicates:
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise RosterError(f"{path}: column {', '.join(repeated)} appears more than once")
+    repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    if repeated:
+        raise RosterError(f"{path}: column {', '.join(repeated)} appears more than once")
+    return ignored
+
+
+def _ignored_warning(path: Path, ignored: list[str]) -> str:
+    names = ", ".join(f'"{name}"' for name in ignored)
+    label, them = ("columns", "them") if len(ignored) > 1 else ("column", "it")
+    return f"{path}: ignoring {label} {names} (handouts does not use {them})"
 
 
 # --------------------------------------------------------------------------- one row
@@ -224,6 +401,7 @@ def _row(number: int, record: Any) -> RosterRow:
         start = _start(record.get("start"))
     except ValueError as exc:
         problems.append(str(exc))
+    problems += [f"{column}: given more than once" for column in record.get(_REPEATED, [])]
     if _EXTRA in record:
         problems.append(
             f"more values than the {record[_EXTRA]} columns of the header "
@@ -311,13 +489,18 @@ _GREEK = {
     "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 }  # fmt: skip
 _FOLD = {**_LATIN, **_CYRILLIC, **_GREEK}
+# Greek letter pairs ELOT 743 / ISO 843 spell as one sound: ου is "ou"; αυ, ευ, ηυ are
+# "av", "ev", "iv" before a vowel or a voiced consonant and "af", "ef", "if" otherwise
+# (Ευάγγελος → evangelos, Αυτός → aftos); γ before γ, ξ, χ is "n".
+_GREEK_PAIRS = re.compile(r"ο[υύ]|([αεη])[υύ](?=([αεηιουωάέήίόύώϊϋΐΰβγδζλμνρ])?)|γ(?=[γξχ])")
 
 
 def safe_name(text: str) -> str:
     """A file name stem that is safe on every file system, from a patient's name.
 
     Accents are folded to ASCII ("Zoë Łukasiewicz" → "zoe-lukasiewicz"),
-    Cyrillic and Greek transliterated ("Ярослава" → "yaroslava"); only
+    Cyrillic and Greek transliterated ("Ярослава" → "yaroslava", "Παπαδοπούλου" →
+    "papadopoulou"); only
     ``a-z 0-9 - _`` remain, runs of anything else become one "-", and the
     result never starts with a dot or "-", never names a Windows device (CON,
     NUL, COM1…) and is at most :data:`MAX_NAME` characters. Nothing left gives
@@ -325,7 +508,7 @@ def safe_name(text: str) -> str:
     """
     # Map whole letters first (й is "y", not и + breve), then strip accents, then map the
     # base letters that stripping revealed (Greek ά → α → "a").
-    folded = _fold(unicodedata.normalize("NFC", text.lower()))
+    folded = _fold(_greek_pairs(unicodedata.normalize("NFC", text.lower())))
     decomposed = unicodedata.normalize("NFKD", folded)
     ascii_text = _fold("".join(c for c in decomposed if not unicodedata.combining(c)))
     ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
@@ -338,6 +521,17 @@ def safe_name(text: str) -> str:
     if name.split(".")[0] in _WINDOWS_RESERVED:
         name = f"{FALLBACK_NAME}-{name}"
     return name
+
+
+def _greek_pairs(text: str) -> str:
+    def spell(match: re.Match[str]) -> str:
+        if match.group().startswith("ο"):
+            return "ou"
+        if match.group() == "γ":
+            return "n"
+        return _GREEK[match.group(1)] + ("v" if match.group(2) else "f")
+
+    return _GREEK_PAIRS.sub(spell, text)
 
 
 def _fold(text: str) -> str:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest_pdf import make_pdf, reader, texts_left_to_right
@@ -45,6 +49,12 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
         ("Ярослава", "yaroslava"),
         ("Ярослава Подъячая", "yaroslava-podyachaya"),
         ("Αλέξανδρος", "alexandros"),
+        ("Ελένη Παπαδοπούλου", "eleni-papadopoulou"),  # ου is "ou" (ELOT 743), not "oy"
+        ("Κουτσούρης", "koutsouris"),
+        ("Ευάγγελος", "evangelos"),  # ευ before a vowel; γγ
+        ("Αύγουστος", "avgoustos"),  # αυ before a voiced consonant
+        ("Αυτός Ευθύμιος", "aftos-efthymios"),  # before a voiceless one
+        ("Μωϋσής", "moysis"),  # the diaeresis keeps ο and ϋ apart
         ("Jürgen Straße", "jurgen-strasse"),
         ("O'Brien, Mary-Jane (2)", "obrien-mary-jane-2"),
         ("  .hidden   name  ", "hidden-name"),
@@ -99,10 +109,71 @@ def test_csv_with_bom_and_semicolons() -> None:
 def test_comma_csv_without_bom(tmp_path: Path) -> None:
     path = write(tmp_path, "r.csv", "patient,programme\nAnn,home-no-gym\n\nBen,\n")
     roster = read_roster(path)
-    assert [(r.number, r.patient, r.programme) for r in roster.rows] == [
-        (1, "Ann", "home-no-gym"),
-        (2, "Ben", ""),  # the blank line is not a row
+    assert [(r.patient, r.programme) for r in roster.rows] == [("Ann", "home-no-gym"), ("Ben", "")]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_rows_are_numbered_as_in_a_spreadsheet(tmp_path: Path, newline: str) -> None:
+    # The header is row 1; blank rows count; a value spanning lines is one row.
+    lines = ["patient;note", "Ann;", ";;", "", 'Bob;"one', 'two"', "Cat;x"]
+    roster = read_roster(write(tmp_path, "r.csv", newline.join(lines) + newline))
+    assert [(r.number, r.patient, r.note) for r in roster.rows] == [
+        (2, "Ann", ""),
+        (5, "Bob", "one two"),
+        (6, "Cat", "x"),
     ]
+
+
+def test_mac_csv_with_cr_line_endings(tmp_path: Path) -> None:
+    # Excel for Mac's "CSV (Macintosh)" ends lines with CR only.
+    path = write(tmp_path, "r.csv", "patient,programme\rAnn,home-no-gym\rBen,x\r")
+    assert [(r.number, r.patient) for r in read_roster(path).rows] == [(2, "Ann"), (3, "Ben")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # Never closed: every later row would be read into Bob's note.
+        (
+            'patient,email,note\nAnn,a@b.org,hi\nBob,b@b.org,"Start slowly\n'
+            "Cat,c@b.org,ok\nDan,d@b.org,ok\n",
+            "r.csv:3: a quoted value starts on this line and is never closed; add the missing "
+            'closing quote (")',
+        ),
+        # Closed by a stray quote further down: valid CSV, but lines 4-5 are surely rows.
+        (
+            'patient,email,note\nAnn,a@b.org,hi\nBob,b@b.org,"Start slowly\n'
+            'Cat,c@b.org,ok\nDan,d@b.org,size 10"\n',
+            "r.csv:3: a quoted value starts on this line and runs on into line 4, which looks "
+            'like a row of its own; add the missing closing quote (")',
+        ),
+        (
+            'patient,programme,note\nBob,home-no-gym,"Start slowly\nCat,home-no-gym,ok"\n',
+            "r.csv:2: a quoted value starts on this line and runs on into line 3",
+        ),
+        # Closed by a quote that text follows.
+        (
+            'patient,note\nAnn,hi\nBob,"Start slowly\nCat,"ok"\n',
+            "r.csv:3: a quoted value starts on this line and runs on to a quote on line 4; add "
+            'the missing closing quote (")',
+        ),
+        (
+            'patient,note\nAnn,"say "hi" often"\n',
+            "r.csv:2: a quoted value has more text after its closing quote; quote the whole "
+            'value and write each quote inside it as ""',
+        ),
+    ],
+)
+def test_quotes_that_swallow_rows_stop_the_roster(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(RosterError) as caught:
+        read_roster(write(tmp_path, "r.csv", text))
+    assert caught.value.format_message().startswith(str(tmp_path / message))
+
+
+def test_a_note_over_several_lines_is_fine(tmp_path: Path) -> None:
+    text = 'patient,email,note\nAnn,a@b.org,"Knees, hips, calves\nslowly, twice, daily"\n'
+    (row,) = read_roster(write(tmp_path, "r.csv", text)).rows
+    assert row.note == "Knees, hips, calves slowly, twice, daily"
 
 
 def test_yaml_roster() -> None:
@@ -130,8 +201,8 @@ def test_bad_values_fail_their_row_only() -> None:
     assert rows["Bad Start"].error == (
         "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
     )
-    assert rows["row 5"].error == "patient: missing (every row needs the patient's name)"
-    assert rows["row 5"].number == 5
+    assert rows["row 6"].error == "patient: missing (every row needs the patient's name)"
+    assert rows["row 6"].number == 6
     assert rows["Bad Programme"].error is None  # programmes are checked against the library later
 
 
@@ -162,7 +233,14 @@ def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
         (
             "r.csv",
             "patient,emial,colour\nA,a@b.org,red\n",
-            'unknown columns "emial" (did you mean "email"?), "colour"; known columns: patient,',
+            'unknown column "emial" (did you mean "email"?); rename or delete it '
+            "(known columns: patient,",
+        ),
+        (
+            "r.csv",
+            "Name,Programe\nA,x\n",
+            'unknown columns "name" (call it "patient"), "programe" (did you mean '
+            '"programme"?); rename or delete them',
         ),
         ("r.csv", "email,programme\na@b.org,x\n", 'no "patient" column'),
         ("r.csv", "patient,Patient\nA,B\n", "column patient appears more than once"),
@@ -175,6 +253,8 @@ def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
             "- patient: Ann\n  levle: 2\n",
             'unknown column "levle" (did you mean "level"?)',
         ),
+        ("r.yaml", "", "the roster is empty"),
+        ("r.yaml", "- patient: 'Ann\n", "r.yaml:1: YAML syntax: a quote is not closed"),
         ("r.yaml", "- patient: [Ann\n", "r.yaml:"),
         ("r.txt", "patient\nAnn\n", "a roster must be a .csv or .yaml file"),
     ],
@@ -184,6 +264,30 @@ def test_file_problems_are_one_line(tmp_path: Path, name: str, text: str, messag
         read_roster(write(tmp_path, name, text))
     assert message in caught.value.format_message()
     assert "\n" not in caught.value.format_message()
+
+
+def test_columns_it_does_not_use_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    text = "Patient,Email,Phone,Ticket,Phone\nAnn,ann@example.org,555,A12,556\n"
+    roster = read_roster(write(tmp_path, "r.csv", text))
+    assert roster.columns == ("patient", "email")
+    assert roster.warnings == (
+        f'{tmp_path / "r.csv"}: ignoring columns "phone", "ticket" (handouts does not use them)',
+    )
+    (row,) = roster.rows
+    assert (row.patient, row.email, row.error) == ("Ann", "ann@example.org", None)
+    yaml_roster = read_roster(write(tmp_path, "r.yaml", "- patient: Ann\n  status: paid\n"))
+    assert yaml_roster.warnings == (
+        f'{tmp_path / "r.yaml"}: ignoring column "status" (handouts does not use it)',
+    )
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@example.org; b@example.org", "a@example.org, b@example.org", "a@example.org,b"],
+)
+def test_email_is_one_address(tmp_path: Path, address: str) -> None:
+    (row,) = read_roster(write(tmp_path, "r.csv", f'patient,email\nAnn,"{address}"\n')).rows
+    assert row.error == f"email: {address!r} is more than one address; give exactly one"
 
 
 def test_roster_that_is_not_utf8(tmp_path: Path) -> None:
@@ -197,10 +301,25 @@ def test_yaml_values_are_checked_like_csv_ones(tmp_path: Path) -> None:
         "- patient: Ann\n  level: true\n- Ben\n- patient: Cat\n  note: [a, b]\n  password: 1234\n"
     )
     ann, ben, cat = read_roster(write(tmp_path, "r.yaml", text)).rows
-    assert "level: 'True' is not a level" in ann.error
+    assert "level: 'true' is not a level" in ann.error
     assert ben.error == "not a mapping of column: value"
     assert cat.error == "note: must be text, not ['a', 'b']"
     assert cat.password == "1234"
+    assert [row.number for row in (ann, ben, cat)] == [1, 3, 4]  # the line of each entry
+
+
+def test_impossible_yaml_date_fails_its_row_only(tmp_path: Path) -> None:
+    text = (
+        "- patient: Ann\n  start: 2026-02-30\n- patient: Bob\n  start: 2026-03-02\n"
+        "- patient: Cat\n  start: !!timestamp 2026-02-29\n- patient: No\n  level: 010\n"
+        "  email: a@b.org\n  email: c@b.org\n"
+    )
+    ann, bob, cat, no = read_roster(write(tmp_path, "r.yaml", text)).rows
+    assert ann.error == "start: '2026-02-30' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+    assert (bob.start, bob.error) == (dt.date(2026, 3, 2), None)
+    assert cat.error == "start: '2026-02-29' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+    assert (no.patient, no.level) == ("No", 10)  # YAML 1.1 would read false and 8
+    assert no.error == "email: given more than once"
 
 
 # --------------------------------------------------------------------------- jobs
@@ -230,9 +349,69 @@ def test_fingerprints_follow_the_output_but_message_keys_only_the_row(tmp_path: 
     )
     assert plain["fingerprint"] != booklet["fingerprint"]  # --resume must rebuild
     assert plain["message_key"] == booklet["message_key"]  # but must not e-mail again
-    assert plain["message_key"].startswith("ann.")
     other = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@other.example\n")).rows
     assert batch.make_jobs(other, settings(tmp_path))[0]["message_key"] != plain["message_key"]
+    assert plain["message_key"] == "ann.5a30402585baa3b9"  # the key earlier versions logged
+
+
+def test_message_keys_do_not_depend_on_the_rows_around(tmp_path: Path) -> None:
+    sam_a = "Sam Lee,sam.a@example.org,home-no-gym\n"
+    sam_b = "Sam Lee,sam.b@example.org,achilles-eccentric\n"
+    first = write(tmp_path, "a.csv", "patient,email,programme\n" + sam_a + "Ann,a@b.org,x\n")
+    later = write(tmp_path, "b.csv", "patient,email,programme\nAnn,a@b.org,x\n" + sam_b + sam_a)
+    before = {j["email"]: j for j in batch.make_jobs(read_roster(first).rows, settings(tmp_path))}
+    after = {j["email"]: j for j in batch.make_jobs(read_roster(later).rows, settings(tmp_path))}
+    assert (before["sam.a@example.org"]["name"], after["sam.a@example.org"]["name"]) == (
+        "sam-lee.pdf",
+        "sam-lee-2.pdf",
+    )
+    assert before["sam.a@example.org"]["message_key"] == after["sam.a@example.org"]["message_key"]
+    assert after["sam.b@example.org"]["message_key"] != after["sam.a@example.org"]["message_key"]
+
+
+@pytest.mark.parametrize(("names", "prepared"), [("Ann\nЯрослава\n", True), ("Ann\nZoë\n", False)])
+def test_fallback_font_is_prepared_once_here_before_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: str, prepared: bool
+) -> None:
+    # Instancing it takes half a minute on a cold cache; each worker would do it again.
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(batch, "Worker", lambda settings, app: SimpleNamespace(builder="b"))
+    monkeypatch.setattr(
+        batch, "prepare_fallback_font", lambda *args: calls.append(("prepare", os.getpid()))
+    )
+    monkeypatch.setattr(
+        batch, "_execute", lambda *args: calls.append(("execute", args[2], args[-1] is not None))
+    )
+    rows = read_roster(write(tmp_path, "r.csv", "patient\n" + names)).rows
+    batch.run(rows, settings(tmp_path / "out"), jobs=2)
+    expected = [("prepare", os.getpid())] if prepared else []
+    assert calls == [*expected, ("execute", 2, prepared)]
+
+
+def test_preparing_fonts_says_so_only_when_it_keeps_the_batch_waiting(
+    builder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.render import fonts
+
+    notices: list[str] = []
+    noticed = threading.Event()
+
+    class ColdCache:
+        @property
+        def fallback(self) -> None:
+            assert noticed.wait(10)  # still instancing when the notice is due
+
+    def notice(text: str) -> None:
+        notices.append(text)
+        noticed.set()
+
+    monkeypatch.setattr(fonts, "load_fonts", lambda family, dirs: ColdCache())
+    batch.prepare_fallback_font(builder, None, notice, after=0)
+    assert notices == [batch.FONT_NOTICE]
+
+    monkeypatch.setattr(fonts, "load_fonts", lambda family, dirs: SimpleNamespace(fallback=1))
+    batch.prepare_fallback_font(builder, None, notice, after=60)
+    assert notices == [batch.FONT_NOTICE]  # a warm cache: nothing to say
 
 
 def test_built_log_ignores_a_line_cut_short(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import email
+import logging
 import math
 import os
 import signal
@@ -92,29 +93,29 @@ def test_mixed_roster_builds_good_rows_and_reports_the_rest(tmp_path: Path) -> N
     assert pdfs(out) == ["sam-lee-2.pdf", "sam-lee.pdf", "zoe-lukasiewicz.pdf"]
     for name in pdfs(out):
         assert post.is_valid_pdf(out / name)
-    assert report(out) == [
+    assert report(out) == [  # spreadsheet rows: the header is row 1
         {
-            "row": "3",
+            "row": "4",
             "patient": "Bad Programme",
             "reason": 'unknown programme "no-such-programme"; see: handouts list programmes',
         },
         {
-            "row": "4",
+            "row": "5",
             "patient": "Bad Level",
             "reason": "level: 'x' is not a level (use a whole number from 1 to 20)",
         },
         {
-            "row": "5",
+            "row": "6",
             "patient": "",
             "reason": "patient: missing (every row needs the patient's name)",
         },
         {
-            "row": "6",
+            "row": "7",
             "patient": "Bad Start",
             "reason": "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)",
         },
         {
-            "row": "7",
+            "row": "8",
             "patient": "Bad Brand",
             "reason": 'brand: no brand "missing-brand.yaml" in the library and no file '
             f"{ROSTERS / 'missing-brand.yaml'}",
@@ -123,7 +124,7 @@ def test_mixed_roster_builds_good_rows_and_reports_the_rest(tmp_path: Path) -> N
     lines = result.stderr.splitlines()
     assert "[8/8] built zoe-lukasiewicz.pdf" in lines
     assert any(
-        line.endswith("failed row 4 (Bad Level): " + report(out)[1]["reason"]) for line in lines
+        line.endswith("failed row 5 (Bad Level): " + report(out)[1]["reason"]) for line in lines
     )
     assert "8 rows: 3 built, 0 skipped, 5 failed in " in result.stdout
     assert "handouts/s)" in result.stdout
@@ -138,12 +139,57 @@ def test_unknown_column_is_one_line_and_nothing_is_built(tmp_path: Path) -> None
     result = batch(ROSTERS / "unknown-column.csv", out)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {ROSTERS / 'unknown-column.csv'}: unknown columns "
-        '"emial" (did you mean "email"?), "colour"; known columns: '
+        f"error: {ROSTERS / 'unknown-column.csv'}: unknown column "
+        '"emial" (did you mean "email"?); rename or delete it (known columns: '
         "patient, email, programme, level, clinician, start, note, "
-        "brand, password\n"
+        "brand, password)\n"
     )
     assert not out.exists()
+
+
+def test_unclosed_quote_stops_the_batch_before_anything_is_built(tmp_path: Path) -> None:
+    text = (
+        "patient,email,programme,note\nAnn,ann@example.org,home-no-gym,hi\n"
+        'Bob,bob@example.org,home-no-gym,"Start slowly\n'
+        "Cat,cat@example.org,home-no-gym,ok\nDan,dan@example.org,home-no-gym,ok\n"
+    )
+    path = roster(tmp_path, text)
+    result = batch(path, tmp_path / "out", "--email", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {path}:3: a quoted value starts on this line and is never closed; "
+        'add the missing closing quote (")\n'
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_columns_it_does_not_use_are_ignored_with_one_warning(tmp_path: Path) -> None:
+    path = roster(
+        tmp_path, f"Patient,Email,Phone,Ticket,Programme\nAnn,ann@example.org,555,A1,{FAST}\n"
+    )
+    result = batch(path, tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f'warning: {path}: ignoring columns "phone", "ticket" (handouts does not use them)',
+        "[1/1] built ann.pdf",
+    ]
+
+
+def test_impossible_date_in_a_yaml_roster_fails_its_row(tmp_path: Path) -> None:
+    text = (
+        f"- patient: Ann\n  programme: {FAST}\n  start: 2026-02-30\n"
+        f"- patient: Bob\n  programme: {FAST}\n"
+    )
+    result = batch(roster(tmp_path, text, "feb.yaml"), tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 1
+    assert pdfs(tmp_path / "out") == ["bob.pdf"]
+    assert report(tmp_path / "out") == [
+        {
+            "row": "1",
+            "patient": "Ann",
+            "reason": "start: '2026-02-30' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)",
+        }
+    ]
 
 
 def test_semicolon_csv_with_bom_and_yaml_roster(tmp_path: Path) -> None:
@@ -182,7 +228,7 @@ def test_unexpected_exception_fails_only_its_row(
     real = driver.finish_pdf
 
     def explode(pdf: bytes, **kwargs: object) -> tuple[bytes, list[str]]:
-        if kwargs["field_prefix"] == "h1":
+        if kwargs["field_prefix"] == "h2":
             raise RuntimeError("disk on fire")
         return real(pdf, **kwargs)  # type: ignore[arg-type]
 
@@ -192,7 +238,7 @@ def test_unexpected_exception_fails_only_its_row(
     assert result.exit_code == 1
     assert pdfs(tmp_path / "out") == ["ben.pdf"]
     assert report(tmp_path / "out") == [
-        {"row": "1", "patient": "Ann", "reason": "unexpected RuntimeError: disk on fire"}
+        {"row": "2", "patient": "Ann", "reason": "unexpected RuntimeError: disk on fire"}
     ]
 
 
@@ -209,6 +255,28 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("roster.csv", "that is the roster; choose a new .pdf file"),
+        ("clinic.yaml", "that is a brand file of this batch; choose a new .pdf file"),
+        ("consent.pdf", "that is an --attach file; choose a new .pdf file"),
+        ("print.txt", "the print file's name must end in .pdf"),
+        ("out/ann.pdf", "a handout of this batch has that name"),
+    ],
+)
+def test_combine_never_overwrites_an_input(tmp_path: Path, target: str, message: str) -> None:
+    path = roster(tmp_path, f"patient,programme,brand\nAnn,{FAST},clinic.yaml\n")
+    (tmp_path / "clinic.yaml").write_text("name: Clinic\n")
+    (tmp_path / "consent.pdf").write_bytes(make_pdf(1))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    args = ["--combine", tmp_path / target, "--attach", tmp_path / "consent.pdf"]
+    result = batch(path, tmp_path / "out", *args)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --combine {tmp_path / target}: {message}\n"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_missing_attachment_stops_the_batch_before_it_starts(tmp_path: Path) -> None:
@@ -346,8 +414,8 @@ def test_combine_duplex_attach_and_passwords(tmp_path: Path, consent_form: Path)
             assert text_of(combined.pages[start + count]) == ""  # the blank back
     fields = post.field_names((tmp_path / "print.pdf").read_bytes())
     assert len(fields) == len(set(fields))
-    assert {name.split(".")[0] for name in fields} == {"h1", "h2", "h3"}
-    assert {"h1.a1.signature", "h2.a1.signature", "h3.a1.signature"} <= set(fields)
+    assert {name.split(".")[0] for name in fields} == {"h2", "h3", "h4"}  # by spreadsheet row
+    assert {"h2.a1.signature", "h3.a1.signature", "h4.a1.signature"} <= set(fields)
 
 
 def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # noqa: ANN001
@@ -481,7 +549,7 @@ def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noq
     result = batch(roster(tmp_path, text), out, "--jobs", "1", "--email", "--dry-run")
     assert result.exit_code == 1
     assert report(out) == [
-        {"row": "2", "patient": "No Address", "reason": "email: no address (needed for --email)"}
+        {"row": "3", "patient": "No Address", "reason": "email: no address (needed for --email)"}
     ]
     (eml,) = (out / "outbox").glob("*.eml")
     assert eml.name.startswith("ann-okafor.")
@@ -517,7 +585,7 @@ def test_email_over_smtp_with_a_rejected_address_then_resume(
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_content().startswith(b"%PDF-")
     (row,) = report(out)
-    assert (row["row"], row["patient"]) == ("2", "Ben Müller")
+    assert (row["row"], row["patient"]) == ("3", "Ben Müller")
     assert row["reason"] == (
         "e-mail not sent: ben@example.org: rejected by the mail server: 550 5.1.1 No such user here"
     )
@@ -572,6 +640,26 @@ def test_interrupted_email_batch_resumes_without_sending_twice(
     ]
 
 
+def test_resume_never_resends_when_rows_with_the_same_name_move(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sam_a = f"Sam Lee,sam.a@example.org,{FAST}\n"
+    first = Collector()
+    with smtp_server(first) as env:
+        path = roster(
+            tmp_path, f"patient,email,programme\n{sam_a}Ann Bell,ann@example.org,{FAST}\n"
+        )
+        assert batch(path, out, "--jobs", "1", "--email", env=env).exit_code == 0
+        # Another Sam Lee comes first: sam.a's row now builds sam-lee-2.pdf.
+        path.write_text(f"patient,email,programme\nSam Lee,sam.b@example.org,{FAST}\n{sam_a}")
+        second = Collector()
+    with smtp_server(second) as env:
+        result = batch(path, out, "--jobs", "1", "--email", "--resume", env=env)
+    assert result.exit_code == 0, result.output
+    assert first.recipients() == ["sam.a@example.org", "ann@example.org"]
+    assert second.recipients() == ["sam.b@example.org"]
+    assert "e-mail: 1 sent, 1 already sent, 0 failed" in result.stdout
+
+
 def test_email_needs_a_server_before_anything_is_built(tmp_path: Path) -> None:
     result = batch(roster(tmp_path, MAIL_ROSTER), tmp_path / "out", "--email")
     assert result.exit_code == 1
@@ -608,3 +696,31 @@ def test_send_command(tmp_path: Path, library) -> None:  # noqa: ANN001
     result = run("send", pdf, "--to", "not an address", "--dry-run")
     assert result.exit_code == 1
     assert result.stderr == "error: --to: 'not an address' is not an e-mail address\n"
+
+
+def test_send_takes_exactly_one_address(tmp_path: Path) -> None:
+    pdf = tmp_path / "knee.pdf"
+    pdf.write_bytes(make_pdf(2))
+    result = run("send", pdf, "--to", "ann@example.org; mum@example.org", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --to: 'ann@example.org; mum@example.org' is more than one address; "
+        "give exactly one\n"
+    )
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_send_refuses_a_pdf_cut_short_without_pypdf_noise(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole = make_pdf(2)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with caplog.at_level(logging.WARNING):
+        result = run("send", cut, "--to", "ann@example.org", "--dry-run")
+        attach = batch(ROSTERS / "roster.yaml", tmp_path / "out", "--attach", cut)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {cut}: the PDF is incomplete or damaged; build it again\n"
+    assert not (tmp_path / "outbox").exists()
+    assert attach.exit_code == 1 and len(attach.stderr.splitlines()) == 1
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []

@@ -201,6 +201,22 @@ def test_rejected_recipient_is_permanent_and_the_others_arrive(tmp_path: Path) -
     assert [line[0] for line in log_lines(tmp_path)] == ["ann@example.org", "cat@example.org"]
 
 
+def test_a_recipient_refused_while_others_arrive_is_a_failure(tmp_path: Path) -> None:
+    # smtplib raises only when every recipient is refused; otherwise it returns the refused.
+    handler = Collector(reject=("bad@example.org",))
+    msg = message("ann@example.org")
+    msg.replace_header("To", "ann@example.org, bad@example.org")  # build_message refuses this
+    with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
+        with pytest.raises(PermanentSendError) as caught:
+            sender.send(msg, "row-1")
+        assert sender.send(msg, "row-1") == "skipped"  # Ann has it: never send it twice
+    assert caught.value.format_message() == (
+        "bad@example.org: rejected by the mail server: 550 5.1.1 No such user here"
+    )
+    assert handler.recipients() == ["ann@example.org"]
+    assert [line[0] for line in log_lines(tmp_path)] == ["row-1"]
+
+
 def test_421_mid_batch_is_retried_on_a_new_connection(tmp_path: Path) -> None:
     handler = Collector()
     fake = FakeTime()
@@ -355,6 +371,28 @@ def test_build_message_structure() -> None:
 def test_build_message_rejects_bad_addresses(to: str) -> None:
     with pytest.raises(HandoutsError, match="recipient"):
         message(to)
+
+
+@pytest.mark.parametrize(
+    "to",
+    [
+        "ann@example.org; ben@example.org",
+        "ann@example.org, ben@example.org",
+        "ann@example.org,ben",
+        "<ann@example.org> <ben@example.org>",
+    ],
+)
+def test_one_recipient_only(to: str) -> None:
+    with pytest.raises(HandoutsError) as caught:
+        message(to)
+    assert caught.value.format_message() == (
+        f"recipient: {to!r} is more than one address; give exactly one"
+    )
+
+
+@pytest.mark.parametrize("to", ['"Lee, Sam" <sam@example.org>', "Sam Lee <sam@example.org>"])
+def test_a_display_name_is_still_one_recipient(to: str) -> None:
+    assert message(to)["To"] == to
 
 
 # --- settings --------------------------------------------------------------------------------
