@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from handouts.cli_build import FILE_PATH, PathType, handout_options, make_options
+from handouts.cli_build import (
+    FILE_PATH,
+    PathType,
+    handout_options,
+    make_options,
+    password_option,
+)
 from handouts.errors import EXIT_USAGE, HandoutsError
 
 if TYPE_CHECKING:
@@ -56,9 +62,7 @@ def _default_jobs() -> int:
 )
 @handout_options
 @click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
-@click.option(
-    "--password", default=None, help="Encrypt each PDF (AES-256); a row's password column wins."
-)
+@password_option("Encrypt each PDF (AES-256); a row's password column wins.")
 @click.option(
     "--attach",
     "attachments",

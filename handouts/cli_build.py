@@ -102,11 +102,15 @@ def warn_about_problems(problems: list) -> None:
         click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
 
 
-def non_empty_password(value: str | None) -> str | None:
-    """``--password ""`` (an unset variable in a script) must not mean "no encryption"."""
-    if value is not None and not value.strip():
-        raise click.BadParameter("is empty; give a password, or leave the option out")
-    return value
+def password_option(help_text: str) -> Callable:
+    """``--password``, where "" (an unset variable in a script) is refused, not "no encryption"."""
+
+    def non_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise click.BadParameter("is empty; give a password, or leave the option out")
+        return value
+
+    return click.option("--password", default=None, callback=non_empty, help=help_text)
 
 
 def make_builder(app, lenient: bool = False):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
@@ -222,12 +226,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     metavar="FILE.pdf",
     help="Append this PDF after the handout (repeatable).",
 )
-@click.option(
-    "--password",
-    default=None,
-    callback=lambda _ctx, _param, value: non_empty_password(value),
-    help="Encrypt the PDF with this password (AES-256).",
-)
+@password_option("Encrypt the PDF with this password (AES-256).")
 @click.option(
     "-o",
     "--output",

@@ -724,3 +724,11 @@ def test_send_refuses_a_pdf_cut_short_without_pypdf_noise(
     assert not (tmp_path / "outbox").exists()
     assert attach.exit_code == 1 and len(attach.stderr.splitlines()) == 1
     assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+
+
+def test_an_empty_password_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\n")
+    result = batch(path, tmp_path / "out", "--password", "")
+    assert result.exit_code == 2
+    assert "'--password': is empty" in result.output
+    assert not (tmp_path / "out").exists()

@@ -87,6 +87,17 @@ def test_syntax_errors_are_one_plain_line(text, expected):
     assert lines(text) == [expected]
 
 
+@pytest.mark.parametrize("first_line", [1, 5])
+def test_a_date_not_in_the_calendar_is_a_problem_at_its_line(first_line):
+    doc, problems = parse_yaml("id: x\nstart: 2026-02-30\n", "p.yaml", first_line)
+    assert doc is None
+    assert [str(p) for p in problems] == [
+        f"p.yaml:{first_line + 1}: YAML syntax: 2026-02-30 is not a date in the calendar; "
+        "write it as YYYY-MM-DD"
+    ]
+    assert parse_yaml("start: 2028-02-29\n", "p.yaml")[0].data == {"start": dt.date(2028, 2, 29)}
+
+
 def test_python_tags_are_refused_not_run():
     assert lines("a: !!python/object/apply:os.system [echo hi]\n") == [
         "f.yaml:1: YAML syntax: unsupported YAML tag !!python/object/apply:os.system"

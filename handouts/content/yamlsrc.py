@@ -76,6 +76,19 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
+
+def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A date as YAML reads it; 2026-02-30 is a problem at its line, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        message = f"{node.value} is not a date in the calendar; write it as YYYY-MM-DD"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+
+for _loader_class in (_Loader, _FastLoader):
+    _loader_class.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
 _INDENT = "indentation does not line up with the lines above (or a list and fields are mixed)"
 _HINTS = [  # (start of PyYAML's problem text, plain message)
     ("found character '\\t' that cannot start any token", "tab character; indent with spaces"),
