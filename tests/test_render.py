@@ -706,6 +706,36 @@ def test_large_print_uses_larger_text(variants: Variants, default: Built) -> Non
     assert "Page 1 of" in large.pages[0]
 
 
+def page_bodies(built: Built) -> list[str]:
+    """Each page's text without the header and footer."""
+    brand, total = built.handout.brand, len(built.pages)
+    frame = [brand.name, brand.website or "", " · ".join(brand.contact)]
+    frame.append(f"{format_date(built.handout.date)} · {norm(brand.disclaimer)}")
+    bodies = []
+    for number, text in enumerate(built.pages, 1):
+        for part in [*frame, f"Page {number} of {total}"]:
+            text = text.replace(part, "", 1)
+        bodies.append(norm(text))
+    return bodies
+
+
+@pytest.mark.parametrize("programme", [DEFAULT_PROGRAMME, "home-no-gym"])
+def test_large_print_has_no_empty_or_heading_only_pages(
+    builder: Builder, variants: Variants, programme: str
+) -> None:
+    # A card that fits a page alone once did not fit with the gap below it: an empty page
+    # before it. "Your exercises" and its intro sentence (16 words) sat alone on a page when
+    # the first card could not join them.
+    if programme == DEFAULT_PROGRAMME:
+        built = variants["large-print"]
+    else:
+        built = build(builder, Selection(programme), options=Options(large_print=True))
+    for number, body in enumerate(page_bodies(built), 1):
+        assert len(body.split()) > 20, (number, body)
+    for exercise in built.handout.exercises:  # every card still whole on its page(s)
+        assert len(built.pages_with(norm(exercise.steps[0]))) == 1, exercise.id
+
+
 @pytest.mark.parametrize(
     ("programme", "paper"),
     [

@@ -43,7 +43,7 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
         table = workout_table(theme, handout)
         flow += table[:2] + progression_note(theme, handout) + table[2:]
     if parts.cards and handout.exercises:
-        flow += [PageBreak()] + exercise_cards(theme, handout)
+        flow += exercise_cards(theme, handout)  # it starts its own page
     if parts.sections and handout.sections:
         styles = markdown_styles(theme)
         flow += [PageBreak()]
