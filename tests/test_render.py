@@ -12,7 +12,7 @@ import io
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -31,7 +31,13 @@ from handouts.errors import HandoutsError, RenderError
 from handouts.render.cards import dose_line, equipment_needed
 from handouts.render.document import format_date
 from handouts.render.grid import _geometry, target
-from handouts.render.parts import lower_first
+from handouts.render.parts import (
+    TABLE_COLUMNS,
+    TABLE_PAD,
+    TABLE_WEIGHTS,
+    lower_first,
+    table_widths,
+)
 from handouts.templating import TemplateError
 
 DATE = dt.date(2026, 3, 1)
@@ -407,6 +413,40 @@ def test_workout_table_has_the_sample_dosages_for_weeks_1_and_2(default: Built) 
     for name, dose in SAMPLE_WEEKS_1_2:
         # The dose cells follow the name (and its level and position) in the same row.
         assert re.search(re.escape(name) + r".{0,200}? " + re.escape(dose) + " ", weeks_1_2), name
+
+
+def test_workout_table_headings_are_never_broken_mid_word(
+    builder: Builder, variants: Variants, default: Built
+) -> None:
+    # "Sets" printed as "Set" / "s" in large print, where its 6 % column was too narrow.
+    large = variants["large-print"]
+    assert TABLE_HEADER in table_text(large)
+    handout = default.handout
+    for options in (Options(), Options(large_print=True), Options(paper="letter")):
+        theme = builder.theme(handout.brand, handout.logo, options)
+        # A wider typeface (a clinic's own) behaves like a larger size of this one.
+        wide = replace(
+            theme,
+            styles={
+                **theme.styles,
+                "cell_head": theme["cell_head"].clone(
+                    "wide", fontSize=theme["cell_head"].fontSize * 1.4
+                ),
+            },
+        )
+        for each in (theme, wide):
+            style, width = each["cell_head"], each.frame_width()
+            widths = table_widths(each, width)
+            assert sum(widths) == pytest.approx(width)
+            for title, column in zip(TABLE_COLUMNS, widths, strict=True):
+                heading = Paragraph(title, style)
+                heading.wrap(column - 2 * TABLE_PAD, 1000)
+                assert len(heading.blPara.lines) == len(title.split()), (title, options)
+    # At normal size the widths are the designed weights.
+    theme = builder.theme(handout.brand, handout.logo, Options())
+    total = sum(TABLE_WEIGHTS)
+    expected = [theme.frame_width() * w / total for w in TABLE_WEIGHTS]
+    assert table_widths(theme, theme.frame_width()) == expected
 
 
 def test_a_long_table_repeats_its_header_row_on_every_page(clinic_builder: Builder) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -25,6 +26,7 @@ from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
 TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
+TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
 
 
 def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
@@ -185,10 +187,32 @@ def dose_cells(dose: Level) -> list[str]:
     return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
 
 
+def table_widths(theme: Theme, width: float) -> list[float]:
+    """Column widths by TABLE_WEIGHTS, none narrower than its heading's longest word.
+
+    A word wider than its column is broken mid-word ("Set" / "s" in large print):
+    such a column gets the word's width and the others share what is left by weight.
+    """
+    style = theme["cell_head"]
+    needs = [
+        max(stringWidth(word, style.fontName, style.fontSize) for word in title.split())
+        + 2 * TABLE_PAD
+        + 0.1  # to spare: a word exactly as wide as its cell still breaks (rounding)
+        for title in TABLE_COLUMNS
+    ]
+    fixed: dict[int, float] = {}
+    while True:
+        free = width - sum(fixed.values())
+        total = sum(w for i, w in enumerate(TABLE_WEIGHTS) if i not in fixed)
+        widths = [fixed.get(i, free * w / total) for i, w in enumerate(TABLE_WEIGHTS)]
+        narrow = {i: needs[i] for i, w in enumerate(widths) if w < needs[i]}
+        if not narrow:
+            return widths
+        fixed.update(narrow)
+
+
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
-    width = theme.frame_width()
-    total = sum(TABLE_WEIGHTS)
-    widths = [width * w / total for w in TABLE_WEIGHTS]
+    widths = table_widths(theme, theme.frame_width())
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
     rows: list[list] = [head]
     style = [
@@ -196,8 +220,8 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, theme.wash if not theme.ink_saver else MUTED),
         ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PAD),
     ]
     style += (
         [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.primary)]
