@@ -684,6 +684,36 @@ def test_the_default_programme_fits_one_tracking_page(default: Built) -> None:
     assert default.pages_with("Tracking sheet (continued)") == []
 
 
+def text_sizes(page) -> list[tuple[str, float]]:  # noqa: ANN001 - a pypdf page
+    """(text, printed size in points) for each run of text on a page."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text.strip(), size * abs(tm[3] * cm[3])))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("sessions", [1, 2])
+def test_once_or_twice_a_week_the_tracking_sheet_stays_readable(
+    builder: Builder, sessions: int
+) -> None:
+    # Weeks were as narrow as their one or two tick boxes: "Week 1" broke into "We" / "ek 1"
+    # and the targets shrank to 5 pt.
+    built = build(builder, Selection(DEFAULT_PROGRAMME, sessions=sessions))
+    [number] = built.landscape_pages()
+    page = built.pages[number - 1]
+    assert " ".join(f"Week {week}" for week in range(1, 7)) in page
+    assert "L1 · 3×15 L1 · 3×15 L2 · 3×12–15/leg" in page
+    theme = builder.theme(built.handout.brand, built.handout.logo, Options())
+    sizes = text_sizes(built.reader.pages[number - 1])
+    assert min(size for _, size in sizes) >= theme.small_size * 0.95, sorted(
+        sizes, key=lambda r: r[1]
+    )[:3]
+
+
 def test_twelve_weeks_continue_on_further_pages(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]], weeks=12))
     tracking = built.landscape_pages()
