@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
@@ -29,7 +30,7 @@ from handouts.content.loader import Library, load_library
 from handouts.content.models import Patient
 from handouts.errors import HandoutsError, RenderError
 from handouts.render.cards import dose_line, equipment_needed
-from handouts.render.document import format_date
+from handouts.render.document import fit_name, format_date
 from handouts.render.grid import _geometry, target
 from handouts.render.parts import (
     TABLE_COLUMNS,
@@ -330,6 +331,70 @@ def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) ->
         shared.setdefault(float(page.mediabox.width), set()).add(header_footer)
     assert len(shared) == 2  # portrait pages, and the landscape tracking sheet
     assert all(len(pairs) == 1 for pairs in shared.values())
+
+
+def header_runs(page) -> list[tuple[float, float, str]]:  # noqa: ANN001 - a pypdf page
+    """(left x, size, text) of each run of text in the header band at the top of a page."""
+    band = float(page.mediabox.height) - 20 * mm
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip() and tm[5] * cm[3] + cm[5] > band:
+            runs.append((tm[4] * cm[0] + cm[4], size * tm[0] * cm[0], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+LONG_NAME = "Northside Physiotherapy & Sports Injury Rehabilitation Clinic"
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_a_long_clinic_name_stays_clear_of_the_website_and_the_edge(
+    library: Library, tmp_path: Path, large_print: bool
+) -> None:
+    # The name was one drawString at a fixed size: over the website, and off the page in
+    # large print. It shrinks a little, then takes two or three lines.
+    brand = tmp_path / "long.yaml"
+    website = "https://northsidephysio.example.com"
+    brand.write_text(f'name: "{LONG_NAME}"\nwebsite: {website}\n', encoding="utf-8")
+    builder = Builder(library)
+    options = Options(large_print=large_print)
+    built = build(builder, SMALL, brand_file=brand, options=options)
+    theme = builder.theme(built.handout.brand, built.handout.logo, options)
+    runs = header_runs(built.reader.pages[0])
+    [(website_x, _, _)] = [run for run in runs if run[2] == website]
+    name_lines = [run for run in runs if run[2] != website]
+    assert " ".join(text for _, _, text in name_lines) == LONG_NAME  # all of it, in order
+    bold = theme.fonts.main.bold
+    for x, size, text in name_lines:
+        assert x >= theme.margin - 0.01
+        assert x + stringWidth(text, bold, size) < website_x - 5 * mm, text
+        assert size >= theme.small_size + 1
+    # Past the least size, a line too long is cut short rather than run into the website.
+    size, lines = fit_name(LONG_NAME, bold, 18.9, 12, 100, 45)
+    assert size == 12 and lines[-1].endswith("…")
+    assert all(stringWidth(line, bold, size) <= 100 for line in lines)
+
+
+def test_a_wide_logo_gets_a_wide_tile_and_keeps_its_shape(library: Library, tmp_path: Path) -> None:
+    # A 3:1 wordmark was fitted into the square tile: about 32 × 11 pt.
+    Image.new("RGB", (600, 200), (31, 95, 139)).save(tmp_path / "wordmark.png")
+    brand = tmp_path / "wordmark.yaml"
+    brand.write_text("name: Wordmark Physio\nlogo: wordmark.png\n", encoding="utf-8")
+    built = build(Builder(library), SMALL, brand_file=brand)
+    page = built.reader.pages[0]
+    [header] = [ref for name, ref in page["/Resources"]["/XObject"].items() if "HOHead" in name]
+    stream = header.get_object().get_data().decode("latin-1")
+    [(width, height, left)] = [
+        (float(w), float(h), float(x))
+        for w, h, x in re.findall(r"([\d.]+) 0 0 ([\d.]+) ([\d.]+) [\d.]+ cm\s*/FormXob", stream)
+    ]
+    assert width / height == pytest.approx(3, rel=0.01)
+    assert height > 11 * mm  # the tile's full inner height, 20 mm band less margins
+    assert width < 45 * mm  # capped
+    [(name_x, _, name)] = header_runs(page)
+    assert name == "Wordmark Physio" and name_x > left + width + 3 * mm
 
 
 # -- page one --
