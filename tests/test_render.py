@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
@@ -229,6 +230,16 @@ Read the [NHS advice on calf pain](https://www.nhs.uk/conditions/calf-pain/) fir
 > **Stop** if the pain is sharp.
 """
 
+# Call-outs of a few lines, each after a different amount of text: some reach a page foot.
+CALLOUTS = "---\nid: callouts\ntitle: Call-outs\n---\n\n" + "".join(
+    "Short line.\n\n" * (n % 5)
+    + "A paragraph of text before the call-out, long enough to wrap onto a second line. " * 2
+    + f"\n\n> Callout{n:02d} starts. "
+    + "Its text runs on over a few lines of the box. " * 5
+    + f"End{n:02d}.\n\n"
+    for n in range(24)
+)
+
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -255,6 +266,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     (sections / "markdown-tour.md").write_text(MARKDOWN, encoding="utf-8")
+    (sections / "callouts.md").write_text(CALLOUTS, encoding="utf-8")
     (root / "sources.yaml").write_text(
         "- id: doi-paper\n  title: A paper with a DOI\n  year: 2024\n  doi: 10.1000/xyz123\n"
         "- id: iri-page\n  title: Русский источник\n  url: https://пример.рф/страница\n",
@@ -640,6 +652,23 @@ def test_markdown_headings_lists_tables_callouts_and_links(clinic_builder: Build
     # A non-Latin URL is a link, not broken markup (it once put <font> tags in the href).
     assert "https://пример.рф/страница" in uris
     assert "Русский источник. https://пример.рф/страница" in text
+
+
+def test_a_call_out_that_fits_a_page_moves_whole_to_the_next(clinic_builder: Builder) -> None:
+    # Split at a page foot, a call-out's tinted box once held no text: its text went on
+    # to the next page (or only its padding did).
+    built = build(clinic_builder, Selection(sections=["callouts"]), Patient())
+    handout = built.handout
+    theme = clinic_builder.theme(handout.brand, handout.logo, handout.options)
+    wash = f"{fp_str(theme.accent_wash.rgb())} rg".encode()
+    starts = []
+    for n in range(24):
+        [page] = built.pages_with(f"Callout{n:02d} starts.")
+        assert built.pages_with(f"End{n:02d}.") == [page], n
+        starts.append(page)
+    for number, page in enumerate(built.reader.pages, 1):  # one tinted box per call-out
+        assert page.get_contents().get_data().count(wash) == starts.count(number), number
+    assert len(set(starts)) > 2  # the call-outs met several page feet
 
 
 # -- the tracking sheet --

@@ -299,6 +299,7 @@ def markdown_styles(theme: Theme) -> MarkdownStyles:
         link_colour=theme.primary.hexval().replace("0x", "#"),
         escape=theme.fonts.markup,
         ink_saver=theme.ink_saver,
+        page_height=theme.frame_height(),
     )
 
 
