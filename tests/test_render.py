@@ -54,6 +54,7 @@ LITERAL = '<b>Smith & Sons "Physio" <img src=x>'
 PDFFONTS, QPDF, PDFTOPPM = (shutil.which(tool) for tool in ("pdffonts", "qpdf", "pdftoppm"))
 TABLE_HEADER = "Exercise Position Sets Reps Tempo Rest Load"
 SMALL = Selection(sections=["recovery"])  # a quick handout: page one, one section, sources
+LARGE = Options(large_print=True)
 
 
 def norm(text: str) -> str:
@@ -621,6 +622,16 @@ def test_a_3000_word_patient_field_is_a_one_line_error_naming_it(
     message = error.value.format_message()
     assert message.startswith(f"the {named}") and "does not fit on page one" in message
     assert "\n" not in message
+
+
+def test_a_long_note_in_large_print_is_blamed_not_the_introduction_below_it(
+    builder: Builder,
+) -> None:
+    # The note fits; the introduction after it runs off the page: the note is too long.
+    note = ("Please keep your knee soft and go slowly on the stairs. " * 30)[:1300]
+    with pytest.raises(HandoutsError) as error:
+        build(builder, Selection(DEFAULT_PROGRAMME), Patient(note=note), options=LARGE)
+    assert error.value.format_message() == "the patient note does not fit on page one; shorten it"
 
 
 # -- education sections --

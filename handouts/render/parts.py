@@ -121,7 +121,7 @@ class Stack(Flowable):
     def __init__(self, parts: list[Flowable]) -> None:
         super().__init__()
         self.parts = parts
-        self._placed: list[tuple[Flowable, float, float]] = []
+        self._placed: list[tuple[Flowable, float, float, float]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._placed, y = [], 0.0
@@ -130,17 +130,22 @@ class Stack(Flowable):
                 y += part.getSpaceBefore()
             width, height = part.wrap(avail_width, avail_height)
             y += height
-            self._placed.append((part, y, avail_width - width))
+            self._placed.append((part, y, avail_width - width, height))
             y += part.getSpaceAfter()
         self.width, self.height = avail_width, y
         return self.width, self.height
 
-    def first_below(self, depth: float) -> Flowable | None:
-        """The first part that reaches further down than ``depth`` (after ``wrap``)."""
-        return next((part for part, bottom, _ in self._placed if bottom > depth), None)
+    def largest_source(self) -> str:
+        """What takes the most room (after ``wrap``), as its parts name it: the patient note,
+        the introduction (all its paragraphs), the patient details box..."""
+        room: dict[str, float] = {}
+        for part, _, _, height in self._placed:
+            if source := getattr(part, "_source", None):
+                room[source] = room.get(source, 0.0) + height
+        return max(room, key=room.__getitem__, default="page one")
 
     def draw(self) -> None:
-        for part, bottom, slack in self._placed:
+        for part, bottom, slack, _ in self._placed:
             part.drawOn(self.canv, 0, self.height - bottom, _sW=slack)
 
 

@@ -131,9 +131,8 @@ def render_pdf(
     block = page_one_block(theme, handout, intro)
     _, height = block.wrap(theme.frame_width(), theme.frame_height())
     reserved = height + PAGE_ONE_GAP
-    if reserved > theme.frame_height():
-        source = getattr(block.first_below(theme.frame_height()), "_source", "page one")
-        raise RenderError(f"{source} does not fit on page one; shorten it")
+    if reserved > theme.frame_height():  # name what is too long, not what comes last
+        raise RenderError(f"{block.largest_source()} does not fit on page one; shorten it")
     buffer = io.BytesIO()
     doc = HandoutDoc(
         buffer, theme, handout, reserved=reserved, top_block=block, **metadata(handout)
