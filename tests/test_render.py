@@ -434,6 +434,26 @@ def test_page_one_has_title_patient_block_note_and_intro(default: Built) -> None
     assert "Use the tracking sheet at the end to tick off every session." in page
 
 
+def test_page_one_keeps_to_what_the_handout_holds(builder: Builder, default: Built) -> None:
+    # --weeks 12 kept "A 6-week plan..." beside "Length 12 weeks"; a handout of sections
+    # only promised a 6-week plan, a table, exercise cards and a tracking sheet.
+    longer = build(builder, Selection(DEFAULT_PROGRAMME, weeks=12)).pages[0]
+    assert "Length 12 weeks" in longer and "This is your 12-week plan" in longer
+    assert "6-week" not in longer and norm(default.handout.summary) not in longer
+    sections_only = build(builder, SMALL)
+    page = sections_only.pages[0]
+    assert "This is your handout from Riverside Physio & Running Clinic" in page
+    assert sections_only.handout.title == "Your handout" and "exercise programme" not in page
+    for promise in ("week", "table", "exercise cards", "tracking sheet", "Length", "Sessions"):
+        assert promise not in page, promise
+    assert "Stop and contact Riverside Physio & Running Clinic if you feel sharp pain" in page
+    # A programme without some parts: the intro names only those it has.
+    handout = default.handout
+    intro = builder.intro(replace(handout, parts=handout.parts.model_copy(update={"table": False})))
+    assert "The table" not in intro and "The exercise cards explain" in intro
+    assert "tracking sheet" in builder.intro(handout)
+
+
 def test_a_clinic_intro_template_replaces_the_built_in_one(
     library: Library, tmp_path: Path
 ) -> None:

@@ -73,14 +73,14 @@ def box(
 
 # -- page one -------------------------------------------------------------
 def _patient_rows(handout: Handout) -> list[tuple[str, str]]:
+    """Name and clinician; the plan's start, length and sessions when it has exercises."""
     patient = handout.patient
-    rows = [
-        ("Name", patient.name or " "),
-        ("Clinician", patient.clinician or " "),
-        ("Start date", format_date(patient.start) if patient.start else " "),
-        ("Length", f"{handout.weeks} weeks"),
-        ("Sessions", f"{handout.sessions_label} a week"),
-    ]
+    rows = [("Name", patient.name or " "), ("Clinician", patient.clinician or " ")]
+    if handout.exercises or patient.start:
+        rows.append(("Start date", format_date(patient.start) if patient.start else " "))
+    if handout.exercises:
+        rows.append(("Length", f"{handout.weeks} weeks"))
+        rows.append(("Sessions", f"{handout.sessions_label} a week"))
     return rows
 
 
