@@ -267,12 +267,17 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 ]
                 style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
                 style.append(("NOSPLIT", (0, index - 1), (-1, index)))
-    table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style))
+    # The gap below is space after, which a frame drops at the foot of a page; a Spacer
+    # there would go on to the next page, and before the page break of the cards leave
+    # it empty (large print on letter paper).
+    table = Table(
+        rows, colWidths=widths, repeatRows=1, style=styled(theme, style), spaceAfter=4 * mm
+    )
     title = heading(theme, "Your programme", source="the workout table")
     title.keepWithNext = (
         0  # the table may start here and split; a break below keeps the title company
     )
-    return [CondPageBreak(60 * mm), title, table, Spacer(1, 4 * mm)]
+    return [CondPageBreak(60 * mm), title, table]
 
 
 def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
@@ -283,7 +288,9 @@ def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
         "pain stays within the rule on the tracking sheet. If not, stay on the level you are "
         "on and ask your clinician."
     )
-    return [box(theme, [para(theme, text, "callout")], theme.frame_width()), Spacer(1, 4 * mm)]
+    note = box(theme, [para(theme, text, "callout")], theme.frame_width())
+    note.spaceAfter = 4 * mm  # not a Spacer: see workout_table
+    return [note]
 
 
 # -- education sections and sources -------------------------------------------
