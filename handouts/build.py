@@ -124,6 +124,9 @@ class Builder:
                 "sessions": handout.sessions_label,
                 "intro": handout.intro,
             },
+            # What the handout prints (exercises, table, cards, tracking, sections...):
+            # the intro mentions only those.
+            "contents": handout.contents,
         }
         return render_template(
             self.template_dirs + [paths.templates_dir()], "intro.txt.j2", context

@@ -28,6 +28,8 @@ from handouts.errors import HandoutsError
 
 ADHOC_WEEKS = 6
 ADHOC_SESSIONS = 3
+ADHOC_TITLE = "Your exercise programme"
+SECTIONS_TITLE = "Your handout"  # no exercises: no programme to promise
 
 
 class SelectionError(HandoutsError):
@@ -95,6 +97,20 @@ class Handout:
 
     def phase_for(self, week: int) -> PhasePlan:
         return next(phase for phase in self.phases if phase.covers(week))
+
+    @property
+    def contents(self) -> dict[str, bool]:
+        """What this handout prints: its parts, less those with nothing to show."""
+        exercises = bool(self.exercises)
+        return {
+            "exercises": exercises,
+            "intro": self.parts.intro,
+            "table": self.parts.table and bool(self.phases),
+            "cards": self.parts.cards and exercises,
+            "sections": self.parts.sections and bool(self.sections),
+            "tracking": self.parts.tracking and exercises,
+            "sources": self.parts.sources and bool(self.sources),
+        }
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,15 @@ def _adhoc_phases(library, selection: Selection, weeks: int) -> list[PhasePlan]:
     return [PhasePlan((1, weeks), label, "", rows)] if rows else []
 
 
+def _summary(programme: Programme | None, weeks: int) -> str:
+    """The programme's summary, as long as the handout has the programme's length.
+
+    A summary describes the programme as written ("A 6-week plan for..."): when --weeks
+    gives it another length, the summary is left out rather than contradict "Length".
+    """
+    return programme.summary if programme and weeks == programme.weeks else ""
+
+
 def _cited_sources(items: list, library) -> list[Source]:
     ids: list[str] = []
     for item in items:
@@ -229,8 +254,8 @@ def compose(
     )
     return Handout(
         id=programme.id if programme else "handout",
-        title=programme.title if programme else "Your exercise programme",
-        summary=programme.summary if programme else "",
+        title=programme.title if programme else (ADHOC_TITLE if phases else SECTIONS_TITLE),
+        summary=_summary(programme, weeks),
         brand=brand,
         logo=logo,
         patient=patient,

@@ -12,7 +12,7 @@ import io
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -20,7 +20,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
@@ -29,9 +31,15 @@ from handouts.content.loader import Library, load_library
 from handouts.content.models import Patient
 from handouts.errors import HandoutsError, RenderError
 from handouts.render.cards import dose_line, equipment_needed
-from handouts.render.document import format_date
+from handouts.render.document import fit_name, format_date
 from handouts.render.grid import _geometry, target
-from handouts.render.parts import lower_first
+from handouts.render.parts import (
+    TABLE_COLUMNS,
+    TABLE_PAD,
+    TABLE_WEIGHTS,
+    lower_first,
+    table_widths,
+)
 from handouts.templating import TemplateError
 
 DATE = dt.date(2026, 3, 1)
@@ -46,6 +54,7 @@ LITERAL = '<b>Smith & Sons "Physio" <img src=x>'
 PDFFONTS, QPDF, PDFTOPPM = (shutil.which(tool) for tool in ("pdffonts", "qpdf", "pdftoppm"))
 TABLE_HEADER = "Exercise Position Sets Reps Tempo Rest Load"
 SMALL = Selection(sections=["recovery"])  # a quick handout: page one, one section, sources
+LARGE = Options(large_print=True)
 
 
 def norm(text: str) -> str:
@@ -222,6 +231,16 @@ Read the [NHS advice on calf pain](https://www.nhs.uk/conditions/calf-pain/) fir
 > **Stop** if the pain is sharp.
 """
 
+# Call-outs of a few lines, each after a different amount of text: some reach a page foot.
+CALLOUTS = "---\nid: callouts\ntitle: Call-outs\n---\n\n" + "".join(
+    "Short line.\n\n" * (n % 5)
+    + "A paragraph of text before the call-out, long enough to wrap onto a second line. " * 2
+    + f"\n\n> Callout{n:02d} starts. "
+    + "Its text runs on over a few lines of the box. " * 5
+    + f"End{n:02d}.\n\n"
+    for n in range(24)
+)
+
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -248,6 +267,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     (sections / "markdown-tour.md").write_text(MARKDOWN, encoding="utf-8")
+    (sections / "callouts.md").write_text(CALLOUTS, encoding="utf-8")
     (root / "sources.yaml").write_text(
         "- id: doi-paper\n  title: A paper with a DOI\n  year: 2024\n  doi: 10.1000/xyz123\n"
         "- id: iri-page\n  title: Русский источник\n  url: https://пример.рф/страница\n",
@@ -326,6 +346,70 @@ def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) ->
     assert all(len(pairs) == 1 for pairs in shared.values())
 
 
+def header_runs(page) -> list[tuple[float, float, str]]:  # noqa: ANN001 - a pypdf page
+    """(left x, size, text) of each run of text in the header band at the top of a page."""
+    band = float(page.mediabox.height) - 20 * mm
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip() and tm[5] * cm[3] + cm[5] > band:
+            runs.append((tm[4] * cm[0] + cm[4], size * tm[0] * cm[0], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+LONG_NAME = "Northside Physiotherapy & Sports Injury Rehabilitation Clinic"
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_a_long_clinic_name_stays_clear_of_the_website_and_the_edge(
+    library: Library, tmp_path: Path, large_print: bool
+) -> None:
+    # The name was one drawString at a fixed size: over the website, and off the page in
+    # large print. It shrinks a little, then takes two or three lines.
+    brand = tmp_path / "long.yaml"
+    website = "https://northsidephysio.example.com"
+    brand.write_text(f'name: "{LONG_NAME}"\nwebsite: {website}\n', encoding="utf-8")
+    builder = Builder(library)
+    options = Options(large_print=large_print)
+    built = build(builder, SMALL, brand_file=brand, options=options)
+    theme = builder.theme(built.handout.brand, built.handout.logo, options)
+    runs = header_runs(built.reader.pages[0])
+    [(website_x, _, _)] = [run for run in runs if run[2] == website]
+    name_lines = [run for run in runs if run[2] != website]
+    assert " ".join(text for _, _, text in name_lines) == LONG_NAME  # all of it, in order
+    bold = theme.fonts.main.bold
+    for x, size, text in name_lines:
+        assert x >= theme.margin - 0.01
+        assert x + stringWidth(text, bold, size) < website_x - 5 * mm, text
+        assert size >= theme.small_size + 1
+    # Past the least size, a line too long is cut short rather than run into the website.
+    size, lines = fit_name(LONG_NAME, bold, 18.9, 12, 100, 45)
+    assert size == 12 and lines[-1].endswith("…")
+    assert all(stringWidth(line, bold, size) <= 100 for line in lines)
+
+
+def test_a_wide_logo_gets_a_wide_tile_and_keeps_its_shape(library: Library, tmp_path: Path) -> None:
+    # A 3:1 wordmark was fitted into the square tile: about 32 × 11 pt.
+    Image.new("RGB", (600, 200), (31, 95, 139)).save(tmp_path / "wordmark.png")
+    brand = tmp_path / "wordmark.yaml"
+    brand.write_text("name: Wordmark Physio\nlogo: wordmark.png\n", encoding="utf-8")
+    built = build(Builder(library), SMALL, brand_file=brand)
+    page = built.reader.pages[0]
+    [header] = [ref for name, ref in page["/Resources"]["/XObject"].items() if "HOHead" in name]
+    stream = header.get_object().get_data().decode("latin-1")
+    [(width, height, left)] = [
+        (float(w), float(h), float(x))
+        for w, h, x in re.findall(r"([\d.]+) 0 0 ([\d.]+) ([\d.]+) [\d.]+ cm\s*/FormXob", stream)
+    ]
+    assert width / height == pytest.approx(3, rel=0.01)
+    assert height > 11 * mm  # the tile's full inner height, 20 mm band less margins
+    assert width < 45 * mm  # capped
+    [(name_x, _, name)] = header_runs(page)
+    assert name == "Wordmark Physio" and name_x > left + width + 3 * mm
+
+
 # -- page one --
 def test_page_one_has_title_patient_block_note_and_intro(default: Built) -> None:
     page = default.pages[0]
@@ -348,6 +432,26 @@ def test_page_one_has_title_patient_block_note_and_intro(default: Built) -> None
     )
     assert norm(handout.intro) in page
     assert "Use the tracking sheet at the end to tick off every session." in page
+
+
+def test_page_one_keeps_to_what_the_handout_holds(builder: Builder, default: Built) -> None:
+    # --weeks 12 kept "A 6-week plan..." beside "Length 12 weeks"; a handout of sections
+    # only promised a 6-week plan, a table, exercise cards and a tracking sheet.
+    longer = build(builder, Selection(DEFAULT_PROGRAMME, weeks=12)).pages[0]
+    assert "Length 12 weeks" in longer and "This is your 12-week plan" in longer
+    assert "6-week" not in longer and norm(default.handout.summary) not in longer
+    sections_only = build(builder, SMALL)
+    page = sections_only.pages[0]
+    assert "This is your handout from Riverside Physio & Running Clinic" in page
+    assert sections_only.handout.title == "Your handout" and "exercise programme" not in page
+    for promise in ("week", "table", "exercise cards", "tracking sheet", "Length", "Sessions"):
+        assert promise not in page, promise
+    assert "Stop and contact Riverside Physio & Running Clinic if you feel sharp pain" in page
+    # A programme without some parts: the intro names only those it has.
+    handout = default.handout
+    intro = builder.intro(replace(handout, parts=handout.parts.model_copy(update={"table": False})))
+    assert "The table" not in intro and "The exercise cards explain" in intro
+    assert "tracking sheet" in builder.intro(handout)
 
 
 def test_a_clinic_intro_template_replaces_the_built_in_one(
@@ -407,6 +511,40 @@ def test_workout_table_has_the_sample_dosages_for_weeks_1_and_2(default: Built) 
     for name, dose in SAMPLE_WEEKS_1_2:
         # The dose cells follow the name (and its level and position) in the same row.
         assert re.search(re.escape(name) + r".{0,200}? " + re.escape(dose) + " ", weeks_1_2), name
+
+
+def test_workout_table_headings_are_never_broken_mid_word(
+    builder: Builder, variants: Variants, default: Built
+) -> None:
+    # "Sets" printed as "Set" / "s" in large print, where its 6 % column was too narrow.
+    large = variants["large-print"]
+    assert TABLE_HEADER in table_text(large)
+    handout = default.handout
+    for options in (Options(), Options(large_print=True), Options(paper="letter")):
+        theme = builder.theme(handout.brand, handout.logo, options)
+        # A wider typeface (a clinic's own) behaves like a larger size of this one.
+        wide = replace(
+            theme,
+            styles={
+                **theme.styles,
+                "cell_head": theme["cell_head"].clone(
+                    "wide", fontSize=theme["cell_head"].fontSize * 1.4
+                ),
+            },
+        )
+        for each in (theme, wide):
+            style, width = each["cell_head"], each.frame_width()
+            widths = table_widths(each, width)
+            assert sum(widths) == pytest.approx(width)
+            for title, column in zip(TABLE_COLUMNS, widths, strict=True):
+                heading = Paragraph(title, style)
+                heading.wrap(column - 2 * TABLE_PAD, 1000)
+                assert len(heading.blPara.lines) == len(title.split()), (title, options)
+    # At normal size the widths are the designed weights.
+    theme = builder.theme(handout.brand, handout.logo, Options())
+    total = sum(TABLE_WEIGHTS)
+    expected = [theme.frame_width() * w / total for w in TABLE_WEIGHTS]
+    assert table_widths(theme, theme.frame_width()) == expected
 
 
 def test_a_long_table_repeats_its_header_row_on_every_page(clinic_builder: Builder) -> None:
@@ -506,6 +644,16 @@ def test_a_3000_word_patient_field_is_a_one_line_error_naming_it(
     assert "\n" not in message
 
 
+def test_a_long_note_in_large_print_is_blamed_not_the_introduction_below_it(
+    builder: Builder,
+) -> None:
+    # The note fits; the introduction after it runs off the page: the note is too long.
+    note = ("Please keep your knee soft and go slowly on the stairs. " * 30)[:1300]
+    with pytest.raises(HandoutsError) as error:
+        build(builder, Selection(DEFAULT_PROGRAMME), Patient(note=note), options=LARGE)
+    assert error.value.format_message() == "the patient note does not fit on page one; shorten it"
+
+
 # -- education sections --
 def test_sections_are_in_the_outline_on_their_pages(default: Built, library: Library) -> None:
     programme = library.programmes[DEFAULT_PROGRAMME]
@@ -535,6 +683,23 @@ def test_markdown_headings_lists_tables_callouts_and_links(clinic_builder: Build
     # A non-Latin URL is a link, not broken markup (it once put <font> tags in the href).
     assert "https://пример.рф/страница" in uris
     assert "Русский источник. https://пример.рф/страница" in text
+
+
+def test_a_call_out_that_fits_a_page_moves_whole_to_the_next(clinic_builder: Builder) -> None:
+    # Split at a page foot, a call-out's tinted box once held no text: its text went on
+    # to the next page (or only its padding did).
+    built = build(clinic_builder, Selection(sections=["callouts"]), Patient())
+    handout = built.handout
+    theme = clinic_builder.theme(handout.brand, handout.logo, handout.options)
+    wash = f"{fp_str(theme.accent_wash.rgb())} rg".encode()
+    starts = []
+    for n in range(24):
+        [page] = built.pages_with(f"Callout{n:02d} starts.")
+        assert built.pages_with(f"End{n:02d}.") == [page], n
+        starts.append(page)
+    for number, page in enumerate(built.reader.pages, 1):  # one tinted box per call-out
+        assert page.get_contents().get_data().count(wash) == starts.count(number), number
+    assert len(set(starts)) > 2  # the call-outs met several page feet
 
 
 # -- the tracking sheet --
@@ -660,6 +825,36 @@ def test_the_default_programme_fits_one_tracking_page(default: Built) -> None:
     assert default.pages_with("Tracking sheet (continued)") == []
 
 
+def text_sizes(page) -> list[tuple[str, float]]:  # noqa: ANN001 - a pypdf page
+    """(text, printed size in points) for each run of text on a page."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text.strip(), size * abs(tm[3] * cm[3])))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("sessions", [1, 2])
+def test_once_or_twice_a_week_the_tracking_sheet_stays_readable(
+    builder: Builder, sessions: int
+) -> None:
+    # Weeks were as narrow as their one or two tick boxes: "Week 1" broke into "We" / "ek 1"
+    # and the targets shrank to 5 pt.
+    built = build(builder, Selection(DEFAULT_PROGRAMME, sessions=sessions))
+    [number] = built.landscape_pages()
+    page = built.pages[number - 1]
+    assert " ".join(f"Week {week}" for week in range(1, 7)) in page
+    assert "L1 · 3×15 L1 · 3×15 L2 · 3×12–15/leg" in page
+    theme = builder.theme(built.handout.brand, built.handout.logo, Options())
+    sizes = text_sizes(built.reader.pages[number - 1])
+    assert min(size for _, size in sizes) >= theme.small_size * 0.95, sorted(
+        sizes, key=lambda r: r[1]
+    )[:3]
+
+
 def test_twelve_weeks_continue_on_further_pages(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]], weeks=12))
     tracking = built.landscape_pages()
@@ -720,6 +915,41 @@ def test_large_print_uses_larger_text(variants: Variants, default: Built) -> Non
     assert len(large.pages) > len(default.pages)
     assert large.handout.title in large.pages[0]
     assert "Page 1 of" in large.pages[0]
+
+
+def page_bodies(built: Built) -> list[str]:
+    """Each page's text without the header and footer."""
+    brand, total = built.handout.brand, len(built.pages)
+    frame = [brand.name, brand.website or "", " · ".join(brand.contact)]
+    frame.append(f"{format_date(built.handout.date)} · {norm(brand.disclaimer)}")
+    bodies = []
+    for number, text in enumerate(built.pages, 1):
+        for part in [*frame, f"Page {number} of {total}"]:
+            text = text.replace(part, "", 1)
+        bodies.append(norm(text))
+    return bodies
+
+
+@pytest.mark.parametrize(
+    ("programme", "paper"),
+    [(DEFAULT_PROGRAMME, "a4"), ("home-no-gym", "a4"), (DEFAULT_PROGRAMME, "letter")],
+)
+def test_large_print_has_no_empty_or_heading_only_pages(
+    builder: Builder, variants: Variants, programme: str, paper: str
+) -> None:
+    # A card that fits a page alone once did not fit with the gap below it: an empty page
+    # before it. "Your exercises" and its intro sentence (16 words) sat alone on a page when
+    # the first card could not join them. On letter paper the gap after the workout table
+    # went on to a page of its own.
+    if (programme, paper) == (DEFAULT_PROGRAMME, "a4"):
+        built = variants["large-print"]
+    else:
+        options = Options(large_print=True, paper=paper)
+        built = build(builder, Selection(programme), options=options)
+    for number, body in enumerate(page_bodies(built), 1):
+        assert len(body.split()) > 20, (number, body)
+    for exercise in built.handout.exercises:  # every card still whole on its page(s)
+        assert len(built.pages_with(norm(exercise.steps[0]))) == 1, exercise.id
 
 
 @pytest.mark.parametrize(

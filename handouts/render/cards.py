@@ -13,6 +13,7 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
+    PageBreak,
     Spacer,
     Table,
 )
@@ -27,6 +28,7 @@ from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
 QR_SIZE = 30 * mm
+CARD_GAP = 6 * mm
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
 FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
 
@@ -246,7 +248,7 @@ def _fits(theme: Theme, card: Table) -> bool:
     return card.wrap(theme.frame_width(), theme.frame_height())[1] <= theme.frame_height()
 
 
-def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:
+def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
     """One card on one page; a card taller than a page (large print on letter paper) becomes
     two whole cards, "continued" on the next page, split between the steps and the tips."""
     where = f"exercise {exercise.id}"
@@ -268,12 +270,30 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Fl
                 f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
                 "shorten its steps, tips or notes"
             )
-    # The outline mark goes on the card: KeepTogether hands its contents to the frame.
-    mark(cards[0], outline=(exercise.name, 1), source=where)
-    return [mark(KeepTogether([card, Spacer(1, 6 * mm)]), source=where) for card in cards]
+        # The gap below is space after, not a Spacer: a frame drops it at the foot of a page,
+        # so a card that fits a page alone is never pushed on by its gap (once an empty page).
+        mark(card, source=where).spaceAfter = CARD_GAP
+    mark(cards[0], outline=(exercise.name, 1))
+    return cards
+
+
+def _stacked_height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables one under the other at the top of a frame, spaced as it spaces them."""
+    height, after = 0.0, None
+    for flowable in flowables:
+        height += flowable.wrap(width, 1e6)[1]
+        if after is not None:  # a frame overlaps one's space after with the next's before
+            height += max(after, flowable.getSpaceBefore())
+        after = flowable.getSpaceAfter()
+    return height
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
+    """The cards on a new page, each kept whole, under a heading that starts the first one's page.
+
+    When the heading, its intro and the first card are taller than a page (large print),
+    the heading follows the workout table instead: alone on a page it would waste a sheet.
+    """
     cards = [
         card for exercise in handout.exercises for card in exercise_card(theme, handout, exercise)
     ]
@@ -284,4 +304,10 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
         "Each card shows how to do one exercise and the dose for each block of weeks.",
         "body",
     )
-    return [heading(theme, "Your exercises", source="the exercise cards"), intro, *cards]
+    opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
+    # KeepTogether hands its contents to the frame: the outline mark stays on each card.
+    kept = [mark(KeepTogether([card]), source=card._source) for card in cards]
+    first = [*opening, cards[0]]
+    if _stacked_height(first, theme.frame_width()) <= theme.frame_height():
+        return [PageBreak(), KeepTogether(first), *kept[1:]]
+    return [*opening, *kept]

@@ -6,7 +6,8 @@ import calendar
 import hashlib
 import io
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import combinations, pairwise
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -43,6 +44,65 @@ def mark(
     if source:
         flowable._source = source
     return flowable
+
+
+# -- the header's clinic name and logo tile ------------------------------------
+LOGO_INSET = 1.2 * mm  # white around the logo on its tile
+LOGO_TILES = 3  # a wide logo's tile is at most this many squares wide
+NAME_GAP = 4 * mm  # between the logo tile and the name
+WEBSITE_GAP = 6 * mm  # the least room between the name and the website
+NAME_LEADING = 1.15
+MAX_NAME_LINES = 3
+ONE_LINE_SHRINK = 0.85  # a name shrunk this far still reads as the header's size
+
+
+def _name_size(lines: list[str], font: str, size: float, width: float, height: float) -> float:
+    """The largest size up to ``size`` at which ``lines`` fit a ``width`` by ``height`` box."""
+    widest = max(stringWidth(line, font, size) for line in lines) or 1.0
+    return min(size, size * width / widest, height / (len(lines) * NAME_LEADING))
+
+
+def _cut(line: str, font: str, size: float, width: float) -> str:
+    """``line`` ended with "…" where it would be wider than ``width``."""
+    if stringWidth(line, font, size) <= width:
+        return line
+    while line and stringWidth(line.rstrip() + "…", font, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def _splits(words: list[str], count: int) -> Iterator[list[str]]:
+    """Every way to set ``words`` on ``count`` lines."""
+    for cuts in combinations(range(1, len(words)), count - 1):
+        bounds = (0, *cuts, len(words))
+        yield [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+
+
+def fit_name(
+    name: str, font: str, size: float, min_size: float, width: float, height: float
+) -> tuple[float, list[str]]:
+    """Size and lines for the clinic's name in a ``width`` by ``height`` box of the header.
+
+    One line at ``size``, or a little smaller; else the largest size up to three lines
+    allow (then the fewest, most even lines); never below ``min_size``, where a line
+    still too wide ends with "…".
+    """
+    one_line = _name_size([name], font, size, width, height)
+    if one_line >= size * ONE_LINE_SHRINK:
+        return one_line, [name]
+    words = name.split()
+    options = [[name]]
+    options += [lines for count in range(2, MAX_NAME_LINES + 1) for lines in _splits(words, count)]
+
+    def rank(lines: list[str]) -> tuple[float, int, float]:
+        fitted = _name_size(lines, font, size, width, height)
+        return fitted, -len(lines), -max(stringWidth(line, font, fitted) for line in lines)
+
+    best = max(options, key=rank)
+    fitted = _name_size(best, font, size, width, height)
+    if fitted >= min_size:
+        return fitted, best
+    return min_size, [_cut(line, font, min_size, width) for line in best]
 
 
 TOTAL_FORM = "HOPageTotal"
@@ -259,30 +319,60 @@ class HandoutDoc(BaseDocTemplate):
             text_colour = theme.primary
         x = theme.margin
         if self.handout.logo:
-            plate = band - 6 * mm
-            if not theme.ink_saver:
-                canvas.setFillColor(WHITE)
-                canvas.roundRect(x, height - band + 3 * mm, plate, plate, 2 * mm, stroke=0, fill=1)
-            inset = 1.2 * mm
-            draw_logo(
-                canvas,
-                self.handout.logo,
-                x + inset,
-                height - band + 3 * mm + inset,
-                plate - 2 * inset,
-                plate - 2 * inset,
-            )
-            x += plate + 4 * mm
-        name_size = theme.body_size * 1.35
-        canvas.setFillColor(text_colour)
-        canvas.setFont(theme.fonts.font_for_run(brand.name, bold=True), name_size)
-        canvas.drawString(x, height - band / 2 - name_size * 0.35, brand.name)
+            x += self._logo_tile(canvas, x, height - band + 3 * mm, band - 6 * mm) + NAME_GAP
+        right = width - theme.margin
+        website_font = theme.fonts.font_for_run(brand.website)
+        website_size = theme.small_size + 1
         if brand.website:
-            canvas.setFont(theme.fonts.font_for_run(brand.website), theme.small_size + 1)
+            right -= stringWidth(brand.website, website_font, website_size) + WEBSITE_GAP
+        canvas.setFillColor(text_colour)
+        self._brand_name(canvas, x, right, height - band / 2, band - 4 * mm)
+        if brand.website:
+            canvas.setFont(website_font, website_size)
             canvas.drawRightString(
                 width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website
             )
         canvas.restoreState()
+
+    def _logo_tile(self, canvas: Canvas, x: float, y: float, plate: float) -> float:
+        """The logo on its white tile, ``plate`` high; returns the tile's width.
+
+        A wide logo (a wordmark) gets a tile as wide as its shape needs at that height,
+        up to LOGO_TILES squares, rather than shrinking into a square.
+        """
+        inner = plate - 2 * LOGO_INSET
+        at = len(canvas._code)
+        shown = draw_logo(
+            canvas,
+            self.handout.logo,
+            x + LOGO_INSET,
+            y + LOGO_INSET,
+            LOGO_TILES * plate - 2 * LOGO_INSET,
+            inner,
+        )
+        tile = max(plate, shown + 2 * LOGO_INSET)
+        if not self.theme.ink_saver:  # the tile goes under the logo, once its width is known
+            logo_code = canvas._code[at:]
+            del canvas._code[at:]
+            canvas.setFillColor(WHITE)
+            canvas.roundRect(x, y, tile, plate, 2 * mm, stroke=0, fill=1)
+            canvas._code += logo_code
+        return tile
+
+    def _brand_name(
+        self, canvas: Canvas, left: float, right: float, middle: float, height: float
+    ) -> None:
+        """The clinic's name between ``left`` and ``right``, ``height`` high about ``middle``."""
+        theme, name = self.theme, self.handout.brand.name
+        font = theme.fonts.font_for_run(name, bold=True)
+        size, lines = fit_name(
+            name, font, theme.body_size * 1.35, theme.small_size + 1, right - left, height
+        )
+        canvas.setFont(font, size)
+        leading = size * NAME_LEADING
+        for index, line in enumerate(lines):
+            rise = leading * ((len(lines) - 1) / 2 - index)
+            canvas.drawString(left, middle + rise - size * 0.35, line)
 
     def _number_width(self) -> float:
         """Room for "Page 88 of 88" and a gap: the footer text wraps before it."""

@@ -143,13 +143,21 @@ class Geometry:
         )
 
 
-def _geometry(theme: Theme) -> Geometry:
+DESIGN_SESSIONS = 3  # the sessions a week's column is laid out for
+
+
+def _geometry(theme: Theme, sessions: int = DESIGN_SESSIONS) -> Geometry:
     large = theme.large_print
+    # 1.2 mm between boxes: 10 exercises by 6 weeks of 3 sessions fit one page (A4 or Letter)
+    cell_width = theme.box_size + 1.2 * mm
+    if sessions < DESIGN_SESSIONS:
+        # A week's heading ("Week 12") and target ("L3 · 3×12–15/leg") need the width of
+        # three cells; once or twice a week, the week keeps that width with wider cells.
+        cell_width *= DESIGN_SESSIONS / sessions
     return Geometry(
         label_width=(50 if large else 40) * mm,
         side_width=(7 if large else 6) * mm,
-        # 1.2 mm between boxes: 10 exercises by 6 weeks of 3 sessions fit one page (A4 or Letter)
-        cell_width=theme.box_size + 1.2 * mm,
+        cell_width=cell_width,
         sidebar_width=(58 if large else 48) * mm,
         target_height=theme.small_size * 1.35,
         row_height=theme.box_size + 1.2 * mm,
@@ -359,7 +367,7 @@ def _sidebar(theme: Theme, handout: Handout, width: float, first: bool) -> list[
 def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
     if not handout.exercises:
         return []
-    geo = _geometry(theme)
+    geo = _geometry(theme, handout.sessions_per_week)
     builder = _GridBuilder(theme, handout, geo)
     groups, closing = _exercise_rows(handout), _closing_rows(handout)
     pages = [

@@ -78,6 +78,7 @@ class MarkdownStyles:
     # Called on every text leaf exactly once; may also wrap missing glyphs in <font> tags.
     escape: Callable[[str], str] = escape_markup
     ink_saver: bool = False  # no filled areas: call-outs get a border, table headers no fill
+    page_height: float | None = None  # when known, a call-out that fits a page never splits
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,8 @@ def _blockquote(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), pad_x),
         ("TOPPADDING", (0, 0), (-1, -1), pad_y),
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad_y),
+        # Top-aligned, a call-out refuses a split that would leave its first part no text.
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     table = Table(
         [[content]],
@@ -268,6 +271,11 @@ def _blockquote(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
         spaceAfter=gap * 1.5,
         **_SPLIT_IN_ROW,
     )
+    # One that fits on a page moves there whole: split at the foot of a page, its box
+    # could hold no line of text, or leave only its padding on the next page.
+    height = styles.page_height
+    if height is not None and table.wrap(box_width, height)[1] <= height:
+        table.splitInRow = 0
     return [table]
 
 

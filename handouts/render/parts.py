@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -25,6 +26,7 @@ from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
 TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
+TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
 
 
 def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
@@ -71,14 +73,14 @@ def box(
 
 # -- page one -------------------------------------------------------------
 def _patient_rows(handout: Handout) -> list[tuple[str, str]]:
+    """Name and clinician; the plan's start, length and sessions when it has exercises."""
     patient = handout.patient
-    rows = [
-        ("Name", patient.name or " "),
-        ("Clinician", patient.clinician or " "),
-        ("Start date", format_date(patient.start) if patient.start else " "),
-        ("Length", f"{handout.weeks} weeks"),
-        ("Sessions", f"{handout.sessions_label} a week"),
-    ]
+    rows = [("Name", patient.name or " "), ("Clinician", patient.clinician or " ")]
+    if handout.exercises or patient.start:
+        rows.append(("Start date", format_date(patient.start) if patient.start else " "))
+    if handout.exercises:
+        rows.append(("Length", f"{handout.weeks} weeks"))
+        rows.append(("Sessions", f"{handout.sessions_label} a week"))
     return rows
 
 
@@ -119,7 +121,7 @@ class Stack(Flowable):
     def __init__(self, parts: list[Flowable]) -> None:
         super().__init__()
         self.parts = parts
-        self._placed: list[tuple[Flowable, float, float]] = []
+        self._placed: list[tuple[Flowable, float, float, float]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._placed, y = [], 0.0
@@ -128,17 +130,22 @@ class Stack(Flowable):
                 y += part.getSpaceBefore()
             width, height = part.wrap(avail_width, avail_height)
             y += height
-            self._placed.append((part, y, avail_width - width))
+            self._placed.append((part, y, avail_width - width, height))
             y += part.getSpaceAfter()
         self.width, self.height = avail_width, y
         return self.width, self.height
 
-    def first_below(self, depth: float) -> Flowable | None:
-        """The first part that reaches further down than ``depth`` (after ``wrap``)."""
-        return next((part for part, bottom, _ in self._placed if bottom > depth), None)
+    def largest_source(self) -> str:
+        """What takes the most room (after ``wrap``), as its parts name it: the patient note,
+        the introduction (all its paragraphs), the patient details box..."""
+        room: dict[str, float] = {}
+        for part, _, _, height in self._placed:
+            if source := getattr(part, "_source", None):
+                room[source] = room.get(source, 0.0) + height
+        return max(room, key=room.__getitem__, default="page one")
 
     def draw(self) -> None:
-        for part, bottom, slack in self._placed:
+        for part, bottom, slack, _ in self._placed:
             part.drawOn(self.canv, 0, self.height - bottom, _sW=slack)
 
 
@@ -185,10 +192,32 @@ def dose_cells(dose: Level) -> list[str]:
     return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
 
 
+def table_widths(theme: Theme, width: float) -> list[float]:
+    """Column widths by TABLE_WEIGHTS, none narrower than its heading's longest word.
+
+    A word wider than its column is broken mid-word ("Set" / "s" in large print):
+    such a column gets the word's width and the others share what is left by weight.
+    """
+    style = theme["cell_head"]
+    needs = [
+        max(stringWidth(word, style.fontName, style.fontSize) for word in title.split())
+        + 2 * TABLE_PAD
+        + 0.1  # to spare: a word exactly as wide as its cell still breaks (rounding)
+        for title in TABLE_COLUMNS
+    ]
+    fixed: dict[int, float] = {}
+    while True:
+        free = width - sum(fixed.values())
+        total = sum(w for i, w in enumerate(TABLE_WEIGHTS) if i not in fixed)
+        widths = [fixed.get(i, free * w / total) for i, w in enumerate(TABLE_WEIGHTS)]
+        narrow = {i: needs[i] for i, w in enumerate(widths) if w < needs[i]}
+        if not narrow:
+            return widths
+        fixed.update(narrow)
+
+
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
-    width = theme.frame_width()
-    total = sum(TABLE_WEIGHTS)
-    widths = [width * w / total for w in TABLE_WEIGHTS]
+    widths = table_widths(theme, theme.frame_width())
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
     rows: list[list] = [head]
     style = [
@@ -196,8 +225,8 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, theme.wash if not theme.ink_saver else MUTED),
         ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PAD),
     ]
     style += (
         [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.primary)]
@@ -238,12 +267,17 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 ]
                 style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
                 style.append(("NOSPLIT", (0, index - 1), (-1, index)))
-    table = Table(rows, colWidths=widths, repeatRows=1, style=styled(theme, style))
+    # The gap below is space after, which a frame drops at the foot of a page; a Spacer
+    # there would go on to the next page, and before the page break of the cards leave
+    # it empty (large print on letter paper).
+    table = Table(
+        rows, colWidths=widths, repeatRows=1, style=styled(theme, style), spaceAfter=4 * mm
+    )
     title = heading(theme, "Your programme", source="the workout table")
     title.keepWithNext = (
         0  # the table may start here and split; a break below keeps the title company
     )
-    return [CondPageBreak(60 * mm), title, table, Spacer(1, 4 * mm)]
+    return [CondPageBreak(60 * mm), title, table]
 
 
 def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
@@ -254,7 +288,9 @@ def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
         "pain stays within the rule on the tracking sheet. If not, stay on the level you are "
         "on and ask your clinician."
     )
-    return [box(theme, [para(theme, text, "callout")], theme.frame_width()), Spacer(1, 4 * mm)]
+    note = box(theme, [para(theme, text, "callout")], theme.frame_width())
+    note.spaceAfter = 4 * mm  # not a Spacer: see workout_table
+    return [note]
 
 
 # -- education sections and sources -------------------------------------------
@@ -275,6 +311,7 @@ def markdown_styles(theme: Theme) -> MarkdownStyles:
         link_colour=theme.primary.hexval().replace("0x", "#"),
         escape=theme.fonts.markup,
         ink_saver=theme.ink_saver,
+        page_height=theme.frame_height(),
     )
 
 

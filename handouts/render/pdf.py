@@ -37,20 +37,20 @@ from handouts.render.theme import Theme
 
 def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
     """Everything after page one's personal block: the same for every patient."""
-    parts = handout.parts
+    contents = handout.contents
     flow: list[Flowable] = [Spacer(0, 0)]  # page one exists even when nothing else follows
-    if parts.table and handout.phases:
+    if contents["table"]:
         table = workout_table(theme, handout)
         flow += table[:2] + progression_note(theme, handout) + table[2:]
-    if parts.cards and handout.exercises:
-        flow += [PageBreak()] + exercise_cards(theme, handout)
-    if parts.sections and handout.sections:
+    if contents["cards"]:
+        flow += exercise_cards(theme, handout)  # it starts its own page
+    if contents["sections"]:
         styles = markdown_styles(theme)
         flow += [PageBreak()]
         for item in handout.sections:
             flow += section(theme, item, styles)
-    grid = tracking_grid(theme, handout) if parts.tracking else []
-    tail = sources(theme, handout) if parts.sources else []
+    grid = tracking_grid(theme, handout) if contents["tracking"] else []
+    tail = sources(theme, handout) if contents["sources"] else []
     flow += grid
     if grid and tail:
         flow += back_to_portrait()
@@ -131,9 +131,8 @@ def render_pdf(
     block = page_one_block(theme, handout, intro)
     _, height = block.wrap(theme.frame_width(), theme.frame_height())
     reserved = height + PAGE_ONE_GAP
-    if reserved > theme.frame_height():
-        source = getattr(block.first_below(theme.frame_height()), "_source", "page one")
-        raise RenderError(f"{source} does not fit on page one; shorten it")
+    if reserved > theme.frame_height():  # name what is too long, not what comes last
+        raise RenderError(f"{block.largest_source()} does not fit on page one; shorten it")
     buffer = io.BytesIO()
     doc = HandoutDoc(
         buffer, theme, handout, reserved=reserved, top_block=block, **metadata(handout)
