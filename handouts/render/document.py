@@ -20,7 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from handouts.compose import Handout
 from handouts.errors import RenderError
 from handouts.render.compact import write_compactly
-from handouts.render.logo import draw_logo
+from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
 from handouts.render.theme import MUTED, WHITE, Theme
 
@@ -340,23 +340,12 @@ class HandoutDoc(BaseDocTemplate):
         A wide logo (a wordmark) gets a tile as wide as its shape needs at that height,
         up to LOGO_TILES squares, rather than shrinking into a square.
         """
-        inner = plate - 2 * LOGO_INSET
-        at = len(canvas._code)
-        shown = draw_logo(
-            canvas,
-            self.handout.logo,
-            x + LOGO_INSET,
-            y + LOGO_INSET,
-            LOGO_TILES * plate - 2 * LOGO_INSET,
-            inner,
-        )
-        tile = max(plate, shown + 2 * LOGO_INSET)
-        if not self.theme.ink_saver:  # the tile goes under the logo, once its width is known
-            logo_code = canvas._code[at:]
-            del canvas._code[at:]
+        logo, box = self.handout.logo, (LOGO_TILES * plate - 2 * LOGO_INSET, plate - 2 * LOGO_INSET)
+        tile = max(plate, fitted_width(logo, *box) + 2 * LOGO_INSET)
+        if not self.theme.ink_saver:
             canvas.setFillColor(WHITE)
             canvas.roundRect(x, y, tile, plate, 2 * mm, stroke=0, fill=1)
-            canvas._code += logo_code
+        draw_logo(canvas, logo, x + LOGO_INSET, y + LOGO_INSET, *box)
         return tile
 
     def _brand_name(

@@ -162,6 +162,12 @@ def check_logo(path: Path) -> None:
     _load(path)
 
 
+def fitted_width(path: Path, box_w: float, box_h: float) -> float:
+    """The width the logo takes when fitted into the box (its shape kept)."""
+    logo = _load(path)
+    return logo.width * min(box_w / logo.width, box_h / logo.height)
+
+
 def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_h: float) -> float:
     """Draw the logo fitted into the box, left-aligned; returns the width used."""
     logo = _load(path)
