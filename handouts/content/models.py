@@ -26,8 +26,18 @@ def clean_text(text: str) -> str:
     Text pasted from macOS or a records system often spells "é" as "e" plus a combining
     accent, which prints as two marks; format characters print as missing-glyph boxes.
     """
-    text = unicodedata.normalize("NFC", text)
-    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+    if text.isascii():
+        return text  # already NFC, and every format character is beyond ASCII
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return NON_ASCII.sub(_drop_format_char, text)
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")  # only these are looked up: content is mostly ASCII
+
+
+def _drop_format_char(match: re.Match) -> str:
+    return "" if unicodedata.category(match[0]) == "Cf" else match[0]
 
 
 class Model(BaseModel):
