@@ -768,6 +768,15 @@ def test_equipment_for_a_later_level_is_listed_only_when_the_handout_reaches_it(
     assert weights in text
 
 
+def test_no_tracking_page_holds_only_the_pain_and_notes_rows(variants: Variants) -> None:
+    built = variants["large-print"]  # tall rows: the sheet runs over two pages a week block
+    pages = [built.pages[number - 1] for number in built.landscape_pages()]
+    assert len(pages) > 2
+    names = [exercise.name for exercise in built.handout.exercises]
+    assert all(any(name in page for name in names) for page in pages)
+    assert sum("Pain during" in page for page in pages) == len(pages) // 2
+
+
 def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
     built = variants["fillable"]
     handout = built.handout

@@ -183,21 +183,33 @@ def _week_chunks(handout: Handout, theme: Theme, geo: Geometry) -> list[list[int
 def _row_chunks(
     groups: list[list[GridRow]], closing: list[GridRow], height: float, geo: Geometry
 ) -> list[list[GridRow]]:
-    """Fill pages top to bottom; closing rows (pain, notes) stay together at the end."""
-    pages: list[list[GridRow]] = [[]]
+    """Fill pages top to bottom; closing rows (pain, notes) stay together at the end.
+
+    A page never holds the closing rows alone: the exercise before them moves over,
+    so every page has something to tick.
+    """
+
+    def need(rows: list[GridRow]) -> float:
+        return sum(geo.row_height_of(row) for row in rows)
+
+    pages: list[list[list[GridRow]]] = [[]]  # pages of groups
     used = geo.header_height
     for group in groups + [closing]:
-        need = sum(geo.row_height_of(row) for row in group)
-        if used + need > height and pages[-1]:
+        if used + need(group) > height and pages[-1]:
             pages.append([])
             used = geo.header_height
-        if used + need > height:
+        if used + need(group) > height:
             raise RenderError(
                 "tracking sheet: rows are too tall for a page; turn off --large-print"
             )
-        pages[-1].extend(group)
-        used += need
-    return pages
+        pages[-1].append(group)
+        used += need(group)
+    if len(pages) > 1 and pages[-1] == [closing] and len(pages[-2]) > 1:
+        moved = pages[-2][-1]
+        if geo.header_height + need(moved) + need(closing) <= height:
+            pages[-2].pop()
+            pages[-1].insert(0, moved)
+    return [[row for group in page for row in group] for page in pages]
 
 
 FIRST = 2  # the first session column: 0 holds the exercise name, 1 holds L/R
