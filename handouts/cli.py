@@ -529,6 +529,8 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
             problems += error.problems
     problems += _brand_problems(brands, font_dirs(app, content_dirs))
     problems += _markdown_problems(library) if library else []
+    if library and not problems:
+        problems += _template_problems(app, library, brands[-1][0] if brand else None)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
@@ -570,6 +572,41 @@ def _markdown_problems(library: Library) -> list[Problem]:
             message = f"unsupported Markdown: {node}; a printed handout cannot show it"
             problems.append(Problem(where, section.body_line + offset, "", message))
     return problems
+
+
+def _template_problems(app: App, library: Library, brand_file: Path | None) -> list[Problem]:
+    """Render the clinic's templates once with sample values, as every build would.
+
+    A typo in ``templates/intro.txt.j2`` (``{{ patient.nmae }}``) stops every handout;
+    check is where a clinic should meet it. Every patient field is filled, so each
+    ``{% if %}`` branch that prints one runs.
+    """
+    import datetime as dt
+
+    from handouts.batch import check_templates, email_template_dirs
+    from handouts.build import DEFAULT_PROGRAMME, Request
+    from handouts.cli_build import make_builder
+    from handouts.compose import Selection
+    from handouts.content.models import Patient
+    from handouts.errors import Problem
+    from handouts.templating import TemplateError
+
+    builder = make_builder(app)
+    if not library.programmes or (brand_file is None and "demo" not in library.brands):
+        return []
+    programme = (
+        DEFAULT_PROGRAMME if DEFAULT_PROGRAMME in library.programmes else min(library.programmes)
+    )
+    patient = Patient(name="Sam Lee", clinician="Alex Moore", start=dt.date(2026, 3, 2), note="Hi")
+    selection = Selection(programme=programme)
+    try:
+        builder.intro(builder.compose(Request(selection, patient, brand_file=brand_file)))
+        workspace = app.workspace().file
+        check_templates(email_template_dirs(workspace.parent if workspace else app.cwd))
+    except TemplateError as error:
+        where, line, message = error.where
+        return [Problem(where, line, "", message)]
+    return []
 
 
 def _counts(library: Library) -> str:

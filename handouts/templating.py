@@ -7,6 +7,7 @@ blank in a patient's letter. ``*.html.j2`` templates are autoescaped.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -18,6 +19,19 @@ from handouts.errors import HandoutsError
 
 class TemplateError(HandoutsError):
     """A template that cannot be rendered; names the file and line."""
+
+    def __init__(self, where: str, line: int, message: str) -> None:
+        self.where = (where, line, message)
+        super().__init__(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+
+
+def _plain(message: str) -> str:
+    """jinja2's words for a misspelt name, in a clinic's words."""
+    if match := re.search(r"has no attribute '([^']+)'", message):
+        return f'no field "{match[1]}" here; check its spelling'
+    if match := re.fullmatch(r"'([^']+)' is undefined", message):
+        return f'no variable "{match[1]}" here; check its spelling'
+    return message
 
 
 @cache
@@ -45,18 +59,18 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
         return _environment(tuple(folders)).get_template(name).render(context)
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
-        raise TemplateError(f"template {exc.name} not found in {places}") from None
+        raise TemplateError(f"template {exc.name}", 0, f"not found in {places}") from None
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+        raise TemplateError(exc.filename or name, exc.lineno, exc.message or "") from None
     except Exception as exc:  # a template is user code: any failure is the user's to fix
-        raise TemplateError(f"{_where(exc, name, folders)}: {exc}") from None
+        raise TemplateError(*_where(exc, name, folders), _plain(str(exc))) from None
 
 
-def _where(exc: Exception, name: str, folders: list[Path]) -> str:
-    """``file:line`` of the template frame that failed (jinja maps frames to template lines)."""
+def _where(exc: Exception, name: str, folders: list[Path]) -> tuple[str, int]:
+    """File and line of the template frame that failed (jinja maps frames to template lines)."""
     roots = [folder.resolve() for folder in folders]
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         path = Path(frame.filename).resolve()
         if any(root in path.parents for root in roots):
-            return f"{frame.filename}:{frame.lineno}"
-    return name
+            return frame.filename, frame.lineno or 0
+    return name, 0

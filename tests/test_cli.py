@@ -392,6 +392,26 @@ def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
     ]
 
 
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("Hello {{ patient.nmae }}.\n", ':1: no field "nmae" here; check its spelling'),
+        ("{% if patient.name %}Hello.\n", ":1: Unexpected end of template."),
+    ],
+)
+def test_check_renders_the_clinic_intro_template(tmp_path, monkeypatch, template, problem):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "intro.txt.j2").write_text(template)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith(str(tmp_path / "templates" / "intro.txt.j2") + problem)
+    assert count == "1 problem found"
+    (tmp_path / "templates" / "intro.txt.j2").write_text("Hello {{ patient.name }}.\n")
+    assert CliRunner().invoke(main, ["check"]).exit_code == 0
+
+
 def test_missing_content_folder_is_a_usage_error():
     result = run("--content", "nope", "check")
     assert result.exit_code == 2
