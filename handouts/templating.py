@@ -22,7 +22,8 @@ class TemplateError(HandoutsError):
 
     def __init__(self, where: str, line: int, message: str) -> None:
         self.where = (where, line, message)
-        super().__init__(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+        place = f"{where}:{line}" if line else where
+        super().__init__(f"{place}: {message}" if message else place)
 
 
 def _plain(message: str) -> str:
@@ -59,7 +60,7 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
         return _environment(tuple(folders)).get_template(name).render(context)
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
-        raise TemplateError(f"template {exc.name}", 0, f"not found in {places}") from None
+        raise TemplateError(f"template {exc.name} not found in {places}", 0, "") from None
     except TemplateSyntaxError as exc:
         raise TemplateError(exc.filename or name, exc.lineno, exc.message or "") from None
     except Exception as exc:  # a template is user code: any failure is the user's to fix
