@@ -18,8 +18,17 @@ PART_SUFFIX = ".part"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is either old or complete."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+    """Write ``data`` to ``path`` so that ``path`` is either old or complete.
+
+    A symlink is written through to its target, which keeps the link (a clinic may link
+    output files into a shared folder). A device, pipe or socket (``/dev/stdout``, a FIFO)
+    is written to directly: renaming a file over it would replace it.
+    """
+    if os.path.exists(path) and not os.path.isfile(path):  # both follow symlinks
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    with atomic_path(Path(os.path.realpath(path))) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
 
 
