@@ -160,7 +160,7 @@ def batch(
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
     table = read_roster(roster)
-    for warning in table.warnings:
+    for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
         click.echo(f"warning: {warning}", err=True)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
@@ -206,6 +206,15 @@ def batch(
     _report(summary, plan)
     if not summary.ok:
         sys.exit(1)
+
+
+def _address_warnings(roster: Path, rows: list[RosterRow]) -> tuple[str, ...]:
+    """Without --email an unusable address stops nothing; say so once, for a later --email."""
+    bad = [str(row.number) for row in rows if row.email and row.email_error]
+    if not bad:
+        return ()
+    label = "rows" if len(bad) > 1 else "row"
+    return (f"{roster}: {label} {', '.join(bad)}: the email value is not one e-mail address",)
 
 
 @contextlib.contextmanager

@@ -543,14 +543,45 @@ MAIL_ROSTER = (
 )
 
 
+def test_bad_addresses_never_stop_a_handout(tmp_path: Path) -> None:
+    text = (
+        f"patient,email,programme\nAnn,ann@example.org,{FAST}\nBob,n/a,{FAST}\n"
+        f'Cat,cat@gmail,{FAST}\nDee,"d@example.org; w@example.org",{FAST}\n'
+    )
+    path, out = roster(tmp_path, text), tmp_path / "out"
+    result = batch(path, out, "--jobs", "1", "--combine", tmp_path / "print.pdf")
+    assert result.exit_code == 0, result.output
+    assert pdfs(out) == ["ann.pdf", "bob.pdf", "cat.pdf", "dee.pdf"]
+    assert len(pages(tmp_path / "print.pdf")) == 4 * len(pages(out / "ann.pdf"))
+    assert f"warning: {path}: rows 3, 4, 5: the email value is not one e-mail address" in (
+        result.output
+    )
+    # With --email the same rows fail their message only; the print file still has them.
+    result = batch(path, out, "--jobs", "1", "--email", "--dry-run", "--combine", "p2.pdf")
+    assert result.exit_code == 1
+    assert [(r["row"], r["reason"]) for r in report(out)] == [
+        ("3", "e-mail not sent: email: 'n/a' is not an e-mail address"),
+        ("4", "e-mail not sent: email: 'cat@gmail' is not an e-mail address"),
+        ("5", "e-mail not sent: email: 'd@example.org; w@example.org' is more than one "
+         "address; give exactly one"),
+    ]  # fmt: skip
+    assert len(pages(tmp_path / "p2.pdf")) == 4 * len(pages(out / "ann.pdf"))
+    assert len(list((out / "outbox").glob("*.eml"))) == 1
+
+
 def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noqa: ANN001
     out = tmp_path / "out"
     text = f"patient,email,programme\nAnn Okafor,ann@example.org,{FAST}\nNo Address,,{FAST}\n"
     result = batch(roster(tmp_path, text), out, "--jobs", "1", "--email", "--dry-run")
     assert result.exit_code == 1
     assert report(out) == [
-        {"row": "3", "patient": "No Address", "reason": "email: no address (needed for --email)"}
+        {
+            "row": "3",
+            "patient": "No Address",
+            "reason": "e-mail not sent: email: no address (needed for --email)",
+        }
     ]
+    assert pdfs(out) == ["ann-okafor.pdf", "no-address.pdf"]  # built all the same
     (eml,) = (out / "outbox").glob("*.eml")
     assert eml.name.startswith("ann-okafor.")
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
