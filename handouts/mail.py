@@ -9,6 +9,7 @@ between the server's "250 OK" and the log write) and normally not at all.
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import email.utils
 import ipaddress
 import os
@@ -216,18 +217,37 @@ def _long_date(day: dt.date) -> str:
 # --- messages ------------------------------------------------------------------------------
 
 
-def check_address(address: str, what: str = "address") -> None:
-    """Exactly one plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks.
+def check_address(address: str, what: str = "address") -> str:
+    """Exactly one plausible address (``a@b.c`` or ``Name <a@b.c>``); returns ``a@b.c``.
 
     A list (``a@b.c; d@e.f``) is refused: smtplib would send to only some of it
     while the To: header shows all, and a row or ``--to`` is one recipient.
+    The address must read the same to the ``email`` header parser, which the
+    message goes through: it turns ``a@b.c.`` or ``a@b..c`` into the empty
+    recipient ``<>``.
     """
     found = email.utils.getaddresses([address])
     if len([addr for _, addr in found if addr]) > 1:
         raise HandoutsError(f"{what}: {address!r} is more than one address; give exactly one")
     addr = found[0][1] if len(found) == 1 else ""
-    if "\n" in address or "\r" in address or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", addr):
+    if "\n" in address or "\r" in address or not _ADDRESS.fullmatch(addr):
         raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
+    if _header_addresses(address) != [addr]:
+        raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
+    return addr
+
+
+_ADDRESS = re.compile(r"[^@\s.]+(?:\.[^@\s.]+)*@[^@\s.]+(?:\.[^@\s.]+)+")  # no "..", no end dot
+
+
+def _header_addresses(value: str) -> list[str]:
+    """The bare addresses the ``email`` package reads in a To: header, as SMTP will get them."""
+    from email.headerregistry import HeaderRegistry
+
+    header = HeaderRegistry()("To", value)
+    if any(isinstance(d, email.errors.InvalidHeaderDefect) for d in header.defects):
+        return []
+    return [a.addr_spec for a in header.addresses]
 
 
 def build_message(
@@ -339,6 +359,7 @@ class Mailer:
 
     def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
         """Send ``msg``; returns the recipients the server refused while accepting others."""
+        recipients = _recipients(msg)
         to = str(msg["To"])
         for attempt in range(self.retries + 1):
             if attempt:
@@ -353,7 +374,7 @@ class Mailer:
                     ) from exc
                 continue
             try:
-                return smtp.send_message(msg)
+                return smtp.send_message(msg, to_addrs=recipients)
             except (smtplib.SMTPException, OSError) as exc:
                 self._fail(exc, to, last=attempt == self.retries)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
@@ -431,6 +452,18 @@ class Mailer:
             log.write(line.encode("utf-8"))
             log.flush()
             os.fsync(log.fileno())
+
+
+def _recipients(msg: EmailMessage) -> list[str]:
+    """The bare addresses in To:, for the SMTP envelope; never the empty ``<>``.
+
+    ``email`` turns a malformed address (``a@b.c.``) into ``<>``, which smtplib would
+    send as the recipient; :func:`check_address` refuses those, and so does this.
+    """
+    addresses = _header_addresses(str(msg["To"]))
+    if not addresses or not all(_ADDRESS.fullmatch(a) for a in addresses):
+        raise PermanentSendError(f"recipient: the To: header {str(msg['To'])!r} has no address")
+    return addresses
 
 
 def _read_log(path: Path | None) -> set[str]:

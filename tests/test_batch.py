@@ -316,6 +316,8 @@ def test_email_is_one_address(tmp_path: Path, address: str) -> None:
     [
         ("n/a", "email: 'n/a' is not an e-mail address"),
         ("cat@gmail", "email: 'cat@gmail' is not an e-mail address"),
+        ("cat@example.org.", "email: 'cat@example.org.' is not an e-mail address"),
+        ("dan@example..org", "email: 'dan@example..org' is not an e-mail address"),
         ("", "email: no address (needed for --email)"),
     ],
 )

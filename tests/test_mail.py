@@ -367,7 +367,20 @@ def test_build_message_structure() -> None:
     assert msg["Message-ID"].endswith("@riverside.example>")
 
 
-@pytest.mark.parametrize("to", ["not-an-address", "ann@example.org\nBcc: eve@example.org", ""])
+@pytest.mark.parametrize(
+    "to",
+    [
+        "not-an-address",
+        "ann@example.org\nBcc: eve@example.org",
+        "",
+        # The header parser reads these as the empty recipient <>.
+        "cat@example.org.",
+        "dan@example..org",
+        "Cat <cat@example.org.>",
+        ".ann@example.org",
+        "ann.@example.org",
+    ],
+)
 def test_build_message_rejects_bad_addresses(to: str) -> None:
     with pytest.raises(HandoutsError, match="recipient"):
         message(to)
@@ -393,6 +406,20 @@ def test_one_recipient_only(to: str) -> None:
 @pytest.mark.parametrize("to", ['"Lee, Sam" <sam@example.org>', "Sam Lee <sam@example.org>"])
 def test_a_display_name_is_still_one_recipient(to: str) -> None:
     assert message(to)["To"] == to
+
+
+def test_the_server_gets_the_bare_address_of_the_to_header(tmp_path: Path) -> None:
+    handler = Collector()
+    with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
+        assert sender.send(message("Ann Example <ann@example.org>"), "ann") == "sent"
+        broken = message("ann@example.org")
+        broken.replace_header("To", "ann@example.org.")  # as a bad address became <> before
+        with pytest.raises(
+            PermanentSendError, match="recipient: the To: header '<>' has no address"
+        ):
+            sender.send(broken, "ann2")
+    assert handler.recipients() == ["ann@example.org"]
+    assert [line[0] for line in log_lines(tmp_path)] == ["ann"]
 
 
 # --- settings --------------------------------------------------------------------------------
