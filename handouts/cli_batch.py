@@ -159,6 +159,12 @@ def batch(
         raise click.UsageError("--duplex works with --combine FILE")
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
+    if email and booklet:
+        # A booklet's pages are in folding order, two to a landscape side: unreadable on a phone.
+        raise UsageProblem(
+            "--email sends the handout to read on screen and --booklet makes a print layout; "
+            "e-mail in a run without --booklet (and another --out-dir)"
+        )
     table = read_roster(roster)
     for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
         click.echo(f"warning: {warning}", err=True)

@@ -248,6 +248,12 @@ def test_unexpected_exception_fails_only_its_row(
         (["--duplex"], "--duplex works with --combine FILE"),
         (["--dry-run"], "--dry-run works with --email"),
         (["--jobs", "0"], "Invalid value for '-j' / '--jobs'"),
+        # The e-mail must be the reading-order handout, not the imposed print layout.
+        (
+            ["--email", "--dry-run", "--booklet"],
+            "error: --email sends the handout to read on screen and --booklet makes a print "
+            "layout; e-mail in a run without --booklet (and another --out-dir)",
+        ),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
