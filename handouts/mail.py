@@ -178,13 +178,36 @@ def _is_loopback(host: str) -> bool:
 def render_message(dirs: Path | Sequence[Path], context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render (subject, plain text, HTML) from the first folder in ``dirs`` holding each template.
 
-    Pass a clinic's override folder before the built-in one. Templates run
-    sandboxed with StrictUndefined: a typo is an error naming file and line,
-    not a blank in a patient's e-mail.
+    Pass a clinic's override folder before the built-in one. The two bodies are a
+    pair from one folder (see :func:`_html_beside_text`); the HTML is "" when that
+    folder has none. Templates run sandboxed with StrictUndefined: a typo is an
+    error naming file and line, not a blank in a patient's e-mail.
     """
     folders = [dirs] if isinstance(dirs, Path) else list(dirs)
-    subject, text, html = (render_template(folders, name, context) for name in TEMPLATE_NAMES)
+    subject, text = (render_template(folders, name, context) for name in TEMPLATE_NAMES[:2])
+    html = (
+        render_template(folders, TEMPLATE_NAMES[2], context) if _html_beside_text(folders) else ""
+    )
     return " ".join(subject.split()), text, html  # a header is one line: no injected headers
+
+
+def _html_beside_text(folders: Sequence[Path]) -> bool:
+    """Whether the folder the plain-text body comes from has an HTML body too.
+
+    Mail programs show the HTML part, so a clinic's own body.txt.j2 next to the
+    built-in body.html.j2 would never be read: that message is plain text only.
+    """
+    text_name, html_name = TEMPLATE_NAMES[1:]
+    for folder in folders:
+        has_text, has_html = (folder / text_name).is_file(), (folder / html_name).is_file()
+        if has_html and not has_text:
+            raise HandoutsError(
+                f"{folder / html_name}: add a {text_name} beside it "
+                "(every message has a plain-text part; the two bodies go together)"
+            )
+        if has_text:
+            return has_html
+    return False
 
 
 def message_context(

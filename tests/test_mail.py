@@ -525,6 +525,29 @@ def test_clinic_override_folder_comes_first(tmp_path: Path) -> None:
     assert text.startswith("Hi Ann Example,")  # the built-in body still used
 
 
+def test_a_clinic_text_body_alone_makes_a_plain_text_message(tmp_path: Path) -> None:
+    # Mail programs show the HTML part: the built-in one would hide the clinic's text.
+    (tmp_path / "body.txt.j2").write_text("Dear {{ patient.name }},\nBring this on Tuesday.\n")
+    _, text, html = render_message([tmp_path, BUILTIN_TEMPLATES], context())
+    assert (text, html) == ("Dear Ann Example,\nBring this on Tuesday.\n", "")
+    msg = build_message(SENDER, "ann@example.org", "s", text, html, b"%PDF-", "a.pdf")
+    assert [part.get_content_type() for part in msg.walk()] == [
+        "multipart/mixed",
+        "text/plain",
+        "application/pdf",
+    ]
+
+
+def test_a_clinic_html_body_needs_its_text_body(tmp_path: Path) -> None:
+    (tmp_path / "body.html.j2").write_text("<p>Dear {{ patient.name }}</p>\n")
+    with pytest.raises(HandoutsError) as caught:
+        render_message([tmp_path, BUILTIN_TEMPLATES], context())
+    assert caught.value.format_message() == (
+        f"{tmp_path / 'body.html.j2'}: add a body.txt.j2 beside it "
+        "(every message has a plain-text part; the two bodies go together)"
+    )
+
+
 def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
     (tmp_path / "body.txt.j2").write_text("Hello\n{{ patient.nmae }}\n")
     with pytest.raises(HandoutsError, match=r"body\.txt\.j2:2: .*nmae"):
@@ -532,6 +555,7 @@ def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
 
 
 def test_syntax_error_names_template_and_line(tmp_path: Path) -> None:
+    (tmp_path / "body.txt.j2").write_text("Hi\n")
     (tmp_path / "body.html.j2").write_text("<p>\n\n{% if %}</p>\n")
     with pytest.raises(HandoutsError, match=r"body\.html\.j2:3: "):
         render_message([tmp_path, BUILTIN_TEMPLATES], context())
