@@ -582,7 +582,7 @@ def _send(
     out_dir: Path,
 ) -> str:
     """Send one row's message; returns a reason to stop all sending (server unusable) or ""."""
-    from handouts.mail import MailServerError
+    from handouts.mail import MailServerError, attachment_name
 
     key = job["message_key"]
     if mailer.already_sent(key):
@@ -590,7 +590,12 @@ def _send(
         return ""
     try:
         pdf = (out_dir / job["name"]).read_bytes()
-        message = compose_message(plan, job["email"], result.context or {}, pdf, job["name"])
+        context = result.context or {}
+        filename = attachment_name(
+            context.get("programme", {}).get("title", ""),
+            context.get("patient", {}).get("name", ""),
+        )
+        message = compose_message(plan, job["email"], context, pdf, filename)
         outcome.mail = "written" if mailer.send(message, key) == "written" else "sent"
     except MailServerError as exc:
         outcome.mail, outcome.mail_detail = (

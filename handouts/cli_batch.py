@@ -478,7 +478,7 @@ def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tup
         from handouts.post import scrub_text
 
         title = scrub_text(title, patient)
-    return title or "your exercise programme", None, None
+    return title, None, None  # "" when unknown (encrypted): the templates leave it out
 
 
 def _metadata(pdf: bytes) -> dict[str, Any]:

@@ -299,6 +299,21 @@ def build_message(
     return msg
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+MAX_ATTACHMENT_NAME = 100  # characters before ".pdf"
+
+
+def attachment_name(title: str, patient: str) -> str:
+    """What the patient sees as the PDF's name: "<programme title> - <patient>.pdf".
+
+    Not the batch's file name, whose "-2" only tells two "Sam Lee" rows apart.
+    Characters no file system takes are spaces; nothing left gives "handout.pdf".
+    """
+    parts = [" ".join(_UNSAFE_IN_NAMES.sub(" ", part).split()) for part in (title, patient)]
+    stem = " - ".join(part for part in parts if part)[:MAX_ATTACHMENT_NAME].strip(" .-")
+    return f"{stem or 'handout'}.pdf"
+
+
 def _domain(address: str) -> str:
     # make_msgid would otherwise look up this machine's name, which leaks and can be slow.
     return email.utils.parseaddr(address)[1].rpartition("@")[2] or "handouts.invalid"

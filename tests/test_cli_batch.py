@@ -597,7 +597,7 @@ def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noq
     assert "Hi Ann Okafor" in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
     (attachment,) = message.iter_attachments()
-    assert attachment.get_filename() == "ann-okafor.pdf"
+    assert attachment.get_filename() == f"{title} - Ann Okafor.pdf"
     assert attachment.get_content() == (out / "ann-okafor.pdf").read_bytes()
     assert not (out / "sent.log").exists()  # nothing was sent
     assert "e-mail (dry run): 1 written" in result.stdout
@@ -695,6 +695,38 @@ def test_resume_never_resends_when_rows_with_the_same_name_move(tmp_path: Path) 
     assert first.recipients() == ["sam.a@example.org", "ann@example.org"]
     assert second.recipients() == ["sam.b@example.org"]
     assert "e-mail: 1 sent, 1 already sent, 0 failed" in result.stdout
+
+
+def test_attachments_are_named_for_the_patient_never_with_a_number(
+    tmp_path: Path,
+    library,  # noqa: ANN001
+) -> None:
+    out = tmp_path / "out"
+    text = f"patient,email,programme\nSam Lee,a@example.org,{FAST}\nSam Lee,b@example.org,{FAST}\n"
+    result = batch(roster(tmp_path, text), out, "--jobs", "1", "--email", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert pdfs(out) == ["sam-lee-2.pdf", "sam-lee.pdf"]
+    names = {
+        attachment.get_filename()
+        for eml in (out / "outbox").glob("*.eml")
+        for attachment in email.message_from_bytes(
+            eml.read_bytes(), policy=policy.default
+        ).iter_attachments()
+    }
+    assert names == {f"{library.programmes[FAST].title} - Sam Lee.pdf"}
+
+
+def test_send_of_a_protected_pdf_has_a_plain_subject(tmp_path: Path) -> None:
+    pdf = tmp_path / "knee.pdf"
+    pdf.write_bytes(post.encrypt(make_pdf(2), "secret"))
+    result = run("send", pdf, "--to", "ann@example.org", "--dry-run")
+    assert result.exit_code == 0, result.output
+    (eml,) = (tmp_path / "outbox").glob("knee.*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["Subject"] == f"Your exercise programme from {DEMO_CLINIC}"
+    body = message.get_body(("plain",)).get_content()
+    assert f"Here is your exercise programme from {DEMO_CLINIC}.\n" in body
+    assert "password-protected" in body
 
 
 def test_email_needs_a_server_before_anything_is_built(tmp_path: Path) -> None:
