@@ -384,7 +384,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     if not booklet:
         raise click.UsageError("choose a layout: --booklet")
     pdf = source.read_bytes()
-    post.page_count(pdf)  # an unreadable or encrypted input is a one-line error
+    post.page_count(pdf, str(source))  # an unreadable or encrypted input: one line naming it
     note = post.has_forms_or_outline(pdf)
     result = post.impose_booklet(pdf)
     output = output or source.with_name(f"{source.stem}-booklet.pdf")

@@ -530,9 +530,16 @@ def _transient(exc: BaseException) -> bool:
         return exc.smtp_code == -1 or 400 <= exc.smtp_code < 500
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
+    if _wrong_protocol(exc):
+        return False
     if isinstance(exc, (smtplib.SMTPException, ssl.SSLCertVerificationError)):
         return False  # e.g. STARTTLS not offered, a certificate that does not match
     return isinstance(exc, OSError)
+
+
+def _wrong_protocol(exc: BaseException) -> bool:
+    """TLS to a port that speaks plain SMTP (25, 587): the reply is not TLS, and never will be."""
+    return isinstance(exc, ssl.SSLError) and exc.reason in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST")
 
 
 def _refuses_sender(exc: BaseException) -> bool:
@@ -554,6 +561,11 @@ def _connection_level(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    if _wrong_protocol(exc):
+        return (
+            "this port does not start with TLS; "
+            "use security: starttls (usually port 587), or port 465 with tls"
+        )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()))
         return f"{code} {_reply_text(reply)}"

@@ -71,8 +71,9 @@ def _to_bytes(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def page_count(pdf: bytes) -> int:
-    return len(_reader(pdf).pages)
+def page_count(pdf: bytes, what: str = "PDF") -> int:
+    """Pages in ``pdf``; an unreadable or protected file is an error naming ``what``."""
+    return len(_reader(pdf, what).pages)
 
 
 def is_valid_pdf(path: Path, password: str | None = None) -> bool:

@@ -424,6 +424,19 @@ def test_combine_duplex_attach_and_passwords(tmp_path: Path, consent_form: Path)
     assert {"h2.a1.signature", "h3.a1.signature", "h4.a1.signature"} <= set(fields)
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"%PDF-1.7\n1 0 obj\n<<", "is not a readable PDF"), ("encrypted", "is password-protected")],
+)
+def test_impose_errors_name_the_file(tmp_path: Path, content: bytes | str, problem: str) -> None:
+    source = tmp_path / "fake.pdf"
+    source.write_bytes(post.encrypt(make_pdf(2), "pw") if content == "encrypted" else content)
+    result = run("impose", source, "--booklet")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {source} {problem}")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # noqa: ANN001
     import datetime as dt
 

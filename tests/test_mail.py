@@ -291,6 +291,21 @@ def test_server_without_starttls_is_a_server_error_without_retries(tmp_path: Pat
     assert handler.messages == []
 
 
+def test_tls_on_a_plain_port_fails_at_once_with_a_hint(tmp_path: Path) -> None:
+    handler = Collector()
+    fake = FakeTime()
+    with smtp_server(handler) as port:
+        tls_settings = SmtpSettings("127.0.0.1", port, "tls", None, None, SENDER, timeout=5)
+        sender = Mailer(tls_settings, clock=fake.clock, sleep=fake.sleep, base_delay=0.01)
+        with pytest.raises(MailServerError) as caught:
+            sender.send(message("ann@example.org"), "ann")
+    assert caught.value.format_message() == (
+        f"cannot use the mail server 127.0.0.1:{port}: this port does not start with TLS; "
+        "use security: starttls (usually port 587), or port 465 with tls"
+    )
+    assert fake.sleeps == []  # retrying would not help
+
+
 def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Path) -> None:
     handler = Collector()
     batch = [
