@@ -630,7 +630,12 @@ def _combine(
             decrypted((settings.out_dir / job["name"]).read_bytes(), job["password"])
             for job in chosen
         ]
-        combined = post.combine(pdfs, duplex=duplex, prefixes=[f"h{job['row']}" for job in chosen])
+        combined = post.combine(
+            pdfs,
+            duplex=duplex,
+            prefixes=[f"h{job['row']}" for job in chosen],
+            titles=[job["patient"] for job in chosen],
+        )
         summary.combined_pages = post.page_count(combined)
         if settings.password:
             combined = post.encrypt(combined, settings.password)
