@@ -462,15 +462,17 @@ def run(
         if row.error:
             finish(RowOutcome(row.number, row.patient, "failed", row.error))
             continue
-        if mailer is not None and not row.email:
-            finish(
-                RowOutcome(
-                    row.number, row.patient, "failed", "email: no address (needed for --email)"
-                )
-            )
-            continue
         job["reuse"] = settings.resume and built_log.get(job["name"]) == job["fingerprint"]
-        job["context"] = mailer is not None and not mailer.already_sent(job["message_key"])
+        # A bad address fails the message only: the handout still goes to the folder
+        # and the print file.
+        job["email_error"] = (
+            f"e-mail not sent: {row.email_error}" if mailer is not None and row.email_error else ""
+        )
+        job["context"] = (
+            mailer is not None
+            and not job["email_error"]
+            and not mailer.already_sent(job["message_key"])
+        )
         todo.append(job)
 
     by_index = {job["index"]: job for job in all_jobs}
@@ -489,7 +491,9 @@ def run(
         if result.status == "built":
             _append_built_log(out_dir / BUILT_LOG, job["name"], job["fingerprint"])
         if mailer is not None and result.status != "failed":
-            if mail_stopped:
+            if job["email_error"]:
+                outcome.mail, outcome.mail_detail = "failed", job["email_error"]
+            elif mail_stopped:
                 outcome.mail, outcome.mail_detail = "failed", f"e-mail not sent: {mail_stopped}"
             else:
                 mail_stopped = _send(mailer, mail, job, result, outcome, out_dir)
@@ -578,7 +582,7 @@ def _send(
     out_dir: Path,
 ) -> str:
     """Send one row's message; returns a reason to stop all sending (server unusable) or ""."""
-    from handouts.mail import MailServerError
+    from handouts.mail import MailServerError, attachment_name
 
     key = job["message_key"]
     if mailer.already_sent(key):
@@ -586,7 +590,12 @@ def _send(
         return ""
     try:
         pdf = (out_dir / job["name"]).read_bytes()
-        message = compose_message(plan, job["email"], result.context or {}, pdf, job["name"])
+        context = result.context or {}
+        filename = attachment_name(
+            context.get("programme", {}).get("title", ""),
+            context.get("patient", {}).get("name", ""),
+        )
+        message = compose_message(plan, job["email"], context, pdf, filename)
         outcome.mail = "written" if mailer.send(message, key) == "written" else "sent"
     except MailServerError as exc:
         outcome.mail, outcome.mail_detail = (
@@ -621,7 +630,12 @@ def _combine(
             decrypted((settings.out_dir / job["name"]).read_bytes(), job["password"])
             for job in chosen
         ]
-        combined = post.combine(pdfs, duplex=duplex, prefixes=[f"h{job['row']}" for job in chosen])
+        combined = post.combine(
+            pdfs,
+            duplex=duplex,
+            prefixes=[f"h{job['row']}" for job in chosen],
+            titles=[job["patient"] for job in chosen],
+        )
         summary.combined_pages = post.page_count(combined)
         if settings.password:
             combined = post.encrypt(combined, settings.password)

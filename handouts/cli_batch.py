@@ -159,8 +159,14 @@ def batch(
         raise click.UsageError("--duplex works with --combine FILE")
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
+    if email and booklet:
+        # A booklet's pages are in folding order, two to a landscape side: unreadable on a phone.
+        raise UsageProblem(
+            "--email sends the handout to read on screen and --booklet makes a print layout; "
+            "e-mail in a run without --booklet (and another --out-dir)"
+        )
     table = read_roster(roster)
-    for warning in table.warnings:
+    for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
         click.echo(f"warning: {warning}", err=True)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
@@ -206,6 +212,15 @@ def batch(
     _report(summary, plan)
     if not summary.ok:
         sys.exit(1)
+
+
+def _address_warnings(roster: Path, rows: list[RosterRow]) -> tuple[str, ...]:
+    """Without --email an unusable address stops nothing; say so once, for a later --email."""
+    bad = [str(row.number) for row in rows if row.email and row.email_error]
+    if not bad:
+        return ()
+    label = "rows" if len(bad) > 1 else "row"
+    return (f"{roster}: {label} {', '.join(bad)}: the email value is not one e-mail address",)
 
 
 @contextlib.contextmanager
@@ -369,7 +384,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     if not booklet:
         raise click.UsageError("choose a layout: --booklet")
     pdf = source.read_bytes()
-    post.page_count(pdf)  # an unreadable or encrypted input is a one-line error
+    post.page_count(pdf, str(source))  # an unreadable or encrypted input: one line naming it
     note = post.has_forms_or_outline(pdf)
     result = post.impose_booklet(pdf)
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
@@ -463,7 +478,7 @@ def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tup
         from handouts.post import scrub_text
 
         title = scrub_text(title, patient)
-    return title or "your exercise programme", None, None
+    return title, None, None  # "" when unknown (encrypted): the templates leave it out
 
 
 def _metadata(pdf: bytes) -> dict[str, Any]:

@@ -9,6 +9,7 @@ between the server's "250 OK" and the log write) and normally not at all.
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import email.utils
 import ipaddress
 import os
@@ -177,13 +178,36 @@ def _is_loopback(host: str) -> bool:
 def render_message(dirs: Path | Sequence[Path], context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render (subject, plain text, HTML) from the first folder in ``dirs`` holding each template.
 
-    Pass a clinic's override folder before the built-in one. Templates run
-    sandboxed with StrictUndefined: a typo is an error naming file and line,
-    not a blank in a patient's e-mail.
+    Pass a clinic's override folder before the built-in one. The two bodies are a
+    pair from one folder (see :func:`_html_beside_text`); the HTML is "" when that
+    folder has none. Templates run sandboxed with StrictUndefined: a typo is an
+    error naming file and line, not a blank in a patient's e-mail.
     """
     folders = [dirs] if isinstance(dirs, Path) else list(dirs)
-    subject, text, html = (render_template(folders, name, context) for name in TEMPLATE_NAMES)
+    subject, text = (render_template(folders, name, context) for name in TEMPLATE_NAMES[:2])
+    html = (
+        render_template(folders, TEMPLATE_NAMES[2], context) if _html_beside_text(folders) else ""
+    )
     return " ".join(subject.split()), text, html  # a header is one line: no injected headers
+
+
+def _html_beside_text(folders: Sequence[Path]) -> bool:
+    """Whether the folder the plain-text body comes from has an HTML body too.
+
+    Mail programs show the HTML part, so a clinic's own body.txt.j2 next to the
+    built-in body.html.j2 would never be read: that message is plain text only.
+    """
+    text_name, html_name = TEMPLATE_NAMES[1:]
+    for folder in folders:
+        has_text, has_html = (folder / text_name).is_file(), (folder / html_name).is_file()
+        if has_html and not has_text:
+            raise HandoutsError(
+                f"{folder / html_name}: add a {text_name} beside it "
+                "(every message has a plain-text part; the two bodies go together)"
+            )
+        if has_text:
+            return has_html
+    return False
 
 
 def message_context(
@@ -216,18 +240,37 @@ def _long_date(day: dt.date) -> str:
 # --- messages ------------------------------------------------------------------------------
 
 
-def check_address(address: str, what: str = "address") -> None:
-    """Exactly one plausible address (``a@b.c`` or ``Name <a@b.c>``); no line breaks.
+def check_address(address: str, what: str = "address") -> str:
+    """Exactly one plausible address (``a@b.c`` or ``Name <a@b.c>``); returns ``a@b.c``.
 
     A list (``a@b.c; d@e.f``) is refused: smtplib would send to only some of it
     while the To: header shows all, and a row or ``--to`` is one recipient.
+    The address must read the same to the ``email`` header parser, which the
+    message goes through: it turns ``a@b.c.`` or ``a@b..c`` into the empty
+    recipient ``<>``.
     """
     found = email.utils.getaddresses([address])
     if len([addr for _, addr in found if addr]) > 1:
         raise HandoutsError(f"{what}: {address!r} is more than one address; give exactly one")
     addr = found[0][1] if len(found) == 1 else ""
-    if "\n" in address or "\r" in address or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", addr):
+    if "\n" in address or "\r" in address or not _ADDRESS.fullmatch(addr):
         raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
+    if _header_addresses(address) != [addr]:
+        raise HandoutsError(f"{what}: {address!r} is not an e-mail address")
+    return addr
+
+
+_ADDRESS = re.compile(r"[^@\s.]+(?:\.[^@\s.]+)*@[^@\s.]+(?:\.[^@\s.]+)+")  # no "..", no end dot
+
+
+def _header_addresses(value: str) -> list[str]:
+    """The bare addresses the ``email`` package reads in a To: header, as SMTP will get them."""
+    from email.headerregistry import HeaderRegistry
+
+    header = HeaderRegistry()("To", value)
+    if any(isinstance(d, email.errors.InvalidHeaderDefect) for d in header.defects):
+        return []
+    return [a.addr_spec for a in header.addresses]
 
 
 def build_message(
@@ -254,6 +297,21 @@ def build_message(
     safe_name = Path(" ".join(filename.split())).name or "handout.pdf"
     msg.add_attachment(attachment, maintype="application", subtype="pdf", filename=safe_name)
     return msg
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+MAX_ATTACHMENT_NAME = 100  # characters before ".pdf"
+
+
+def attachment_name(title: str, patient: str) -> str:
+    """What the patient sees as the PDF's name: "<programme title> - <patient>.pdf".
+
+    Not the batch's file name, whose "-2" only tells two "Sam Lee" rows apart.
+    Characters no file system takes are spaces; nothing left gives "handout.pdf".
+    """
+    parts = [" ".join(_UNSAFE_IN_NAMES.sub(" ", part).split()) for part in (title, patient)]
+    stem = " - ".join(part for part in parts if part)[:MAX_ATTACHMENT_NAME].strip(" .-")
+    return f"{stem or 'handout'}.pdf"
 
 
 def _domain(address: str) -> str:
@@ -339,6 +397,7 @@ class Mailer:
 
     def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
         """Send ``msg``; returns the recipients the server refused while accepting others."""
+        recipients = _recipients(msg)
         to = str(msg["To"])
         for attempt in range(self.retries + 1):
             if attempt:
@@ -353,7 +412,7 @@ class Mailer:
                     ) from exc
                 continue
             try:
-                return smtp.send_message(msg)
+                return smtp.send_message(msg, to_addrs=recipients)
             except (smtplib.SMTPException, OSError) as exc:
                 self._fail(exc, to, last=attempt == self.retries)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
@@ -433,6 +492,18 @@ class Mailer:
             os.fsync(log.fileno())
 
 
+def _recipients(msg: EmailMessage) -> list[str]:
+    """The bare addresses in To:, for the SMTP envelope; never the empty ``<>``.
+
+    ``email`` turns a malformed address (``a@b.c.``) into ``<>``, which smtplib would
+    send as the recipient; :func:`check_address` refuses those, and so does this.
+    """
+    addresses = _header_addresses(str(msg["To"]))
+    if not addresses or not all(_ADDRESS.fullmatch(a) for a in addresses):
+        raise PermanentSendError(f"recipient: the To: header {str(msg['To'])!r} has no address")
+    return addresses
+
+
 def _read_log(path: Path | None) -> set[str]:
     if path is None or not path.exists():
         return set()
@@ -459,9 +530,16 @@ def _transient(exc: BaseException) -> bool:
         return exc.smtp_code == -1 or 400 <= exc.smtp_code < 500
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
+    if _wrong_protocol(exc):
+        return False
     if isinstance(exc, (smtplib.SMTPException, ssl.SSLCertVerificationError)):
         return False  # e.g. STARTTLS not offered, a certificate that does not match
     return isinstance(exc, OSError)
+
+
+def _wrong_protocol(exc: BaseException) -> bool:
+    """TLS to a port that speaks plain SMTP (25, 587): the reply is not TLS, and never will be."""
+    return isinstance(exc, ssl.SSLError) and exc.reason in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST")
 
 
 def _refuses_sender(exc: BaseException) -> bool:
@@ -483,6 +561,11 @@ def _connection_level(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    if _wrong_protocol(exc):
+        return (
+            "this port does not start with TLS; "
+            "use security: starttls (usually port 587), or port 465 with tls"
+        )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()))
         return f"{code} {_reply_text(reply)}"

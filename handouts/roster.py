@@ -13,7 +13,9 @@ Problems are reported at two levels:
   anything is built;
 * one row (a missing patient, level ``x``, start ``2026-02-30``): the row
   carries ``error`` naming the column(s), the batch reports it as a failed
-  row and carries on with the others.
+  row and carries on with the others;
+* one row's ``email`` (empty, ``n/a``): ``email_error``; only ``--email`` cares,
+  and then the handout is built and only its message fails.
 
 A row's number is where a person finds it: in a CSV the spreadsheet row (the
 header is row 1, blank lines count, a value spanning lines is one row); in YAML
@@ -69,8 +71,6 @@ _REPEATED = object()  # key listing the columns a YAML row names twice
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEVEL = re.compile(r"^\d+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as csv and io.StringIO(newline="") split lines
-_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PROGRAMME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 class RosterError(HandoutsError):
@@ -83,6 +83,8 @@ class RosterRow:
 
     ``error`` is set when the row cannot be built (it names the column); the
     other values are then best effort (for the report's ``patient`` column).
+    ``email_error`` says why ``email`` cannot be used (``n/a``, ``cat@gmail``): that
+    matters only with ``--email``, and then fails the message, not the handout.
     """
 
     number: int  # the spreadsheet row (CSV) or the line of the entry (YAML)
@@ -96,6 +98,7 @@ class RosterRow:
     brand: str = ""
     password: str = ""
     error: str | None = None
+    email_error: str | None = None  # fails only the e-mail: the handout is still built
 
 
 @dataclass(frozen=True)
@@ -236,31 +239,31 @@ def _quote_problem(text: str, line: int, delimiter: str, path: Path) -> str | No
 def _check_swallowed_rows(
     cells: list[str], line: int, header: list[str], delimiter: str, path: Path
 ) -> None:
-    """Refuse a value spanning lines that look like rows: a closing quote is surely missing.
+    """Refuse a value spanning lines that split into the header's cells: surely rows.
 
     An unclosed quote that a stray quote further down happens to close is valid CSV,
-    and would put the rows in between into one patient's note.
+    and would print the rows in between in one patient's note. Whatever their values,
+    lines with a cell per column are taken for rows: another patient's data in a
+    handout is worse than asking for an odd multi-line note to be rewritten.
     """
     for cell in cells:
         parts = _LINE_BREAK.split(cell)
         for offset, part in enumerate(parts[1:], start=1):
-            if _looks_like_row(part, header, delimiter):
+            if _looks_like_row(part, len(header), delimiter):
                 raise RosterError(
                     f"{path}:{line}: a quoted value starts on this line and runs on into "
                     f"line {line + offset}, which looks like a row of its own; "
-                    'add the missing closing quote (")'
+                    'add the missing closing quote ("), or if the value really spans lines, '
+                    f'put it on one line or take the "{delimiter}" out of its later lines'
                 )
         line += len(parts) - 1
 
 
-def _looks_like_row(text: str, header: list[str], delimiter: str) -> bool:
+def _looks_like_row(text: str, columns: int, delimiter: str) -> bool:
     cells = next(csv.reader([text], delimiter=delimiter), [])
-    if len(cells) != len(header):
-        return False
-    values = dict(zip(header, (c.strip() for c in cells), strict=True))
-    if "email" in values:
-        return bool(_ADDRESS.match(values["email"]))
-    return bool(_PROGRAMME_ID.match(values.get("programme", "")))
+    while len(cells) > columns and not cells[-1].strip():  # a trailing separator
+        cells.pop()
+    return len(cells) == columns
 
 
 # --------------------------------------------------------------------------- YAML
@@ -388,10 +391,6 @@ def _row(number: int, record: Any) -> RosterRow:
             values[column] = ""
     if not values["patient"]:
         problems.append("patient: missing (every row needs the patient's name)")
-    if values["email"]:
-        problem = _email_problem(values["email"])
-        if problem:
-            problems.append(problem)
     level = start = None
     try:
         level = _level(record.get("level"))
@@ -408,7 +407,10 @@ def _row(number: int, record: Any) -> RosterRow:
             "(a separator inside a value needs quotes)"
         )
     error = "; ".join(problems) or None
-    return RosterRow(number, level=level, start=start, error=error, **values)
+    email_error = _email_problem(values["email"])
+    return RosterRow(
+        number, level=level, start=start, error=error, email_error=email_error, **values
+    )
 
 
 def _text(value: Any, column: str) -> str:
@@ -453,6 +455,8 @@ def _start(value: Any) -> dt.date | None:
 def _email_problem(address: str) -> str | None:
     from handouts.mail import check_address
 
+    if not address:
+        return "email: no address (needed for --email)"
     try:
         check_address(address, "email")
     except HandoutsError as exc:

@@ -248,6 +248,12 @@ def test_unexpected_exception_fails_only_its_row(
         (["--duplex"], "--duplex works with --combine FILE"),
         (["--dry-run"], "--dry-run works with --email"),
         (["--jobs", "0"], "Invalid value for '-j' / '--jobs'"),
+        # The e-mail must be the reading-order handout, not the imposed print layout.
+        (
+            ["--email", "--dry-run", "--booklet"],
+            "error: --email sends the handout to read on screen and --booklet makes a print "
+            "layout; e-mail in a run without --booklet (and another --out-dir)",
+        ),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -418,6 +424,19 @@ def test_combine_duplex_attach_and_passwords(tmp_path: Path, consent_form: Path)
     assert {"h2.a1.signature", "h3.a1.signature", "h4.a1.signature"} <= set(fields)
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"%PDF-1.7\n1 0 obj\n<<", "is not a readable PDF"), ("encrypted", "is password-protected")],
+)
+def test_impose_errors_name_the_file(tmp_path: Path, content: bytes | str, problem: str) -> None:
+    source = tmp_path / "fake.pdf"
+    source.write_bytes(post.encrypt(make_pdf(2), "pw") if content == "encrypted" else content)
+    result = run("impose", source, "--booklet")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {source} {problem}")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # noqa: ANN001
     import datetime as dt
 
@@ -543,14 +562,45 @@ MAIL_ROSTER = (
 )
 
 
+def test_bad_addresses_never_stop_a_handout(tmp_path: Path) -> None:
+    text = (
+        f"patient,email,programme\nAnn,ann@example.org,{FAST}\nBob,n/a,{FAST}\n"
+        f'Cat,cat@gmail,{FAST}\nDee,"d@example.org; w@example.org",{FAST}\n'
+    )
+    path, out = roster(tmp_path, text), tmp_path / "out"
+    result = batch(path, out, "--jobs", "1", "--combine", tmp_path / "print.pdf")
+    assert result.exit_code == 0, result.output
+    assert pdfs(out) == ["ann.pdf", "bob.pdf", "cat.pdf", "dee.pdf"]
+    assert len(pages(tmp_path / "print.pdf")) == 4 * len(pages(out / "ann.pdf"))
+    assert f"warning: {path}: rows 3, 4, 5: the email value is not one e-mail address" in (
+        result.output
+    )
+    # With --email the same rows fail their message only; the print file still has them.
+    result = batch(path, out, "--jobs", "1", "--email", "--dry-run", "--combine", "p2.pdf")
+    assert result.exit_code == 1
+    assert [(r["row"], r["reason"]) for r in report(out)] == [
+        ("3", "e-mail not sent: email: 'n/a' is not an e-mail address"),
+        ("4", "e-mail not sent: email: 'cat@gmail' is not an e-mail address"),
+        ("5", "e-mail not sent: email: 'd@example.org; w@example.org' is more than one "
+         "address; give exactly one"),
+    ]  # fmt: skip
+    assert len(pages(tmp_path / "p2.pdf")) == 4 * len(pages(out / "ann.pdf"))
+    assert len(list((out / "outbox").glob("*.eml"))) == 1
+
+
 def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noqa: ANN001
     out = tmp_path / "out"
     text = f"patient,email,programme\nAnn Okafor,ann@example.org,{FAST}\nNo Address,,{FAST}\n"
     result = batch(roster(tmp_path, text), out, "--jobs", "1", "--email", "--dry-run")
     assert result.exit_code == 1
     assert report(out) == [
-        {"row": "3", "patient": "No Address", "reason": "email: no address (needed for --email)"}
+        {
+            "row": "3",
+            "patient": "No Address",
+            "reason": "e-mail not sent: email: no address (needed for --email)",
+        }
     ]
+    assert pdfs(out) == ["ann-okafor.pdf", "no-address.pdf"]  # built all the same
     (eml,) = (out / "outbox").glob("*.eml")
     assert eml.name.startswith("ann-okafor.")
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
@@ -560,7 +610,7 @@ def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noq
     assert "Hi Ann Okafor" in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
     (attachment,) = message.iter_attachments()
-    assert attachment.get_filename() == "ann-okafor.pdf"
+    assert attachment.get_filename() == f"{title} - Ann Okafor.pdf"
     assert attachment.get_content() == (out / "ann-okafor.pdf").read_bytes()
     assert not (out / "sent.log").exists()  # nothing was sent
     assert "e-mail (dry run): 1 written" in result.stdout
@@ -658,6 +708,38 @@ def test_resume_never_resends_when_rows_with_the_same_name_move(tmp_path: Path) 
     assert first.recipients() == ["sam.a@example.org", "ann@example.org"]
     assert second.recipients() == ["sam.b@example.org"]
     assert "e-mail: 1 sent, 1 already sent, 0 failed" in result.stdout
+
+
+def test_attachments_are_named_for_the_patient_never_with_a_number(
+    tmp_path: Path,
+    library,  # noqa: ANN001
+) -> None:
+    out = tmp_path / "out"
+    text = f"patient,email,programme\nSam Lee,a@example.org,{FAST}\nSam Lee,b@example.org,{FAST}\n"
+    result = batch(roster(tmp_path, text), out, "--jobs", "1", "--email", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert pdfs(out) == ["sam-lee-2.pdf", "sam-lee.pdf"]
+    names = {
+        attachment.get_filename()
+        for eml in (out / "outbox").glob("*.eml")
+        for attachment in email.message_from_bytes(
+            eml.read_bytes(), policy=policy.default
+        ).iter_attachments()
+    }
+    assert names == {f"{library.programmes[FAST].title} - Sam Lee.pdf"}
+
+
+def test_send_of_a_protected_pdf_has_a_plain_subject(tmp_path: Path) -> None:
+    pdf = tmp_path / "knee.pdf"
+    pdf.write_bytes(post.encrypt(make_pdf(2), "secret"))
+    result = run("send", pdf, "--to", "ann@example.org", "--dry-run")
+    assert result.exit_code == 0, result.output
+    (eml,) = (tmp_path / "outbox").glob("knee.*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["Subject"] == f"Your exercise programme from {DEMO_CLINIC}"
+    body = message.get_body(("plain",)).get_content()
+    assert f"Here is your exercise programme from {DEMO_CLINIC}.\n" in body
+    assert "password-protected" in body
 
 
 def test_email_needs_a_server_before_anything_is_built(tmp_path: Path) -> None:

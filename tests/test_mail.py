@@ -291,6 +291,21 @@ def test_server_without_starttls_is_a_server_error_without_retries(tmp_path: Pat
     assert handler.messages == []
 
 
+def test_tls_on_a_plain_port_fails_at_once_with_a_hint(tmp_path: Path) -> None:
+    handler = Collector()
+    fake = FakeTime()
+    with smtp_server(handler) as port:
+        tls_settings = SmtpSettings("127.0.0.1", port, "tls", None, None, SENDER, timeout=5)
+        sender = Mailer(tls_settings, clock=fake.clock, sleep=fake.sleep, base_delay=0.01)
+        with pytest.raises(MailServerError) as caught:
+            sender.send(message("ann@example.org"), "ann")
+    assert caught.value.format_message() == (
+        f"cannot use the mail server 127.0.0.1:{port}: this port does not start with TLS; "
+        "use security: starttls (usually port 587), or port 465 with tls"
+    )
+    assert fake.sleeps == []  # retrying would not help
+
+
 def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Path) -> None:
     handler = Collector()
     batch = [
@@ -367,7 +382,20 @@ def test_build_message_structure() -> None:
     assert msg["Message-ID"].endswith("@riverside.example>")
 
 
-@pytest.mark.parametrize("to", ["not-an-address", "ann@example.org\nBcc: eve@example.org", ""])
+@pytest.mark.parametrize(
+    "to",
+    [
+        "not-an-address",
+        "ann@example.org\nBcc: eve@example.org",
+        "",
+        # The header parser reads these as the empty recipient <>.
+        "cat@example.org.",
+        "dan@example..org",
+        "Cat <cat@example.org.>",
+        ".ann@example.org",
+        "ann.@example.org",
+    ],
+)
 def test_build_message_rejects_bad_addresses(to: str) -> None:
     with pytest.raises(HandoutsError, match="recipient"):
         message(to)
@@ -393,6 +421,20 @@ def test_one_recipient_only(to: str) -> None:
 @pytest.mark.parametrize("to", ['"Lee, Sam" <sam@example.org>', "Sam Lee <sam@example.org>"])
 def test_a_display_name_is_still_one_recipient(to: str) -> None:
     assert message(to)["To"] == to
+
+
+def test_the_server_gets_the_bare_address_of_the_to_header(tmp_path: Path) -> None:
+    handler = Collector()
+    with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
+        assert sender.send(message("Ann Example <ann@example.org>"), "ann") == "sent"
+        broken = message("ann@example.org")
+        broken.replace_header("To", "ann@example.org.")  # as a bad address became <> before
+        with pytest.raises(
+            PermanentSendError, match="recipient: the To: header '<>' has no address"
+        ):
+            sender.send(broken, "ann2")
+    assert handler.recipients() == ["ann@example.org"]
+    assert [line[0] for line in log_lines(tmp_path)] == ["ann"]
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -498,6 +540,29 @@ def test_clinic_override_folder_comes_first(tmp_path: Path) -> None:
     assert text.startswith("Hi Ann Example,")  # the built-in body still used
 
 
+def test_a_clinic_text_body_alone_makes_a_plain_text_message(tmp_path: Path) -> None:
+    # Mail programs show the HTML part: the built-in one would hide the clinic's text.
+    (tmp_path / "body.txt.j2").write_text("Dear {{ patient.name }},\nBring this on Tuesday.\n")
+    _, text, html = render_message([tmp_path, BUILTIN_TEMPLATES], context())
+    assert (text, html) == ("Dear Ann Example,\nBring this on Tuesday.\n", "")
+    msg = build_message(SENDER, "ann@example.org", "s", text, html, b"%PDF-", "a.pdf")
+    assert [part.get_content_type() for part in msg.walk()] == [
+        "multipart/mixed",
+        "text/plain",
+        "application/pdf",
+    ]
+
+
+def test_a_clinic_html_body_needs_its_text_body(tmp_path: Path) -> None:
+    (tmp_path / "body.html.j2").write_text("<p>Dear {{ patient.name }}</p>\n")
+    with pytest.raises(HandoutsError) as caught:
+        render_message([tmp_path, BUILTIN_TEMPLATES], context())
+    assert caught.value.format_message() == (
+        f"{tmp_path / 'body.html.j2'}: add a body.txt.j2 beside it "
+        "(every message has a plain-text part; the two bodies go together)"
+    )
+
+
 def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
     (tmp_path / "body.txt.j2").write_text("Hello\n{{ patient.nmae }}\n")
     with pytest.raises(HandoutsError, match=r"body\.txt\.j2:2: .*nmae"):
@@ -505,6 +570,7 @@ def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
 
 
 def test_syntax_error_names_template_and_line(tmp_path: Path) -> None:
+    (tmp_path / "body.txt.j2").write_text("Hi\n")
     (tmp_path / "body.html.j2").write_text("<p>\n\n{% if %}</p>\n")
     with pytest.raises(HandoutsError, match=r"body\.html\.j2:3: "):
         render_message([tmp_path, BUILTIN_TEMPLATES], context())

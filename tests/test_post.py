@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest_pdf import halves, make_pdf, qpdf_check, reader, texts_left_to_right
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 from reportlab.lib.pagesizes import A4, A5, letter
 
@@ -88,6 +88,20 @@ def test_combine_does_not_prefix_twice_with_the_attach_prefix() -> None:
     second = post.attach(make_pdf(1, checkboxes=["done"]), [], "row2")
     pdf = post.combine([first, second], prefixes=["row1", "row2"])
     assert sorted(post.field_names(pdf)) == ["row1.done", "row2.done"]
+
+
+def test_combine_gives_each_handout_one_closed_bookmark_over_its_own() -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(2))))
+    writer.add_outline_item(title="Your programme", page_number=0)
+    writer.add_outline_item(title="Sources", page_number=1)
+    handout = io.BytesIO()
+    writer.write(handout)
+    combined = PdfReader(io.BytesIO(post.combine([handout.getvalue()] * 2, titles=["Ann", "Bob"])))
+    ann, ann_own, bob, bob_own = combined.outline
+    assert (ann.title, bob.title) == ("Ann", "Bob")
+    assert [item.title for item in ann_own + bob_own] == ["Your programme", "Sources"] * 2
+    assert [combined.get_destination_page_number(item) for item in (ann, bob)] == [0, 2]
+    assert ann["/Count"] < 0 and bob["/Count"] < 0  # closed: the list shows the names only
 
 
 def test_combine_rejects_repeated_prefixes() -> None:
