@@ -23,6 +23,7 @@ from handouts.content.models import (
     Section,
     Source,
     Tracking,
+    levels_text,
 )
 from handouts.errors import HandoutsError
 
@@ -127,11 +128,12 @@ class Selection:
 
 def parse_exercise_ref(ref: str) -> tuple[str, int | None]:
     """``"bent-knee-calf-raise:2"`` → ``("bent-knee-calf-raise", 2)``."""
-    name, _, level = ref.partition(":")
-    if not level:
+    name, colon, level = ref.partition(":")
+    if not colon:
         return name, None
     if not level.isdigit() or int(level) < 1:
-        raise SelectionError(f'--exercise {ref}: the level after ":" must be a number such as 2')
+        problem = "is missing" if not level else "must be a number from 1, such as 2"
+        raise SelectionError(f'--exercise {ref}: the level after ":" {problem}')
     return name, int(level)
 
 
@@ -146,7 +148,8 @@ def _lookup(kind: str, wanted: str, known: dict) -> object:
 def _level_of(exercise: Exercise, number: int, context: str) -> Level:
     if not 1 <= number <= len(exercise.levels):
         raise SelectionError(
-            f"{context}: exercise {exercise.id} has levels 1–{len(exercise.levels)}, not {number}"
+            f"{context}: exercise {exercise.id} has {levels_text(len(exercise.levels))}, "
+            f"not {number}"
         )
     return exercise.level(number)
 
@@ -191,7 +194,11 @@ def _programme_phases(
 
 def _adhoc_phases(library, selection: Selection, weeks: int) -> list[PhasePlan]:
     rows = []
-    for exercise_id, level in selection.exercises:
+    for index, (exercise_id, level) in enumerate(selection.exercises):
+        if any(other == exercise_id for other, _ in selection.exercises[:index]):
+            raise SelectionError(
+                f"--exercise {exercise_id} is given twice; give it once, at the level you want"
+            )
         exercise = _lookup("exercises", exercise_id, library.exercises)
         number = level or selection.level or 1
         rows.append(Row(exercise, _level_of(exercise, number, f"--exercise {exercise_id}")))
@@ -237,13 +244,18 @@ def compose(
     phases = _adhoc_phases(library, selection, weeks)
     if programme:  # ad-hoc exercises join every phase of the programme
         extra = phases[0].rows if phases else []
+        for row in extra:
+            if any(e.exercise == row.exercise.id for p in programme.phases for e in p.exercises):
+                raise SelectionError(
+                    f"--exercise {row.exercise.id}: programme {programme.id} has it already"
+                )
         phases = [
             PhasePlan(p.weeks, p.label, p.title, p.rows + extra)
             for p in _programme_phases(programme, library, selection, weeks)
         ]
-    section_ids = list(programme.sections if programme else []) + [
-        s for s in selection.sections if not programme or s not in programme.sections
-    ]
+    # dict.fromkeys: a section given twice, or already in the programme, prints once.
+    wanted = [*(programme.sections if programme else []), *selection.sections]
+    section_ids = list(dict.fromkeys(wanted))
     sections = [_lookup("sections", s, library.sections) for s in section_ids]
     exercises = {row.exercise.id: row.exercise for phase in phases for row in phase.rows}
     sources = _cited_sources(

@@ -29,10 +29,32 @@ def test_exercise_ref_with_and_without_level() -> None:
     assert parse_exercise_ref("bent-knee-calf-raise") == ("bent-knee-calf-raise", None)
 
 
-@pytest.mark.parametrize("ref", ["bent-knee-calf-raise:two", "bent-knee-calf-raise:0"])
-def test_exercise_ref_with_a_bad_level_is_a_selection_error(ref: str) -> None:
-    with pytest.raises(SelectionError, match="must be a number"):
+@pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("bent-knee-calf-raise:two", "must be a number from 1"),
+        ("bent-knee-calf-raise:0", "must be a number from 1"),
+        ("bent-knee-calf-raise:", "is missing"),
+    ],
+)
+def test_exercise_ref_with_a_bad_level_is_a_selection_error(ref: str, problem: str) -> None:
+    with pytest.raises(SelectionError, match=problem):
         parse_exercise_ref(ref)
+
+
+def test_an_exercise_given_twice_or_already_in_the_programme_is_an_error(
+    builder: Builder,
+) -> None:
+    twice = [("bent-knee-calf-raise", 1), ("bent-knee-calf-raise", 3)]
+    with pytest.raises(SelectionError, match="bent-knee-calf-raise is given twice"):
+        compose(builder, exercises=twice)
+    with pytest.raises(SelectionError, match=f"programme {DEFAULT_PROGRAMME} has it already"):
+        compose(builder, programme=DEFAULT_PROGRAMME, exercises=[("wall-soleus-stretch", None)])
+
+
+def test_a_section_given_twice_prints_once(builder: Builder) -> None:
+    handout = compose(builder, sections=["faq", "recovery", "faq"])
+    assert [s.id for s in handout.sections] == ["faq", "recovery"]
 
 
 def test_adhoc_exercise_at_level_two(builder: Builder) -> None:

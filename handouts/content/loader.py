@@ -32,6 +32,7 @@ from handouts.content.models import (
     Section,
     Source,
     Text,
+    levels_text,
 )
 from handouts.content.yamlsrc import FieldPath, Key, YamlDoc, dotted, parse_yaml, read_utf8
 from handouts.errors import ContentError, Problem
@@ -330,7 +331,7 @@ class _Builder:
                 if exercise and entry.level > len(exercise.levels):
                     message = (
                         f"no level {entry.level}: exercise {exercise.id} has "
-                        f"{_levels_text(len(exercise.levels))}"
+                        f"{levels_text(len(exercise.levels))}"
                     )
                     self.problems.append(item.problem((*where, "level"), message))
 
@@ -385,10 +386,6 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         for p in folder.iterdir()
         if p.suffix.lower() in suffixes and not p.name.startswith(".") and p.is_file()
     )
-
-
-def _levels_text(count: int) -> str:
-    return "only level 1" if count == 1 else f"levels 1–{count}"
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:

@@ -57,6 +57,11 @@ class Model(BaseModel):
         return value
 
 
+def levels_text(count: int) -> str:
+    """ "levels 1–4", or "only level 1": how many levels an exercise has, in words."""
+    return "only level 1" if count == 1 else f"levels 1–{count}"
+
+
 class Level(Model):
     """One progression level of an exercise, with its full dosage."""
 
