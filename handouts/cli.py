@@ -299,6 +299,9 @@ def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
     names = sorted({name for k in pool for name in library.items(k)})
     close = difflib.get_close_matches(item_id, names, n=1, cutoff=0.6)
     what = _singular(kinds[0]) if kinds else "item"
+    stems = {problem.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for problem in library.problems}
+    if item_id in stems:  # the file named for it has problems (item ids name their files)
+        return f'{what} "{item_id}" has problems and is left out; see `handouts check`'
     return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
 
 
@@ -650,7 +653,9 @@ def init(directory: Path, name: str) -> None:
         with target.open("x", encoding="utf-8") as out:
             out.write(text.replace("__CLINIC_NAME__", placeholder))
         click.echo(f"created {target}")
-    click.echo(f"\nNext: cd {directory} && handouts check")
+    import shlex
+
+    click.echo(f"\nNext: cd {shlex.quote(str(directory))} && handouts check")
 
 
 # --------------------------------------------------------------------------- rendering commands

@@ -102,15 +102,20 @@ def warn_about_problems(problems: list) -> None:
         click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
 
 
+def _not_empty(value: str | None) -> str | None:
+    """An empty option value is a script's unset variable, never what the user meant."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a value, or leave the option out")
+    return value
+
+
+NOT_EMPTY = lambda _ctx, _param, value: _not_empty(value)  # noqa: E731 - a click callback
+
+
 def password_option(help_text: str) -> Callable:
     """``--password``, where "" (an unset variable in a script) is refused, not "no encryption"."""
 
-    def non_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-        if value is not None and not value.strip():
-            raise click.BadParameter("is empty; give a password, or leave the option out")
-        return value
-
-    return click.option("--password", default=None, callback=non_empty, help=help_text)
+    return click.option("--password", default=None, callback=NOT_EMPTY, help=help_text)
 
 
 def make_builder(app, lenient: bool = False):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
@@ -231,6 +236,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "-o",
     "--output",
     default=None,
+    callback=NOT_EMPTY,
     metavar="PATH|-",
     help="Output file, or - for stdout (default: output/<programme>.pdf).",
 )

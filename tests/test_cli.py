@@ -280,6 +280,8 @@ def test_a_broken_file_stops_only_the_handouts_that_use_it(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         "warning: 5 problems in content left out; see `handouts check`"
     )
+    result = run("--content", str(tmp_path), "show", "draft")
+    assert 'item "draft" has problems and is left out; see `handouts check`' in result.output
     result = run("--content", str(tmp_path), "--content", "valid", "build", "draft")
     assert result.exit_code == 1
     assert any("draft.yaml:3: rets: unknown field" in line for line in result.stderr.splitlines())
@@ -306,11 +308,13 @@ def test_an_unwritable_output_is_one_line(tmp_path, output, message):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]  # no part file
 
 
-def test_an_empty_password_is_refused_rather_than_ignored(tmp_path):
+def test_an_empty_password_or_output_is_refused_rather_than_ignored(tmp_path):
     result = run(*BUILD_VALID, "--password", "", "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 2
     assert "'--password': is empty" in result.output
     assert not (tmp_path / "x.pdf").exists()
+    result = run(*BUILD_VALID, "-o", "")
+    assert result.exit_code == 2 and "'--output': is empty" in result.output
 
 
 def test_brand_by_id_as_listed(tmp_path, monkeypatch):

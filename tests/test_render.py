@@ -817,6 +817,20 @@ def test_fillable_fields_type_in_a_font_with_every_western_letter(variants: Vari
     assert len(widths) == 224 and widths[ord("W") - 32] > widths[ord("i") - 32] > 0
 
 
+def test_the_form_font_keeps_the_face_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the time it was made: the same --date must give the same --fillable file."""
+    from fontTools.misc import timeTools
+    from fontTools.ttLib import TTFont
+
+    from handouts.render.fonts import print_ready, resolve_family
+    from handouts.render.forms import form_font
+
+    path = print_ready(resolve_family("Atkinson Hyperlegible", []).face("regular"))
+    monkeypatch.setattr(timeTools, "timestampNow", lambda: 0)
+    program = form_font.__wrapped__(str(path)).program
+    assert TTFont(io.BytesIO(program))["head"].modified == TTFont(path)["head"].modified != 0
+
+
 def test_ten_exercises_for_six_weeks_fit_one_tracking_page(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]]))
     assert (built.handout.weeks, built.handout.sessions_per_week) == (6, 3)

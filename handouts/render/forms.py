@@ -60,7 +60,7 @@ def form_font(path: str) -> FormFont:
 
     from handouts.render.fonts import PRINT_NAME_IDS, keep_only
 
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)  # the same file for the same --date
     chars = _winansi_chars()
     keep_only(font, chars.values(), layout_features=[], hinting=False, name_IDs=PRINT_NAME_IDS)
     scale = 1000 / font["head"].unitsPerEm
