@@ -289,7 +289,24 @@ def init_worker(settings: Settings) -> None:
     """
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(os.getppid())
     _WORKER = Worker(settings)
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """Leave when the batch is gone: a parent killed with -9 cannot stop its workers.
+
+    They would otherwise wait for rows for ever, holding the terminal's output open.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def run_job(job: dict[str, Any]) -> Result:

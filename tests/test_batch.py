@@ -509,3 +509,39 @@ def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
         post.read_attachments([tmp_path / "missing.pdf"])
     with pytest.raises(HandoutsError, match=r"^--attach .*bad.pdf: PDF is not a readable PDF"):
         post.read_attachments([tmp_path / "bad.pdf"])
+
+
+WATCHED_CHILD = """
+import os, sys, time
+from handouts.batch import _exit_with_parent
+
+child = os.fork()
+if child == 0:
+    _exit_with_parent(os.getppid(), every=0.05)
+    time.sleep(30)  # a worker waiting for rows
+    os._exit(0)
+print(child, flush=True)
+os._exit(0)  # the batch killed: no clean-up runs
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited already
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the worker")
+def test_a_worker_leaves_when_the_batch_is_killed() -> None:
+    import subprocess
+    import sys
+    import time
+
+    out = subprocess.run([sys.executable, "-c", WATCHED_CHILD], capture_output=True, text=True)
+    worker = int(out.stdout)
+    deadline = time.monotonic() + 5
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
