@@ -380,3 +380,24 @@ def test_an_exercise_image_that_is_not_an_image_is_one_line_naming_the_file(
     with pytest.raises(HandoutsError) as raised:
         build(builder, Selection(exercises=[("junk-photo", None)]))
     assert raised.value.format_message() == f"exercise junk-photo: {image_problem(junk)}"
+
+
+@pytest.mark.parametrize("side", [100, 1500], ids=["as-it-is", "resampled"])
+def test_a_16_bit_grey_png_logo_prints_grey_not_white(
+    library: Library, tmp_path: Path, side: int
+) -> None:
+    Image.new("I;16", (side, side), 30000).save(tmp_path / "grey.png")  # 30000/65535: mid-grey
+    brand = brand_with(tmp_path, "grey.png")
+    tile, errors = header_tile(build(Builder(library), SMALL, brand_file=brand).pdf, tmp_path)
+    assert errors == ""
+    grey = tile.getpixel((tile.width // 2, tile.height // 2))
+    assert all(abs(channel - 30000 / 257) < 6 for channel in grey), grey
+
+
+def test_a_tall_logo_is_centred_on_its_tile(library: Library, tmp_path: Path) -> None:
+    Image.new("RGB", (40, 120), (200, 30, 30)).save(tmp_path / "tall.png")
+    brand = brand_with(tmp_path, "tall.png")
+    tile, _ = header_tile(build(Builder(library), SMALL, brand_file=brand).pdf, tmp_path)
+    red = [x for x in range(tile.width) if tile.getpixel((x, tile.height // 2))[1] < 120]
+    assert red, "no logo on the tile"
+    assert abs(red[0] - (tile.width - 1 - red[-1])) <= 1, (red[0], red[-1], tile.width)

@@ -85,20 +85,32 @@ def print_image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
 
 
 def _stored(path: Path, pixels: tuple[int, int] | None) -> str | Image.Image | io.BytesIO:
-    """The file's path when it can go in as it is; else the image at ``pixels``,
+    """The file's path when it can go in as it is; else the image in 8 bits at ``pixels``,
     transparency kept, and a JPEG as JPEG bytes, which PDF stores as they are."""
     from PIL import Image
 
-    if pixels is None:
-        return str(path)
     with Image.open(path) as image:
-        if image.format == "JPEG":
+        wide = _sixteen_bit(image)
+        if pixels is None and not wide:
+            return str(path)
+        if image.format == "JPEG" and pixels is not None:
             image.draft("RGB", pixels)  # decode at a fraction of the size: a photo loads faster
             small = image.convert("L" if image.mode == "L" else "RGB")
             out = io.BytesIO()
             small.resize(pixels, Image.Resampling.LANCZOS).save(out, "JPEG", quality=90)
             return out
-        return _resamplable(image).resize(pixels, Image.Resampling.LANCZOS)
+        ready = _resamplable(_eight_bit(image) if wide else image)
+        return ready if pixels is None else ready.resize(pixels, Image.Resampling.LANCZOS)
+
+
+def _sixteen_bit(image: Image.Image) -> bool:
+    """A 16-bit greyscale PNG opens as an "I" mode, which converts to RGB clipped: all white."""
+    return image.mode.startswith("I")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Greyscale of 16 bits as 8 bits, scaled rather than clipped."""
+    return image.convert("I").point(lambda value: value / 256).convert("L")
 
 
 def _resamplable(image: Image.Image) -> Image.Image:
