@@ -1031,6 +1031,47 @@ def test_pain_row_labels_in_a_wide_font_stay_inside_their_rows(
     assert not label_overflows(built, dejavu_builder)
 
 
+def text_colours(page) -> set[tuple[float, ...]]:  # noqa: ANN001 - a pypdf page
+    """The fill colours (RGB) that text is shown in on a page's own content."""
+    from pypdf.generic import ContentStream
+
+    fill: tuple[float, ...] = (0.0, 0.0, 0.0)
+    stack, found = [], set()
+    content = ContentStream(page.get_contents(), page.pdf)
+    for operands, operator in content.operations:
+        if operator == b"q":
+            stack.append(fill)
+        elif operator == b"Q":
+            fill = stack.pop()
+        elif operator == b"rg":
+            fill = tuple(round(float(v), 3) for v in operands)
+        elif operator == b"g":
+            fill = (round(float(operands[0]), 3),) * 3
+        elif operator in (b"Tj", b"TJ", b"'", b'"'):
+            found.add(fill)
+    return found
+
+
+def test_headings_in_a_light_brand_colour_are_darkened_to_read_on_white(
+    builder: Builder, tmp_path: Path
+) -> None:
+    # The band switched to dark text, but titles, headings and "Weeks 1–2" stayed #66CCFF (1.8:1).
+    from reportlab.lib.colors import Color
+
+    from handouts.render.theme import WHITE, contrast, tint
+
+    brand = tmp_path / "sky.yaml"
+    brand.write_text('name: Sky Physio\nprimary: "#66CCFF"\n', "utf-8")
+    built = build(builder, Selection(DEFAULT_PROGRAMME), brand_file=brand)
+    cards = built.pages_with("Your exercises")[0]
+    pages = [text_colours(built.reader.pages[number - 1]) for number in (1, cards)]
+    for colours in pages:  # title, headings, phase rows, card titles, step numbers
+        assert all(contrast(Color(*rgb), WHITE) >= 4.5 for rgb in colours), colours
+    theme = builder.theme(built.handout.brand, built.handout.logo, Options())
+    assert 4.5 <= contrast(theme.primary_text, tint(theme.primary, 0.09)) < 4.7  # just enough
+    assert all(tuple(round(c, 3) for c in theme.primary_text.rgb()) in c for c in pages)
+
+
 # -- sources --
 def test_sources_come_last(default: Built) -> None:
     level, title, page = default.outline[-1]

@@ -316,7 +316,7 @@ class HandoutDoc(BaseDocTemplate):
             canvas.setStrokeColor(theme.primary)
             canvas.setLineWidth(1.2)
             canvas.line(theme.margin, height - band, width - theme.margin, height - band)
-            text_colour = theme.primary
+            text_colour = theme.primary_text  # on white paper
         x = theme.margin
         if self.handout.logo:
             x += self._logo_tile(canvas, x, height - band + 3 * mm, band - 6 * mm) + NAME_GAP
