@@ -1,4 +1,4 @@
-"""Exercise cards: one bordered card per exercise that never splits across pages."""
+"""Exercise cards: one bordered card per exercise, on one page unless taller than a page."""
 
 from __future__ import annotations
 
