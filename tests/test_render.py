@@ -818,6 +818,21 @@ def test_fillable_fields_type_in_a_font_with_every_western_letter(variants: Vari
     assert len(widths) == 224 and widths[ord("W") - 32] > widths[ord("i") - 32] > 0
 
 
+def test_fillable_notes_take_several_lines_in_text_sized_to_fit(variants: Variants) -> None:
+    # Single-line at a fixed 10 pt, a Notes field showed about 12 characters.
+    multiline = 1 << 12
+    notes = [
+        annot
+        for page in variants["fillable"].reader.pages
+        for annot in (ref.get_object() for ref in page.get("/Annots", []))
+        if str(annot.get("/T", "")).startswith("notes.")
+    ]
+    assert len(notes) == variants["fillable"].handout.weeks
+    for note in notes:
+        assert int(note["/Ff"]) & multiline and "/MaxLen" not in note
+        assert str(note["/DA"]).split()[1] == "0"  # auto size
+
+
 def test_ten_exercises_for_six_weeks_fit_one_tracking_page(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]]))
     assert (built.handout.weeks, built.handout.sessions_per_week) == (6, 3)

@@ -378,6 +378,8 @@ class _GridBuilder:
 
 
 class _NotesField(Flowable):
+    """A week's notes: several lines, no length limit; the viewer sizes the text to fit."""
+
     def __init__(self, name: str, width: float, height: float):
         super().__init__()
         self.name, self.width, self.height = name, width, height
@@ -394,6 +396,8 @@ class _NotesField(Flowable):
             borderColor=None,
             fillColor=None,
             fontSize=0,
+            fieldFlags="multiline",
+            maxlen=None,
             relative=True,
         )
 
