@@ -22,8 +22,9 @@ from handouts.cli import main
 from handouts.compose import Options, Selection
 from handouts.content.loader import Library
 from handouts.errors import HandoutsError
-from handouts.render import logo as logo_module
+from handouts.render import raster
 from handouts.render.logo import logo_problem
+from handouts.render.raster import image_problem
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>'
 SQUARE = 'viewBox="0 0 100 100"'
@@ -162,8 +163,8 @@ def test_a_big_png_logo_is_stored_at_300_dpi_once_per_process(
     photo(3000, 3000, alpha=True).save(tmp_path / "photo.png", compress_level=1)
     brand = brand_with(tmp_path, "photo.png")
     resampled = []
-    resample = logo_module._resampled
-    monkeypatch.setattr(logo_module, "_resampled", lambda *a: resampled.append(a) or resample(*a))
+    resample = raster._stored
+    monkeypatch.setattr(raster, "_stored", lambda *a: resampled.append(a) or resample(*a))
     builder = Builder(library)
     plain = build(builder, SMALL, brand_file=brand)
     large = build(builder, SMALL, brand_file=brand, options=Options(large_print=True))
@@ -323,3 +324,80 @@ def test_logo_problem_stays_quick_without_reportlab_or_svglib(tmp_path: Path) ->
     done = subprocess.run([sys.executable, "-c", code, *logos], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[]\n"
+
+
+# -- exercise photos: stored like logos -------------------------------------------------
+PHOTO_PIXELS = 497  # the card's 42 mm picture column at 300 dpi, rounded up
+EXERCISE = """\
+id: {id}
+name: Photo {id}
+summary: An exercise with a picture.
+targets: [Calf]
+position: Standing
+steps: [Rise onto your toes.]
+safety: Stop if it hurts.
+image: {image}
+levels:
+  - {{level: 1, label: Basic, sets: 3, reps: "10"}}
+"""
+
+
+def photo_builder(tmp_path: Path, images: dict[str, str]) -> Builder:
+    """A library whose exercises (id → image file in exercises/) have pictures."""
+    from handouts.content.loader import load_library
+
+    folder = tmp_path / "exercises"
+    folder.mkdir(exist_ok=True)
+    for ex_id, image in images.items():
+        (folder / f"{ex_id}.yaml").write_text(EXERCISE.format(id=ex_id, image=image), "utf-8")
+    return Builder(load_library([tmp_path]))
+
+
+def test_exercise_photos_are_stored_at_300_dpi_of_their_printed_size(tmp_path: Path) -> None:
+    # A 4000×3000 JPEG added 1.5 MB per card; a 3000² PNG made an 18.9 MB handout.
+    (tmp_path / "exercises").mkdir()
+    photo(4000, 3000).save(tmp_path / "exercises" / "phone.jpg", quality=90)
+    photo(3000, 3000, alpha=True).save(tmp_path / "exercises" / "big.png", compress_level=1)
+    builder = photo_builder(tmp_path, {"jpeg-photo": "phone.jpg", "png-photo": "big.png"})
+    built = build(builder, Selection(exercises=[("jpeg-photo", None), ("png-photo", None)]))
+    assert len(built.pdf) < 600_000
+    jpeg, png = sorted(images(built.pdf), key=lambda image: image["/Height"])
+    assert jpeg["/Filter"] == ["/DCTDecode"]  # a JPEG stays a JPEG
+    assert jpeg["/Width"] == PHOTO_PIXELS and abs(jpeg["/Height"] - PHOTO_PIXELS * 3 / 4) <= 1
+    assert png["/Width"] == png["/Height"] == PHOTO_PIXELS
+    assert png["/SMask"].get_object()["/Width"] == PHOTO_PIXELS  # transparency kept
+
+
+def test_an_exercise_image_that_is_not_an_image_is_one_line_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "exercises").mkdir()
+    junk = tmp_path / "exercises" / "wall.png"
+    junk.write_text("junk\n")
+    builder = photo_builder(tmp_path, {"junk-photo": "wall.png"})
+    assert image_problem(junk) == f"image {junk}: {UNREADABLE}"
+    assert image_problem(tmp_path / "none.png") == f"image {tmp_path / 'none.png'}: file not found"
+    with pytest.raises(HandoutsError) as raised:
+        build(builder, Selection(exercises=[("junk-photo", None)]))
+    assert raised.value.format_message() == f"exercise junk-photo: {image_problem(junk)}"
+
+
+@pytest.mark.parametrize("side", [100, 1500], ids=["as-it-is", "resampled"])
+def test_a_16_bit_grey_png_logo_prints_grey_not_white(
+    library: Library, tmp_path: Path, side: int
+) -> None:
+    Image.new("I;16", (side, side), 30000).save(tmp_path / "grey.png")  # 30000/65535: mid-grey
+    brand = brand_with(tmp_path, "grey.png")
+    tile, errors = header_tile(build(Builder(library), SMALL, brand_file=brand).pdf, tmp_path)
+    assert errors == ""
+    grey = tile.getpixel((tile.width // 2, tile.height // 2))
+    assert all(abs(channel - 30000 / 257) < 6 for channel in grey), grey
+
+
+def test_a_tall_logo_is_centred_on_its_tile(library: Library, tmp_path: Path) -> None:
+    Image.new("RGB", (40, 120), (200, 30, 30)).save(tmp_path / "tall.png")
+    brand = brand_with(tmp_path, "tall.png")
+    tile, _ = header_tile(build(Builder(library), SMALL, brand_file=brand).pdf, tmp_path)
+    red = [x for x in range(tile.width) if tile.getpixel((x, tile.height // 2))[1] < 120]
+    assert red, "no logo on the tile"
+    assert abs(red[0] - (tile.width - 1 - red[-1])) <= 1, (red[0], red[-1], tile.width)

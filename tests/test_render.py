@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Handout, Options, Row, Selection
@@ -831,6 +831,21 @@ def test_the_form_font_keeps_the_face_timestamps(monkeypatch: pytest.MonkeyPatch
     assert TTFont(io.BytesIO(program))["head"].modified == TTFont(path)["head"].modified != 0
 
 
+def test_fillable_notes_take_several_lines_in_text_sized_to_fit(variants: Variants) -> None:
+    # Single-line at a fixed 10 pt, a Notes field showed about 12 characters.
+    multiline = 1 << 12
+    notes = [
+        annot
+        for page in variants["fillable"].reader.pages
+        for annot in (ref.get_object() for ref in page.get("/Annots", []))
+        if str(annot.get("/T", "")).startswith("notes.")
+    ]
+    assert len(notes) == variants["fillable"].handout.weeks
+    for note in notes:
+        assert int(note["/Ff"]) & multiline and "/MaxLen" not in note
+        assert str(note["/DA"]).split()[1] == "0"  # auto size
+
+
 def test_ten_exercises_for_six_weeks_fit_one_tracking_page(clinic_builder: Builder) -> None:
     built = build(clinic_builder, Selection(exercises=[(i, None) for i in GRID_IDS[:10]]))
     assert (built.handout.weeks, built.handout.sessions_per_week) == (6, 3)
@@ -898,6 +913,191 @@ def test_twenty_exercises_continue_on_further_pages(clinic_builder: Builder) -> 
     for n in range(1, 21):  # every exercise once, never split from its boxes
         assert sum(f"Grid drill {n:02d}" in text for text in texts) == 1, n
     assert all("Week 1 " in text for text in texts)  # week headers repeat
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+needs_dejavu = pytest.mark.skipif(
+    not (DEJAVU / "DejaVuSerif.ttf").is_file(), reason="DejaVu fonts not installed"
+)
+
+
+def font_brand(tmp_path: Path, font: str, extra: str = "") -> Path:
+    path = tmp_path / "wide.yaml"
+    path.write_text(
+        f"name: Wide Clinic\nfont: {font}\ncontact: ['01234 567890', hello@example.com]\n{extra}",
+        "utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def dejavu_builder(library: Library) -> Builder:
+    return Builder(library, font_dirs=[DEJAVU])
+
+
+@needs_dejavu
+@pytest.mark.parametrize(("font", "paper"), [("DejaVu Sans", "letter"), ("DejaVu Serif", "a4")])
+def test_large_print_with_a_wide_font_fits_the_pain_rule_beside_the_grid(
+    dejavu_builder: Builder, library: Library, tmp_path: Path, font: str, paper: str
+) -> None:
+    # The sidebar (title, how-to, pain rule) was taller than the page: no handout built.
+    brand = font_brand(tmp_path, font)
+    for programme in library.programmes:
+        built = build(
+            dejavu_builder,
+            Selection(programme),
+            brand_file=brand,
+            options=Options(paper=paper, large_print=True),
+        )
+        tracking = [built.pages[n - 1] for n in built.landscape_pages()]
+        assert "Pain rule " + norm(built.handout.pain_rule) in tracking[0], programme
+
+
+def long_rule_builder(library: Library, tmp_path: Path, words: int) -> Builder:
+    """The built-in library plus a copy of the default programme with a long pain rule."""
+    import yaml
+
+    folder = tmp_path / "rule" / "programmes"
+    folder.mkdir(parents=True)
+    source = library.origin("programmes", DEFAULT_PROGRAMME)
+    programme = yaml.safe_load(Path(source).read_text("utf-8"))
+    default = programme["pain_rule"].split()
+    rule = " ".join(default[n % len(default)] for n in range(words - 1)) + " Endrule."
+    programme.update(id="long-rule", pain_rule=rule)
+    (folder / "long-rule.yaml").write_text(yaml.safe_dump(programme), "utf-8")
+    return Builder(load_library([tmp_path / "rule"]))
+
+
+def test_a_long_pain_rule_shrinks_on_page_one_and_later_pages_point_back(
+    library: Library, tmp_path: Path
+) -> None:
+    # 84 words did not fit beside the grid in large print.
+    built = build(long_rule_builder(library, tmp_path, 84), Selection("long-rule"), options=LARGE)
+    handout = built.handout
+    first, *later = built.landscape_pages()
+    assert later
+    assert "Pain rule " + norm(handout.pain_rule) in built.pages[first - 1]
+    sizes = dict(text_sizes(built.reader.pages[first - 1]))
+    theme = built_theme(built)
+    size = next(size for text, size in sizes.items() if "Endrule" in text)
+    assert theme.small_size <= size < theme.body_size
+    for number in later:
+        assert "Pain rule As on the first page" in built.pages[number - 1]
+        assert "Endrule" not in built.pages[number - 1]
+
+
+def built_theme(built: Built):  # noqa: ANN201 - Theme
+    handout = built.handout
+    return Builder(load_library()).theme(handout.brand, handout.logo, handout.options)
+
+
+def test_an_absurdly_long_pain_rule_is_a_one_line_error_naming_it(
+    library: Library, tmp_path: Path
+) -> None:
+    builder = long_rule_builder(library, tmp_path, 400)
+    with pytest.raises(RenderError) as raised:
+        build(builder, Selection("long-rule"), options=LARGE)
+    message = raised.value.format_message()
+    assert "\n" not in message
+    match = re.search(
+        r"long-rule: pain_rule .*\(400 words\); keep it to about (\d+) words", message
+    )
+    assert match, message
+    fitting = int(match[1])
+    assert 60 < fitting < 400
+    assert build(
+        long_rule_builder(library, tmp_path / "fits", fitting),
+        Selection("long-rule"),
+        options=LARGE,
+    ).pdf
+
+
+def label_overflows(built: Built, builder: Builder) -> list[str]:
+    """Labels of the tracking grid taller than the rows they span."""
+    from handouts.render.grid import tracking_grid
+
+    handout = built.handout
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    layouts = [f for f in tracking_grid(theme, handout) if isinstance(f, Table)]
+    found = []
+    for layout in layouts:
+        grid = layout._cellvalues[0][0]
+        grid.wrap(layout._colWidths[0], 1e6)
+        for row, cells in enumerate(grid._cellvalues):
+            label = cells[0]
+            if not isinstance(label, Paragraph) or row < 2:
+                continue
+            c0, r0, c1, r1 = grid._spanRanges[(0, row)]
+            width = sum(grid._colWidths[c0 : c1 + 1]) - 2 * mm
+            if label.wrap(width, 1e6)[1] > sum(grid._rowHeights[r0 : r1 + 1]):
+                found.append(label.getPlainText())
+    return found
+
+
+LONG_NAME = "Single-leg eccentric heel drop off a step with a straight knee"
+
+
+def test_a_long_exercise_name_grows_its_rows_rather_than_overflowing(
+    library: Library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    write_exercise(folder, "heel-drop-long", LONG_NAME, ["Lower slowly."])
+    builder = Builder(load_library([tmp_path]))
+    built = build(builder, Selection(exercises=[("heel-drop-long", None)]))
+    assert not label_overflows(built, builder)
+    [number] = built.landscape_pages()
+    assert LONG_NAME in built.pages[number - 1]
+
+
+@needs_dejavu
+def test_pain_row_labels_in_a_wide_font_stay_inside_their_rows(
+    dejavu_builder: Builder, tmp_path: Path
+) -> None:
+    brand = font_brand(tmp_path, "DejaVu Serif")
+    built = build(dejavu_builder, Selection(DEFAULT_PROGRAMME), brand_file=brand)
+    assert not label_overflows(built, dejavu_builder)
+
+
+def text_colours(page) -> set[tuple[float, ...]]:  # noqa: ANN001 - a pypdf page
+    """The fill colours (RGB) that text is shown in on a page's own content."""
+    from pypdf.generic import ContentStream
+
+    fill: tuple[float, ...] = (0.0, 0.0, 0.0)
+    stack, found = [], set()
+    content = ContentStream(page.get_contents(), page.pdf)
+    for operands, operator in content.operations:
+        if operator == b"q":
+            stack.append(fill)
+        elif operator == b"Q":
+            fill = stack.pop()
+        elif operator == b"rg":
+            fill = tuple(round(float(v), 3) for v in operands)
+        elif operator == b"g":
+            fill = (round(float(operands[0]), 3),) * 3
+        elif operator in (b"Tj", b"TJ", b"'", b'"'):
+            found.add(fill)
+    return found
+
+
+def test_headings_in_a_light_brand_colour_are_darkened_to_read_on_white(
+    builder: Builder, tmp_path: Path
+) -> None:
+    # The band switched to dark text, but titles, headings and "Weeks 1–2" stayed #66CCFF (1.8:1).
+    from reportlab.lib.colors import Color
+
+    from handouts.render.theme import WHITE, contrast, tint
+
+    brand = tmp_path / "sky.yaml"
+    brand.write_text('name: Sky Physio\nprimary: "#66CCFF"\n', "utf-8")
+    built = build(builder, Selection(DEFAULT_PROGRAMME), brand_file=brand)
+    cards = built.pages_with("Your exercises")[0]
+    pages = [text_colours(built.reader.pages[number - 1]) for number in (1, cards)]
+    for colours in pages:  # title, headings, phase rows, card titles, step numbers
+        assert all(contrast(Color(*rgb), WHITE) >= 4.5 for rgb in colours), colours
+    theme = builder.theme(built.handout.brand, built.handout.logo, Options())
+    assert 4.5 <= contrast(theme.primary_text, tint(theme.primary, 0.09)) < 4.7  # just enough
+    assert all(tuple(round(c, 3) for c in theme.primary_text.rgb()) in c for c in pages)
 
 
 # -- sources --

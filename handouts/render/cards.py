@@ -1,4 +1,4 @@
-"""Exercise cards: one bordered card per exercise that never splits across pages."""
+"""Exercise cards: one bordered card per exercise, on one page unless taller than a page."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -24,6 +24,7 @@ from handouts.errors import RenderError
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
 from handouts.render.parts import box, heading, lower_first, para, styled
+from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
@@ -76,7 +77,7 @@ def _bullets(theme: Theme, items: list[str], where: str, numbered: bool = False)
         start=None if numbered else "•",
         bulletFontName=theme.fonts.main.bold if numbered else theme.fonts.main.regular,
         bulletFontSize=style.fontSize,
-        bulletColor=theme.primary,
+        bulletColor=theme.primary_text,  # step numbers are text
         leftIndent=style.fontSize * 1.5,
         bulletDedent=style.fontSize * 1.3,
         spaceBefore=0,
@@ -192,17 +193,27 @@ def _qr(theme: Theme, url: str) -> list[Flowable]:
     return [drawing, Spacer(1, 1 * mm), caption]
 
 
-def _image(path: Path, exercise: Exercise, max_height: float) -> Image:
-    from reportlab.lib.utils import ImageReader
+class Picture(Flowable):
+    """An image drawn at a given size, centred in its column."""
 
+    def __init__(self, image: ImageReader, width: float, height: float):
+        super().__init__()
+        self.image, self.width, self.height = image, width, height
+        self.hAlign = "CENTER"
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.image, 0, 0, self.width, self.height, mask="auto")
+
+
+def _image(path: Path, exercise: Exercise, max_height: float) -> Picture:
+    """The exercise's picture fitted to the side column, stored at print resolution."""
     try:
-        width, height = ImageReader(str(path)).getSize()
-    except Exception as error:  # noqa: BLE001 - PIL raises many kinds
-        raise RenderError(
-            f"exercise {exercise.id}: image {path} cannot be read ({error})"
-        ) from None
-    scale = min(SIDE_WIDTH / width, max_height / height)
-    return Image(str(path), width=width * scale, height=height * scale)
+        size = pixel_size(path)
+        scale = min(SIDE_WIDTH / size[0], max_height / size[1])
+        image = print_image(path, print_pixels(size, scale))
+    except UnreadableImage as error:
+        raise RenderError(f"exercise {exercise.id}: {error}") from None
+    return Picture(image, size[0] * scale, size[1] * scale)
 
 
 def _side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:

@@ -316,7 +316,7 @@ class HandoutDoc(BaseDocTemplate):
             canvas.setStrokeColor(theme.primary)
             canvas.setLineWidth(1.2)
             canvas.line(theme.margin, height - band, width - theme.margin, height - band)
-            text_colour = theme.primary
+            text_colour = theme.primary_text  # on white paper
         x = theme.margin
         if self.handout.logo:
             x += self._logo_tile(canvas, x, height - band + 3 * mm, band - 6 * mm) + NAME_GAP
@@ -341,11 +341,14 @@ class HandoutDoc(BaseDocTemplate):
         up to LOGO_TILES squares, rather than shrinking into a square.
         """
         logo, box = self.handout.logo, (LOGO_TILES * plate - 2 * LOGO_INSET, plate - 2 * LOGO_INSET)
-        tile = max(plate, fitted_width(logo, *box) + 2 * LOGO_INSET)
+        used = fitted_width(logo, *box)
+        tile = max(plate, used + 2 * LOGO_INSET)
         if not self.theme.ink_saver:
             canvas.setFillColor(WHITE)
             canvas.roundRect(x, y, tile, plate, 2 * mm, stroke=0, fill=1)
-        draw_logo(canvas, logo, x + LOGO_INSET, y + LOGO_INSET, *box)
+        # A logo narrower than the square tile (a tall one) sits in its middle, not at its left.
+        centring = max(0.0, (tile - 2 * LOGO_INSET - used) / 2)
+        draw_logo(canvas, logo, x + LOGO_INSET + centring, y + LOGO_INSET, *box)
         return tile
 
     def _brand_name(

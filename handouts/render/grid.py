@@ -7,7 +7,8 @@ exercise's L and R rows together, and has the pain rule beside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -181,7 +182,11 @@ def _week_chunks(handout: Handout, theme: Theme, geo: Geometry) -> list[list[int
 
 
 def _row_chunks(
-    groups: list[list[GridRow]], closing: list[GridRow], height: float, geo: Geometry
+    groups: list[list[GridRow]],
+    closing: list[GridRow],
+    height: float,
+    header_height: float,
+    heights: Callable[[list[GridRow]], list[float]],
 ) -> list[list[GridRow]]:
     """Fill pages top to bottom; closing rows (pain, notes) stay together at the end.
 
@@ -190,14 +195,14 @@ def _row_chunks(
     """
 
     def need(rows: list[GridRow]) -> float:
-        return sum(geo.row_height_of(row) for row in rows)
+        return sum(heights(rows))
 
     pages: list[list[list[GridRow]]] = [[]]  # pages of groups
-    used = geo.header_height
+    used = header_height
     for group in groups + [closing]:
         if used + need(group) > height and pages[-1]:
             pages.append([])
-            used = geo.header_height
+            used = header_height
         if used + need(group) > height:
             raise RenderError(
                 "tracking sheet: rows are too tall for a page; turn off --large-print"
@@ -206,13 +211,14 @@ def _row_chunks(
         used += need(group)
     if len(pages) > 1 and pages[-1] == [closing] and len(pages[-2]) > 1:
         moved = pages[-2][-1]
-        if geo.header_height + need(moved) + need(closing) <= height:
+        if header_height + need(moved) + need(closing) <= height:
             pages[-2].pop()
             pages[-1].insert(0, moved)
     return [[row for group in page for row in group] for page in pages]
 
 
 FIRST = 2  # the first session column: 0 holds the exercise name, 1 holds L/R
+LABEL_MARGIN = 1 * mm  # kept clear above and below a label that fills its rows
 
 
 class _GridBuilder:
@@ -240,17 +246,48 @@ class _GridBuilder:
         style = self._span_weeks(weeks, 0) + [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1))]
         return [first, second], style
 
+    def _label(self, row: GridRow) -> Paragraph:
+        if row.kind == "target":
+            return para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
+        return para(self.theme, row.label, "cell_bold" if row.kind == "tick" else "cell")
+
+    def _label_width(self, row: GridRow) -> float:
+        """The label's cell, less its padding: the name column, with L/R beside a pain row."""
+        width = self.geo.label_width + (self.geo.side_width if row.kind != "target" else 0)
+        return width - 2 * mm
+
+    def heights(self, rows: list[GridRow]) -> list[float]:
+        """Each row's height: its design height, grown where its label needs more lines.
+
+        An exercise's name spans its target and tick rows; the tick rows grow, so the
+        boxes keep their size and the name never runs over the rules or the header.
+        """
+        heights = [self.geo.row_height_of(row) for row in rows]
+        for start, row in enumerate(rows):
+            if row.kind == "tick":
+                continue
+            end = start + 1
+            while row.kind == "target" and end < len(rows) and rows[end].kind == "tick":
+                end += 1
+            need = self._label(row).wrap(self._label_width(row), 1e6)[1] + LABEL_MARGIN
+            spare = need - sum(heights[start:end])
+            if spare > 0:
+                grown = range(start + 1, end) if end > start + 1 else range(start, end)
+                for i in grown:
+                    heights[i] += spare / len(grown)
+        return heights
+
     def row(self, row: GridRow, weeks: list[int], index: int) -> tuple[list, list]:
         if row.kind == "target":
-            cells: list = [para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}"), ""]
+            cells: list = [self._label(row), ""]
             for week in weeks:
                 text = self._target(row.exercise, week)
                 cells += [self._fitted(text)] + [""] * (self.sessions - 1)
             return cells, self._span_weeks(weeks, index)
         if row.kind == "tick":
-            cells = ["", para(self.theme, row.label, "cell_bold")]
+            cells = ["", self._label(row)]
             return cells + self._boxes(row, weeks, "check"), []
-        cells = [para(self.theme, row.label, "cell"), ""]
+        cells = [self._label(row), ""]
         style = [("SPAN", (0, index), (1, index))]
         if row.kind == "pain":
             return cells + self._boxes(row, weeks, "text"), style
@@ -305,7 +342,6 @@ class _GridBuilder:
             cells, row_style = self.row(row, weeks, index)
             data.append(cells)
             style += row_style
-            heights.append(self.geo.row_height_of(row))
             if row.kind == "target":
                 group_start = index
                 style.append(("LINEABOVE", (0, index), (-1, index), 0.8, self.theme.primary))
@@ -314,6 +350,7 @@ class _GridBuilder:
                 style.append(("LINEABOVE", (0, index), (-1, index), 0.4, MUTED))
             if row.kind == "tick" and group_start is not None:
                 style.append(("SPAN", (0, group_start), (0, index)))
+        heights += self.heights(rows)
         widths = [self.geo.label_width, self.geo.side_width]
         widths += [self.geo.cell_width] * (len(weeks) * self.sessions)
         style += self._base_style(weeks)
@@ -341,6 +378,8 @@ class _GridBuilder:
 
 
 class _NotesField(Flowable):
+    """A week's notes: several lines, no length limit; the viewer sizes the text to fit."""
+
     def __init__(self, name: str, width: float, height: float):
         super().__init__()
         self.name, self.width, self.height = name, width, height
@@ -357,23 +396,109 @@ class _NotesField(Flowable):
             borderColor=None,
             fillColor=None,
             fontSize=0,
+            fieldFlags="multiline",
+            maxlen=None,
             relative=True,
         )
 
 
-def _sidebar(theme: Theme, handout: Handout, width: float, first: bool) -> list[Flowable]:
-    how = (
-        "Tick a box after each session. Each exercise shows its level (L1, L2 and so on) and "
-        "its dose for that week. "
-        "Rate your pain from 0 (none) to 10 (worst) during exercise and the next morning."
-    )
+HOW_TO = (
+    "Tick a box after each session. Each exercise shows its level (L1, L2 and so on) and "
+    "its dose for that week. "
+    "Rate your pain from 0 (none) to 10 (worst) during exercise and the next morning."
+)
+SEE_FIRST_PAGE = "As on the first page of the tracking sheet."
+RULE_STEP = 1.0  # points: the pain rule's text shrinks by this much at a time
+
+
+def _sidebar(
+    theme: Theme, handout: Handout, width: float, first: bool, rule: ParagraphStyle | None
+) -> list[Flowable]:
+    """Title, how-to and the pain rule in ``rule``'s style; None: a line pointing to page one."""
     story: list[Flowable] = [
         para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"),
-        para(theme, how, "small"),
+        para(theme, HOW_TO, "small"),
     ]
-    rule = [para(theme, "Pain rule", "h3"), para(theme, handout.pain_rule, "callout", "pain rule")]
-    story.append(box(theme, rule, width, accent=True, padding=3 * mm))
+    text = Para(theme.fonts.markup(handout.pain_rule, "pain rule"), rule) if rule else None
+    body = text or para(theme, SEE_FIRST_PAGE, "callout")
+    story.append(
+        box(theme, [para(theme, "Pain rule", "h3"), body], width, accent=True, padding=3 * mm)
+    )
     return story
+
+
+def _rule_styles(theme: Theme) -> list[ParagraphStyle]:
+    """The pain rule's styles, largest first: body size, then a point smaller at a time
+    down to the small text size, so a long rule still fits beside the grid."""
+    styles, size = [theme["callout"]], theme.body_size - RULE_STEP
+    while size > theme.small_size - 0.01:
+        styles.append(
+            ParagraphStyle(
+                f"callout-{size:g}",
+                parent=theme["callout"],
+                fontSize=size,
+                leading=size * theme["callout"].leading / theme.body_size,
+            )
+        )
+        size -= RULE_STEP
+    return styles
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables stacked in a table cell, as the page layout stacks them."""
+    cell = Table([[flowables]], colWidths=[width], style=_NO_PADDING)
+    return cell.wrap(width, 1e6)[1]
+
+
+_NO_PADDING = [
+    (side, (0, 0), (-1, -1), 0)
+    for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+]
+
+
+@dataclass(frozen=True)
+class Sidebar:
+    """How the sidebar prints: the pain rule's style on page one; whether later pages repeat it."""
+
+    rule: ParagraphStyle
+    repeat: bool
+
+
+def _plan_sidebar(theme: Theme, handout: Handout, width: float, height: float) -> Sidebar:
+    """The largest pain rule that fits beside the grid; repeated only at its full size.
+
+    A rule shrunk to fit page one would crowd every later page: they point back instead.
+    """
+    for rule in _rule_styles(theme):
+        if _height(_sidebar(theme, handout, width, True, rule), width) <= height:
+            break
+    else:
+        raise RenderError(_rule_too_long(theme, handout, width, height, rule))
+    repeat = rule is theme["callout"] and (
+        _height(_sidebar(theme, handout, width, False, rule), width) <= height
+    )
+    return Sidebar(rule, repeat)
+
+
+def _rule_too_long(
+    theme: Theme, handout: Handout, width: float, height: float, rule: ParagraphStyle
+) -> str:
+    """The error for a pain rule too long even in small text, with the words that would fit."""
+    words = handout.pain_rule.split()
+
+    def fits(count: int) -> bool:
+        short = replace(handout, pain_rule=" ".join(words[:count]))
+        return _height(_sidebar(theme, short, width, True, rule), width) <= height
+
+    low, high = 0, len(words)  # fits(low) holds, fits(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    where = " in large print" if theme.large_print else ""
+    return (
+        f"programme {handout.id}: pain_rule is too long to print beside the tracking sheet"
+        f"{where} ({len(words)} words); keep it to about {low} words"
+    )
 
 
 def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
@@ -385,13 +510,18 @@ def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
     pages = [
         (weeks, rows)
         for weeks in _week_chunks(handout, theme, geo)
-        for rows in _row_chunks(groups, closing, theme.frame_height(True), geo)
+        for rows in _row_chunks(
+            groups, closing, theme.frame_height(True), geo.header_height, builder.heights
+        )
     ]
+    side_width = geo.sidebar_width - 3 * mm
+    plan = _plan_sidebar(theme, handout, side_width, theme.frame_height(True))
     story: list[Flowable] = [NextPageTemplate(LANDSCAPE), PageBreak()]
     for number, (weeks, rows) in enumerate(pages):
         grid = builder.table(rows, weeks)
         grid_width = theme.frame_width(True) - geo.sidebar_width - geo.gap
-        side = _sidebar(theme, handout, geo.sidebar_width - 3 * mm, number == 0)
+        rule = plan.rule if number == 0 or plan.repeat else None
+        side = _sidebar(theme, handout, side_width, number == 0, rule)
         layout = Table(
             [[grid, side]],
             colWidths=[grid_width, geo.sidebar_width + geo.gap],

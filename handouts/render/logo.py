@@ -7,27 +7,27 @@ words the build's own error uses. The build loads each logo once per process.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.errors import BrandError
+from handouts.render.raster import (
+    UNREADABLE_IMAGE,
+    UnreadableImage,
+    pixel_size,
+    print_image,
+    print_pixels,
+)
 
-if TYPE_CHECKING:  # reportlab and Pillow load only when a logo is drawn: ``check`` stays quick
-    from PIL import Image
-    from reportlab.lib.utils import ImageReader
+if TYPE_CHECKING:  # reportlab loads only when a logo is drawn: ``check`` stays quick
     from reportlab.pdfgen.canvas import Canvas
 
 RASTER = {".png", ".jpg", ".jpeg"}
-PRINT_DPI = 300  # a raster logo keeps at most this many pixels per inch at the size it is drawn
 LOGO_FORM = "HOLogo"  # an SVG logo with gradients or transparency, as its own form XObject
 
 WRONG_KIND = "use a PNG, JPEG or SVG file"
-UNREADABLE_IMAGE = (
-    "cannot read the image (not a PNG or JPEG, or damaged); export it again as PNG or JPEG"
-)
 NO_SIZE = "the SVG has no size; give its <svg> element a viewBox, or a width and a height"
 HAS_TEXT = (
     "the SVG has text, which would print in a stand-in font; convert the text to paths"
@@ -66,13 +66,9 @@ def _inspect(path: Path) -> tuple[int, int] | None:
 
 
 def _inspect_raster(path: Path) -> tuple[int, int]:
-    from PIL import Image
-
     try:
-        with Image.open(path) as image:
-            image.verify()  # reads every PNG chunk and its checksum; decodes no pixels
-            return image.size
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds, their text shows internals
+        return pixel_size(path)
+    except UnreadableImage:
         raise _problem(path, UNREADABLE_IMAGE) from None
 
 
@@ -175,56 +171,14 @@ def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_
     used_w, used_h = logo.width * scale, logo.height * scale
     y += (box_h - used_h) / 2
     if isinstance(logo.drawable, Path):
-        image = _image(path, _print_pixels(logo, scale))
+        try:  # at most PRINT_DPI: a photo at full size made a handout tens of megabytes
+            image = print_image(path, print_pixels((logo.width, logo.height), scale))
+        except UnreadableImage:
+            raise _problem(path, UNREADABLE_IMAGE) from None
         canvas.drawImage(image, x, y, used_w, used_h, mask="auto")
     else:
         _draw_svg(canvas, logo, x, y, scale)
     return used_w
-
-
-def _print_pixels(logo: _Logo, scale: float) -> tuple[int, int] | None:
-    """The pixels worth storing at ``scale`` points per pixel; None if the file has no more."""
-    kept = scale * PRINT_DPI / 72  # stored pixels per pixel of the file
-    if kept >= 1:
-        return None
-    return max(1, math.ceil(logo.width * kept)), max(1, math.ceil(logo.height * kept))
-
-
-@cache
-def _image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
-    """What the PDF stores: the file as it is, or resampled to ``pixels``; once per process.
-
-    A photo at full size made a handout tens of megabytes for a logo 12 mm wide.
-    """
-    from reportlab.lib.utils import ImageReader
-
-    try:
-        image = ImageReader(str(path) if pixels is None else _resampled(path, pixels))
-        image.getRGBData()  # decode now: a damaged file fails here, in the words of check
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds, reportlab adds internals
-        raise _problem(path, UNREADABLE_IMAGE) from None
-    return image
-
-
-def _resampled(path: Path, pixels: tuple[int, int]) -> Image.Image | io.BytesIO:
-    """The image at ``pixels``, transparency kept; a JPEG as JPEG bytes, which PDF stores as is."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        if image.format != "JPEG":
-            return _resamplable(image).resize(pixels, Image.Resampling.LANCZOS)
-        image.draft("RGB", pixels)  # decode at a fraction of the size: a photo loads much faster
-        small = image.convert("L" if image.mode == "L" else "RGB")
-        out = io.BytesIO()
-        small.resize(pixels, Image.Resampling.LANCZOS).save(out, "JPEG", quality=90)
-        return out
-
-
-def _resamplable(image: Image.Image) -> Image.Image:
-    """The image in a mode Pillow resamples with its alpha and reportlab can store."""
-    if image.mode in ("L", "LA", "RGB", "RGBA") and "transparency" not in image.info:
-        return image
-    return image.convert("RGBA" if image.has_transparency_data else "RGB")
 
 
 def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> None:

@@ -308,7 +308,7 @@ def markdown_styles(theme: Theme) -> MarkdownStyles:
         callout_border=theme.accent,
         table_header_fill=theme.primary if not theme.ink_saver else WHITE,
         grid_colour=MUTED,
-        link_colour=theme.primary.hexval().replace("0x", "#"),
+        link_colour=_hex(theme.primary_text),
         escape=theme.fonts.markup,
         ink_saver=theme.ink_saver,
         page_height=theme.frame_height(),
@@ -342,7 +342,7 @@ def _source_text(theme: Theme, item: Source) -> str:
     details += [item.publisher] if item.publisher else []
     parts += [markup(", ".join(details), "source")] if details else []
     # An href is an attribute, not text: plain XML escaping (markup may add <font> tags).
-    colour = _hex(theme.primary)
+    colour = _hex(theme.primary_text)
     if item.doi:
         href = escape_markup(f"https://doi.org/{item.doi}")
         parts.append(f'<a href="{href}" color="{colour}">doi:{markup(item.doi, "source")}</a>')

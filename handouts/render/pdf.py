@@ -144,7 +144,8 @@ def render_pdf(
         from handouts.render.forms import embed_form_fonts
 
         regular = pdfmetrics.getFont(theme.fonts.main.regular)
-        return embed_form_fonts(buffer.getvalue(), regular.face.filename)
+        # Size 0: viewers fit typed text to each field, several lines in a Notes field.
+        return embed_form_fonts(buffer.getvalue(), regular.face.filename, size=0)
     recordings = recordings or Recordings(keep=1)
     recording = recordings.get(
         _shared_key(handout, reserved), lambda: _record(theme, handout, reserved)

@@ -21,6 +21,7 @@ TEXT = colors.HexColor("#1E2328")
 MUTED = colors.HexColor("#5A636B")
 WHITE = colors.white
 WCAG_AA = 4.5
+WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 
 def _luminance(colour: colors.Color) -> float:
@@ -42,13 +43,35 @@ def tint(colour: colors.Color, amount: float) -> colors.Color:
     return colors.Color(*(1 - amount * (1 - c) for c in (colour.red, colour.green, colour.blue)))
 
 
+def shade(colour: colors.Color, kept: float) -> colors.Color:
+    """Mix ``colour`` with black, keeping ``kept`` of it (0 → black): same hue, darker."""
+    return colors.Color(*(kept * c for c in (colour.red, colour.green, colour.blue)))
+
+
+def readable_on(colour: colors.Color, background: colors.Color) -> colors.Color:
+    """``colour`` as it is if text in it reaches WCAG AA on ``background``, else the lightest
+    shade of it that does."""
+    if contrast(colour, background) >= WCAG_AA:
+        return colour
+    dark, light = 0.0, 1.0  # shares of the colour kept: reaches AA, does not
+    for _ in range(16):
+        middle = (dark + light) / 2
+        dark, light = (
+            (middle, light)
+            if contrast(shade(colour, middle), background) >= WCAG_AA
+            else (dark, middle)
+        )
+    return shade(colour, dark)
+
+
 @dataclass
 class Theme:
     fonts: FontSet
     paper: tuple[float, float]
-    primary: colors.Color
+    primary: colors.Color  # fills, bands and rules
     accent: colors.Color
     band_text: colors.Color
+    primary_text: colors.Color  # headings and links: the primary, darkened if too light to read
     large_print: bool
     ink_saver: bool
     warnings: list[str] = field(default_factory=list)
@@ -77,7 +100,7 @@ class Theme:
     @property
     def wash(self) -> colors.Color:
         """Pale primary used behind blocks; white in ink-saver mode."""
-        return WHITE if self.ink_saver else tint(self.primary, 0.09)
+        return WHITE if self.ink_saver else tint(self.primary, WASH)
 
     @property
     def accent_wash(self) -> colors.Color:
@@ -105,14 +128,18 @@ class Theme:
         return self.styles[name]
 
 
-def _band_text_colour(primary: colors.Color, brand: Brand, warnings: list[str]) -> colors.Color:
+def _band_text_colour(
+    primary: colors.Color, primary_text: colors.Color, brand: Brand, warnings: list[str]
+) -> colors.Color:
     if contrast(WHITE, primary) >= WCAG_AA:
         return WHITE
     dark_ok = contrast(TEXT, primary) >= WCAG_AA
+    headings = primary_text.hexval().replace("0x", "#").upper()
     warnings.append(
         f"brand {brand.name!r}: white text on primary colour {brand.primary} has contrast "
         f"{contrast(WHITE, primary):.1f}:1, below WCAG AA 4.5:1; "
         + ("using dark text on the band instead" if dark_ok else "choose a darker primary colour")
+        + f", and {headings} for headings on white"
     )
     return TEXT if dark_ok else WHITE
 
@@ -124,7 +151,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5
     )
-    heading = dict(fontName=bold, textColor=theme.primary, keepWithNext=1)
+    heading = dict(fontName=bold, textColor=theme.primary_text, keepWithNext=1)
     return {
         "body": base,
         "title": ParagraphStyle(
@@ -200,7 +227,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             fontSize=size * 0.95,
             leading=size * 1.25,
             spaceAfter=0,
-            textColor=theme.primary,
+            textColor=theme.primary_text,
         ),
         "note": ParagraphStyle(
             "note",
@@ -236,7 +263,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             fontSize=size * 1.3,
             leading=size * 1.6,
             spaceAfter=0,
-            textColor=theme.primary,
+            textColor=theme.primary_text,
         ),
     }
 
@@ -251,13 +278,16 @@ def make_theme(
 ) -> Theme:
     primary, accent = colors.HexColor(brand.primary), colors.HexColor(brand.accent)
     warnings: list[str] = []
-    band_text = _band_text_colour(primary, brand, warnings)
+    # Headings sit on white or on the pale wash (card titles, phase rows): AA on the darker.
+    primary_text = readable_on(primary, tint(primary, WASH))
+    band_text = _band_text_colour(primary, primary_text, brand, warnings)
     theme = Theme(
         fonts=fonts,
         paper=PAPER[paper or brand.paper],
         primary=primary,
         accent=accent,
         band_text=band_text,
+        primary_text=primary_text,
         large_print=large_print,
         ink_saver=ink_saver,
         warnings=warnings,
