@@ -532,6 +532,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
             problems += error.problems
     problems += _brand_problems(brands, font_dirs(app, content_dirs))
     problems += _markdown_problems(library) if library else []
+    problems += _image_problems(library) if library else []
     if library and not problems:
         problems += _template_problems(app, library, brands[-1][0] if brand else None)
     if problems or library is None:
@@ -574,6 +575,21 @@ def _markdown_problems(library: Library) -> list[Problem]:
         for offset, node in unsupported_markdown(section.body):
             message = f"unsupported Markdown: {node}; a printed handout cannot show it"
             problems.append(Problem(where, section.body_line + offset, "", message))
+    return problems
+
+
+def _image_problems(library: Library) -> list[Problem]:
+    """Exercise pictures the build could not draw (not an image, or damaged)."""
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+    from handouts.render.raster import image_problem
+
+    problems = []
+    for exercise_id in library.exercises:
+        path = library.image_path(exercise_id)
+        if path and (message := image_problem(path)):
+            where = display_path(library.origin("exercises", exercise_id))
+            problems.append(Problem(where, 0, "", message))
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -381,6 +382,17 @@ def test_check_finds_a_logo_the_build_cannot_draw(tmp_path, monkeypatch):
     first, count = result.stderr.splitlines()
     assert first.startswith(f"brands/clinic.yaml: logo {tmp_path / 'brands' / 'logo.png'}: ")
     assert "cannot read the image" in first and count == "1 problem found"
+
+
+def test_check_finds_an_exercise_picture_the_build_cannot_draw(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES / "valid", tmp_path / "c")
+    (tmp_path / "c" / "images" / "calf-raise.png").write_text("junk")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--content", "c")
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith("c/exercises/calf-raise.yaml: image ")
+    assert "calf-raise.png: cannot read the image" in first and count == "1 problem found"
 
 
 def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
