@@ -776,6 +776,19 @@ def test_no_tracking_page_holds_only_the_pain_and_notes_rows(variants: Variants)
     assert sum("Pain during" in page for page in pages) == len(pages) // 2
 
 
+def test_a_note_keeps_its_lines_and_paragraphs(builder: Builder) -> None:
+    note = "This week:\n1. Calf raises daily\n2. Walk 20 minutes\n\nCall us if it swells."
+    built = build(builder, Selection(DEFAULT_PROGRAMME), Patient(name="Ann", note=note))
+    lines = built.reader.pages[0].extract_text().splitlines()
+    start = lines.index("This week:")
+    assert lines[start : start + 4] == [
+        "This week:",
+        "1. Calf raises daily",
+        "2. Walk 20 minutes",
+        "Call us if it swells.",
+    ]
+
+
 def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
     built = variants["fillable"]
     handout = built.handout

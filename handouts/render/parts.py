@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -29,11 +31,23 @@ TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
 TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
 
 
-def para(theme: Theme, text: str, style: str = "body", where: str = "text") -> Paragraph:
-    """A Paragraph of user text: escaped (and font-switched) once, here at the leaf."""
+def para(
+    theme: Theme, text: str, style: str = "body", where: str = "text", lines: bool = False
+) -> Paragraph:
+    """A Paragraph of user text: escaped (and font-switched) once, here at the leaf.
+
+    ``lines``: keep the text's line breaks (a note typed as a list, one item a line).
+    """
     names = theme.fonts.main.names  # the style's face, so fallback runs keep bold/italic
     face = next((f for f, name in names.items() if name == theme[style].fontName), "regular")
-    return Para(theme.fonts.markup(text, where, face), theme[style])
+    parts = text.splitlines() if lines else [text]
+    return Para("<br/>".join(theme.fonts.markup(part, where, face) for part in parts), theme[style])
+
+
+def paragraphs(theme: Theme, text: str, style: str, where: str) -> list[Paragraph]:
+    """Text with blank lines between paragraphs, as paragraphs that keep their line breaks."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return [para(theme, block, style, where, lines=True) for block in blocks]
 
 
 def heading(
@@ -166,7 +180,7 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     if handout.patient.note:
         note = [
             para(theme, "A note from your clinician", "h3"),
-            para(theme, handout.patient.note, "callout", "patient note"),
+            *paragraphs(theme, handout.patient.note, "callout", "patient note"),
         ]
         note_box = box(theme, note, theme.frame_width(), accent=True)
         story += [mark(note_box, source="the patient note"), Spacer(1, 5 * mm)]
