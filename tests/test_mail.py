@@ -279,31 +279,26 @@ def test_unreachable_server_is_a_server_error(tmp_path: Path) -> None:
     assert fake.sleeps == [0.01, 0.02, 0.04]
 
 
-def test_server_without_starttls_is_a_server_error_without_retries(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("security", "problem"),
+    [
+        ("starttls", "STARTTLS extension not supported by server"),  # a plain server
+        ("tls", "this port does not start with TLS; use security: starttls (usually port 587)"),
+    ],
+)
+def test_a_tls_mismatch_fails_at_once_without_retries(security: str, problem: str) -> None:
     handler = Collector()
     fake = FakeTime()
     with smtp_server(handler) as port:
-        tls_settings = SmtpSettings("127.0.0.1", port, "starttls", None, None, SENDER, timeout=5)
-        sender = Mailer(tls_settings, clock=fake.clock, sleep=fake.sleep, base_delay=0.01)
-        with pytest.raises(MailServerError, match="STARTTLS"):
-            sender.send(message("ann@example.org"), "ann")
-    assert fake.sleeps == []  # retrying would not help
-    assert handler.messages == []
-
-
-def test_tls_on_a_plain_port_fails_at_once_with_a_hint(tmp_path: Path) -> None:
-    handler = Collector()
-    fake = FakeTime()
-    with smtp_server(handler) as port:
-        tls_settings = SmtpSettings("127.0.0.1", port, "tls", None, None, SENDER, timeout=5)
+        tls_settings = SmtpSettings("127.0.0.1", port, security, None, None, SENDER, timeout=5)
         sender = Mailer(tls_settings, clock=fake.clock, sleep=fake.sleep, base_delay=0.01)
         with pytest.raises(MailServerError) as caught:
             sender.send(message("ann@example.org"), "ann")
-    assert caught.value.format_message() == (
-        f"cannot use the mail server 127.0.0.1:{port}: this port does not start with TLS; "
-        "use security: starttls (usually port 587), or port 465 with tls"
-    )
+    message_text = caught.value.format_message()
+    assert message_text.startswith(f"cannot use the mail server 127.0.0.1:{port}: ")
+    assert problem in message_text and "\n" not in message_text
     assert fake.sleeps == []  # retrying would not help
+    assert handler.messages == []
 
 
 def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Path) -> None:
