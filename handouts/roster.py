@@ -348,8 +348,12 @@ def _check_columns(names: tuple[str, ...], path: Path) -> list[str]:
     unknown = [name for name in dict.fromkeys(names) if name not in COLUMNS]
     hints, ignored = [], []
     for name in unknown:
-        close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=MISSPELLING_CUTOFF)
-        if name in ALIASES:
+        # Only a column the roster lacks can be misspelt: beside "email", "email 2" is its own.
+        missing = [column for column in COLUMNS if column not in names]
+        # A typo keeps about the length: "clinic" is a clinic's name, not "clinician" misspelt.
+        alike = [column for column in missing if abs(len(column) - len(name)) <= 2]
+        close = difflib.get_close_matches(name, alike, n=1, cutoff=MISSPELLING_CUTOFF)
+        if ALIASES.get(name) in missing:
             hints.append(f'"{name}" (call it "{ALIASES[name]}")')
         elif close:
             hints.append(f'"{name}" (did you mean "{close[0]}"?)')

@@ -302,6 +302,17 @@ def test_columns_it_does_not_use_are_ignored_with_a_warning(tmp_path: Path) -> N
     )
 
 
+def test_a_column_beside_the_one_it_resembles_is_not_a_misspelling(tmp_path: Path) -> None:
+    text = "Patient,Patient ID,Email,Email 2,Clinic\nAnn,7,ann@example.org,mum@example.org,X\n"
+    roster = read_roster(write(tmp_path, "r.csv", text))
+    assert roster.warnings == (
+        f'{tmp_path / "r.csv"}: ignoring columns "patient id", "email 2", "clinic" '
+        "(handouts does not use them)",
+    )
+    with pytest.raises(RosterError, match='"levle" \\(did you mean "level"\\?\\)'):
+        read_roster(write(tmp_path, "t.csv", "patient,levle\nAnn,1\n"))
+
+
 @pytest.mark.parametrize(
     "address",
     ["a@example.org; b@example.org", "a@example.org, b@example.org", "a@example.org,b"],
