@@ -334,7 +334,7 @@ def test_file_that_is_not_a_mapping(tmp_path, text, expected):
         ('"1-x"', 'phases[0].weeks: use a week or a week range such as "1-2"'),
         ('"2-1"', "phases[0].weeks: week range 2-1 must start at 1 or later and not run backwards"),
         ("[1, 2, 3]", "phases[0].weeks: too many items (at most 2)"),
-        ("1", "phases end at week 1 but the programme has 2 weeks"),
+        ("1", "phases: end at week 1, but the programme has 2 weeks"),  # at "phases:"
     ],
 )
 def test_programme_weeks(tmp_path, weeks, expected):
@@ -343,7 +343,7 @@ def test_programme_weeks(tmp_path, weeks, expected):
         "programmes/plan.yaml": PROGRAMME.replace("weeks: 1-2", f"weeks: {weeks}"),
     }
     assert tmp_problems(tmp_path, files) == [
-        f"programmes/plan.yaml:{7 if 'phases[' in expected else 1}: {expected}"
+        f"programmes/plan.yaml:{7 if 'phases[' in expected else 6}: {expected}"
     ]
 
 
@@ -358,6 +358,20 @@ def test_an_unknown_field_does_not_hide_the_other_problems_of_its_file(tmp_path)
         'programmes/plan.yaml:6: sections[0]: unknown section "warmup"',
         "programmes/plan.yaml:12: phases[0].exercises[0].level: no level 5: exercise "
         "calf-raise has levels 1–2",
+    ]
+
+
+def test_a_check_across_fields_does_not_hide_the_references(tmp_path):
+    programme = PROGRAMME.replace("weeks: 1-2", "weeks: 2-2").replace(
+        "sessions_per_week: 3\n", "sessions_per_week: 3\nsections: [warmup]\n"
+    )
+    problems = tmp_problems(
+        tmp_path, {"exercises/calf-raise.yaml": EXERCISE, "programmes/plan.yaml": programme}
+    )
+    assert problems == [
+        'programmes/plan.yaml:6: sections[0]: unknown section "warmup"',
+        "programmes/plan.yaml:7: phases: must cover weeks 1–2 in order without gaps or "
+        "overlaps; Week 2 should start at week 1",
     ]
 
 

@@ -492,14 +492,16 @@ def _validate(
             if error["type"] != "missing" or tuple(error["loc"]) not in covered:
                 problems.append(_error_problem(error, model, data, doc, display, prefix))
         unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
-        if salvage and len(unknown) == len(errors):
+        across = [e for e in errors if not e["loc"] and e["type"] == "value_error"]
+        if salvage and len(unknown) + len(across) == len(errors):
             return _validate_quietly(model, _without(data, unknown), extra)
         return None
 
 
 def _validate_quietly(model: type[BaseModel], data: dict, extra: dict | None) -> Any:
+    """The model without its checks across fields (``salvage``), or None."""
     try:
-        return model.model_validate({**data, **(extra or {})})
+        return model.model_validate({**data, **(extra or {})}, context={"salvage": True})
     except ValidationError:
         return None
 
@@ -540,9 +542,11 @@ def _error_problem(
     if error["type"] == "invalid_key":
         message = f"field name {loc[-1]!r} must be text"
         return Problem(display, doc.line(prefix + loc), dotted(prefix + loc[:-1]), message)
-    return Problem(
-        display, doc.line(prefix + loc), dotted(prefix + loc), _message(error, model, data)
-    )
+    message = _message(error, model, data)
+    field, _, rest = message.partition(" ")
+    if not loc and field in model.model_fields:  # a check across fields, about ``field``
+        loc, message = (field,), rest
+    return Problem(display, doc.line(prefix + loc), dotted(prefix + loc), message)
 
 
 _MESSAGES = {
