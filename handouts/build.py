@@ -122,6 +122,8 @@ class Builder:
                 "summary": handout.summary,
                 "weeks": handout.weeks,
                 "sessions": handout.sessions_label,
+                # --sessions differs from the programme, whose intro may say otherwise.
+                "sessions_set": handout.sessions_set,
                 "intro": handout.intro,
             },
             # What the handout prints (exercises, table, cards, tracking, sections...):

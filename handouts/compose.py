@@ -77,6 +77,7 @@ class Handout:
     sessions_per_week: int
     sessions_label: str
     intro: str  # programme-specific intro text (the template wraps it)
+    sessions_set: bool  # --sessions replaced the programme's sessions a week
     phases: list[PhasePlan]
     sections: list[Section]
     sources: list[Source]
@@ -275,6 +276,7 @@ def compose(
         sessions_per_week=sessions,
         sessions_label=sessions_label,
         intro=programme.intro if programme else "",
+        sessions_set=bool(programme and sessions_label != programme.sessions_label),
         phases=phases,
         sections=sections,
         sources=sources,

@@ -789,6 +789,17 @@ def test_a_note_keeps_its_lines_and_paragraphs(builder: Builder) -> None:
     ]
 
 
+def test_sessions_set_by_the_clinician_are_said_above_the_programme_intro(
+    builder: Builder, default: Built
+) -> None:
+    said = "Your clinician has set 1 session a week for you."
+    once = build(builder, Selection(DEFAULT_PROGRAMME, sessions=1))
+    assert said in once.pages[0] and "two or three times a week" in once.pages[0]
+    assert "Your clinician has set" not in default.pages[0]
+    same = build(builder, Selection(DEFAULT_PROGRAMME, sessions=3))  # the programme's own top
+    assert "Your clinician has set 3 sessions a week for you." in same.pages[0]
+
+
 def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
     built = variants["fillable"]
     handout = built.handout
