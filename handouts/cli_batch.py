@@ -58,7 +58,11 @@ def _default_jobs() -> int:
 @click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
 @click.option("--level", type=click.IntRange(1, 20), help="Start level for rows without one.")
 @click.option(
-    "--brand", "brand_file", type=FILE_PATH, help="Brand YAML file (a row's brand column wins)."
+    "--brand",
+    "brand_file",
+    type=FILE_PATH,
+    metavar="FILE|ID",
+    help="Brand YAML file or brand id (a row's brand column wins).",
 )
 @handout_options
 @click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
@@ -175,7 +179,7 @@ def batch(
         content_dirs=tuple(app.content_dirs),
         include_builtin=app.include_builtin,
         cwd=app.cwd,
-        brand_file=_check_brand(brand_file or app.workspace().brand),
+        brand_file=_check_brand(app, brand_file or app.workspace().brand),
         options=make_options(paper, large_print, ink_saver, fillable, private),
         date=parse_date(date, "--date"),
         programme=programme,
@@ -301,12 +305,19 @@ def _report(summary, plan) -> None:  # noqa: ANN001
         click.echo(f"failed rows: {summary.report}")
 
 
-def _check_brand(path: Path | None) -> Path | None:
-    """Load the batch-wide brand once up front: a broken one would fail every row alike."""
-    if path is not None:
-        from handouts.content.loader import load_brand_file
+def _check_brand(app: Any, path: Path | None) -> Path | None:
+    """The batch-wide brand's file, loaded once up front: a broken one would fail every row.
 
-        load_brand_file(path)
+    A brand id from the library (as ``handouts list brands`` shows) works as in ``build``.
+    """
+    if path is None:
+        return None
+    from handouts.content.loader import load_brand_file
+
+    library = app.library()
+    if not path.exists() and str(path) in library.brands:
+        path = library.origin("brands", str(path))
+    load_brand_file(path)
     return path
 
 
@@ -408,7 +419,11 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
 )
 @click.option(
-    "--brand", "brand_file", type=FILE_PATH, help="Brand YAML file (the clinic's name and contact)."
+    "--brand",
+    "brand_file",
+    type=FILE_PATH,
+    metavar="FILE|ID",
+    help="Brand YAML file or brand id (the clinic's name and contact).",
 )
 @click.option(
     "--dry-run",
@@ -446,7 +461,7 @@ def send(
     if not is_valid_pdf(pdf):
         raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
     plan = _mail_plan(app, dry_run, None)
-    brand, _ = make_builder(app).brand(_check_brand(brand_file or app.workspace().brand))
+    brand, _ = make_builder(app).brand(_check_brand(app, brand_file or app.workspace().brand))
     title, weeks, sessions = _programme_info(app, programme, data, patient)
     context = message_context(
         brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)

@@ -206,7 +206,11 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
 @click.option(
     "--section", "sections", multiple=True, metavar="ID", help="Add an education section."
 )
-@click.option("--level", type=click.IntRange(1, 20), help="Start every exercise at this level.")
+@click.option(
+    "--level",
+    type=click.IntRange(1, 20),
+    help="Start every exercise N−1 levels higher (each capped at its top level).",
+)
 @click.option(
     "--brand",
     "brand_file",

@@ -814,3 +814,10 @@ def test_an_empty_password_is_refused_before_anything_is_built(tmp_path: Path) -
     assert result.exit_code == 2
     assert "'--password': is empty" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_brand_id_works_for_the_whole_batch(tmp_path: Path) -> None:
+    path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\n")
+    result = batch(path, tmp_path / "out", "--brand", "demo")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "ann.pdf").read_bytes().startswith(b"%PDF-")
