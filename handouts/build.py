@@ -54,9 +54,14 @@ class Builder:
     _themes: dict = field(default_factory=dict)
     _recordings: object = None  # render.pdf.Recordings: the shared pages of recent handouts
 
+    def brand_file(self, given: Path | None) -> Path | None:
+        """``--brand``'s value as a file: a file as it is, or a brand id as `list brands` shows."""
+        if given and not given.exists() and str(given) in self.library.brands:
+            return self.library.origin("brands", str(given))
+        return given
+
     def brand(self, brand_file: Path | None) -> tuple[Brand, Path | None]:
-        if brand_file and not brand_file.exists() and str(brand_file) in self.library.brands:
-            brand_file = self.library.origin("brands", str(brand_file))  # an id, as `list brands`
+        brand_file = self.brand_file(brand_file)
         key = str(brand_file) if brand_file else None
         if key not in self._brands:
             if brand_file:

@@ -91,6 +91,12 @@ class App:
             self._workspace = load_workspace(self.cwd)
         return self._workspace
 
+    @property
+    def workspace_dir(self) -> Path:
+        """The folder of handouts.yaml, or the working directory when there is none."""
+        file = self.workspace().file
+        return file.parent if file else self.cwd
+
     def content_folders(self, extra: Sequence[Path] = ()) -> list[Path]:
         """Clinic folders in load order: handouts.yaml, then --content, then ``extra``."""
         return [*self.workspace().content, *self.content_dirs, *extra]
@@ -534,7 +540,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
-        problems += _template_problems(app, library, brands[-1][0] if brand else None)
+        problems += _template_problems(app, library, brands[-1][0] if brand else None, content_dirs)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
@@ -593,7 +599,9 @@ def _image_problems(library: Library) -> list[Problem]:
     return problems
 
 
-def _template_problems(app: App, library: Library, brand_file: Path | None) -> list[Problem]:
+def _template_problems(
+    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+) -> list[Problem]:
     """Render the clinic's templates once with sample values, as every build would.
 
     A typo in ``templates/intro.txt.j2`` (``{{ patient.nmae }}``) stops every handout;
@@ -603,16 +611,16 @@ def _template_problems(app: App, library: Library, brand_file: Path | None) -> l
     import datetime as dt
 
     from handouts.batch import check_templates, email_template_dirs
-    from handouts.build import DEFAULT_PROGRAMME, Request
+    from handouts.build import DEFAULT_BRAND, DEFAULT_PROGRAMME, Request
     from handouts.cli_build import make_builder
     from handouts.compose import Selection
     from handouts.content.models import Patient
     from handouts.errors import Problem
     from handouts.templating import TemplateError
 
-    builder = make_builder(app)
-    if not library.programmes or (brand_file is None and "demo" not in library.brands):
+    if not library.programmes or (brand_file is None and DEFAULT_BRAND not in library.brands):
         return []
+    builder = make_builder(app, extra=extra)
     programme = (
         DEFAULT_PROGRAMME if DEFAULT_PROGRAMME in library.programmes else min(library.programmes)
     )
@@ -620,8 +628,7 @@ def _template_problems(app: App, library: Library, brand_file: Path | None) -> l
     selection = Selection(programme=programme)
     try:
         builder.intro(builder.compose(Request(selection, patient, brand_file=brand_file)))
-        workspace = app.workspace().file
-        check_templates(email_template_dirs(workspace.parent if workspace else app.cwd))
+        check_templates(email_template_dirs(app.workspace_dir))
     except TemplateError as error:
         where, line, message = error.where
         return [Problem(where, line, "", message)]

@@ -310,14 +310,11 @@ def _check_brand(app: Any, path: Path | None) -> Path | None:
 
     A brand id from the library (as ``handouts list brands`` shows) works as in ``build``.
     """
-    if path is None:
-        return None
-    from handouts.content.loader import load_brand_file
+    from handouts.cli_build import make_builder
 
-    library = app.library()
-    if not path.exists() and str(path) in library.brands:
-        path = library.origin("brands", str(path))
-    load_brand_file(path)
+    builder = make_builder(app)
+    path = builder.brand_file(path)
+    builder.brand(path)  # loads it: a broken brand stops the batch here
     return path
 
 
@@ -365,8 +362,7 @@ def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 
     settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
     if not dry_run:
         settings.check_can_send()
-    workspace = app.workspace().file
-    dirs = email_template_dirs(workspace.parent if workspace else app.cwd)
+    dirs = email_template_dirs(app.workspace_dir)
     check_templates(dirs)
     return MailPlan(settings, dirs, dry_run)
 
@@ -461,7 +457,7 @@ def send(
     if not is_valid_pdf(pdf):
         raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
     plan = _mail_plan(app, dry_run, None)
-    brand, _ = make_builder(app).brand(_check_brand(app, brand_file or app.workspace().brand))
+    brand, _ = make_builder(app).brand(brand_file or app.workspace().brand)  # a file or an id
     title, weeks, sessions = _programme_info(app, programme, data, patient)
     context = message_context(
         brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)

@@ -102,39 +102,36 @@ def warn_about_problems(problems: list) -> None:
         click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
 
 
-def _not_empty(value: str | None) -> str | None:
+def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """An empty option value is a script's unset variable, never what the user meant."""
     if value is not None and not value.strip():
         raise click.BadParameter("is empty; give a value, or leave the option out")
     return value
 
 
-NOT_EMPTY = lambda _ctx, _param, value: _not_empty(value)  # noqa: E731 - a click callback
-
-
 def password_option(help_text: str) -> Callable:
     """``--password``, where "" (an unset variable in a script) is refused, not "no encryption"."""
+    return click.option("--password", default=None, callback=not_empty, help=help_text)
 
-    return click.option("--password", default=None, callback=NOT_EMPTY, help=help_text)
 
+def make_builder(app, lenient: bool = False, extra: Sequence[Path] = ()):  # noqa: ANN001, ANN201
+    """A Builder over the app's library, with the clinic's fonts/ and templates/ folders.
 
-def make_builder(app, lenient: bool = False):  # noqa: ANN001, ANN201 - cli.App -> build.Builder
-    """A Builder over the app's library, with the clinic's fonts/ and templates/ folders."""
+    ``extra``: content folders beyond the app's own (``check --content``).
+    """
     from handouts.build import Builder
 
-    roots = _workspace_roots(app)
+    roots = _workspace_roots(app, extra)
     return Builder(
-        app.library(lenient=lenient),
-        font_dirs=font_dirs(app),
+        app.library(extra, lenient=lenient),
+        font_dirs=font_dirs(app, extra),
         template_dirs=[root / "templates" for root in roots if (root / "templates").is_dir()],
     )
 
 
 def _workspace_roots(app, extra: Sequence[Path] = ()) -> list[Path]:  # noqa: ANN001
     """The working directory, handouts.yaml's folder and each content folder's parent."""
-    roots = [app.cwd, *(folder.parent for folder in app.content_folders(extra))]
-    if app.workspace().file:
-        roots.insert(0, app.workspace().file.parent)
+    roots = [app.workspace_dir, app.cwd, *(f.parent for f in app.content_folders(extra))]
     return list(dict.fromkeys(root.resolve() for root in roots))
 
 
@@ -240,7 +237,7 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "-o",
     "--output",
     default=None,
-    callback=NOT_EMPTY,
+    callback=not_empty,
     metavar="PATH|-",
     help="Output file, or - for stdout (default: output/<programme>.pdf).",
 )
