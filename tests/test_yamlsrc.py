@@ -70,6 +70,16 @@ def test_duplicate_key_still_gives_data():
             'contains ": " in quotes',
         ),
         ("a:\n\tb: 1\n", "f.yaml:2: YAML syntax: tab character; indent with spaces"),
+        (  # PyYAML notices the missing colon of line 2 only on line 3
+            "id: a\nsummary Step up\ntargets: [x]\n",
+            'f.yaml:2: YAML syntax: this line has no ":" after its field name; '
+            'write it as "name: value"',
+        ),
+        (
+            "levels:\n  - level: 1\n    label Low\n    sets: 3\n",
+            'f.yaml:3: YAML syntax: this line has no ":" after its field name; '
+            'write it as "name: value"',
+        ),
         ("a: @x\n", "f.yaml:1: YAML syntax: a value cannot start with '@'; put the text in quotes"),
         ("a: *nope\n", "f.yaml:1: YAML syntax: text starting with * must be in quotes"),
         (
