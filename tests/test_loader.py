@@ -451,6 +451,14 @@ def test_image_and_logo_files(tmp_path):
     ]
 
 
+def test_a_colour_without_quotes_is_a_comment_and_the_message_says_so(tmp_path):
+    files = {"brands/clinic.yaml": 'name: Clinic\nprimary: #1F5F8B\naccent: "#E07A2F"\n'}
+    assert tmp_problems(tmp_path, files) == [
+        "brands/clinic.yaml:2: primary: has no value; put the colour in quotes, "
+        'such as "#1F5F8B" ("#" starts a comment)'
+    ]
+
+
 def test_duplicate_brand_by_file_stem(tmp_path):
     files = {"brands/clinic.yaml": "name: A\n", "brands/clinic.yml": "name: B\n"}
     assert tmp_problems(tmp_path, files) == [

@@ -588,6 +588,12 @@ _PATTERNS = {
 }
 
 
+_COLOUR_FIELDS = ("primary", "accent")
+_UNQUOTED_COLOUR = (
+    'has no value; put the colour in quotes, such as "#1F5F8B" ("#" starts a comment)'
+)
+
+
 def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     kind, ctx, loc = error["type"], dict(error.get("ctx") or {}), tuple(error["loc"])
     found = _describe(error.get("input"))
@@ -599,6 +605,8 @@ def _message(error: dict, model: type[BaseModel], data: dict) -> str:
         template = _PATTERNS.get(ctx.get("pattern"), "{found} does not have the expected form")
         return template.format(found=found)
     if kind.endswith("_type") and error.get("input") is None:
+        if loc and loc[-1] in _COLOUR_FIELDS:  # `primary: #1F5F8B`: YAML read a comment
+            return _UNQUOTED_COLOUR
         return "has no value"
     if kind == "too_short" and ctx.get("min_length") == 1:
         return "must not be empty"
