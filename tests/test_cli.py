@@ -477,6 +477,25 @@ def test_workspace_brand_inside_content_is_reported_once(tmp_path, monkeypatch):
     ]
 
 
+def test_workspace_brand_logo_outside_the_content_folder_stops_check_and_build(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "ws").exit_code == 0
+    outside = tmp_path / "logo.png"
+    shutil.copy(FIXTURES / "valid/images/logo.png", outside)
+    brand = tmp_path / "ws/brands/clinic.yaml"
+    brand.write_text(brand.read_text().replace("# logo: logo.png", f"logo: {outside}"))
+    monkeypatch.chdir(tmp_path / "ws")
+    expected = "brands/clinic.yaml:3: logo: file is outside the content folder"
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [expected, "1 problem found"]
+    result = run("--content", str(FIXTURES / "valid"), "build", "knee-basics", "-o", "k.pdf")
+    assert result.exit_code == 1 and expected in result.stderr.splitlines()
+    assert not (tmp_path / "ws/k.pdf").exists()
+
+
 def test_init_with_builtin_content_passes_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("init", "ws").exit_code == 0

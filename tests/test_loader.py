@@ -506,6 +506,15 @@ def test_load_brand_file_missing_logo(tmp_path):
     ]
 
 
+def test_load_brand_file_keeps_the_logo_inside_its_folder(tmp_path):
+    write(tmp_path, {"logo.png": "", "clinic/brand.yaml": "name: X\nlogo: ../logo.png\n"})
+    with pytest.raises(ContentError) as caught:
+        load_brand_file(tmp_path / "clinic/brand.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}/clinic/brand.yaml:2: logo: file is outside the content folder"
+    ]
+
+
 # --------------------------------------------------------------------------- workspace
 
 

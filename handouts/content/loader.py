@@ -133,7 +133,11 @@ def load_library(
 
 
 def load_brand_file(path: Path) -> tuple[Brand, Path | None]:
-    """Load a brand from any YAML file; the logo is resolved next to it. Raises ``ContentError``."""
+    """Load a brand from any YAML file; the logo is resolved next to it. Raises ``ContentError``.
+
+    The logo must stay inside the brand file's folder or, for a file in a ``brands/``
+    folder, inside the content folder around it, as for the library's own brands.
+    """
     path = Path(path)
     display = display_path(path)
     if not path.is_file():
@@ -144,7 +148,9 @@ def load_brand_file(path: Path) -> tuple[Brand, Path | None]:
     logo = None
     if brand and brand.logo:
         logo = _resolve(path.parent, brand.logo)
-        problems += _file_problems(doc, display, ("logo",), logo, None)
+        folder = path.resolve().parent
+        root = folder.parent if folder.name == "brands" else folder
+        problems += _file_problems(doc, display, ("logo",), logo, root)
     if brand is None or problems:
         raise ContentError(problems)
     return brand, logo
