@@ -571,17 +571,9 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
 
 def _markdown_problems(library: Library) -> list[Problem]:
     """Markdown a printed handout cannot show (an image, say), found before a build is."""
-    from handouts.content.loader import display_path
-    from handouts.errors import Problem
-    from handouts.render.markdown import unsupported_markdown
+    from handouts.build import markdown_problems
 
-    problems = []
-    for section_id, section in library.sections.items():
-        where = display_path(library.origin("sections", section_id))
-        for offset, node in unsupported_markdown(section.body):
-            message = f"unsupported Markdown: {node}; a printed handout cannot show it"
-            problems.append(Problem(where, section.body_line + offset, "", message))
-    return problems
+    return markdown_problems(library, library.sections)
 
 
 def _image_problems(library: Library) -> list[Problem]:

@@ -87,9 +87,10 @@ def build_despite_other_problems(builder, request):  # noqa: ANN001, ANN201
     problems = builder.library.problems
     try:
         built = builder.build(request)
-    except HandoutsError:
-        if problems:
-            raise ContentError(problems) from None
+    except HandoutsError as error:
+        if problems:  # with the build's own content problems, if it found any
+            own = error.problems if isinstance(error, ContentError) else []
+            raise ContentError([*problems, *own]) from None
         raise
     warn_about_problems(problems)
     return built

@@ -402,10 +402,16 @@ def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("check", "--content", ".")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "sections/pics.md:7: unsupported Markdown: image; a printed handout cannot show it",
+    expected = [
+        "sections/pics.md:7: unsupported Markdown: image; a printed handout cannot show it: "
+        "remove it",
         "1 problem found",
     ]
+    assert result.stderr.splitlines() == expected
+    brand = str(FIXTURES / "valid/brands/clinic.yaml")
+    result = run("--content", ".", "build", "--section", "pics", "--brand", brand, "-o", "p.pdf")
+    assert result.exit_code == 1 and result.stderr.splitlines() == expected
+    assert not (tmp_path / "p.pdf").exists()
 
 
 @pytest.mark.parametrize(
