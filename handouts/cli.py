@@ -308,6 +308,9 @@ def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
     stems = {problem.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for problem in library.problems}
     if item_id in stems:  # the file named for it has problems (item ids name their files)
         return f'{what} "{item_id}" has problems and is left out; see `handouts check`'
+    if any((kind, item_id) in library.left_out for kind in pool):
+        uses = "uses an item with problems and is left out"
+        return f'{what} "{item_id}" {uses}; see `handouts check`'
     return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
 
 

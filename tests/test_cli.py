@@ -283,6 +283,14 @@ def test_a_broken_file_stops_only_the_handouts_that_use_it(tmp_path):
     )
     result = run("--content", str(tmp_path), "show", "draft")
     assert 'item "draft" has problems and is left out; see `handouts check`' in result.output
+    more = tmp_path / "more"
+    (more / "exercises").mkdir(parents=True)
+    (more / "exercises" / "wall-sit.yaml").write_text("id: wall-sit\nnmae: Wall sit\n")
+    result = run("--content", "valid", "--content", str(more), "show", "knee-basics")
+    assert (  # the programme's own file is sound, so not "no item" and a guess
+        'item "knee-basics" uses an item with problems and is left out; see `handouts check`'
+        in result.output
+    )
     result = run("--content", str(tmp_path), "--content", "valid", "build", "draft")
     assert result.exit_code == 1
     assert any("draft.yaml:3: rets: unknown field" in line for line in result.stderr.splitlines())

@@ -84,6 +84,7 @@ class Library:
     replaced: dict[ItemKey, Path] = field(default_factory=dict)  # item -> file it replaced
     dirs: list[Path] = field(default_factory=list)  # the folders loaded, in order
     problems: list[Problem] = field(default_factory=list)  # left out items (lenient loads only)
+    left_out: set[ItemKey] = field(default_factory=set)  # read, but broken or using a broken item
 
     def items(self, kind: str) -> dict[str, Any]:
         return getattr(self, kind_name(kind))
@@ -378,6 +379,7 @@ class _Builder:
             problems=sorted(self.problems),
         )
         items = self._usable() if self.problems else self.items
+        library.left_out = set(self.items) - set(items)
         for (kind, item_id), item in sorted(items.items()):
             library.items(kind)[item_id] = item.model
             library.origins[(kind, item_id)] = _absolute(item.path)
