@@ -559,8 +559,16 @@ def test_workspace_problems(tmp_path):
         load_workspace(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
         f"{tmp_path}/handouts.yaml:1: content[0]: folder not found: {tmp_path}/a",
-        f"{tmp_path}/handouts.yaml:2: brand: file not found: {tmp_path}/b.yaml",
+        f"{tmp_path}/handouts.yaml:2: brand: file not found: {tmp_path}/b.yaml; give the "
+        "brand file's path from this file, such as brands/clinic.yaml, or a brand id",
     ]
+
+
+def test_workspace_brand_by_id(tmp_path):
+    write(tmp_path, {"handouts.yaml": "content: [.]\nbrand: clinic\n", "brands/clinic.yaml": ""})
+    assert load_workspace(tmp_path).brand == tmp_path / "brands/clinic.yaml"
+    write(tmp_path, {"handouts.yaml": "brand: demo\n"})
+    assert load_workspace(tmp_path).brand == paths.builtin_content_dir() / "brands/demo.yaml"
 
 
 # --------------------------------------------------------------------------- fuzzing

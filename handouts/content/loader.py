@@ -731,6 +731,18 @@ class Workspace:
     smtp: dict[str, Any] = field(default_factory=dict)  # raw mapping, validated by the mailer
 
 
+def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | None:
+    """``brand:`` as a file next to handouts.yaml or, like ``--brand``, as a brand id."""
+    path = _absolute(base / brand)
+    if path.is_file() or not re.match(ID_PATTERN, brand):
+        return path if path.is_file() else None
+    for folder in [*reversed(content), paths.builtin_content_dir()]:  # the last one wins
+        for suffix in _FOLDERS["brands"]:
+            if (found := folder / "brands" / f"{brand}{suffix}").is_file():
+                return _absolute(found)
+    return None
+
+
 def load_workspace(cwd: Path) -> Workspace:
     """Read ``cwd/handouts.yaml`` if it exists, or raise ``ContentError``."""
     file = _absolute(Path(cwd) / WORKSPACE_FILE)
@@ -750,9 +762,12 @@ def load_workspace(cwd: Path) -> Workspace:
             message = f"folder not found: {display_path(folder)}"
             line = doc.line(("content", index))
             problems.append(Problem(display, line, f"content[{index}]", message))
-    brand = _absolute(base / settings.brand) if settings.brand else None
-    if brand and not brand.is_file():
-        message = f"file not found: {display_path(brand)}"
+    brand = _workspace_brand(base, settings.brand, content) if settings.brand else None
+    if settings.brand and brand is None:
+        message = (
+            f"file not found: {display_path(base / settings.brand)}; give the brand file's "
+            "path from this file, such as brands/clinic.yaml, or a brand id"
+        )
         problems.append(Problem(display, doc.line(("brand",)), "brand", message))
     if problems:
         raise ContentError(problems)
