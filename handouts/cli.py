@@ -671,9 +671,22 @@ def init(directory: Path, name: str) -> None:
         with target.open("x", encoding="utf-8") as out:
             out.write(text.replace("__CLINIC_NAME__", placeholder))
         click.echo(f"created {target}")
-    import shlex
+    click.echo(_next_steps(directory))
 
-    click.echo(f"\nNext: cd {shlex.quote(str(directory))} && handouts check")
+
+def _next_steps(directory: Path) -> str:
+    """What a clinic does after ``init``: the commands run from the new folder."""
+    import shlex
+    from pathlib import Path
+
+    here = directory.resolve() == Path.cwd().resolve()
+    steps = [] if here else [f"  cd {shlex.quote(str(directory))}"]
+    steps += [
+        "  edit brands/clinic.yaml     your clinic's name, colours, logo and contact lines",
+        "  handouts check              finds mistakes in your files, one line each",
+        "  handouts build              a first handout with your brand, in output/",
+    ]
+    return "\n".join(["", "Next, from a terminal:", *steps, "README.md there says where files go."])
 
 
 # --------------------------------------------------------------------------- rendering commands

@@ -467,6 +467,13 @@ def test_init_then_check(tmp_path, monkeypatch):
         "handouts.yaml",
         "sections/clinic-welcome.md",
     ]
+    assert result.output.endswith(
+        "\nNext, from a terminal:\n  cd clinic\n"
+        "  edit brands/clinic.yaml     your clinic's name, colours, logo and contact lines\n"
+        "  handouts check              finds mistakes in your files, one line each\n"
+        "  handouts build              a first handout with your brand, in output/\n"
+        "README.md there says where files go.\n"
+    )
     monkeypatch.chdir(tmp_path / "clinic")
     result = run("check")
     assert result.exit_code == 0, result.output
@@ -516,6 +523,13 @@ def test_init_with_builtin_content_passes_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "ws")
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
+
+
+def test_init_in_the_current_folder_says_no_cd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("init", ".")
+    assert result.exit_code == 0 and "cd " not in result.output
+    assert "  handouts check" in result.output
 
 
 def test_init_refuses_to_overwrite(tmp_path, monkeypatch):
