@@ -122,11 +122,13 @@ def make_builder(app, lenient: bool = False, extra: Sequence[Path] = ()):  # noq
     """
     from handouts.build import Builder
 
-    roots = _workspace_roots(app, extra)
+    # templates/ beside handouts.yaml or a content folder, or inside the content folder
+    roots = [*_workspace_roots(app, extra), *(f.resolve() for f in app.content_folders(extra))]
+    folders = dict.fromkeys(root / "templates" for root in roots)
     return Builder(
         app.library(extra, lenient=lenient),
         font_dirs=font_dirs(app, extra),
-        template_dirs=[root / "templates" for root in roots if (root / "templates").is_dir()],
+        template_dirs=[folder for folder in folders if folder.is_dir()],
     )
 
 

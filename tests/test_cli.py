@@ -369,6 +369,17 @@ def test_check_reports_workspace_brand_with_content(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[-1] == "14 problems found"
 
 
+def test_a_content_folders_own_templates_folder_is_used(tmp_path, monkeypatch):
+    clinic = tmp_path / "clinic"
+    shutil.copytree(FIXTURES / "valid", clinic)
+    (clinic / "templates").mkdir()
+    (clinic / "templates" / "intro.txt.j2").write_text("Hello {{ patient.nmae }}.\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--content", "clinic"])  # with the demo brand
+    assert result.exit_code == 1
+    assert 'intro.txt.j2:1: no field "nmae" here' in result.stderr
+
+
 def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
     (tmp_path / "brands").mkdir()
     (tmp_path / "brands" / "clinic.yaml").write_text("name: X\nfont: No Such Family\n")
