@@ -312,7 +312,11 @@ def test_exercise_messages(tmp_path, change, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found nothing"),
+        (
+            "",
+            "exercises/x.yaml:1: no fields here (is the file empty?); write one a line, "
+            "such as 'name: …'",
+        ),
         (
             "- a\n- b\n",
             "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found a list",

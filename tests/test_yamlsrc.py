@@ -163,6 +163,11 @@ def test_read_utf8(tmp_path: Path):
     assert [str(p) for p in problems] == [
         "bad.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8"
     ]
+    utf16 = tmp_path / "utf16.yaml"
+    utf16.write_bytes("id: x\n".encode("utf-16"))
+    assert [str(p) for p in read_utf8(utf16, "utf16.yaml")[1]] == [
+        "utf16.yaml:1: saved as UTF-16; save the file as UTF-8"
+    ]
     text, problems = read_utf8(tmp_path / "gone.yaml", "gone.yaml")
     assert text is None and str(problems[0]).startswith("gone.yaml: cannot read file:")
 

@@ -487,6 +487,10 @@ def _validate(
     data = doc.data if doc else None
     for key in prefix:
         data = data[key]
+    if data is None:  # an empty file, or a new one saved before anything was typed
+        message = "no fields here (is the file empty?); write one a line, such as 'name: …'"
+        problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))
+        return None
     if not isinstance(data, dict):
         message = f"expected a mapping of fields such as 'name: …', found {_describe(data)}"
         problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))

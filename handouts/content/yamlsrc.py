@@ -132,6 +132,8 @@ def read_utf8(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode": UTF-16
+        return None, [Problem(display, 1, "", "saved as UTF-16; save the file as UTF-8")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
