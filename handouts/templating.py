@@ -70,6 +70,10 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
         raise TemplateError(f"template {exc.name} not found in {places}", 0, "") from None
+    except UnicodeDecodeError as exc:  # jinja2 reads templates as UTF-8
+        path = next((str(f / name) for f in folders if (f / name).is_file()), name)
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise TemplateError(_shown(path), line, "not UTF-8 text; save the file as UTF-8") from None
     except TemplateSyntaxError as exc:
         raise TemplateError(_shown(exc.filename or name), exc.lineno, exc.message or "") from None
     except Exception as exc:  # a template is user code: any failure is the user's to fix
