@@ -519,7 +519,10 @@ def test_workspace_brand_logo_outside_the_content_folder_stops_check_and_build(
     brand = tmp_path / "ws/brands/clinic.yaml"
     brand.write_text(brand.read_text().replace("# logo: logo.png", f"logo: {outside}"))
     monkeypatch.chdir(tmp_path / "ws")
-    expected = "brands/clinic.yaml:3: logo: file is outside the content folder"
+    expected = (
+        "brands/clinic.yaml:3: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder"
+    )
     result = run("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [expected, "1 problem found"]

@@ -32,7 +32,8 @@ INVALID_PROBLEMS = [
     "(also in invalid/exercises/dup-a.yaml)",
     "invalid/exercises/latin1.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8",
     "invalid/exercises/missing.yaml:1: safety: missing (required)",
-    "invalid/exercises/outside.yaml:10: image: file is outside the content folder",
+    "invalid/exercises/outside.yaml:10: image: file is outside the content folder; "
+    "copy it in and give its path from this file's folder",
     "invalid/exercises/syntax.yaml:5: YAML syntax: indentation does not line up with the lines "
     "above (or a list and fields are mixed)",
     'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)',
@@ -450,8 +451,10 @@ def test_image_and_logo_files(tmp_path):
     assert tmp_problems(tmp_path, files) == [
         'brands/Bad Name.yaml: brand file name must be an id such as "clinic.yaml" '
         "(lowercase letters, digits, hyphens)",
-        "brands/clinic.yaml:2: logo: file is outside the content folder",
-        f"exercises/x.yaml:7: image: file not found: {tmp_path}/c/exercises/pics/none.png",
+        "brands/clinic.yaml:2: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder",
+        f"exercises/x.yaml:7: image: file not found: {tmp_path}/c/exercises/pics/none.png; "
+        "give its path from this file's folder",
     ]
 
 
@@ -506,7 +509,8 @@ def test_load_brand_file_missing_logo(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_brand_file(path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{tmp_path}/brand.yaml:2: logo: file not found: {tmp_path}/logo.png"
+        f"{tmp_path}/brand.yaml:2: logo: file not found: {tmp_path}/logo.png; "
+        "give its path from this file's folder"
     ]
 
 
@@ -515,7 +519,8 @@ def test_load_brand_file_keeps_the_logo_inside_its_folder(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_brand_file(tmp_path / "clinic/brand.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        f"{tmp_path}/clinic/brand.yaml:2: logo: file is outside the content folder"
+        f"{tmp_path}/clinic/brand.yaml:2: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder"
     ]
 
 

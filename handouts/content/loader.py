@@ -453,10 +453,15 @@ def _file_problems(
     name = where[-1]
     line = doc.line(where)
     if root is not None and not target.is_relative_to(root.resolve()):
-        return [Problem(display, line, str(name), "file is outside the content folder")]
+        return [Problem(display, line, str(name), _OUTSIDE)]
     if not target.is_file():
-        return [Problem(display, line, str(name), f"file not found: {display_path(target)}")]
+        message = f"file not found: {display_path(target)}; {_FROM_HERE}"
+        return [Problem(display, line, str(name), message)]
     return []
+
+
+_FROM_HERE = "give its path from this file's folder"
+_OUTSIDE = f"file is outside the content folder; copy it in and {_FROM_HERE}"
 
 
 def _resolve(base: Path, relative: str) -> Path:
