@@ -481,6 +481,11 @@ def test_folder_problems(tmp_path):
         "brands/ or sources.yaml",
         f"{tmp_path}/gone: content folder not found",
     ]
+    (tmp_path / "clinic" / "exercises").mkdir(parents=True)
+    assert problems_in(tmp_path / "clinic" / "exercises") == [
+        f"{tmp_path}/clinic/exercises: not a content folder: no exercises/, sections/, "
+        "programmes/, brands/ or sources.yaml; give the folder that holds it"
+    ]
 
 
 # --------------------------------------------------------------------------- brand file

@@ -242,6 +242,8 @@ class _Builder:
                 "not a content folder: no exercises/, sections/, programmes/, brands/ "
                 "or sources.yaml"
             )
+            if root.resolve().name in _FOLDERS:  # `--content clinic/exercises`
+                message += "; give the folder that holds it"
             self.problems.append(Problem(display_path(root), 0, "", message))
             return
         for kind, suffixes in _FOLDERS.items():
