@@ -386,8 +386,11 @@ def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
 
 
 def _show_exercise(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
     item = library.exercises[item_id]
     image = library.image_path(item_id)
+    image = display_path(image) if image else None  # as the item's own path is shown
     lines = [item.name, "", *_wrap(item.summary), ""]
     lines += _fields(
         [
@@ -458,7 +461,10 @@ def _pick(override: str | None, default: str) -> str:
 
 
 def _show_brand(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
     item = library.brands[item_id]
+    logo = library.logo_path(item_id)
     lines = [item.name, ""]
     lines += _fields(
         [
@@ -466,7 +472,7 @@ def _show_brand(library: Library, item_id: str) -> list[str]:
             ("Accent", item.accent),
             ("Font", item.font),
             ("Paper", item.paper),
-            ("Logo", library.logo_path(item_id)),
+            ("Logo", display_path(logo) if logo else None),
             ("Contact", item.contact),
             ("Website", item.website),
         ]

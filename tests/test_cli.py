@@ -157,7 +157,7 @@ def test_show_exercise():
         "Calf raise",
         "exercise calf-raise · clinic · valid/exercises/calf-raise.yaml",
     ]
-    assert "Image:     " + str(FIXTURES / "valid/images/calf-raise.png") in lines
+    assert "Image:     valid/images/calf-raise.png" in lines  # from the working folder
     assert "  2. Rise onto your toes." in lines
     assert lines[-8:] == [
         "  1. Two legs",
@@ -198,10 +198,7 @@ def test_show_section_brand_source():
     ]
     assert section.endswith("## Before you start\n\nWalk for five minutes.\n")
     brand = run("--content", "valid", "show", "clinic").output
-    assert (
-        "Primary: #1F5F8B" in brand
-        and "Logo:    " + str(FIXTURES / "valid/images/logo.png") in brand
-    )
+    assert "Primary: #1F5F8B" in brand and "Logo:    valid/images/logo.png" in brand
     source = run("--content", "valid", "show", "smith-2020").output
     assert source.splitlines() == [
         "Calf strength in runners",
