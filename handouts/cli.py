@@ -473,7 +473,7 @@ def _show_brand(library: Library, item_id: str) -> list[str]:
             ("Font", item.font),
             ("Paper", item.paper),
             ("Logo", display_path(logo) if logo else None),
-            ("Contact", item.contact),
+            ("Contact", " · ".join(item.contact)),  # as the footer prints them; lines hold commas
             ("Website", item.website),
         ]
     )

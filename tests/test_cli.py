@@ -190,7 +190,7 @@ def test_show_programme_applies_overrides():
     assert "Weeks 3–4\n  - Calf raise (calf-raise), level 3: One leg, weighted\n    3 × 8 ·" in text
 
 
-def test_show_section_brand_source():
+def test_show_section_brand_source(tmp_path):
     section = run("--content", "valid", "show", "warm-up", "--kind", "section").output
     assert section.splitlines()[:2] == [
         "Warming up",
@@ -199,6 +199,11 @@ def test_show_section_brand_source():
     assert section.endswith("## Before you start\n\nWalk for five minutes.\n")
     brand = run("--content", "valid", "show", "clinic").output
     assert "Primary: #1F5F8B" in brand and "Logo:    valid/images/logo.png" in brand
+    contact = tmp_path / "brands" / "two.yaml"
+    contact.parent.mkdir()
+    contact.write_text("name: Two\ncontact: ['1 High St, Leeds', 'Phone 0113 000']\n")
+    brand = run("--content", str(tmp_path), "show", "two").output
+    assert "Contact: 1 High St, Leeds · Phone 0113 000" in brand  # lines hold commas
     source = run("--content", "valid", "show", "smith-2020").output
     assert source.splitlines() == [
         "Calf strength in runners",
