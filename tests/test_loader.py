@@ -277,6 +277,11 @@ def test_missing_field_points_at_the_mapping_that_lacks_it(tmp_path):
             "exercises/x.yaml:12: levels[0].reps: expected text, found a list",
         ),
         (
+            ("steps: [Rise., Lower.]", "steps:\n  - Rise.\n  - Hold: 2 s"),
+            'exercises/x.yaml:8: steps[1]: expected text, found a mapping; text with ": " in '
+            "it goes in quotes",
+        ),
+        (
             ("    reps: 15", "    reps: true"),
             "exercises/x.yaml:12: levels[0].reps: expected text, found true; "
             "put it in quotes to keep it as text",

@@ -636,6 +636,8 @@ def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     message = template.format(found=found, **ctx)
     if kind == "string_type" and not isinstance(error.get("input"), (list, dict)):
         message += "; put it in quotes to keep it as text"
+    elif kind == "string_type" and isinstance(error.get("input"), dict):  # `- Hold: 30 s`
+        message += '; text with ": " in it goes in quotes'
     return message
 
 
