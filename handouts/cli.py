@@ -549,7 +549,9 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
-        problems += _template_problems(app, library, brands[-1][0] if brand else None, content_dirs)
+        brand_file = brands[-1][0] if brand else None
+        problems += _template_problems(app, library, brand_file, content_dirs)
+        problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
@@ -634,6 +636,72 @@ def _template_problems(
         where, line, message = error.where
         return [Problem(where, line, "", message)]
     return []
+
+
+def _layout_problems(
+    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+) -> list[Problem]:
+    """Lay out the clinic's programmes and exercises as a build would, in both print sizes.
+
+    An exercise card or a tracking sheet too tall for a page only shows when laid out;
+    check is where a clinic should meet it, not a patient's build. Built-in content is
+    laid out by the project's own tests.
+    """
+    from handouts.build import DEFAULT_BRAND
+    from handouts.cli_build import make_builder
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+
+    if brand_file is None and DEFAULT_BRAND not in library.brands:
+        return []
+    builder = make_builder(app, extra=extra)
+    problems = []
+    failed: set[str] = set()  # exercises whose own layout failed: their programmes would too
+    for kind, item_id, selection, uses in _layout_jobs(library):
+        if failed & uses:
+            continue
+        if message := _layout_problem(builder, selection, brand_file):
+            problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
+            failed |= {item_id} if kind == "exercises" else set()
+    return problems
+
+
+def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
+    """(kind, id, selection, exercises used): each clinic exercise, then each clinic programme."""
+    from handouts.compose import Selection
+
+    def mine(kind: str) -> list[str]:
+        return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
+
+    jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
+    for programme in mine("programmes"):
+        phases = library.programmes[programme].phases
+        uses = {entry.exercise for phase in phases for entry in phase.exercises}
+        jobs.append(("programmes", programme, Selection(programme=programme), uses))
+    return jobs
+
+
+def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> str | None:
+    """What stops this selection's handout (the brand's paper), in large print or in both.
+
+    Large print is laid out first: what fits in it fits in normal print, so a clean
+    library costs one layout per item.
+    """
+    from handouts.build import Request
+    from handouts.compose import Options
+
+    def problem(large_print: bool) -> str | None:
+        options = Options(paper="", large_print=large_print)  # "": the brand's paper
+        try:
+            builder.build(Request(selection, brand_file=brand_file, options=options))
+        except HandoutsError as error:
+            return error.format_message()
+        return None
+
+    large = problem(large_print=True)
+    if large is None:
+        return None
+    return problem(large_print=False) or f"{large} (with --large-print)"
 
 
 def _counts(library: Library) -> str:

@@ -382,6 +382,24 @@ def test_a_content_folders_own_templates_folder_is_used(tmp_path, monkeypatch):
     assert 'intro.txt.j2:1: no field "nmae" here' in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("steps", "note"), [(30, " (with --large-print)"), (80, "")], ids=["large-print", "both"]
+)
+def test_check_lays_out_a_clinic_card_too_tall_for_a_page(tmp_path, monkeypatch, steps, note):
+    shutil.copytree(FIXTURES / "valid", tmp_path / "clinic")
+    (tmp_path / "handouts.yaml").write_text("content: [clinic]\nbrand: clinic/brands/clinic.yaml\n")
+    exercise = tmp_path / "clinic/exercises/wall-sit.yaml"
+    step = "  - Slide down the wall slowly and keep your knees over your toes.\n"
+    text = exercise.read_text().replace("steps: [Slide down the wall., Hold.]\n", "steps:\n")
+    exercise.write_text(text.replace("steps:\n", "steps:\n" + step * steps))
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith("clinic/exercises/wall-sit.yaml: exercise wall-sit: its card is too ")
+    assert first.endswith(f"shorten its steps, tips or notes{note}") and count == "1 problem found"
+
+
 def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
     (tmp_path / "brands").mkdir()
     (tmp_path / "brands" / "clinic.yaml").write_text("name: X\nfont: No Such Family\n")
