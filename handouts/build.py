@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts import paths
 from handouts.compose import Handout, Options, Selection, compose
 from handouts.content.models import Brand, Patient
-from handouts.errors import HandoutsError
+from handouts.errors import ContentError, HandoutsError, Problem
 from handouts.templating import render_template
 
 DEFAULT_PROGRAMME = "soleus-strength-runners"
@@ -45,6 +46,24 @@ def handout_date(explicit: dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
+def markdown_problems(library, section_ids: Iterable[str]) -> list[Problem]:  # noqa: ANN001
+    """Markdown a printed handout cannot show (an image, say), at its file and line.
+
+    ``handouts check`` and the build both report it this way, so the line names the file.
+    """
+    from handouts.content.loader import display_path
+    from handouts.render.markdown import unsupported_markdown
+
+    problems = []
+    for section_id in section_ids:
+        section = library.sections[section_id]
+        where = display_path(library.origin("sections", section_id))
+        for offset, node in unsupported_markdown(section.body):
+            message = f"unsupported Markdown: {node}; a printed handout cannot show it: remove it"
+            problems.append(Problem(where, section.body_line + offset, "", message))
+    return problems
+
+
 @dataclass
 class Builder:
     library: object  # handouts.content.loader.Library
@@ -53,6 +72,7 @@ class Builder:
     _brands: dict = field(default_factory=dict)
     _themes: dict = field(default_factory=dict)
     _recordings: object = None  # render.pdf.Recordings: the shared pages of recent handouts
+    _markdown: dict = field(default_factory=dict)  # section id -> its Markdown problems
 
     def brand_file(self, given: Path | None) -> Path | None:
         """``--brand``'s value as a file: a file as it is, or a brand id as `list brands` shows."""
@@ -144,8 +164,21 @@ class Builder:
 
         if self._recordings is None:
             self._recordings = Recordings()
+        self._check_markdown(handout)
         theme = self.theme(handout.brand, handout.logo, handout.options)
         return render_pdf(theme, handout, self.intro(handout), self._recordings)
+
+    def _check_markdown(self, handout: Handout) -> None:
+        """Stop before layout on Markdown the page cannot show, as `handouts check` words it."""
+        if not handout.contents["sections"]:
+            return
+        problems = []
+        for section in handout.sections:
+            if section.id not in self._markdown:
+                self._markdown[section.id] = markdown_problems(self.library, [section.id])
+            problems += self._markdown[section.id]
+        if problems:
+            raise ContentError(problems)
 
     def warnings(self, handout: Handout) -> list[str]:
         return list(self.theme(handout.brand, handout.logo, handout.options).warnings)

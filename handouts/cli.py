@@ -308,6 +308,9 @@ def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
     stems = {problem.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for problem in library.problems}
     if item_id in stems:  # the file named for it has problems (item ids name their files)
         return f'{what} "{item_id}" has problems and is left out; see `handouts check`'
+    if any((kind, item_id) in library.left_out for kind in pool):
+        uses = "uses an item with problems and is left out"
+        return f'{what} "{item_id}" {uses}; see `handouts check`'
     return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
 
 
@@ -383,8 +386,11 @@ def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
 
 
 def _show_exercise(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
     item = library.exercises[item_id]
     image = library.image_path(item_id)
+    image = display_path(image) if image else None  # as the item's own path is shown
     lines = [item.name, "", *_wrap(item.summary), ""]
     lines += _fields(
         [
@@ -455,7 +461,10 @@ def _pick(override: str | None, default: str) -> str:
 
 
 def _show_brand(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
     item = library.brands[item_id]
+    logo = library.logo_path(item_id)
     lines = [item.name, ""]
     lines += _fields(
         [
@@ -463,8 +472,8 @@ def _show_brand(library: Library, item_id: str) -> list[str]:
             ("Accent", item.accent),
             ("Font", item.font),
             ("Paper", item.paper),
-            ("Logo", library.logo_path(item_id)),
-            ("Contact", item.contact),
+            ("Logo", display_path(logo) if logo else None),
+            ("Contact", " · ".join(item.contact)),  # as the footer prints them; lines hold commas
             ("Website", item.website),
         ]
     )
@@ -540,7 +549,9 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
-        problems += _template_problems(app, library, brands[-1][0] if brand else None, content_dirs)
+        brand_file = brands[-1][0] if brand else None
+        problems += _template_problems(app, library, brand_file, content_dirs)
+        problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
@@ -571,17 +582,9 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
 
 def _markdown_problems(library: Library) -> list[Problem]:
     """Markdown a printed handout cannot show (an image, say), found before a build is."""
-    from handouts.content.loader import display_path
-    from handouts.errors import Problem
-    from handouts.render.markdown import unsupported_markdown
+    from handouts.build import markdown_problems
 
-    problems = []
-    for section_id, section in library.sections.items():
-        where = display_path(library.origin("sections", section_id))
-        for offset, node in unsupported_markdown(section.body):
-            message = f"unsupported Markdown: {node}; a printed handout cannot show it"
-            problems.append(Problem(where, section.body_line + offset, "", message))
-    return problems
+    return markdown_problems(library, library.sections)
 
 
 def _image_problems(library: Library) -> list[Problem]:
@@ -635,6 +638,72 @@ def _template_problems(
     return []
 
 
+def _layout_problems(
+    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+) -> list[Problem]:
+    """Lay out the clinic's programmes and exercises as a build would, in both print sizes.
+
+    An exercise card or a tracking sheet too tall for a page only shows when laid out;
+    check is where a clinic should meet it, not a patient's build. Built-in content is
+    laid out by the project's own tests.
+    """
+    from handouts.build import DEFAULT_BRAND
+    from handouts.cli_build import make_builder
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+
+    if brand_file is None and DEFAULT_BRAND not in library.brands:
+        return []
+    builder = make_builder(app, extra=extra)
+    problems = []
+    failed: set[str] = set()  # exercises whose own layout failed: their programmes would too
+    for kind, item_id, selection, uses in _layout_jobs(library):
+        if failed & uses:
+            continue
+        if message := _layout_problem(builder, selection, brand_file):
+            problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
+            failed |= {item_id} if kind == "exercises" else set()
+    return problems
+
+
+def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
+    """(kind, id, selection, exercises used): each clinic exercise, then each clinic programme."""
+    from handouts.compose import Selection
+
+    def mine(kind: str) -> list[str]:
+        return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
+
+    jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
+    for programme in mine("programmes"):
+        phases = library.programmes[programme].phases
+        uses = {entry.exercise for phase in phases for entry in phase.exercises}
+        jobs.append(("programmes", programme, Selection(programme=programme), uses))
+    return jobs
+
+
+def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> str | None:
+    """What stops this selection's handout (the brand's paper), in large print or in both.
+
+    Large print is laid out first: what fits in it fits in normal print, so a clean
+    library costs one layout per item.
+    """
+    from handouts.build import Request
+    from handouts.compose import Options
+
+    def problem(large_print: bool) -> str | None:
+        options = Options(paper="", large_print=large_print)  # "": the brand's paper
+        try:
+            builder.build(Request(selection, brand_file=brand_file, options=options))
+        except HandoutsError as error:
+            return error.format_message()
+        return None
+
+    large = problem(large_print=True)
+    if large is None:
+        return None
+    return problem(large_print=False) or f"{large} (with --large-print)"
+
+
 def _counts(library: Library) -> str:
     counts = [
         (len(library.items(kind)), kind)
@@ -676,9 +745,22 @@ def init(directory: Path, name: str) -> None:
         with target.open("x", encoding="utf-8") as out:
             out.write(text.replace("__CLINIC_NAME__", placeholder))
         click.echo(f"created {target}")
-    import shlex
+    click.echo(_next_steps(directory))
 
-    click.echo(f"\nNext: cd {shlex.quote(str(directory))} && handouts check")
+
+def _next_steps(directory: Path) -> str:
+    """What a clinic does after ``init``: the commands run from the new folder."""
+    import shlex
+    from pathlib import Path
+
+    here = directory.resolve() == Path.cwd().resolve()
+    steps = [] if here else [f"  cd {shlex.quote(str(directory))}"]
+    steps += [
+        "  edit brands/clinic.yaml     your clinic's name, colours, logo and contact lines",
+        "  handouts check              finds mistakes in your files, one line each",
+        "  handouts build              a first handout with your brand, in output/",
+    ]
+    return "\n".join(["", "Next, from a terminal:", *steps, "README.md there says where files go."])
 
 
 # --------------------------------------------------------------------------- rendering commands

@@ -87,9 +87,10 @@ def build_despite_other_problems(builder, request):  # noqa: ANN001, ANN201
     problems = builder.library.problems
     try:
         built = builder.build(request)
-    except HandoutsError:
-        if problems:
-            raise ContentError(problems) from None
+    except HandoutsError as error:
+        if problems:  # with the build's own content problems, if it found any
+            own = error.problems if isinstance(error, ContentError) else []
+            raise ContentError([*problems, *own]) from None
         raise
     warn_about_problems(problems)
     return built
@@ -121,11 +122,13 @@ def make_builder(app, lenient: bool = False, extra: Sequence[Path] = ()):  # noq
     """
     from handouts.build import Builder
 
-    roots = _workspace_roots(app, extra)
+    # templates/ beside handouts.yaml or a content folder, or inside the content folder
+    roots = [*_workspace_roots(app, extra), *(f.resolve() for f in app.content_folders(extra))]
+    folders = dict.fromkeys(root / "templates" for root in roots)
     return Builder(
         app.library(extra, lenient=lenient),
         font_dirs=font_dirs(app, extra),
-        template_dirs=[root / "templates" for root in roots if (root / "templates").is_dir()],
+        template_dirs=[folder for folder in folders if folder.is_dir()],
     )
 
 

@@ -26,13 +26,22 @@ class TemplateError(HandoutsError):
         super().__init__(f"{place}: {message}" if message else place)
 
 
-def _plain(message: str) -> str:
+def _plain(message: str, names: Sequence[str] = ()) -> str:
     """jinja2's words for a misspelt name, in a clinic's words."""
     if match := re.search(r"has no attribute '([^']+)'", message):
         return f'no field "{match[1]}" here; check its spelling'
     if match := re.fullmatch(r"'([^']+)' is undefined", message):
-        return f'no variable "{match[1]}" here; check its spelling'
+        known = f" (the template sees {', '.join(sorted(names))})" if names else ""
+        return f'no variable "{match[1]}" here; check its spelling{known}'
     return message
+
+
+def _shown(path: str) -> str:
+    """A template's path as the content messages show theirs: from the working folder."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 @cache
@@ -61,10 +70,15 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
         raise TemplateError(f"template {exc.name} not found in {places}", 0, "") from None
+    except UnicodeDecodeError as exc:  # jinja2 reads templates as UTF-8
+        path = next((str(f / name) for f in folders if (f / name).is_file()), name)
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise TemplateError(_shown(path), line, "not UTF-8 text; save the file as UTF-8") from None
     except TemplateSyntaxError as exc:
-        raise TemplateError(exc.filename or name, exc.lineno, exc.message or "") from None
+        raise TemplateError(_shown(exc.filename or name), exc.lineno, exc.message or "") from None
     except Exception as exc:  # a template is user code: any failure is the user's to fix
-        raise TemplateError(*_where(exc, name, folders), _plain(str(exc))) from None
+        where, line = _where(exc, name, folders)
+        raise TemplateError(_shown(where), line, _plain(str(exc), list(context))) from None
 
 
 def _where(exc: Exception, name: str, folders: list[Path]) -> tuple[str, int]:

@@ -157,7 +157,7 @@ def test_show_exercise():
         "Calf raise",
         "exercise calf-raise · clinic · valid/exercises/calf-raise.yaml",
     ]
-    assert "Image:     " + str(FIXTURES / "valid/images/calf-raise.png") in lines
+    assert "Image:     valid/images/calf-raise.png" in lines  # from the working folder
     assert "  2. Rise onto your toes." in lines
     assert lines[-8:] == [
         "  1. Two legs",
@@ -190,7 +190,7 @@ def test_show_programme_applies_overrides():
     assert "Weeks 3–4\n  - Calf raise (calf-raise), level 3: One leg, weighted\n    3 × 8 ·" in text
 
 
-def test_show_section_brand_source():
+def test_show_section_brand_source(tmp_path):
     section = run("--content", "valid", "show", "warm-up", "--kind", "section").output
     assert section.splitlines()[:2] == [
         "Warming up",
@@ -198,10 +198,12 @@ def test_show_section_brand_source():
     ]
     assert section.endswith("## Before you start\n\nWalk for five minutes.\n")
     brand = run("--content", "valid", "show", "clinic").output
-    assert (
-        "Primary: #1F5F8B" in brand
-        and "Logo:    " + str(FIXTURES / "valid/images/logo.png") in brand
-    )
+    assert "Primary: #1F5F8B" in brand and "Logo:    valid/images/logo.png" in brand
+    contact = tmp_path / "brands" / "two.yaml"
+    contact.parent.mkdir()
+    contact.write_text("name: Two\ncontact: ['1 High St, Leeds', 'Phone 0113 000']\n")
+    brand = run("--content", str(tmp_path), "show", "two").output
+    assert "Contact: 1 High St, Leeds · Phone 0113 000" in brand  # lines hold commas
     source = run("--content", "valid", "show", "smith-2020").output
     assert source.splitlines() == [
         "Calf strength in runners",
@@ -283,6 +285,14 @@ def test_a_broken_file_stops_only_the_handouts_that_use_it(tmp_path):
     )
     result = run("--content", str(tmp_path), "show", "draft")
     assert 'item "draft" has problems and is left out; see `handouts check`' in result.output
+    more = tmp_path / "more"
+    (more / "exercises").mkdir(parents=True)
+    (more / "exercises" / "wall-sit.yaml").write_text("id: wall-sit\nnmae: Wall sit\n")
+    result = run("--content", "valid", "--content", str(more), "show", "knee-basics")
+    assert (  # the programme's own file is sound, so not "no item" and a guess
+        'item "knee-basics" uses an item with problems and is left out; see `handouts check`'
+        in result.output
+    )
     result = run("--content", str(tmp_path), "--content", "valid", "build", "draft")
     assert result.exit_code == 1
     assert any("draft.yaml:3: rets: unknown field" in line for line in result.stderr.splitlines())
@@ -361,6 +371,35 @@ def test_check_reports_workspace_brand_with_content(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[-1] == "14 problems found"
 
 
+def test_a_content_folders_own_templates_folder_is_used(tmp_path, monkeypatch):
+    clinic = tmp_path / "clinic"
+    shutil.copytree(FIXTURES / "valid", clinic)
+    (clinic / "templates").mkdir()
+    (clinic / "templates" / "intro.txt.j2").write_text("Hello {{ patient.nmae }}.\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--content", "clinic"])  # with the demo brand
+    assert result.exit_code == 1
+    assert 'intro.txt.j2:1: no field "nmae" here' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("steps", "note"), [(30, " (with --large-print)"), (80, "")], ids=["large-print", "both"]
+)
+def test_check_lays_out_a_clinic_card_too_tall_for_a_page(tmp_path, monkeypatch, steps, note):
+    shutil.copytree(FIXTURES / "valid", tmp_path / "clinic")
+    (tmp_path / "handouts.yaml").write_text("content: [clinic]\nbrand: clinic/brands/clinic.yaml\n")
+    exercise = tmp_path / "clinic/exercises/wall-sit.yaml"
+    step = "  - Slide down the wall slowly and keep your knees over your toes.\n"
+    text = exercise.read_text().replace("steps: [Slide down the wall., Hold.]\n", "steps:\n")
+    exercise.write_text(text.replace("steps:\n", "steps:\n" + step * steps))
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    first, count = result.stderr.splitlines()
+    assert first.startswith("clinic/exercises/wall-sit.yaml: exercise wall-sit: its card is too ")
+    assert first.endswith(f"shorten its steps, tips or notes{note}") and count == "1 problem found"
+
+
 def test_check_finds_a_brand_font_that_is_not_installed(tmp_path, monkeypatch):
     (tmp_path / "brands").mkdir()
     (tmp_path / "brands" / "clinic.yaml").write_text("name: X\nfont: No Such Family\n")
@@ -402,10 +441,16 @@ def test_check_finds_markdown_a_handout_cannot_show(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("check", "--content", ".")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "sections/pics.md:7: unsupported Markdown: image; a printed handout cannot show it",
+    expected = [
+        "sections/pics.md:7: unsupported Markdown: image; a printed handout cannot show it: "
+        "remove it",
         "1 problem found",
     ]
+    assert result.stderr.splitlines() == expected
+    brand = str(FIXTURES / "valid/brands/clinic.yaml")
+    result = run("--content", ".", "build", "--section", "pics", "--brand", brand, "-o", "p.pdf")
+    assert result.exit_code == 1 and result.stderr.splitlines() == expected
+    assert not (tmp_path / "p.pdf").exists()
 
 
 @pytest.mark.parametrize(
@@ -422,7 +467,7 @@ def test_check_renders_the_clinic_intro_template(tmp_path, monkeypatch, template
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     first, count = result.stderr.splitlines()
-    assert first.startswith(str(tmp_path / "templates" / "intro.txt.j2") + problem)
+    assert first.startswith("templates/intro.txt.j2" + problem)  # from the working folder
     assert count == "1 problem found"
     (tmp_path / "templates" / "intro.txt.j2").write_text("Hello {{ patient.name }}.\n")
     assert CliRunner().invoke(main, ["check"]).exit_code == 0
@@ -453,6 +498,13 @@ def test_init_then_check(tmp_path, monkeypatch):
         "handouts.yaml",
         "sections/clinic-welcome.md",
     ]
+    assert result.output.endswith(
+        "\nNext, from a terminal:\n  cd clinic\n"
+        "  edit brands/clinic.yaml     your clinic's name, colours, logo and contact lines\n"
+        "  handouts check              finds mistakes in your files, one line each\n"
+        "  handouts build              a first handout with your brand, in output/\n"
+        "README.md there says where files go.\n"
+    )
     monkeypatch.chdir(tmp_path / "clinic")
     result = run("check")
     assert result.exit_code == 0, result.output
@@ -477,12 +529,41 @@ def test_workspace_brand_inside_content_is_reported_once(tmp_path, monkeypatch):
     ]
 
 
+def test_workspace_brand_logo_outside_the_content_folder_stops_check_and_build(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "ws").exit_code == 0
+    outside = tmp_path / "logo.png"
+    shutil.copy(FIXTURES / "valid/images/logo.png", outside)
+    brand = tmp_path / "ws/brands/clinic.yaml"
+    brand.write_text(brand.read_text().replace("# logo: logo.png", f"logo: {outside}"))
+    monkeypatch.chdir(tmp_path / "ws")
+    expected = (
+        "brands/clinic.yaml:3: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder"
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [expected, "1 problem found"]
+    result = run("--content", str(FIXTURES / "valid"), "build", "knee-basics", "-o", "k.pdf")
+    assert result.exit_code == 1 and expected in result.stderr.splitlines()
+    assert not (tmp_path / "ws/k.pdf").exists()
+
+
 def test_init_with_builtin_content_passes_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("init", "ws").exit_code == 0
     monkeypatch.chdir(tmp_path / "ws")
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
+
+
+def test_init_in_the_current_folder_says_no_cd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("init", ".")
+    assert result.exit_code == 0 and "cd " not in result.output
+    assert "  handouts check" in result.output
 
 
 def test_init_refuses_to_overwrite(tmp_path, monkeypatch):

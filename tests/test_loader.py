@@ -32,7 +32,8 @@ INVALID_PROBLEMS = [
     "(also in invalid/exercises/dup-a.yaml)",
     "invalid/exercises/latin1.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8",
     "invalid/exercises/missing.yaml:1: safety: missing (required)",
-    "invalid/exercises/outside.yaml:10: image: file is outside the content folder",
+    "invalid/exercises/outside.yaml:10: image: file is outside the content folder; "
+    "copy it in and give its path from this file's folder",
     "invalid/exercises/syntax.yaml:5: YAML syntax: indentation does not line up with the lines "
     "above (or a list and fields are mixed)",
     'invalid/exercises/typo.yaml:14: levels[0].rets: unknown field (did you mean "reps"?)',
@@ -276,6 +277,11 @@ def test_missing_field_points_at_the_mapping_that_lacks_it(tmp_path):
             "exercises/x.yaml:12: levels[0].reps: expected text, found a list",
         ),
         (
+            ("steps: [Rise., Lower.]", "steps:\n  - Rise.\n  - Hold: 2 s"),
+            'exercises/x.yaml:8: steps[1]: expected text, found a mapping; text with ": " in '
+            "it goes in quotes",
+        ),
+        (
             ("    reps: 15", "    reps: true"),
             "exercises/x.yaml:12: levels[0].reps: expected text, found true; "
             "put it in quotes to keep it as text",
@@ -312,7 +318,11 @@ def test_exercise_messages(tmp_path, change, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found nothing"),
+        (
+            "",
+            "exercises/x.yaml:1: no fields here (is the file empty?); write one a line, "
+            "such as 'name: …'",
+        ),
         (
             "- a\n- b\n",
             "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found a list",
@@ -446,8 +456,18 @@ def test_image_and_logo_files(tmp_path):
     assert tmp_problems(tmp_path, files) == [
         'brands/Bad Name.yaml: brand file name must be an id such as "clinic.yaml" '
         "(lowercase letters, digits, hyphens)",
-        "brands/clinic.yaml:2: logo: file is outside the content folder",
-        f"exercises/x.yaml:7: image: file not found: {tmp_path}/c/exercises/pics/none.png",
+        "brands/clinic.yaml:2: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder",
+        f"exercises/x.yaml:7: image: file not found: {tmp_path}/c/exercises/pics/none.png; "
+        "give its path from this file's folder",
+    ]
+
+
+def test_a_colour_without_quotes_is_a_comment_and_the_message_says_so(tmp_path):
+    files = {"brands/clinic.yaml": 'name: Clinic\nprimary: #1F5F8B\naccent: "#E07A2F"\n'}
+    assert tmp_problems(tmp_path, files) == [
+        "brands/clinic.yaml:2: primary: has no value; put the colour in quotes, "
+        'such as "#1F5F8B" ("#" starts a comment)'
     ]
 
 
@@ -465,6 +485,11 @@ def test_folder_problems(tmp_path):
         f"{tmp_path}/empty: not a content folder: no exercises/, sections/, programmes/, "
         "brands/ or sources.yaml",
         f"{tmp_path}/gone: content folder not found",
+    ]
+    (tmp_path / "clinic" / "exercises").mkdir(parents=True)
+    assert problems_in(tmp_path / "clinic" / "exercises") == [
+        f"{tmp_path}/clinic/exercises: not a content folder: no exercises/, sections/, "
+        "programmes/, brands/ or sources.yaml; give the folder that holds it"
     ]
 
 
@@ -494,7 +519,18 @@ def test_load_brand_file_missing_logo(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_brand_file(path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{tmp_path}/brand.yaml:2: logo: file not found: {tmp_path}/logo.png"
+        f"{tmp_path}/brand.yaml:2: logo: file not found: {tmp_path}/logo.png; "
+        "give its path from this file's folder"
+    ]
+
+
+def test_load_brand_file_keeps_the_logo_inside_its_folder(tmp_path):
+    write(tmp_path, {"logo.png": "", "clinic/brand.yaml": "name: X\nlogo: ../logo.png\n"})
+    with pytest.raises(ContentError) as caught:
+        load_brand_file(tmp_path / "clinic/brand.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}/clinic/brand.yaml:2: logo: file is outside the content folder; "
+        "copy it in and give its path from this file's folder"
     ]
 
 
@@ -542,8 +578,16 @@ def test_workspace_problems(tmp_path):
         load_workspace(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
         f"{tmp_path}/handouts.yaml:1: content[0]: folder not found: {tmp_path}/a",
-        f"{tmp_path}/handouts.yaml:2: brand: file not found: {tmp_path}/b.yaml",
+        f"{tmp_path}/handouts.yaml:2: brand: file not found: {tmp_path}/b.yaml; give the "
+        "brand file's path from this file, such as brands/clinic.yaml, or a brand id",
     ]
+
+
+def test_workspace_brand_by_id(tmp_path):
+    write(tmp_path, {"handouts.yaml": "content: [.]\nbrand: clinic\n", "brands/clinic.yaml": ""})
+    assert load_workspace(tmp_path).brand == tmp_path / "brands/clinic.yaml"
+    write(tmp_path, {"handouts.yaml": "brand: demo\n"})
+    assert load_workspace(tmp_path).brand == paths.builtin_content_dir() / "brands/demo.yaml"
 
 
 # --------------------------------------------------------------------------- fuzzing

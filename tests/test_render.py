@@ -476,6 +476,31 @@ def test_an_undefined_template_variable_names_the_file_and_line(
     assert message == f'{tmp_path / "intro.txt.j2"}:2: no field "nmae" here; check its spelling'
 
 
+def test_an_unknown_template_variable_lists_the_ones_there_are(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "intro.txt.j2").write_text("Hi from {{ clinic_name }}.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TemplateError) as error:
+        build(Builder(library, template_dirs=[tmp_path]), Selection(DEFAULT_PROGRAMME))
+    assert error.value.format_message() == (
+        'intro.txt.j2:1: no variable "clinic_name" here; check its spelling '
+        "(the template sees brand, contents, patient, programme)"
+    )
+
+
+def test_a_template_not_saved_as_utf8_names_the_file_and_line(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "intro.txt.j2").write_bytes(b"Hello.\nCaf\xe9\n")  # Latin-1
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TemplateError) as error:
+        build(Builder(library, template_dirs=[tmp_path]), Selection(DEFAULT_PROGRAMME))
+    assert error.value.format_message() == (
+        "intro.txt.j2:2: not UTF-8 text; save the file as UTF-8"
+    )
+
+
 def test_templates_are_sandboxed(library: Library, tmp_path: Path) -> None:
     (tmp_path / "intro.txt.j2").write_text("{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="intro.txt.j2:1: .*unsafe"):

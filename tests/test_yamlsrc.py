@@ -70,6 +70,16 @@ def test_duplicate_key_still_gives_data():
             'contains ": " in quotes',
         ),
         ("a:\n\tb: 1\n", "f.yaml:2: YAML syntax: tab character; indent with spaces"),
+        (  # PyYAML notices the missing colon of line 2 only on line 3
+            "id: a\nsummary Step up\ntargets: [x]\n",
+            'f.yaml:2: YAML syntax: this line has no ":" after its field name; '
+            'write it as "name: value"',
+        ),
+        (
+            "levels:\n  - level: 1\n    label Low\n    sets: 3\n",
+            'f.yaml:3: YAML syntax: this line has no ":" after its field name; '
+            'write it as "name: value"',
+        ),
         ("a: @x\n", "f.yaml:1: YAML syntax: a value cannot start with '@'; put the text in quotes"),
         ("a: *nope\n", "f.yaml:1: YAML syntax: text starting with * must be in quotes"),
         (
@@ -152,6 +162,11 @@ def test_read_utf8(tmp_path: Path):
     assert text is None
     assert [str(p) for p in problems] == [
         "bad.yaml:2: not UTF-8 text (byte 0xE9); save the file as UTF-8"
+    ]
+    utf16 = tmp_path / "utf16.yaml"
+    utf16.write_bytes("id: x\n".encode("utf-16"))
+    assert [str(p) for p in read_utf8(utf16, "utf16.yaml")[1]] == [
+        "utf16.yaml:1: saved as UTF-16; save the file as UTF-8"
     ]
     text, problems = read_utf8(tmp_path / "gone.yaml", "gone.yaml")
     assert text is None and str(problems[0]).startswith("gone.yaml: cannot read file:")

@@ -84,6 +84,7 @@ class Library:
     replaced: dict[ItemKey, Path] = field(default_factory=dict)  # item -> file it replaced
     dirs: list[Path] = field(default_factory=list)  # the folders loaded, in order
     problems: list[Problem] = field(default_factory=list)  # left out items (lenient loads only)
+    left_out: set[ItemKey] = field(default_factory=set)  # read, but broken or using a broken item
 
     def items(self, kind: str) -> dict[str, Any]:
         return getattr(self, kind_name(kind))
@@ -133,7 +134,11 @@ def load_library(
 
 
 def load_brand_file(path: Path) -> tuple[Brand, Path | None]:
-    """Load a brand from any YAML file; the logo is resolved next to it. Raises ``ContentError``."""
+    """Load a brand from any YAML file; the logo is resolved next to it. Raises ``ContentError``.
+
+    The logo must stay inside the brand file's folder or, for a file in a ``brands/``
+    folder, inside the content folder around it, as for the library's own brands.
+    """
     path = Path(path)
     display = display_path(path)
     if not path.is_file():
@@ -144,7 +149,9 @@ def load_brand_file(path: Path) -> tuple[Brand, Path | None]:
     logo = None
     if brand and brand.logo:
         logo = _resolve(path.parent, brand.logo)
-        problems += _file_problems(doc, display, ("logo",), logo, None)
+        folder = path.resolve().parent
+        root = folder.parent if folder.name == "brands" else folder
+        problems += _file_problems(doc, display, ("logo",), logo, root)
     if brand is None or problems:
         raise ContentError(problems)
     return brand, logo
@@ -235,6 +242,8 @@ class _Builder:
                 "not a content folder: no exercises/, sections/, programmes/, brands/ "
                 "or sources.yaml"
             )
+            if root.resolve().name in _FOLDERS:  # `--content clinic/exercises`
+                message += "; give the folder that holds it"
             self.problems.append(Problem(display_path(root), 0, "", message))
             return
         for kind, suffixes in _FOLDERS.items():
@@ -372,6 +381,7 @@ class _Builder:
             problems=sorted(self.problems),
         )
         items = self._usable() if self.problems else self.items
+        library.left_out = set(self.items) - set(items)
         for (kind, item_id), item in sorted(items.items()):
             library.items(kind)[item_id] = item.model
             library.origins[(kind, item_id)] = _absolute(item.path)
@@ -445,10 +455,15 @@ def _file_problems(
     name = where[-1]
     line = doc.line(where)
     if root is not None and not target.is_relative_to(root.resolve()):
-        return [Problem(display, line, str(name), "file is outside the content folder")]
+        return [Problem(display, line, str(name), _OUTSIDE)]
     if not target.is_file():
-        return [Problem(display, line, str(name), f"file not found: {display_path(target)}")]
+        message = f"file not found: {display_path(target)}; {_FROM_HERE}"
+        return [Problem(display, line, str(name), message)]
     return []
+
+
+_FROM_HERE = "give its path from this file's folder"
+_OUTSIDE = f"file is outside the content folder; copy it in and {_FROM_HERE}"
 
 
 def _resolve(base: Path, relative: str) -> Path:
@@ -479,6 +494,10 @@ def _validate(
     data = doc.data if doc else None
     for key in prefix:
         data = data[key]
+    if data is None:  # an empty file, or a new one saved before anything was typed
+        message = "no fields here (is the file empty?); write one a line, such as 'name: …'"
+        problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))
+        return None
     if not isinstance(data, dict):
         message = f"expected a mapping of fields such as 'name: …', found {_describe(data)}"
         problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))
@@ -588,6 +607,12 @@ _PATTERNS = {
 }
 
 
+_COLOUR_FIELDS = ("primary", "accent")
+_UNQUOTED_COLOUR = (
+    'has no value; put the colour in quotes, such as "#1F5F8B" ("#" starts a comment)'
+)
+
+
 def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     kind, ctx, loc = error["type"], dict(error.get("ctx") or {}), tuple(error["loc"])
     found = _describe(error.get("input"))
@@ -599,6 +624,8 @@ def _message(error: dict, model: type[BaseModel], data: dict) -> str:
         template = _PATTERNS.get(ctx.get("pattern"), "{found} does not have the expected form")
         return template.format(found=found)
     if kind.endswith("_type") and error.get("input") is None:
+        if loc and loc[-1] in _COLOUR_FIELDS:  # `primary: #1F5F8B`: YAML read a comment
+            return _UNQUOTED_COLOUR
         return "has no value"
     if kind == "too_short" and ctx.get("min_length") == 1:
         return "must not be empty"
@@ -609,6 +636,8 @@ def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     message = template.format(found=found, **ctx)
     if kind == "string_type" and not isinstance(error.get("input"), (list, dict)):
         message += "; put it in quotes to keep it as text"
+    elif kind == "string_type" and isinstance(error.get("input"), dict):  # `- Hold: 30 s`
+        message += '; text with ": " in it goes in quotes'
     return message
 
 
@@ -715,6 +744,18 @@ class Workspace:
     smtp: dict[str, Any] = field(default_factory=dict)  # raw mapping, validated by the mailer
 
 
+def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | None:
+    """``brand:`` as a file next to handouts.yaml or, like ``--brand``, as a brand id."""
+    path = _absolute(base / brand)
+    if path.is_file() or not re.match(ID_PATTERN, brand):
+        return path if path.is_file() else None
+    for folder in [*reversed(content), paths.builtin_content_dir()]:  # the last one wins
+        for suffix in _FOLDERS["brands"]:
+            if (found := folder / "brands" / f"{brand}{suffix}").is_file():
+                return _absolute(found)
+    return None
+
+
 def load_workspace(cwd: Path) -> Workspace:
     """Read ``cwd/handouts.yaml`` if it exists, or raise ``ContentError``."""
     file = _absolute(Path(cwd) / WORKSPACE_FILE)
@@ -734,9 +775,12 @@ def load_workspace(cwd: Path) -> Workspace:
             message = f"folder not found: {display_path(folder)}"
             line = doc.line(("content", index))
             problems.append(Problem(display, line, f"content[{index}]", message))
-    brand = _absolute(base / settings.brand) if settings.brand else None
-    if brand and not brand.is_file():
-        message = f"file not found: {display_path(brand)}"
+    brand = _workspace_brand(base, settings.brand, content) if settings.brand else None
+    if settings.brand and brand is None:
+        message = (
+            f"file not found: {display_path(base / settings.brand)}; give the brand file's "
+            "path from this file, such as brands/clinic.yaml, or a brand id"
+        )
         problems.append(Problem(display, doc.line(("brand",)), "brand", message))
     if problems:
         raise ContentError(problems)

@@ -105,6 +105,8 @@ _HINTS = [  # (start of PyYAML's problem text, plain message)
     ("found duplicate anchor", "text starting with & must be in quotes"),
 ]
 _UNCLOSED_QUOTE = "while scanning a quoted scalar"
+# A line such as ``summary Step up`` (no colon): PyYAML notices only on a later line.
+_NO_COLON = "while scanning a simple key"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def read_utf8(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode": UTF-16
+        return None, [Problem(display, 1, "", "saved as UTF-16; save the file as UTF-8")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -196,7 +200,7 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, display: str, offset: int) -
             message = "only one YAML document per file (remove the extra '---')"
         else:
             message = _hint(exc.problem or context or "invalid YAML", context)
-        if context.startswith(_UNCLOSED_QUOTE) and exc.context_mark:
+        if context.startswith((_UNCLOSED_QUOTE, _NO_COLON)) and exc.context_mark:
             line = exc.context_mark.line + 1 + offset
         return Problem(display, line, "", f"YAML syntax: {message}")
     return Problem(display, offset + 1, "", f"YAML syntax: {exc}")
@@ -206,6 +210,8 @@ def _hint(problem: str, context: str) -> str:
     """A plain-language version of PyYAML's message for the common mistakes."""
     if context.startswith(_UNCLOSED_QUOTE):
         return "a quote is not closed"
+    if context.startswith(_NO_COLON):
+        return 'this line has no ":" after its field name; write it as "name: value"'
     if problem.startswith("could not determine a constructor for the tag"):
         tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
         return f"unsupported YAML tag {tag}"
