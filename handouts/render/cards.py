@@ -23,7 +23,7 @@ from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, heading, lower_first, para, styled
+from handouts.render.parts import box, heading, keep_units, lower_first, para, styled
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.theme import MUTED, Theme
 
@@ -99,7 +99,7 @@ def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float
             [
                 para(theme, weeks, "cell_bold"),
                 para(theme, level, "cell", where),
-                para(theme, dose, "cell", where),
+                para(theme, keep_units(dose), "cell", where),
             ]
         )
     weeks_w = 26 * mm if theme.large_print else 21 * mm

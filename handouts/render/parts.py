@@ -201,6 +201,15 @@ def lower_first(text: str) -> str:
     return text
 
 
+# A number and its unit, or a dose's "×", stay on one line: "rest 60" / "s" misreads.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:s|sec|min|kg|lb|km|m|cm|mm)\b|×|%)|(?<=×) (?=\d)")
+
+
+def keep_units(text: str) -> str:
+    """``text`` with no-break spaces between numbers and their units ("60 s", "3 × 15")."""
+    return _UNIT_SPACE.sub("\u00a0", text)
+
+
 def dose_cells(dose: Level) -> list[str]:
     reps = dose.reps
     return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
@@ -270,7 +279,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 Para(name, theme["cell"]),
                 para(theme, row.exercise.position, "cell", where),
             ]
-            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
+            cells += [para(theme, keep_units(text), "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
             if row.dose.notes:  # the level's notes on a full-width line under its row
                 rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
