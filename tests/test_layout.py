@@ -6,6 +6,7 @@ gives them, and their broken lines (or the pages of a whole handout) are checked
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -76,3 +77,22 @@ def test_no_number_is_parted_from_its_unit(
         table.wrap(theme.frame_width(), theme.frame_height())
         for cell in lines_of(table):
             assert not split_units(cell), (programme, cell)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_workout_table_breaks_no_word(
+    builder: Builder, programme: str, large_print: bool, paper: str
+) -> None:
+    """A column narrower than a word breaks it mid-word: "As nee" / "ded" under Rest."""
+    handout, theme = handout_and_theme(
+        builder, programme, Options(paper=paper, large_print=large_print)
+    )
+    table = workout_table(theme, handout)[-1]
+    table.wrap(theme.frame_width(), theme.frame_height())
+    for paragraph, lines in zip(paragraphs_in(table), lines_of(table), strict=True):
+        plain = html.unescape(re.sub(r"<[^>]*>", " ", paragraph.text))  # <br/> parts words
+        words = set(plain.replace("\u00a0", " ").split())
+        printed = set(" ".join(lines).replace("\u00a0", " ").split())
+        assert printed <= words, (programme, printed - words)
