@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
-from handouts.render.cards import _dose_table
+from handouts.render.cards import _dose_table, _tips_and_mistakes
 from handouts.render.parts import workout_table
 from handouts.render.theme import Theme
 
@@ -96,3 +96,12 @@ def test_workout_table_breaks_no_word(
         words = set(plain.replace("\u00a0", " ").split())
         printed = set(" ".join(lines).replace("\u00a0", " ").split())
         assert printed <= words, (programme, printed - words)
+
+
+def test_tips_heading_has_the_space_above_of_the_steps_heading(builder: Builder) -> None:
+    """Side by side in a table, "Tips" lost the gap every other card heading has above it."""
+    handout, theme = handout_and_theme(builder, PROGRAMMES[0], Options())
+    exercise = handout.exercises[0]
+    assert exercise.cues and exercise.mistakes  # the two-column case
+    tips = _tips_and_mistakes(theme, exercise, exercise.id, theme.frame_width() - 8 * mm)
+    assert tips[0].getSpaceBefore() == theme["h3"].spaceBefore > 0

@@ -151,6 +151,9 @@ def _tips_and_mistakes(
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ],
             ),
+            # A cell drops its first heading's space before: the table keeps it, or "Tips"
+            # sits tight under the last step while "How to do it" has room above it.
+            spaceBefore=theme["h3"].spaceBefore,
         )
     ]
 
