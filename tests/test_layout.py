@@ -15,8 +15,9 @@ from reportlab.platypus import Flowable, Paragraph, Table
 
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
-from handouts.render.cards import _dose_table, _tips_and_mistakes
+from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
 from handouts.render.parts import workout_table
+from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
 
 PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
@@ -26,7 +27,8 @@ UNIT_START = re.compile(r"^(?:s|min|kg|×)(?:\W|$)")
 
 def handout_and_theme(builder: Builder, programme: str, options: Options) -> tuple[Handout, Theme]:
     handout = builder.compose(Request(Selection(programme), options=options))
-    return handout, builder.theme(handout.brand, handout.logo, handout.options)
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    return handout, _fit_footer(theme, handout)  # the page's frame, as the handout prints it
 
 
 def paragraphs_in(flowable: Flowable) -> list[Paragraph]:
@@ -105,3 +107,12 @@ def test_tips_heading_has_the_space_above_of_the_steps_heading(builder: Builder)
     assert exercise.cues and exercise.mistakes  # the two-column case
     tips = _tips_and_mistakes(theme, exercise, exercise.id, theme.frame_width() - 8 * mm)
     assert tips[0].getSpaceBefore() == theme["h3"].spaceBefore > 0
+
+
+def test_a_card_that_fits_a_page_stays_whole(builder: Builder) -> None:
+    """The gap above "Tips" never splits a card that fits a page without it (large print)."""
+    handout, theme = handout_and_theme(builder, PROGRAMMES[0], Options(large_print=True))
+    for exercise in handout.exercises:
+        cards = exercise_card(theme, handout, exercise)
+        if exercise.id == "seated-soleus-raise":  # a page tall by a hair, in large print on A4
+            assert len(cards) == 1

@@ -271,6 +271,11 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
     how, tips = _main_column(theme, handout, exercise, main_width)
     cards = [_card(theme, exercise.name, how + tips, side, where)]
+    if not _fits(theme, cards[0]) and tips[0].getSpaceBefore():
+        # Whole on one page matters more than the gap above "Tips": a card that fits only
+        # without it drops it rather than split (a continued card starts at "Tips" anyway).
+        tips[0].spaceBefore = 0
+        cards = [_card(theme, exercise.name, how + tips, side, where)]
     if not _fits(theme, cards[0]):
         cards = [
             _card(theme, exercise.name, how, side, where),
