@@ -23,7 +23,7 @@ from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, heading, lower_first, para, styled
+from handouts.render.parts import box, heading, keep_units, lower_first, para, styled
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.theme import MUTED, Theme
 
@@ -99,7 +99,7 @@ def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float
             [
                 para(theme, weeks, "cell_bold"),
                 para(theme, level, "cell", where),
-                para(theme, dose, "cell", where),
+                para(theme, keep_units(dose), "cell", where),
             ]
         )
     weeks_w = 26 * mm if theme.large_print else 21 * mm
@@ -151,6 +151,9 @@ def _tips_and_mistakes(
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ],
             ),
+            # A cell drops its first heading's space before: the table keeps it, or "Tips"
+            # sits tight under the last step while "How to do it" has room above it.
+            spaceBefore=theme["h3"].spaceBefore,
         )
     ]
 
@@ -268,6 +271,11 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
     how, tips = _main_column(theme, handout, exercise, main_width)
     cards = [_card(theme, exercise.name, how + tips, side, where)]
+    if not _fits(theme, cards[0]) and tips[0].getSpaceBefore():
+        # Whole on one page matters more than the gap above "Tips": a card that fits only
+        # without it drops it rather than split (a continued card starts at "Tips" anyway).
+        tips[0].spaceBefore = 0
+        cards = [_card(theme, exercise.name, how + tips, side, where)]
     if not _fits(theme, cards[0]):
         cards = [
             _card(theme, exercise.name, how, side, where),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -201,24 +202,43 @@ def lower_first(text: str) -> str:
     return text
 
 
+# A number and its unit, or a dose's "×", stay on one line: "rest 60" / "s" misreads.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:s|sec|min|kg|lb|km|m|cm|mm)\b|×|%)|(?<=×) (?=\d)")
+
+
+def keep_units(text: str) -> str:
+    """``text`` with no-break spaces between numbers and their units ("60 s", "3 × 15")."""
+    return _UNIT_SPACE.sub("\u00a0", text)
+
+
 def dose_cells(dose: Level) -> list[str]:
     reps = dose.reps
     return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
 
 
-def table_widths(theme: Theme, width: float) -> list[float]:
-    """Column widths by TABLE_WEIGHTS, none narrower than its heading's longest word.
+def _word_width(text: str, font: str, size: float) -> float:
+    """Width of the widest word (no-break spaces join words) plus the cell's padding."""
+    words = text.replace("\u00a0", "\x00").split() or [""]
+    widest = max(stringWidth(w.replace("\x00", " "), font, size) for w in words)
+    return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
 
-    A word wider than its column is broken mid-word ("Set" / "s" in large print):
-    such a column gets the word's width and the others share what is left by weight.
+
+def table_widths(theme: Theme, width: float, rows: Sequence[Sequence[str]] = ()) -> list[float]:
+    """Column widths by TABLE_WEIGHTS, none narrower than its longest word.
+
+    A word wider than its column is broken mid-word ("Set" / "s" in large print, "As nee" /
+    "ded" in a Rest column): such a column gets the word's width and the others share what
+    is left by weight. ``rows`` are the body's texts (one per column); their words count
+    only while all of them fit across, the headings' always.
     """
-    style = theme["cell_head"]
-    needs = [
-        max(stringWidth(word, style.fontName, style.fontSize) for word in title.split())
-        + 2 * TABLE_PAD
-        + 0.1  # to spare: a word exactly as wide as its cell still breaks (rounding)
-        for title in TABLE_COLUMNS
+    head, cell = theme["cell_head"], theme["cell"]
+    needs = [_word_width(title, head.fontName, head.fontSize) for title in TABLE_COLUMNS]
+    body = [
+        max([needs[i], *(_word_width(row[i], cell.fontName, cell.fontSize) for row in rows)])
+        for i in range(len(TABLE_COLUMNS))
     ]
+    if sum(body) <= width:
+        needs = body
     fixed: dict[int, float] = {}
     while True:
         free = width - sum(fixed.values())
@@ -230,8 +250,17 @@ def table_widths(theme: Theme, width: float) -> list[float]:
         fixed.update(narrow)
 
 
+def _body_texts(handout: Handout) -> list[list[str]]:
+    """Each workout-table row's texts as its cells print them (the name column in plain)."""
+    return [
+        [row.exercise.name, row.exercise.position, *map(keep_units, dose_cells(row.dose))]
+        for phase in handout.phases
+        for row in phase.rows
+    ]
+
+
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
-    widths = table_widths(theme, theme.frame_width())
+    widths = table_widths(theme, theme.frame_width(), _body_texts(handout))
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
     rows: list[list] = [head]
     style = [
@@ -270,7 +299,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 Para(name, theme["cell"]),
                 para(theme, row.exercise.position, "cell", where),
             ]
-            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
+            cells += [para(theme, keep_units(text), "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
             if row.dose.notes:  # the level's notes on a full-width line under its row
                 rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)

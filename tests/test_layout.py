@@ -1,0 +1,118 @@
+"""Layout on the printed page: what a reader sees where lines and pages break.
+
+Flowables are built from the built-in programmes, wrapped at the widths the page
+gives them, and their broken lines (or the pages of a whole handout) are checked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table
+
+from handouts.build import Builder, Request
+from handouts.compose import Handout, Options, Selection
+from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
+from handouts.render.parts import workout_table
+from handouts.render.pdf import _fit_footer
+from handouts.render.theme import Theme
+
+PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
+# A line ending in a number whose unit (or the "×" of "3 × 15") starts the next line.
+UNIT_START = re.compile(r"^(?:s|min|kg|×)(?:\W|$)")
+
+
+def handout_and_theme(builder: Builder, programme: str, options: Options) -> tuple[Handout, Theme]:
+    handout = builder.compose(Request(Selection(programme), options=options))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    return handout, _fit_footer(theme, handout)  # the page's frame, as the handout prints it
+
+
+def paragraphs_in(flowable: Flowable) -> list[Paragraph]:
+    """Every paragraph in a flowable, looking into table cells (which hold lists or tuples)."""
+    if isinstance(flowable, Paragraph):
+        return [flowable]
+    if isinstance(flowable, Table):
+        cells = [cell for row in flowable._cellvalues for cell in row]
+        return [p for cell in cells for p in paragraphs_in(cell)]
+    if isinstance(flowable, list | tuple):
+        return [p for part in flowable for p in paragraphs_in(part)]
+    return []
+
+
+def lines_of(flowable: Flowable) -> list[list[str]]:
+    """The broken lines of every paragraph in a wrapped flowable, paragraph by paragraph."""
+    return [[_text(line) for line in p.blPara.lines] for p in paragraphs_in(flowable)]
+
+
+def _text(line: object) -> str:
+    """A broken line's text: words (plain paragraphs) or fragments (with markup)."""
+    if isinstance(line, tuple):
+        return " ".join(line[1])
+    return "".join(frag.text for frag in line.words).strip()
+
+
+def split_units(paragraph_lines: list[str]) -> list[tuple[str, str]]:
+    return [
+        (before, after)
+        for before, after in zip(paragraph_lines, paragraph_lines[1:], strict=False)
+        if re.search(r"\d$", before) and UNIT_START.match(after)
+    ]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_no_number_is_parted_from_its_unit(
+    builder: Builder, programme: str, large_print: bool, paper: str
+) -> None:
+    """ "rest 60" / "s" on the next line reads as a different dose."""
+    options = Options(large_print=large_print, paper=paper)
+    handout, theme = handout_and_theme(builder, programme, options)
+    tables = [workout_table(theme, handout)[-1]]
+    width = theme.frame_width() - 8 * mm  # a card's text column: the frame less its padding
+    tables += [_dose_table(theme, handout, exercise, width) for exercise in handout.exercises]
+    for table in tables:
+        table.wrap(theme.frame_width(), theme.frame_height())
+        for cell in lines_of(table):
+            assert not split_units(cell), (programme, cell)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_workout_table_breaks_no_word(
+    builder: Builder, programme: str, large_print: bool, paper: str
+) -> None:
+    """A column narrower than a word breaks it mid-word: "As nee" / "ded" under Rest."""
+    handout, theme = handout_and_theme(
+        builder, programme, Options(paper=paper, large_print=large_print)
+    )
+    table = workout_table(theme, handout)[-1]
+    table.wrap(theme.frame_width(), theme.frame_height())
+    for paragraph, lines in zip(paragraphs_in(table), lines_of(table), strict=True):
+        plain = html.unescape(re.sub(r"<[^>]*>", " ", paragraph.text))  # <br/> parts words
+        words = set(plain.replace("\u00a0", " ").split())
+        printed = set(" ".join(lines).replace("\u00a0", " ").split())
+        assert printed <= words, (programme, printed - words)
+
+
+def test_tips_heading_has_the_space_above_of_the_steps_heading(builder: Builder) -> None:
+    """Side by side in a table, "Tips" lost the gap every other card heading has above it."""
+    handout, theme = handout_and_theme(builder, PROGRAMMES[0], Options())
+    exercise = handout.exercises[0]
+    assert exercise.cues and exercise.mistakes  # the two-column case
+    tips = _tips_and_mistakes(theme, exercise, exercise.id, theme.frame_width() - 8 * mm)
+    assert tips[0].getSpaceBefore() == theme["h3"].spaceBefore > 0
+
+
+def test_a_card_that_fits_a_page_stays_whole(builder: Builder) -> None:
+    """The gap above "Tips" never splits a card that fits a page without it (large print)."""
+    handout, theme = handout_and_theme(builder, PROGRAMMES[0], Options(large_print=True))
+    for exercise in handout.exercises:
+        cards = exercise_card(theme, handout, exercise)
+        if exercise.id == "seated-soleus-raise":  # a page tall by a hair, in large print on A4
+            assert len(cards) == 1
