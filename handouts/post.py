@@ -283,9 +283,14 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 
 
 def sheet_size(page_width: float, page_height: float) -> tuple[float, float]:
-    """A4 or A5 pages → A4 landscape, letter or half letter → letter landscape; else 2-up."""
+    """A4 or A5 pages → A4 landscape, letter or half letter → letter landscape; else 2-up.
+
+    Either orientation: a landscape first page (a clinic's form, a tracking sheet) is
+    still on A4 or letter paper, and :func:`_place` turns it to fill its half.
+    """
+    short, long = sorted((page_width, page_height))
     for paper, sheet in _SHEETS.items():
-        if _close(page_width, paper[0]) and _close(page_height, paper[1]):
+        if _close(short, paper[0]) and _close(long, paper[1]):
             return sheet
     return 2 * page_width, page_height
 

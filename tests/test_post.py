@@ -254,7 +254,15 @@ def test_booklet_honours_a_page_rotate_entry() -> None:
 
 @pytest.mark.parametrize(
     ("page", "sheet"),
-    [(letter, (792, 612)), ((396, 612), (792, 612)), (A5, A4_LANDSCAPE), ((300, 500), (600, 500))],
+    [
+        (letter, (792, 612)),
+        ((396, 612), (792, 612)),
+        (A5, A4_LANDSCAPE),
+        ((300, 500), (600, 500)),
+        # A landscape first page is still A4 or letter paper, not a sheet twice its width.
+        (A4_LANDSCAPE, A4_LANDSCAPE),
+        ((792, 612), (792, 612)),
+    ],
 )
 def test_booklet_sheet_size_follows_the_first_page(page, sheet) -> None:  # noqa: ANN001
     pdf = post.impose_booklet(make_pdf(2, size=page))
