@@ -47,9 +47,10 @@ HALF_WHITE_ON_BLUE = SVG.format(
     body='<rect width="100" height="100" fill="#1F5F8B"/>'
     '<circle cx="50" cy="50" r="45" fill="#FFFFFF" fill-opacity="0.5"/>',
 )
-# The logo box in the header: 16 mm margin, 20 mm band, a 14 mm plate inset by 1.2 mm.
-TILE_LEFT, TILE_TOP, TILE = 17.2 * mm, 4.2 * mm, 11.6 * mm
-MAX_PIXELS = 138  # 11.6 mm at 300 dpi, rounded up
+# The logo box in the header: 16 mm margin, 20 mm band, a 13.2 mm plate inset by 1.2 mm,
+# 5 mm from the top edge of the paper.
+TILE_LEFT, TILE_TOP, TILE = 17.2 * mm, 5 * mm, 10.8 * mm
+MAX_PIXELS = 128  # 10.8 mm at 300 dpi, rounded up
 
 
 def brand_with(tmp_path: Path, logo_name: str, content: str | bytes | None = None) -> Path:
@@ -401,3 +402,24 @@ def test_a_tall_logo_is_centred_on_its_tile(library: Library, tmp_path: Path) ->
     red = [x for x in range(tile.width) if tile.getpixel((x, tile.height // 2))[1] < 120]
     assert red, "no logo on the tile"
     assert abs(red[0] - (tile.width - 1 - red[-1])) <= 1, (red[0], red[-1], tile.width)
+
+
+def is_red(pixel: tuple[int, int, int]) -> bool:
+    return pixel[0] > 150 and max(pixel[1:]) < 80
+
+
+@pytest.mark.parametrize("ink_saver", [False, True])
+def test_the_logo_keeps_clear_of_the_edge_printers_leave_blank(
+    library: Library, tmp_path: Path, ink_saver: bool
+) -> None:
+    Image.new("RGB", (100, 100), (200, 30, 30)).save(tmp_path / "red.png")
+    brand = brand_with(tmp_path, "red.png")
+    options = Options(ink_saver=ink_saver)
+    pdf = build(Builder(library), SMALL, brand_file=brand, options=options).pdf
+    poppler(pdf, tmp_path, "-r", "72", "-f", "1", "-l", "1", "-singlefile")
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    column = round(TILE_LEFT + TILE / 2)
+    red = [y for y in range(page.height) if is_red(page.getpixel((column, y)))]
+    assert red, "no logo on page one"
+    top = red[0]
+    assert top >= 5 * mm - 0.5, f"the logo starts {top / mm:.1f} mm from the top edge"

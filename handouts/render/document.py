@@ -50,6 +50,10 @@ def mark(
 LOGO_INSET = 1.2 * mm  # white around the logo on its tile
 LOGO_TILES = 3  # a wide logo's tile is at most this many squares wide
 NAME_GAP = 4 * mm  # between the logo tile and the name
+# Office printers leave the outer 4-5 mm of a sheet blank: the logo stays inside it. Its
+# white tile may reach closer to the edge (white on white paper, nothing is lost).
+PRINTER_EDGE = 5 * mm
+TILE_BOTTOM = 3 * mm  # from the bottom of the band
 WEBSITE_GAP = 6 * mm  # the least room between the name and the website
 NAME_LEADING = 1.15
 MAX_NAME_LINES = 3
@@ -319,7 +323,8 @@ class HandoutDoc(BaseDocTemplate):
             text_colour = theme.primary_text  # on white paper
         x = theme.margin
         if self.handout.logo:
-            x += self._logo_tile(canvas, x, height - band + 3 * mm, band - 6 * mm) + NAME_GAP
+            plate = band - TILE_BOTTOM - (PRINTER_EDGE - LOGO_INSET)
+            x += self._logo_tile(canvas, x, height - band + TILE_BOTTOM, plate) + NAME_GAP
         right = width - theme.margin
         website_font = theme.fonts.font_for_run(brand.website)
         website_size = theme.small_size + 1
