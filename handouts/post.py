@@ -47,6 +47,10 @@ _SHEETS = {
     HALF_LETTER: (792.0, 612.0),
 }
 SIZE_TOLERANCE = 2.0  # points; PDFs round A4 to 595x842 or 595.276x841.89
+# Pages shrink this far inside each half of a booklet sheet. Office printers leave the
+# outer 4-5 mm of a sheet blank, and a handout's footer, 6.3 mm from its page's edge,
+# would land 4.5 mm from the sheet's edge at the A4 → A5 scale alone.
+BOOKLET_INSET = 2 * 72 / 25.4  # 2 mm in points
 
 _FIELD_PREFIX = re.compile(r"^[A-Za-z0-9_-]+$")  # no "." : it separates name parts
 
@@ -342,7 +346,8 @@ def _is_web_link(annot: DictionaryObject) -> bool:
 
 
 def _place(sheet: PageObject, page: PageObject, half: int, width: float, height: float) -> None:
-    """Fit ``page`` into one half of ``sheet``, centred, as a viewer would show it.
+    """Fit ``page`` into one half of ``sheet``, centred, as a viewer would show it,
+    :data:`BOOKLET_INSET` clear of the half's edges.
 
     The page's own /Rotate is applied first (merging ignores it). A page whose
     orientation differs from the half's, such as the landscape tracking grid in
@@ -354,7 +359,8 @@ def _place(sheet: PageObject, page: PageObject, half: int, width: float, height:
     half_w = width / 2
     if (page_w > page_h and half_w < height) or (page_w < page_h and half_w > height):
         move, page_w, page_h = _turn(move, 90, page_w, page_h)
-    scale = min(half_w / page_w, height / page_h)
+    inset = BOOKLET_INSET
+    scale = min((half_w - 2 * inset) / page_w, (height - 2 * inset) / page_h)
     x = half * half_w + (half_w - page_w * scale) / 2
     y = (height - page_h * scale) / 2
     sheet.merge_transformed_page(page, move.scale(scale, scale).translate(x, y))

@@ -8,10 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest_pdf import halves, make_pdf, qpdf_check, reader, texts_left_to_right
+from conftest_pdf import font_name, halves, make_pdf, qpdf_check, reader, texts_left_to_right
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 from reportlab.lib.pagesizes import A4, A5, letter
+from reportlab.pdfgen import canvas
 
 from handouts import post
 from handouts.atomic import atomic_path, write_atomic
@@ -21,6 +22,8 @@ from handouts.content.models import Patient
 from handouts.errors import HandoutsError
 
 A4_LANDSCAPE = (842, 595)
+# A4 into half an A4 sheet, less the booklet's inset on each side.
+BOOKLET_SCALE = (A4[1] / 2 - 2 * post.BOOKLET_INSET) / A4[0]
 DATE = dt.date(2026, 3, 1)
 
 
@@ -210,7 +213,7 @@ def test_booklet_scales_a4_pages_into_a5_halves() -> None:
             positions.append(tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
 
     sheet.extract_text(visitor_text=visit)
-    scale = A5[0] / A4[0]
+    scale = BOOKLET_SCALE
     text_width_start = A4[0] / 2 * scale  # the text is centred; its start is left of this
     assert positions[0] < text_width_start < A5[0]
     assert A5[0] < positions[1] < A5[0] + text_width_start
@@ -233,10 +236,50 @@ def test_booklet_turns_a_landscape_page_to_fill_its_half() -> None:
     assert halves(back) == (["P2"], ["P3"])
     a, b, c, d, _, _ = ctm_of(back, "P2")
     assert a == pytest.approx(0, abs=1e-6) and d == pytest.approx(0, abs=1e-6)
-    assert b == pytest.approx(A5[0] / A4[0], abs=0.01)  # a quarter turn anticlockwise, A5 scale
+    assert b == pytest.approx(BOOKLET_SCALE, abs=0.001)  # a quarter turn anticlockwise
     assert c == pytest.approx(-b)
     a, b, _, _, _, _ = ctm_of(back, "P3")
-    assert (a, b) == (pytest.approx(A5[0] / A4[0], abs=0.01), pytest.approx(0, abs=1e-6))
+    assert (a, b) == (pytest.approx(BOOKLET_SCALE, abs=0.001), pytest.approx(0, abs=1e-6))
+
+
+def corner_pdf(sizes: list[tuple[float, float]]) -> bytes:
+    """One page per size, with text starting exactly at its bottom-left and top-right corners."""
+    out = io.BytesIO()
+    canv = canvas.Canvas(out, invariant=1)
+    for width, height in sizes:
+        canv.setPageSize((width, height))
+        canv.setFont(font_name(), 10)
+        canv.drawString(0, 0, "BL")
+        canv.drawString(width, height, "TR")
+        canv.showPage()
+    canv.save()
+    return out.getvalue()
+
+
+def origins(page) -> list[tuple[float, float]]:  # noqa: ANN001 - a pypdf page
+    found: list[tuple[float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            found.append(
+                (tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+            )
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("paper", [A4, letter])
+def test_booklet_pages_keep_clear_of_the_sheet_edge(paper: tuple[float, float]) -> None:
+    # Portrait pages and a landscape one (the tracking sheet), turned into its half.
+    sizes = [paper, paper, (paper[1], paper[0]), paper]
+    sheets = reader(post.impose_booklet(corner_pdf(sizes))).pages
+    inset = 2 * 72 / 25.4 - 0.01
+    corners = [(sheet, xy) for sheet in sheets for xy in origins(sheet)]
+    assert len(corners) == 8
+    for sheet, (x, y) in corners:
+        width, height = size(sheet)
+        assert inset <= x <= width - inset and inset <= y <= height - inset, (x, y)
 
 
 def test_booklet_honours_a_page_rotate_entry() -> None:
