@@ -206,6 +206,7 @@ class Worker:
             private_name=job["patient"] if s.options.private else "",
             booklet=s.booklet,
             password=password,
+            large_print=s.options.large_print,
         )
         write_atomic(path, pdf)
         context = self._context(handout, password) if job.get("context") else None

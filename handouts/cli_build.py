@@ -314,6 +314,7 @@ def build(
             private_name=patient if private else "",
             booklet=booklet,
             password=password or "",
+            large_print=large_print,
         )
         for line in notes:
             click.echo(f"note: {line}", err=True)

@@ -501,6 +501,16 @@ def test_build_attach_password_and_booklet(tmp_path: Path, consent_form: Path) -
     assert result.stderr == "error: --attach nope.pdf: No such file or directory\n"
 
 
+def test_a_large_print_booklet_says_its_text_is_no_longer_large(tmp_path: Path) -> None:
+    result = run("build", FAST, "--date", DATE, "--large-print", "--booklet", "-o", "b.pdf")
+    assert result.exit_code == 0, result.output
+    assert f"note: {post.LARGE_PRINT_BOOKLET_NOTE}\n" in result.stderr
+    path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\nBen,{FAST}\n")
+    result = batch(path, tmp_path / "out", "--jobs", "1", "--large-print", "--booklet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count(post.LARGE_PRINT_BOOKLET_NOTE) == 1  # once, not once a row
+
+
 def test_private_keeps_names_out_of_metadata(tmp_path: Path) -> None:
     path = roster(tmp_path, f"patient,programme\nZoë Łukasiewicz,{FAST}\n")
     assert batch(path, tmp_path / "out", "--jobs", "1", "--private").exit_code == 0
