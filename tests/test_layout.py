@@ -7,9 +7,11 @@ gives them, and their broken lines (or the pages of a whole handout) are checked
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 
@@ -116,3 +118,35 @@ def test_a_card_that_fits_a_page_stays_whole(builder: Builder) -> None:
         cards = exercise_card(theme, handout, exercise)
         if exercise.id == "seated-soleus-raise":  # a page tall by a hair, in large print on A4
             assert len(cards) == 1
+
+
+def _first_cell_text(table: Table, row: int) -> str:
+    return " ".join(p.getPlainText() for p in paragraphs_in(table._cellvalues[row][0]))
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_a_block_of_weeks_split_over_pages_repeats_its_label(
+    builder: Builder, programme: str, large_print: bool
+) -> None:
+    """Rows at the top of a page under only the column headings read as if they had no weeks."""
+    handout, theme = handout_and_theme(builder, programme, Options(large_print=large_print))
+    table = workout_table(theme, handout)[-1]
+    width = theme.frame_width()
+    _, height = table.wrap(width, theme.frame_height())
+    labels = [phase.label for phase in handout.phases]
+    for available in range(40, int(height), 15):  # every place a page could end
+        parts = table.split(width, available)
+        for part in parts[1:]:
+            # The column headings, then the label of the weeks its rows belong to.
+            assert _first_cell_text(part, 1).startswith(tuple(labels)), (available, part)
+
+
+def test_the_default_handout_labels_the_weeks_on_the_tables_second_page(
+    builder: Builder,
+) -> None:
+    _, pdf = builder.build(Request(Selection("soleus-strength-runners")))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    table_pages = [text for text in pages if "Exercise" in text and "Tempo" in text]
+    assert len(table_pages) >= 2  # the case this checks: the table goes over a page
+    assert all("Weeks " in text for text in table_pages)

@@ -770,10 +770,11 @@ def test_doses_read_as_sentences_mid_line(library: Library) -> None:
     assert target(row) == "L1 · 2× to fatigue"
     short_foot = library.exercises["short-foot"]
     assert target(Row(short_foot, short_foot.levels[0])) == "L1 · 2×8–12/foot"
-    assert [lower_first(text) for text in ("As needed", "RPE 7", "60 s")] == [
+    assert [lower_first(text) for text in ("As needed", "RPE 7", "60 s", "A band")] == [
         "as needed",
         "RPE 7",
         "60 s",
+        "a band",
     ]
 
 
@@ -789,7 +790,8 @@ def test_equipment_for_a_later_level_is_listed_only_when_the_handout_reaches_it(
     # from level 2.
     text = norm(" ".join(default.pages))
     assert "Dumbbells (level 2)" not in text
-    assert weights in text
+    # "; " between items that hold commas, the later ones in lower case mid-line
+    assert f"You need: A sturdy chair or bench; a{weights[1:]}" in text
 
 
 def test_no_tracking_page_holds_only_the_pain_and_notes_rows(variants: Variants) -> None:

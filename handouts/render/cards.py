@@ -169,7 +169,9 @@ def _main_column(
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
     levels = {row.dose.level for _, row in _schedule(handout, exercise)}
     if equipment := equipment_needed(exercise, levels):
-        facts.append(f"<b>You need:</b> {markup(', '.join(equipment), where)}")
+        # "; ": items may hold commas ("A dumbbell, kettlebell or barbell"); mid-line in lower case
+        needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
+        facts.append(f"<b>You need:</b> {markup(needs, where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)

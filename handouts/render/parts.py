@@ -196,8 +196,9 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
 
 # -- the workout table ------------------------------------------------------
 def lower_first(text: str) -> str:
-    """Mid-line, "As needed" reads "as needed"; "RPE 7" keeps its capitals."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    """Mid-line, "As needed" reads "as needed", "A band" "a band"; "RPE 7" keeps its capitals."""
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and word[1:].islower() or word == "A":
         return text[0].lower() + text[1:]
     return text
 
@@ -259,6 +260,33 @@ def _body_texts(handout: Handout) -> list[list[str]]:
     ]
 
 
+class WorkoutTable(Table):
+    """The workout table: a block of weeks split over two pages repeats its label on the second.
+
+    Without it the rows at the top of the next page read as if they had no weeks at all.
+    """
+
+    def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list:  # noqa: N802, N803
+        parts = super()._splitRows(availHeight, doInRowSplit)
+        if len(parts) != 2:
+            return parts
+        first_after = len(parts[0]._cellvalues)  # the row the second part starts with
+        label = max((i for i in range(first_after) if self._is_phase(i)), default=0)
+        if not label or self._is_phase(first_after):
+            return parts
+        header = self.repeatRows
+        self.repeatRows = (0, label)  # the column headings, then the label
+        try:
+            return super()._splitRows(availHeight, doInRowSplit)
+        finally:
+            self.repeatRows = header
+
+    def _is_phase(self, row: int) -> bool:
+        cell = self._cellvalues[row][0]  # reportlab holds a flowable cell as a tuple of one
+        first = cell[0] if isinstance(cell, (list, tuple)) and cell else cell
+        return getattr(getattr(first, "style", None), "name", "") == "phase"
+
+
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     widths = table_widths(theme, theme.frame_width(), _body_texts(handout))
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
@@ -313,7 +341,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     # The gap below is space after, which a frame drops at the foot of a page; a Spacer
     # there would go on to the next page, and before the page break of the cards leave
     # it empty (large print on letter paper).
-    table = Table(
+    table = WorkoutTable(
         rows, colWidths=widths, repeatRows=1, style=styled(theme, style), spaceAfter=4 * mm
     )
     title = heading(theme, "Your programme", source="the workout table")
