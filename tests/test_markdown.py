@@ -19,6 +19,7 @@ from reportlab.platypus import (
     ListFlowable,
     Paragraph,
     SimpleDocTemplate,
+    Spacer,
     Table,
 )
 
@@ -111,8 +112,11 @@ def render(text: str, styles: MarkdownStyles, **kwargs) -> list:
 
 
 def kinds(flowables: list) -> list[str]:
-    """Class names; any Paragraph (the renderer uses a subclass) is "Paragraph"."""
-    return ["Paragraph" if isinstance(f, Paragraph) else type(f).__name__ for f in flowables]
+    """Class names; the renderer's Paragraph and ListFlowable subclasses by their base's."""
+    bases = (Paragraph, ListFlowable)
+    return [
+        next((b.__name__ for b in bases if isinstance(f, b)), type(f).__name__) for f in flowables
+    ]
 
 
 def items(list_flowable: ListFlowable) -> list[list]:
@@ -501,3 +505,15 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch: pytest.MonkeyP
     del para.blPara  # what reportlab does when a split leaves no room on the page
     para.wrap(WIDTH, 800)
     assert len(broken) == 4
+
+
+def test_a_lists_last_item_never_starts_a_page_alone(styles, tmp_path):
+    """A lone bullet at the top of a page reads as cut off from the list it belongs to."""
+    text = "- Alpha item\n- Bravo item\n- Charlie item\n"
+    width, height = A6[0] - 156, A6[1] - 156  # SimpleDocTemplate's frame: inch margins, padding
+    for filler in range(0, int(height), 4):  # every place the page could end
+        flowables = markdown_to_flowables(text, styles, available_width=width)
+        build_pdf([Spacer(0, filler), *flowables], tmp_path / "list.pdf", pagesize=A6)
+        pages = [page.extract_text() for page in PdfReader(str(tmp_path / "list.pdf")).pages]
+        page = next(page for page in pages if "Charlie item" in page)
+        assert "Bravo item" in page, filler

@@ -193,6 +193,18 @@ def _code(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
     return [Para("<br/>".join(lines), context.paragraph_style)]
 
 
+class _List(ListFlowable):
+    """A list whose last item never starts a page alone, cut off from the rest."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        parts = super().split(aW, aH)  # the items' flowables, for the frame to place one by one
+        starts = [i for i, part in enumerate(parts) if getattr(part, "_bullet", None)]
+        if len(starts) >= 3:  # with two, the whole list would move, leaving its lead-in behind
+            for part in parts[starts[-1] - 1 : -1]:  # the item before it, and the last one whole
+                part.keepWithNext = True
+        return parts
+
+
 def _list(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
     styles = context.styles
     size = styles.bullet.fontSize
@@ -222,7 +234,7 @@ def _list(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
     # is lost: restore the item rhythm. A top-level list is followed by a body gap.
     nested = node.parent is not None and node.parent.type == "list_item"
     return [
-        ListFlowable(
+        _List(
             items,
             leftIndent=indent,
             bulletFontName=styles.body.fontName,  # the default is Helvetica: never embedded
