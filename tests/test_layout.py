@@ -150,3 +150,25 @@ def test_the_default_handout_labels_the_weeks_on_the_tables_second_page(
     table_pages = [text for text in pages if "Exercise" in text and "Tempo" in text]
     assert len(table_pages) >= 2  # the case this checks: the table goes over a page
     assert all("Weeks " in text for text in table_pages)
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_tracking_targets_stay_readable_and_inside_their_rows(
+    builder: Builder, programme: str, large_print: bool
+) -> None:
+    """ "L1 · 3×12–15 steps/leg" was shrunk to 5.5 pt; now it wraps and its row grows."""
+    from handouts.render.grid import MIN_TARGET_SIZE, _geometry, tracking_grid
+
+    handout, theme = handout_and_theme(builder, programme, Options(large_print=large_print))
+    room = _geometry(theme, handout.sessions_per_week).cell_width * 3 - 2 * mm
+    layouts = [f for f in tracking_grid(theme, handout) if isinstance(f, Table)]
+    cells = [layout._cellvalues[0][0] for layout in layouts]  # [grid, sidebar] per page
+    grids = [cell[0] if isinstance(cell, list | tuple) else cell for cell in cells]
+    assert grids
+    for grid in grids:
+        for row, height in zip(grid._cellvalues, grid._argH, strict=True):
+            targets = [c for c in paragraphs_in(row) if c.style.name in ("small", "fitted")]
+            for target in (t for t in targets if "×" in t.getPlainText()):
+                assert target.style.fontSize >= MIN_TARGET_SIZE
+                assert target.wrap(room, 1e6)[1] <= height + 0.01, target.getPlainText()

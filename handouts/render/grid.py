@@ -219,6 +219,9 @@ def _row_chunks(
 
 FIRST = 2  # the first session column: 0 holds the exercise name, 1 holds L/R
 LABEL_MARGIN = 1 * mm  # kept clear above and below a label that fills its rows
+# A week's target shrinks to fit its line down to this size, then wraps (its row grows):
+# smaller print is hard to read for the older patients large print is made for.
+MIN_TARGET_SIZE = 7.0
 
 
 class _GridBuilder:
@@ -266,6 +269,8 @@ class _GridBuilder:
         for start, row in enumerate(rows):
             if row.kind == "tick":
                 continue
+            if row.kind == "target":  # a target too long for one line at a readable size
+                heights[start] = max(heights[start], self._targets_height(row.exercise))
             end = start + 1
             while row.kind == "target" and end < len(rows) and rows[end].kind == "tick":
                 end += 1
@@ -304,16 +309,25 @@ class _GridBuilder:
         return cells, style + self._span_weeks(weeks, index)
 
     def _fitted(self, text: str) -> Paragraph:
-        """One line of small text, shrunk to fit the week's width rather than wrapping."""
+        """Small text on one line, shrunk to fit the week's width, but never below a size
+        a reader can still make out: then it wraps, and its row grows (``heights``)."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         style = self.theme["small"]
-        room = self.geo.cell_width * self.sessions - 2 * mm
         width = stringWidth(text, style.fontName, style.fontSize)
-        if width > room:
-            size = max(style.fontSize * room / width, 5.0)
+        if width > self._target_room:
+            size = max(style.fontSize * self._target_room / width, MIN_TARGET_SIZE)
             style = ParagraphStyle("fitted", parent=style, fontSize=size, leading=size * 1.2)
         return Para(self.theme.fonts.markup(text, "tracking sheet target"), style)
+
+    @property
+    def _target_room(self) -> float:
+        return self.geo.cell_width * self.sessions - 2 * mm
+
+    def _targets_height(self, exercise_id: str | None) -> float:
+        """The tallest of an exercise's week targets: one line, or two where one wraps."""
+        texts = {self._target(exercise_id, week) for week in range(1, self.handout.weeks + 1)}
+        return max(self._fitted(text).wrap(self._target_room, 1e6)[1] for text in texts)
 
     def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
         colour = self.theme.primary if kind == "check" else MUTED
