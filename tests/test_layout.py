@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
 from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
+from handouts.render.grid import MIN_TARGET_SIZE, _geometry, tracking_grid
 from handouts.render.parts import workout_table
 from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
@@ -158,8 +159,6 @@ def test_tracking_targets_stay_readable_and_inside_their_rows(
     builder: Builder, programme: str, large_print: bool
 ) -> None:
     """ "L1 · 3×12–15 steps/leg" was shrunk to 5.5 pt; now it wraps and its row grows."""
-    from handouts.render.grid import MIN_TARGET_SIZE, _geometry, tracking_grid
-
     handout, theme = handout_and_theme(builder, programme, Options(large_print=large_print))
     room = _geometry(theme, handout.sessions_per_week).cell_width * 3 - 2 * mm
     layouts = [f for f in tracking_grid(theme, handout) if isinstance(f, Table)]
