@@ -38,10 +38,9 @@ def _plain(message: str, names: Sequence[str] = ()) -> str:
 
 def _shown(path: str) -> str:
     """A template's path as the content messages show theirs: from the working folder."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return path
+    from handouts.content.loader import display_path  # only on an error: no yaml import
+
+    return display_path(Path(path))
 
 
 @cache

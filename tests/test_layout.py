@@ -125,13 +125,21 @@ def _first_cell_text(table: Table, row: int) -> str:
     return " ".join(p.getPlainText() for p in paragraphs_in(table._cellvalues[row][0]))
 
 
-@pytest.mark.parametrize("large_print", [False, True])
-@pytest.mark.parametrize("programme", PROGRAMMES)
+@pytest.fixture(
+    params=[(p, large) for p in PROGRAMMES for large in (False, True)],
+    ids=lambda param: f"{param[0]}-{'large' if param[1] else 'normal'}",
+)
+def on_a4(request: pytest.FixtureRequest, builder: Builder) -> tuple[Handout, Theme]:
+    """Each built-in programme on A4, in normal and in large print."""
+    programme, large_print = request.param
+    return handout_and_theme(builder, programme, Options(large_print=large_print))
+
+
 def test_a_block_of_weeks_split_over_pages_repeats_its_label(
-    builder: Builder, programme: str, large_print: bool
+    on_a4: tuple[Handout, Theme],
 ) -> None:
     """Rows at the top of a page under only the column headings read as if they had no weeks."""
-    handout, theme = handout_and_theme(builder, programme, Options(large_print=large_print))
+    handout, theme = on_a4
     table = workout_table(theme, handout)[-1]
     width = theme.frame_width()
     _, height = table.wrap(width, theme.frame_height())
@@ -153,13 +161,11 @@ def test_the_default_handout_labels_the_weeks_on_the_tables_second_page(
     assert all("Weeks " in text for text in table_pages)
 
 
-@pytest.mark.parametrize("large_print", [False, True])
-@pytest.mark.parametrize("programme", PROGRAMMES)
 def test_tracking_targets_stay_readable_and_inside_their_rows(
-    builder: Builder, programme: str, large_print: bool
+    on_a4: tuple[Handout, Theme],
 ) -> None:
     """ "L1 · 3×12–15 steps/leg" was shrunk to 5.5 pt; now it wraps and its row grows."""
-    handout, theme = handout_and_theme(builder, programme, Options(large_print=large_print))
+    handout, theme = on_a4
     room = _geometry(theme, handout.sessions_per_week).cell_width * 3 - 2 * mm
     layouts = [f for f in tracking_grid(theme, handout) if isinstance(f, Table)]
     cells = [layout._cellvalues[0][0] for layout in layouts]  # [grid, sidebar] per page

@@ -200,15 +200,16 @@ def _row_chunks(
     pages: list[list[list[GridRow]]] = [[]]  # pages of groups
     used = header_height
     for group in groups + [closing]:
-        if used + need(group) > height and pages[-1]:
+        group_height = need(group)
+        if used + group_height > height and pages[-1]:
             pages.append([])
             used = header_height
-        if used + need(group) > height:
+        if used + group_height > height:
             raise RenderError(
                 "tracking sheet: rows are too tall for a page; turn off --large-print"
             )
         pages[-1].append(group)
-        used += need(group)
+        used += group_height
     if len(pages) > 1 and pages[-1] == [closing] and len(pages[-2]) > 1:
         moved = pages[-2][-1]
         if header_height + need(moved) + need(closing) <= height:
@@ -230,6 +231,7 @@ class _GridBuilder:
         self.sessions = handout.sessions_per_week
         self.fillable = handout.options.fillable
         self.centred = ParagraphStyle("centred", parent=theme["small"], alignment=TA_CENTER)
+        self._target_heights: dict[str | None, float] = {}
 
     def _week_col(self, index: int) -> int:
         return FIRST + index * self.sessions
@@ -326,8 +328,13 @@ class _GridBuilder:
 
     def _targets_height(self, exercise_id: str | None) -> float:
         """The tallest of an exercise's week targets: one line, or two where one wraps."""
-        texts = {self._target(exercise_id, week) for week in range(1, self.handout.weeks + 1)}
-        return max(self._fitted(text).wrap(self._target_room, 1e6)[1] for text in texts)
+        if exercise_id not in self._target_heights:  # asked for each page the rows fill
+            weeks = range(1, self.handout.weeks + 1)
+            texts = {self._target(exercise_id, week) for week in weeks}
+            self._target_heights[exercise_id] = max(
+                self._fitted(text).wrap(self._target_room, 1e6)[1] for text in texts
+            )
+        return self._target_heights[exercise_id]
 
     def _boxes(self, row: GridRow, weeks: list[int], kind: str) -> list[Flowable]:
         colour = self.theme.primary if kind == "check" else MUTED

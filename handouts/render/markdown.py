@@ -15,6 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NoReturn
 from urllib.parse import urlsplit
 
@@ -116,6 +117,7 @@ def unsupported_markdown(text: str) -> list[tuple[int, str]]:
     return found
 
 
+@lru_cache(maxsize=64)  # a build checks each section (unsupported_markdown), then renders it
 def _tree(text: str) -> SyntaxTreeNode:
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     return SyntaxTreeNode(parser.parse(text))

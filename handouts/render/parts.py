@@ -198,7 +198,7 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
 def lower_first(text: str) -> str:
     """Mid-line, "As needed" reads "as needed", "A band" "a band"; "RPE 7" keeps its capitals."""
     word = text.split(" ", 1)[0]
-    if word[:1].isupper() and word[1:].islower() or word == "A":
+    if word == "A" or (word[:1].isupper() and word[1:].islower()):
         return text[0].lower() + text[1:]
     return text
 
@@ -213,14 +213,15 @@ def keep_units(text: str) -> str:
 
 
 def dose_cells(dose: Level) -> list[str]:
-    reps = dose.reps
-    return [str(dose.sets), reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
+    """The workout table's dose cells, each number kept with its unit."""
+    cells = [str(dose.sets), dose.reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
+    return [keep_units(cell) for cell in cells]
 
 
 def _word_width(text: str, font: str, size: float) -> float:
     """Width of the widest word (no-break spaces join words) plus the cell's padding."""
-    words = text.replace("\u00a0", "\x00").split() or [""]
-    widest = max(stringWidth(w.replace("\x00", " "), font, size) for w in words)
+    words = re.split(r"[^\S\u00a0]+", text)  # a no-break space joins its words
+    widest = max(stringWidth(word, font, size) for word in words)
     return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
 
 
@@ -254,7 +255,7 @@ def table_widths(theme: Theme, width: float, rows: Sequence[Sequence[str]] = ())
 def _body_texts(handout: Handout) -> list[list[str]]:
     """Each workout-table row's texts as its cells print them (the name column in plain)."""
     return [
-        [row.exercise.name, row.exercise.position, *map(keep_units, dose_cells(row.dose))]
+        [row.exercise.name, row.exercise.position, *dose_cells(row.dose)]
         for phase in handout.phases
         for row in phase.rows
     ]
@@ -327,7 +328,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                 Para(name, theme["cell"]),
                 para(theme, row.exercise.position, "cell", where),
             ]
-            cells += [para(theme, keep_units(text), "cell", where) for text in dose_cells(row.dose)]
+            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
             if row.dose.notes:  # the level's notes on a full-width line under its row
                 rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
