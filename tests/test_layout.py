@@ -19,9 +19,9 @@ from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
 from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
 from handouts.render.grid import MIN_TARGET_SIZE, _geometry, tracking_grid
-from handouts.render.parts import workout_table
 from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
+from handouts.render.workout_table import workout_table
 
 PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
 # A line ending in a number whose unit (or the "×" of "3 × 15") starts the next line.

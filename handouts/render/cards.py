@@ -21,9 +21,9 @@ from reportlab.platypus import (
 from handouts.compose import Handout, Row
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
+from handouts.render.blocks import box, heading, keep_units, lower_first, para, styled
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, heading, keep_units, lower_first, para, styled
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.theme import MUTED, Theme
 

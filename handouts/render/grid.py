@@ -18,9 +18,9 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph,
 
 from handouts.compose import Handout, Row
 from handouts.errors import RenderError
+from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.document import LANDSCAPE, PORTRAIT, mark
 from handouts.render.paragraph import Para
-from handouts.render.parts import box, lower_first, para, styled
 from handouts.render.theme import MUTED, TEXT, Theme
 
 

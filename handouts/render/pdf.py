@@ -23,16 +23,12 @@ from handouts.errors import RenderError
 from handouts.render.cards import exercise_cards
 from handouts.render.document import HandoutDoc, footer_paragraph
 from handouts.render.grid import back_to_portrait, tracking_grid
-from handouts.render.parts import (
-    markdown_styles,
-    page_one_block,
-    progression_note,
-    section,
-    sources,
-    workout_table,
-)
+from handouts.render.page_one import page_one_block
 from handouts.render.replay import Recording, RecordingCanvas, replay, seed
+from handouts.render.sections import markdown_styles, section
+from handouts.render.sources import sources
 from handouts.render.theme import Theme
+from handouts.render.workout_table import progression_note, workout_table
 
 
 def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:

@@ -1,0 +1,173 @@
+"""The workout table: one row per exercise, grouped by blocks of weeks, and its progression note."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, Table
+
+from handouts.compose import Handout
+from handouts.content.models import Level
+from handouts.render.blocks import box, heading, keep_units, para, styled
+from handouts.render.paragraph import Para
+from handouts.render.theme import MUTED, WHITE, Theme
+
+TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
+TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
+TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
+
+
+def dose_cells(dose: Level) -> list[str]:
+    """The workout table's dose cells, each number kept with its unit."""
+    cells = [str(dose.sets), dose.reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
+    return [keep_units(cell) for cell in cells]
+
+
+def _word_width(text: str, font: str, size: float) -> float:
+    """Width of the widest word (no-break spaces join words) plus the cell's padding."""
+    words = re.split(r"[^\S\u00a0]+", text)  # a no-break space joins its words
+    widest = max(stringWidth(word, font, size) for word in words)
+    return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
+
+
+def table_widths(theme: Theme, width: float, rows: Sequence[Sequence[str]] = ()) -> list[float]:
+    """Column widths by TABLE_WEIGHTS, none narrower than its longest word.
+
+    A word wider than its column is broken mid-word ("Set" / "s" in large print, "As nee" /
+    "ded" in a Rest column): such a column gets the word's width and the others share what
+    is left by weight. ``rows`` are the body's texts (one per column); their words count
+    only while all of them fit across, the headings' always.
+    """
+    head, cell = theme["cell_head"], theme["cell"]
+    needs = [_word_width(title, head.fontName, head.fontSize) for title in TABLE_COLUMNS]
+    body = [
+        max([needs[i], *(_word_width(row[i], cell.fontName, cell.fontSize) for row in rows)])
+        for i in range(len(TABLE_COLUMNS))
+    ]
+    if sum(body) <= width:
+        needs = body
+    fixed: dict[int, float] = {}
+    while True:
+        free = width - sum(fixed.values())
+        total = sum(w for i, w in enumerate(TABLE_WEIGHTS) if i not in fixed)
+        widths = [fixed.get(i, free * w / total) for i, w in enumerate(TABLE_WEIGHTS)]
+        narrow = {i: needs[i] for i, w in enumerate(widths) if w < needs[i]}
+        if not narrow:
+            return widths
+        fixed.update(narrow)
+
+
+def _body_texts(handout: Handout) -> list[list[str]]:
+    """Each workout-table row's texts as its cells print them (the name column in plain)."""
+    return [
+        [row.exercise.name, row.exercise.position, *dose_cells(row.dose)]
+        for phase in handout.phases
+        for row in phase.rows
+    ]
+
+
+class WorkoutTable(Table):
+    """The workout table: a block of weeks split over two pages repeats its label on the second.
+
+    Without it the rows at the top of the next page read as if they had no weeks at all.
+    """
+
+    def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list:  # noqa: N802, N803
+        parts = super()._splitRows(availHeight, doInRowSplit)
+        if len(parts) != 2:
+            return parts
+        first_after = len(parts[0]._cellvalues)  # the row the second part starts with
+        label = max((i for i in range(first_after) if self._is_phase(i)), default=0)
+        if not label or self._is_phase(first_after):
+            return parts
+        header = self.repeatRows
+        self.repeatRows = (0, label)  # the column headings, then the label
+        try:
+            return super()._splitRows(availHeight, doInRowSplit)
+        finally:
+            self.repeatRows = header
+
+    def _is_phase(self, row: int) -> bool:
+        cell = self._cellvalues[row][0]  # reportlab holds a flowable cell as a tuple of one
+        first = cell[0] if isinstance(cell, (list, tuple)) and cell else cell
+        return getattr(getattr(first, "style", None), "name", "") == "phase"
+
+
+def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
+    widths = table_widths(theme, theme.frame_width(), _body_texts(handout))
+    head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
+    rows: list[list] = [head]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, theme.wash if not theme.ink_saver else MUTED),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PAD),
+    ]
+    style += (
+        [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.primary)]
+        if theme.ink_saver
+        else [("BACKGROUND", (0, 0), (-1, 0), theme.primary)]
+    )
+    for phase in handout.phases:
+        title = phase.label + (f" · {phase.title}" if phase.title else "")
+        rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
+        index = len(rows) - 1
+        style += [
+            ("SPAN", (0, index), (-1, index)),
+            ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary),
+        ]
+        style.append(("NOSPLIT", (0, index), (-1, index + 1)))
+        if not theme.ink_saver:
+            style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
+        for row in phase.rows:
+            where = f"exercise {row.exercise.id}"
+            name = (
+                f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b><br/>"
+                f'<font size="{theme.small_size}" color="#5A636B">Level {row.dose.level}: '
+                f"{theme.fonts.markup(row.dose.label, where)}</font>"
+            )
+
+            cells = [
+                Para(name, theme["cell"]),
+                para(theme, row.exercise.position, "cell", where),
+            ]
+            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
+            rows.append(cells)
+            if row.dose.notes:  # the level's notes on a full-width line under its row
+                rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
+                index = len(rows) - 1
+                style += [
+                    ("SPAN", (0, index), (-1, index)),
+                    ("TOPPADDING", (0, index), (-1, index), 0),
+                ]
+                style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
+                style.append(("NOSPLIT", (0, index - 1), (-1, index)))
+    # The gap below is space after, which a frame drops at the foot of a page; a Spacer
+    # there would go on to the next page, and before the page break of the cards leave
+    # it empty (large print on letter paper).
+    table = WorkoutTable(
+        rows, colWidths=widths, repeatRows=1, style=styled(theme, style), spaceAfter=4 * mm
+    )
+    title = heading(theme, "Your programme", source="the workout table")
+    title.keepWithNext = (
+        0  # the table may start here and split; a break below keeps the title company
+    )
+    return [CondPageBreak(60 * mm), title, table]
+
+
+def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
+    if len(handout.phases) < 2:
+        return []
+    text = (
+        "Move on to the next block of weeks only when every set feels controlled and your "
+        "pain stays within the rule on the tracking sheet. If not, stay on the level you are "
+        "on and ask your clinician."
+    )
+    note = box(theme, [para(theme, text, "callout")], theme.frame_width())
+    note.spaceAfter = 4 * mm  # not a Spacer: see workout_table
+    return [note]
