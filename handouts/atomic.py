@@ -17,13 +17,20 @@ from pathlib import Path
 PART_SUFFIX = ".part"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, follow_symlinks: bool = True) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either old or complete.
 
-    A symlink is written through to its target, which keeps the link (a clinic may link
-    output files into a shared folder). A device, pipe or socket (``/dev/stdout``, a FIFO)
-    is written to directly: renaming a file over it would replace it.
+    A file the user named (``-o``, ``--combine``): a symlink is written through to its
+    target, which keeps the link (a clinic may link output files into a shared folder),
+    and a device, pipe or socket (``/dev/stdout``, a FIFO) is written to directly:
+    renaming a file over it would replace it. A file the project names itself in a
+    folder it owns (``follow_symlinks=False``): a link planted there is replaced by the
+    file, and whatever it pointed to is left alone.
     """
+    if not follow_symlinks:
+        with atomic_path(Path(path)) as tmp, open(tmp, "wb") as handle:
+            handle.write(data)
+        return
     if os.path.exists(path) and not os.path.isfile(path):  # both follow symlinks
         with open(path, "wb") as handle:
             handle.write(data)
@@ -52,6 +59,30 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Add ``line`` to a log durably (fsynced before returning); never through a link.
+
+    A log is a file the project names in a folder it owns: a symlink planted in its
+    place is removed (its target is left alone) and a new log begun. A line cut short
+    by a crash is ended first, so the new line is not glued onto it. Raises ``OSError``
+    when the line cannot be stored (a full disk): callers decide what that stops.
+    """
+    if os.path.islink(path):
+        os.unlink(path)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o666)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = "\n" + line
+        data = line.encode("utf-8")
+        while data:
+            data = data[os.write(fd, data) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _create_part_file(path: Path) -> Path:

@@ -2,20 +2,21 @@
 
 Flow (``run``)::
 
-    roster rows ──► jobs (small dicts) ──► worker processes ──► Result per row
-                                            │ build, attach, scrub,      │
-                                            │ impose, encrypt, write     │
-                                            ▼ (atomically)               ▼
-                                       <out-dir>/<name>.pdf     parent: progress, built.log,
-                                                                e-mail, report, --combine
+    roster rows ──► Jobs ──► worker processes (pool.py) ──► Result per row (with its PDF)
+                              │ build, attach, scrub,        │
+                              │ impose, encrypt, write       ▼
+                              ▼ (atomically)            this process: progress, built.log,
+                         <out-dir>/<name>.pdf           e-mail, spool → --combine, Report
 
-* Workers are started with :func:`init_worker`, which loads the content and a
-  ``Builder`` once per process (content parsed, fonts registered once). With
-  one job everything runs in this process, without a pool.
+* The batch owns its output folder for the run (``outdir.claim``): a second batch
+  into the same folder is refused in one line, and a killed one never leaves it stuck.
+* E-mail and the print file use the bytes each row's worker built (or checked, with
+  ``--resume``) and sent back, never a file re-read by name.
 * One row never stops the others: a ``HandoutsError`` becomes the row's
   reason; any other exception is reported with its type.
-* Every file is written with ``write_atomic``: killing the batch (even
-  ``kill -9``) leaves complete PDFs and at most some hidden ``.part`` files.
+* Every file is written atomically: killing the batch (even ``kill -9``) leaves
+  complete PDFs and at most some hidden ``.part`` files. Files the batch names in
+  its folder are never written through a symlink planted there.
 * ``built.log`` in the output folder records ``<file>\\t<fingerprint>`` for each
   PDF written. ``--resume`` reuses a PDF only if it is a valid PDF (opened with
   the row's password) *and* was written for the same row values and options,
@@ -33,30 +34,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from handouts import pool
+from handouts.batch_report import REPORT_NAME, MailStatus, Report, RowOutcome, Status
 from handouts.compose import Options
 from handouts.errors import HandoutsError
-from handouts.post import decrypted, finish_pdf
+from handouts.outdir import claim
+from handouts.post import finish_pdf
+from handouts.print_file import Entry, Spool, write_print_file
 from handouts.roster import RosterRow, safe_name, unique_names
 
-REPORT_NAME = "batch-report.csv"
+__all__ = ["REPORT_NAME", "MailStatus", "Report", "RowOutcome", "Status"]
+
 BUILT_LOG = "built.log"
 SENT_LOG = "sent.log"
 OUTBOX = "outbox"
-REPORT_COLUMNS = ("row", "patient", "reason")
 DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
-BROKEN_POOL = "a worker process stopped unexpectedly (rerun with --resume)"
 FONT_NOTICE = "Preparing fonts for Greek/Cyrillic names (first run only)…"
 FONT_NOTICE_AFTER = 1.0  # seconds: a warm font cache answers well within this
 
@@ -99,44 +99,83 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One row's handout to build: small and picklable, sent to a worker process."""
+
+    index: int  # the row's place in the roster
+    label: str  # how reports name the row: "5", or "1 (entry 2)" in a one-line YAML list
+    name: str  # the PDF's file name in the output folder, unique in the batch
+    field_prefix: str  # keeps its form fields apart in a print file ("h5")
+    patient: str
+    email: str
+    programme: str
+    level: int | None
+    clinician: str
+    start: dt.date | None
+    note: str
+    brand: str
+    password: str
+    fingerprint: str  # row values + options: --resume reuses a PDF only for the same
+    message_key: str  # recipient + patient + row values: names the message in sent.log
+    reuse: bool = False  # --resume found a PDF written for this fingerprint
+    want_context: bool = False  # the message still has to go: send back its template values
+
+
+@dataclass(frozen=True)
 class Result:
     """What a worker sends back for one row."""
 
     index: int
-    status: str  # "built", "skipped" (valid output kept by --resume) or "failed"
+    status: Status
     detail: str  # the file name, or the reason it failed
+    pdf: bytes = b""  # exactly what was written (or checked, when kept by --resume)
     context: dict[str, Any] | None = None  # e-mail template variables when asked for
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
-def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[dict[str, Any]]:
-    """One small, picklable dict per row; names are unique and follow roster order."""
+def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[Job]:
+    """One Job per row; names are unique and follow roster order."""
     names = unique_names(row.patient for row in rows)
-    jobs = []
-    for index, (row, name) in enumerate(zip(rows, names, strict=True)):
-        job = {
-            "index": index,
-            "row": row.number,
-            "name": name,
-            "patient": row.patient,
-            "email": row.email,
-            "programme": row.programme or settings.programme or "",
-            "level": row.level if row.level is not None else settings.level,
-            "clinician": row.clinician,
-            "start": row.start.isoformat() if row.start else "",
-            "note": row.note,
-            "brand": row.brand,
-            "password": row.password or settings.password,
-        }
-        identity = {k: job[k] for k in ("patient", "programme", "level", "clinician", "start")}
-        identity |= {"note": row.note, "brand": row.brand}
-        job["fingerprint"] = _digest([identity, bool(job["password"]), settings.shape()])
+    return [
+        _job(index, row, name, settings)
+        for index, (row, name) in enumerate(zip(rows, names, strict=True))
+    ]
+
+
+def _job(index: int, row: RosterRow, name: str, settings: Settings) -> Job:
+    programme = row.programme or settings.programme or ""
+    level = row.level if row.level is not None else settings.level
+    start = row.start.isoformat() if row.start else ""
+    identity = {
+        "patient": row.patient,
+        "programme": programme,
+        "level": level,
+        "clinician": row.clinician,
+        "start": start,
+        "note": row.note,
+        "brand": row.brand,
+    }
+    password = row.password or settings.password
+    return Job(
+        index=index,
+        label=row.label,
+        name=name,
+        field_prefix=f"h{row.number}-{row.entry}" if row.entry else f"h{row.number}",
+        patient=row.patient,
+        email=row.email,
+        programme=programme,
+        level=level,
+        clinician=row.clinician,
+        start=row.start,
+        note=row.note,
+        brand=row.brand,
+        password=password,
+        fingerprint=_digest([identity, bool(password), settings.shape()]),
         # Recipient, patient and the row's values; not the file name, which depends on the
         # rows above (sam-lee-2), nor the options, so a rebuilt handout is not sent again.
-        job["message_key"] = f"{safe_name(row.patient)}.{_digest([identity, row.email])}"
-        jobs.append(job)
-    return jobs
+        message_key=f"{safe_name(row.patient)}.{_digest([identity, row.email])}",
+    )
 
 
 def brand_path(value: str, roster_dir: Path) -> Path:
@@ -145,9 +184,9 @@ def brand_path(value: str, roster_dir: Path) -> Path:
     return path if path.is_absolute() else roster_dir / path
 
 
-def needs_fallback_font(jobs: Sequence[dict[str, Any]]) -> bool:
+def needs_fallback_font(jobs: Sequence[Job]) -> bool:
     """Whether any row prints letters beyond Latin (Greek, Cyrillic…), which no brand font has."""
-    text = "".join(job[key] for job in jobs for key in ("patient", "clinician", "note"))
+    text = "".join(job.patient + job.clinician + job.note for job in jobs)
     return any(ord(char) > 0x24F and char.isalpha() for char in text)
 
 
@@ -175,61 +214,70 @@ class Worker:
         self.settings = settings
         self.builder = make_builder(app)  # loads (or reuses) the library once
 
-    def run(self, job: dict[str, Any]) -> Result:
+    def run(self, job: Job) -> Result:
         try:
             return self._run(job)
         except HandoutsError as exc:
-            return Result(job["index"], "failed", one_line(exc.format_message()))
+            return Result(job.index, Status.FAILED, one_line(exc.format_message()))
         except Exception as exc:  # noqa: BLE001 - one row must never stop the batch
-            return Result(job["index"], "failed", f"unexpected {type(exc).__name__}: {exc}")
+            return Result(job.index, Status.FAILED, f"unexpected {type(exc).__name__}: {exc}")
 
-    def _run(self, job: dict[str, Any]) -> Result:
-        from handouts import post
-        from handouts.atomic import write_atomic
+    def _run(self, job: Job) -> Result:
+        kept = self._kept(job)
+        if kept is not None:
+            handout = self.builder.compose(self._request(job)) if job.want_context else None
+            context = self._context(handout, job)
+            return Result(job.index, Status.SKIPPED, job.name, kept, context)
+        return self._build(job)
+
+    def _kept(self, job: Job) -> bytes | None:
+        """With --resume, the PDF an earlier run wrote for this row, if whole; read once."""
+        from handouts.post import is_complete_pdf
+
+        path = self.settings.out_dir / job.name
+        if not job.reuse or path.is_symlink():  # a planted link is never a handout
+            return None
+        try:
+            pdf = path.read_bytes()
+        except OSError:
+            return None
+        return pdf if is_complete_pdf(pdf, job.password or None) else None
+
+    def _build(self, job: Job) -> Result:
+        from handouts import atomic
 
         s = self.settings
-        path = s.out_dir / job["name"]
-        password = job["password"]
-        if job.get("reuse") and post.is_valid_pdf(path, password or None):
-            context = (
-                self._context(self.builder.compose(self._request(job)), password)
-                if job.get("context")
-                else None
-            )
-            return Result(job["index"], "skipped", job["name"], context)
-        request = self._request(job)
-        handout, pdf = self.builder.build(request)
+        handout, pdf = self.builder.build(self._request(job))
         pdf, notes = finish_pdf(
             pdf,
             attachments=s.attachments,
-            field_prefix=f"h{job['row']}",
-            private_name=job["patient"] if s.options.private else "",
+            field_prefix=job.field_prefix,
+            private_name=job.patient if s.options.private else "",
             booklet=s.booklet,
-            password=password,
+            password=job.password,
             large_print=s.options.large_print,
         )
-        write_atomic(path, pdf)
-        context = self._context(handout, password) if job.get("context") else None
+        atomic.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
         warnings = tuple(self.builder.warnings(handout))
-        return Result(job["index"], "built", job["name"], context, tuple(notes), warnings)
+        context = self._context(handout, job)
+        return Result(job.index, Status.BUILT, job.name, pdf, context, tuple(notes), warnings)
 
-    def _request(self, job: dict[str, Any]):  # noqa: ANN202 - build.Request
+    def _request(self, job: Job):  # noqa: ANN202 - build.Request
         from handouts.build import Request
         from handouts.compose import Selection
         from handouts.content.models import Patient
 
         s = self.settings
-        if not job["programme"]:
+        if not job.programme:
             raise HandoutsError("programme: none given; add a programme column or use --programme")
-        start = dt.date.fromisoformat(job["start"]) if job["start"] else None
         return Request(
             selection=Selection(
-                programme=job["programme"], level=job["level"], weeks=s.weeks, sessions=s.sessions
+                programme=job.programme, level=job.level, weeks=s.weeks, sessions=s.sessions
             ),
             patient=Patient(
-                name=job["patient"], clinician=job["clinician"], start=start, note=job["note"]
+                name=job.patient, clinician=job.clinician, start=job.start, note=job.note
             ),
-            brand_file=self._brand_file(job["brand"]),
+            brand_file=self._brand_file(job.brand),
             options=s.options,
             date=s.date,
         )
@@ -247,7 +295,9 @@ class Worker:
         return path
 
     @staticmethod
-    def _context(handout: Any, password: str) -> dict[str, Any]:
+    def _context(handout: Any, job: Job) -> dict[str, Any] | None:
+        if not job.want_context:
+            return None
         from handouts.mail import message_context
 
         return message_context(
@@ -256,8 +306,13 @@ class Worker:
             handout.title,
             handout.weeks,
             handout.sessions_label,
-            protected=bool(password),
+            protected=bool(job.password),
         )
+
+
+def failed_result(job: Job, reason: str) -> Result:
+    """A row whose worker never answered (the pool broke)."""
+    return Result(job.index, Status.FAILED, reason)
 
 
 def prepare_fallback_font(
@@ -276,45 +331,6 @@ def prepare_fallback_font(
     finally:
         timer.cancel()
         timer.join()  # a notice that started is printed before any row's line
-
-
-_WORKER: Worker | None = None
-
-
-def init_worker(settings: Settings) -> None:
-    """Pool initializer: load content and a Builder once for this process.
-
-    Ctrl-C is the parent's to handle: it cancels the queued rows, and a worker
-    finishes (and atomically writes) the row it is on instead of dying mid-way
-    with a traceback of its own.
-    """
-    global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(os.getppid())
-    _WORKER = Worker(settings)
-
-
-def _exit_with_parent(parent: int, every: float = 1.0) -> None:
-    """Leave when the batch is gone: a parent killed with -9 cannot stop its workers.
-
-    They would otherwise wait for rows for ever, holding the terminal's output open.
-    """
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def run_job(job: dict[str, Any]) -> Result:
-    """Pool task: build one row (never raises for a row's own problems)."""
-    if _WORKER is None:  # pragma: no cover - the initializer always runs first
-        raise RuntimeError("worker not initialised")
-    return _WORKER.run(job)
 
 
 def one_line(text: str) -> str:
@@ -383,52 +399,6 @@ def compose_message(plan: MailPlan, to: str, context: dict[str, Any], pdf: bytes
 
 # --------------------------------------------------------------------------- the run
 
-
-@dataclass
-class RowOutcome:
-    row: int
-    patient: str
-    status: str  # built | skipped | failed
-    detail: str  # file name or reason
-    mail: str = ""  # sent | written | already sent | failed | ""
-    mail_detail: str = ""
-
-
-@dataclass
-class Summary:
-    rows: list[RowOutcome]
-    elapsed: float
-    out_dir: Path
-    report: Path | None = None
-    combined: Path | None = None
-    combined_pages: int = 0
-    combine_error: str = ""
-    mail_error: str = ""
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    def mail_count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.mail == status)
-
-    @property
-    def failures(self) -> list[tuple[int, str, str]]:
-        """(row, patient, reason) for the report: failed rows and rows whose e-mail failed."""
-        out = []
-        for row in self.rows:
-            if row.status == "failed":
-                out.append((row.row, row.patient, row.detail))
-            elif row.mail == "failed":
-                out.append((row.row, row.patient, row.mail_detail))
-        return sorted(out)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.combine_error and not self.mail_error
-
-
 Progress = Callable[[RowOutcome, int, int], None]
 
 
@@ -440,239 +410,239 @@ def run(
     app: Any = None,
     combine: Path | None = None,
     duplex: bool = False,
+    combine_unencrypted: bool = False,
     mail: MailPlan | None = None,
     progress: Progress | None = None,
     notice: Callable[[str], None] = lambda _: None,
-) -> Summary:
+) -> Report:
     """Build every row; returns what happened. Row problems never raise.
 
-    ``notice`` receives a line to show when preparing fonts keeps the batch waiting.
+    Raises ``FolderBusy`` when another batch owns the output folder, and refuses a print
+    file that would hold rows' password-protected handouts unencrypted unless
+    ``combine_unencrypted`` says so. ``notice`` receives a line to show when preparing
+    fonts keeps the batch waiting.
     """
     started = time.monotonic()
-    out_dir = settings.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    all_jobs = make_jobs(rows, settings)
-    built_log = _read_built_log(out_dir / BUILT_LOG)
-    outcomes: dict[int, RowOutcome] = {}
-    total = len(rows)
-    done = 0
-    summary = Summary([], 0.0, out_dir)
+    problem = print_file_password_problem(rows, settings) if combine else ""
+    if problem and not combine_unencrypted:
+        raise HandoutsError(f"--combine {combine}: {problem}")
+    with claim(settings.out_dir):
+        batch = BatchRun(make_jobs(rows, settings), settings, mail, progress, combine is not None)
+        try:
+            todo = batch.plan(rows)
+            _execute(todo, settings, jobs, app, batch.handle, notice)
+            batch.report.mail_error = batch.mail_stopped
+            if combine is not None:
+                batch.combine(combine, duplex)
+        finally:
+            batch.close()
+        batch.report.write_csv()
+    batch.report.elapsed = time.monotonic() - started
+    return batch.report
 
-    mailer = None
-    if mail is not None:
-        from handouts.mail import Mailer
 
-        mailer = Mailer(
-            mail.settings,
-            sent_log=out_dir / SENT_LOG,
-            dry_run_dir=out_dir / OUTBOX if mail.dry_run else None,
-        )
+def print_file_password_problem(rows: Sequence[RosterRow], settings: Settings) -> str:
+    """Why a print file of these rows needs a choice: rows with a password of their own.
 
-    def finish(outcome: RowOutcome) -> None:
-        nonlocal done
-        done += 1
-        outcomes[outcome.row] = outcome
-        if progress:
-            progress(outcome, done, total)
-
-    todo = []
-    for row, job in zip(rows, all_jobs, strict=True):
-        if row.error:
-            finish(RowOutcome(row.number, row.patient, "failed", row.error))
-            continue
-        job["reuse"] = settings.resume and built_log.get(job["name"]) == job["fingerprint"]
-        # A bad address fails the message only: the handout still goes to the folder
-        # and the print file.
-        job["email_error"] = (
-            f"e-mail not sent: {row.email_error}" if mailer is not None and row.email_error else ""
-        )
-        job["context"] = (
-            mailer is not None
-            and not job["email_error"]
-            and not mailer.already_sent(job["message_key"])
-        )
-        todo.append(job)
-
-    by_index = {job["index"]: job for job in all_jobs}
-    mail_stopped = ""
-
-    def handle(result: Result) -> None:
-        nonlocal mail_stopped
-        job = by_index[result.index]
-        outcome = RowOutcome(job["row"], job["patient"], result.status, result.detail)
-        for text in result.warnings:
-            if text not in summary.warnings:
-                summary.warnings.append(text)
-        for text in result.notes:
-            if text not in summary.notes:
-                summary.notes.append(text)
-        if result.status == "built":
-            _append_built_log(out_dir / BUILT_LOG, job["name"], job["fingerprint"])
-        if mailer is not None and result.status != "failed":
-            if job["email_error"]:
-                outcome.mail, outcome.mail_detail = "failed", job["email_error"]
-            elif mail_stopped:
-                outcome.mail, outcome.mail_detail = "failed", f"e-mail not sent: {mail_stopped}"
-            else:
-                mail_stopped = _send(mailer, mail, job, result, outcome, out_dir)
-        finish(outcome)
-
-    try:
-        parent = None
-        if needs_fallback_font(todo):  # before the workers start, so that they find it cached
-            parent = Worker(settings, app)
-            prepare_fallback_font(parent.builder, settings.brand_file, notice, FONT_NOTICE_AFTER)
-        _execute(todo, settings, jobs, app, handle, parent)
-    finally:
-        if mailer is not None:
-            mailer.close()
-
-    summary.rows = [outcomes[number] for number in sorted(outcomes)]
-    summary.mail_error = mail_stopped
-    if combine is not None:
-        _combine(summary, all_jobs, settings, combine, duplex)
-    summary.report = write_report(out_dir, summary.failures)
-    summary.elapsed = time.monotonic() - started
-    return summary
+    The print file holds every handout decrypted: encrypted with --password, or not at all.
+    """
+    if settings.password:
+        return ""
+    own = [row.label for row in rows if row.password and not row.error]
+    if not own:
+        return ""
+    which = (
+        f"row {own[0]} has a password, and the print file would hold its handout"
+        if len(own) == 1
+        else f"rows {', '.join(own)} have passwords, and the print file would hold their handouts"
+    )
+    return (
+        f"{which} unencrypted; add --password to encrypt the print file, "
+        "or --combine-unencrypted to write it without one"
+    )
 
 
 def _execute(
-    todo: list[dict[str, Any]],
+    todo: list[Job],
     settings: Settings,
     jobs: int,
     app: Any,
     handle: Callable[[Result], None],
-    parent: Worker | None = None,
+    notice: Callable[[str], None],
 ) -> None:
-    """Run the jobs in this process (one job) or in a pool; ``handle`` each result as it comes.
-
-    ``parent`` is this process's Worker if one was made already.
-    """
-    if not todo:
-        return
-    workers = min(jobs, len(todo))
-    if workers <= 1:
-        worker = parent or Worker(settings, app)
-        for job in todo:
-            handle(worker.run(job))
-        return
-    from concurrent.futures.process import BrokenProcessPool
-
-    # Only a few rows are handed to the pool at a time, so an interrupted batch stops
-    # after the rows in hand instead of finishing a long queue first.
-    pending = list(reversed(todo))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(settings,))
-    try:
-        running: dict[Any, dict[str, Any]] = {}
-        while pending or running:
-            while pending and len(running) < 2 * workers:
-                job = pending.pop()
-                try:
-                    running[pool.submit(run_job, job)] = job
-                except BrokenProcessPool:  # a worker died: the rows left fail, not the batch
-                    handle(Result(job["index"], "failed", BROKEN_POOL))
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                handle(_result(future, running.pop(future)))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for queued rows
-        raise
-    pool.shutdown()
+    """Run the jobs, in this process or a pool, after preparing fonts the rows need."""
+    parent = None
+    if needs_fallback_font(todo):  # before the workers start, so that they find it cached
+        parent = Worker(settings, app)
+        prepare_fallback_font(parent.builder, settings.brand_file, notice, FONT_NOTICE_AFTER)
+    pool.execute(
+        todo,
+        jobs,
+        factory=Worker,
+        args=(settings,),
+        handle=handle,
+        failed=failed_result,
+        local=lambda: parent or Worker(settings, app),
+    )
 
 
-def _result(future: Any, job: dict[str, Any]) -> Result:
-    from concurrent.futures.process import BrokenProcessPool
+class BatchRun:
+    """One run's state, in this process: the report, the mailer and the print file's spool."""
 
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return Result(job["index"], "failed", BROKEN_POOL)
-    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be unpickled
-        return Result(job["index"], "failed", f"unexpected {type(exc).__name__}: {exc}")
+    def __init__(
+        self,
+        jobs: list[Job],
+        settings: Settings,
+        mail: MailPlan | None,
+        progress: Progress | None,
+        combine: bool,
+    ) -> None:
+        self.settings = settings
+        self.jobs = {job.index: job for job in jobs}
+        self.report = Report(settings.out_dir, private=settings.options.private)
+        self.progress = progress
+        self.done = 0
+        self.mail = mail
+        self.mailer = _mailer(mail, settings.out_dir) if mail is not None else None
+        self.mail_stopped = ""  # why the server cannot be used: no more messages this run
+        self.email_errors: dict[int, str] = {}  # rows whose address is unusable
+        self.spool = Spool(settings.out_dir) if combine else None
 
+    def plan(self, rows: Sequence[RosterRow]) -> list[Job]:
+        """The jobs to run; a row that cannot be built is reported at once."""
+        built_log = _read_built_log(self.settings.out_dir / BUILT_LOG)
+        todo = []
+        for row, job in zip(rows, self.jobs.values(), strict=True):
+            if row.error:
+                self._finish(
+                    RowOutcome(job.index, job.label, row.patient, Status.FAILED, row.error)
+                )
+                continue
+            if self.mailer is not None and row.email_error:
+                # A bad address fails the message only: the handout is still built and printed.
+                self.email_errors[job.index] = f"e-mail not sent: {row.email_error}"
+            reuse = self.settings.resume and built_log.get(job.name) == job.fingerprint
+            todo.append(replace(job, reuse=reuse, want_context=self._message_due(job)))
+        return todo
 
-def _send(
-    mailer: Any,
-    plan: MailPlan,
-    job: dict[str, Any],
-    result: Result,
-    outcome: RowOutcome,
-    out_dir: Path,
-) -> str:
-    """Send one row's message; returns a reason to stop all sending (server unusable) or ""."""
-    from handouts.mail import MailServerError, attachment_name
+    def handle(self, result: Result) -> None:
+        """One worker's answer: log it, keep its PDF for the print file, mail it, report it."""
+        job = self.jobs[result.index]
+        outcome = RowOutcome(job.index, job.label, job.patient, result.status, result.detail)
+        for text in result.warnings:
+            self.report.warn(text)
+        for text in result.notes:
+            self.report.note(text)
+        if result.status is Status.BUILT:
+            _append_built_log(self.settings.out_dir / BUILT_LOG, job.name, job.fingerprint)
+        if result.status is not Status.FAILED:
+            if self.spool is not None:
+                self.spool.add(job.index, result.pdf)
+            if self.mailer is not None:
+                self._mail(job, result, outcome)
+        self._finish(outcome)
 
-    key = job["message_key"]
-    if mailer.already_sent(key):
-        outcome.mail = "already sent"
-        return ""
-    try:
-        pdf = (out_dir / job["name"]).read_bytes()
-        context = result.context or {}
-        filename = attachment_name(
-            context.get("programme", {}).get("title", ""),
-            context.get("patient", {}).get("name", ""),
-        )
-        message = compose_message(plan, job["email"], context, pdf, filename)
-        outcome.mail = "written" if mailer.send(message, key) == "written" else "sent"
-    except MailServerError as exc:
-        outcome.mail, outcome.mail_detail = (
-            "failed",
-            f"e-mail not sent: {one_line(exc.format_message())}",
-        )
-        return one_line(exc.format_message())
-    except HandoutsError as exc:  # PermanentSendError, SendError, a template problem
-        outcome.mail, outcome.mail_detail = (
-            "failed",
-            f"e-mail not sent: {one_line(exc.format_message())}",
-        )
-    except OSError as exc:
-        outcome.mail, outcome.mail_detail = "failed", f"e-mail not sent: {exc}"
-    return ""
-
-
-def _combine(
-    summary: Summary, jobs: list[dict[str, Any]], settings: Settings, path: Path, duplex: bool
-) -> None:
-    """One print file of every row with a PDF, in roster order (encrypted with --password)."""
-    from handouts import post
-    from handouts.atomic import write_atomic
-
-    good = {row.row for row in summary.rows if row.status in ("built", "skipped")}
-    chosen = [job for job in jobs if job["row"] in good]
-    if not chosen:
-        summary.combine_error = f"{path} not written: no handout was built"
-        return
-    try:
-        pdfs = [
-            decrypted((settings.out_dir / job["name"]).read_bytes(), job["password"])
+    def combine(self, path: Path, duplex: bool) -> None:
+        """One print file of every row with a PDF, in roster order (encrypted with --password)."""
+        report, spool = self.report, self.spool
+        assert spool is not None
+        chosen = [job for job in self.jobs.values() if job.index in spool]
+        if not chosen:
+            report.combine_error = f"{path} not written: no handout was built"
+            return
+        private = self.settings.options.private
+        entries = [
+            Entry(job.index, f"Row {job.label}" if private else job.patient, job.field_prefix,
+                  job.password)
             for job in chosen
-        ]
-        combined = post.combine(
-            pdfs,
-            duplex=duplex,
-            prefixes=[f"h{job['row']}" for job in chosen],
-            titles=[job["patient"] for job in chosen],
+        ]  # fmt: skip
+        password = self.settings.password
+        try:
+            pages = write_print_file(path, spool, entries, duplex=duplex, password=password)
+        except (HandoutsError, OSError, ValueError) as exc:
+            report.combine_error = f"{path} not written: {one_line(str(exc))}"
+            return
+        report.combined, report.combined_pages = path, pages
+        if not password and any(job.password for job in chosen):
+            report.combine_note = (
+                f"{path} is not encrypted: it holds every handout, decrypted; "
+                "keep it at the clinic and delete it once printed"
+            )
+
+    def close(self) -> None:
+        if self.mailer is not None:
+            self.mailer.close()
+        if self.spool is not None:
+            self.spool.close()
+
+    # -- one row
+
+    def _finish(self, outcome: RowOutcome) -> None:
+        self.done += 1
+        self.report.add(outcome)
+        if self.progress:
+            self.progress(outcome, self.done, len(self.jobs))
+
+    def _message_due(self, job: Job) -> bool:
+        return (
+            self.mailer is not None
+            and job.index not in self.email_errors
+            and not self.mailer.already_sent(job.message_key)
         )
-        summary.combined_pages = post.page_count(combined)
-        if settings.password:
-            combined = post.encrypt(combined, settings.password)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, combined)
-    except (HandoutsError, OSError, ValueError) as exc:
-        summary.combine_error = f"{path} not written: {one_line(str(exc))}"
-        return
-    summary.combined = path
+
+    def _mail(self, job: Job, result: Result, outcome: RowOutcome) -> None:
+        """Send one row's message from the PDF its worker returned."""
+        from handouts.mail import MailServerError, attachment_name
+
+        assert self.mailer is not None and self.mail is not None
+        if job.index in self.email_errors:
+            outcome.mail, outcome.mail_detail = MailStatus.FAILED, self.email_errors[job.index]
+            return
+        if self.mail_stopped:
+            outcome.mail = MailStatus.FAILED
+            outcome.mail_detail = f"e-mail not sent: {self.mail_stopped}"
+            return
+        if self.mailer.already_sent(job.message_key):
+            outcome.mail = MailStatus.ALREADY_SENT
+            return
+        try:
+            context = result.context or {}
+            filename = attachment_name(
+                context.get("programme", {}).get("title", ""),
+                context.get("patient", {}).get("name", ""),
+            )
+            message = compose_message(self.mail, job.email, context, result.pdf, filename)
+            sent = self.mailer.send(message, job.message_key)
+            outcome.mail = MailStatus.WRITTEN if sent == "written" else MailStatus.SENT
+        except MailServerError as exc:
+            self.mail_stopped = one_line(exc.format_message())
+            outcome.mail, outcome.mail_detail = (
+                MailStatus.FAILED,
+                f"e-mail not sent: {self.mail_stopped}",
+            )
+        except HandoutsError as exc:  # PermanentSendError, SendError, a template problem
+            outcome.mail = MailStatus.FAILED
+            outcome.mail_detail = f"e-mail not sent: {one_line(exc.format_message())}"
+        except OSError as exc:
+            outcome.mail, outcome.mail_detail = MailStatus.FAILED, f"e-mail not sent: {exc}"
 
 
-# --------------------------------------------------------------------------- logs and report
+def _mailer(plan: MailPlan, out_dir: Path) -> Any:  # handouts.mail.Mailer
+    from handouts.mail import Mailer
+    from handouts.outdir import real_folder
+
+    outbox = real_folder(out_dir / OUTBOX) if plan.dry_run else None
+    return Mailer(plan.settings, sent_log=out_dir / SENT_LOG, dry_run_dir=outbox)
+
+
+# --------------------------------------------------------------------------- built.log
 
 
 def _read_built_log(path: Path) -> dict[str, str]:
     """``name → fingerprint`` from earlier runs; the last line for a name wins."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         return {}
     entries = {}
     for line in lines:
@@ -683,33 +653,6 @@ def _read_built_log(path: Path) -> dict[str, str]:
 
 
 def _append_built_log(path: Path, name: str, fingerprint: str) -> None:
-    line = f"{name}\t{fingerprint}\n".encode()
-    with open(path, "a+b") as log:
-        if log.tell():
-            log.seek(-1, os.SEEK_END)
-            if log.read(1) != b"\n":  # a crash cut the last line short: don't glue onto it
-                line = b"\n" + line
-        log.write(line)
-        log.flush()
-        os.fsync(log.fileno())
+    from handouts.atomic import append_line
 
-
-def write_report(out_dir: Path, failures: list[tuple[int, str, str]]) -> Path | None:
-    """``batch-report.csv`` (row, patient, reason) when rows failed; removed when none did.
-
-    Written atomically, UTF-8 with a BOM so spreadsheet programs show accents.
-    """
-    import csv
-
-    from handouts.atomic import write_atomic
-
-    path = out_dir / REPORT_NAME
-    if not failures:
-        path.unlink(missing_ok=True)  # a stale report would claim failures that are fixed
-        return None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
-    writer.writerows(failures)
-    write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
-    return path
+    append_line(path, f"{name}\t{fingerprint}\n")

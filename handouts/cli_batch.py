@@ -91,6 +91,12 @@ def _default_jobs() -> int:
     "--duplex", is_flag=True, help="With --combine: start every handout on the front of a sheet."
 )
 @click.option(
+    "--combine-unencrypted",
+    is_flag=True,
+    help="With --combine and a password column but no --password: write the print file "
+    "without a password (it holds every handout, decrypted).",
+)
+@click.option(
     "--email", "email", is_flag=True, help="E-mail each handout to the row's email address."
 )
 @click.option(
@@ -135,6 +141,7 @@ def batch(
     booklet,
     combine,
     duplex,
+    combine_unencrypted,
     email,
     dry_run,
     rate,
@@ -161,6 +168,8 @@ def batch(
 
     if duplex and not combine:
         raise click.UsageError("--duplex works with --combine FILE")
+    if combine_unencrypted and not combine:
+        raise click.UsageError("--combine-unencrypted works with --combine FILE")
     if (dry_run or rate) and not email:
         raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
     if email and booklet:
@@ -197,14 +206,18 @@ def batch(
     if combine:
         inputs = {roster: "the roster", **dict.fromkeys(attachments, "an --attach file")}
         _check_combine_path(combine, out_dir, table.rows, settings, inputs)
+        problem = driver.print_file_password_problem(table.rows, settings)
+        if problem and not combine_unencrypted:
+            raise UsageProblem(f"--combine {combine}: {problem}")
     plan = _mail_plan(app, dry_run, rate) if email else None
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
         with _progress(len(table.rows), deferred) as (progress, notice):
-            summary = driver.run(
+            report = driver.run(
                 table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
-                duplex=duplex, mail=plan, progress=progress, notice=notice,
+                duplex=duplex, combine_unencrypted=combine_unencrypted, mail=plan,
+                progress=progress, notice=notice,
             )  # fmt: skip
     except KeyboardInterrupt:
         click.echo(
@@ -213,14 +226,17 @@ def batch(
         sys.exit(130)
     for line in deferred:
         click.echo(line, err=True)
-    _report(summary, plan)
-    if not summary.ok:
-        sys.exit(1)
+    for line in report.messages():
+        click.echo(line, err=True)
+    for line in report.summary(None if plan is None else plan.dry_run):
+        click.echo(line)
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 def _address_warnings(roster: Path, rows: list[RosterRow]) -> tuple[str, ...]:
     """Without --email an unusable address stops nothing; say so once, for a later --email."""
-    bad = [str(row.number) for row in rows if row.email and row.email_error]
+    bad = [row.label for row in rows if row.email and row.email_error]
     if not bad:
         return ()
     label = "rows" if len(bad) > 1 else "row"
@@ -243,8 +259,8 @@ def _progress(
 
         def progress(outcome, done: int, total: int) -> None:  # noqa: ANN001
             bar.update(1)
-            if outcome.status == "failed" or outcome.mail == "failed":
-                deferred.append(_line(outcome, done, total))
+            if outcome.needs_a_look:
+                deferred.append(outcome.progress_line(done, total))
 
         yield progress, lambda text: _print_notice(f"\n{text}")
 
@@ -253,56 +269,8 @@ def _print_notice(text: str) -> None:
     click.echo(text, err=True)
 
 
-def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001
-    click.echo(_line(outcome, done, total), err=True)
-
-
-def _line(outcome, done: int, total: int) -> str:  # noqa: ANN001 - batch.RowOutcome
-    head = f"[{done}/{total}]"
-    if outcome.status == "failed":
-        who = f" ({outcome.patient})" if outcome.patient else ""
-        return f"{head} failed row {outcome.row}{who}: {outcome.detail}"
-    text = f"{head} {outcome.status} {outcome.detail}"
-    if outcome.status == "skipped":
-        text += " (already built)"
-    mail = {
-        "sent": ", e-mailed",
-        "written": ", message written to outbox",
-        "already sent": ", already e-mailed",
-        "failed": f"; {outcome.mail_detail}",
-    }
-    return text + mail.get(outcome.mail, "")
-
-
-def _report(summary, plan) -> None:  # noqa: ANN001
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for note in summary.notes:
-        click.echo(f"note: {note}", err=True)
-    if summary.mail_error:
-        click.echo(f"error: e-mail stopped: {summary.mail_error}", err=True)
-    if summary.combine_error:
-        click.echo(f"error: --combine: {summary.combine_error}", err=True)
-    built, skipped, failed = (summary.count(s) for s in ("built", "skipped", "failed"))
-    seconds = summary.elapsed
-    speed = built / seconds if seconds > 0 else 0.0
-    rows = len(summary.rows)
-    click.echo(
-        f"{rows} row{'s' if rows != 1 else ''}: {built} built, {skipped} skipped, {failed} failed "
-        f"in {seconds:.1f} s ({speed:.1f} handouts/s)"
-    )
-    if plan is not None:
-        first = "written" if plan.dry_run else "sent"
-        counts = [(summary.mail_count(s), s) for s in (first, "already sent", "failed")]
-        parts = [f"{n} {s}" for n, s in counts if n or s != "already sent"]
-        if plan.dry_run:
-            parts[0] += f" to {summary.out_dir / 'outbox'}"
-        click.echo(("e-mail (dry run): " if plan.dry_run else "e-mail: ") + ", ".join(parts))
-    if summary.combined:
-        click.echo(f"combined: {summary.combined} ({summary.combined_pages} pages)")
-    click.echo(f"output: {summary.out_dir}")
-    if summary.report:
-        click.echo(f"failed rows: {summary.report}")
+def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001 - a RowOutcome
+    click.echo(outcome.progress_line(done, total), err=True)
 
 
 def _check_brand(app: Any, path: Path | None) -> Path | None:

@@ -48,8 +48,14 @@ def default_output(handout_id: str) -> Path:
     return Path("output") / f"{handout_id}.pdf"
 
 
-def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None:
-    """Write to ``output`` atomically (``-`` means stdout); returns the path written."""
+def write_output(
+    pdf: bytes, output: str | None, handout_id: str, inputs: dict[Path, str] | None = None
+) -> Path | None:
+    """Write to ``output`` atomically (``-`` means stdout); returns the path written.
+
+    ``inputs`` maps the files the handout was made from to what they are: the output
+    is never one of them, however it is spelt (``./x``, a symlink, a hard link).
+    """
     from pathlib import Path
 
     from handouts.atomic import write_atomic
@@ -59,6 +65,9 @@ def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None
         sys.stdout.buffer.flush()
         return None
     path = Path(output) if output else default_output(handout_id)
+    for source, what in (inputs or {}).items():
+        if same_file(path, source):
+            raise HandoutsError(f"-o {path}: that is {what}; choose another output file")
     if path.is_dir():
         raise HandoutsError(f"-o {path}: is a folder; give a file name, such as {path / 'x.pdf'}")
     try:
@@ -67,6 +76,16 @@ def write_output(pdf: bytes, output: str | None, handout_id: str) -> Path | None
     except OSError as error:
         raise HandoutsError(f"cannot write {path}: {os_reason(error)}; choose another -o") from None
     return path
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same path, a link to it, or a hard link."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
 
 
 def os_reason(error: OSError) -> str:
@@ -318,6 +337,11 @@ def build(
         )
         for line in notes:
             click.echo(f"note: {line}", err=True)
-    path = write_output(pdf, output, handout.id)
+    from pathlib import Path
+
+    inputs = dict.fromkeys(attachments, "an --attach file")
+    if request.brand_file is not None and Path(request.brand_file).is_file():
+        inputs[Path(request.brand_file)] = "the brand file"
+    path = write_output(pdf, output, handout.id, inputs)
     if path:
         click.echo(str(path))

@@ -12,7 +12,6 @@ import datetime as dt
 import email.errors
 import email.utils
 import ipaddress
-import os
 import re
 import smtplib
 import ssl
@@ -23,7 +22,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from handouts.atomic import write_atomic
+from handouts.atomic import append_line, write_atomic
 from handouts.errors import HandoutsError
 from handouts.templating import render_template
 
@@ -373,7 +372,7 @@ class Mailer:
             return "skipped"
         if self.dry_run_dir is not None:
             self.dry_run_dir.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.dry_run_dir / f"{key}.eml", bytes(msg))
+            write_atomic(self.dry_run_dir / f"{key}.eml", bytes(msg), follow_symlinks=False)
             return "written"
         self._pace()
         refused = self._deliver(msg)
@@ -483,13 +482,7 @@ class Mailer:
         if self.sent_log is None:
             return
         to = " ".join(str(msg["To"]).split())
-        line = f"{key}\t{to}\t{msg['Message-ID'] or ''}\n"
-        with open(self.sent_log, "a+b") as log:
-            if log.tell() and not _ends_with_newline(log):
-                line = "\n" + line  # a crash cut the last line short: don't glue onto it
-            log.write(line.encode("utf-8"))
-            log.flush()
-            os.fsync(log.fileno())
+        append_line(self.sent_log, f"{key}\t{to}\t{msg['Message-ID'] or ''}\n")
 
 
 def _recipients(msg: EmailMessage) -> list[str]:
@@ -510,13 +503,6 @@ def _read_log(path: Path | None) -> set[str]:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     # A line cut short by a crash still starts with the full key: the message went out.
     return {line.split("\t", 1)[0] for line in lines if line.strip()}
-
-
-def _ends_with_newline(log: Any) -> bool:
-    log.seek(-1, os.SEEK_END)
-    last = log.read(1)
-    log.seek(0, os.SEEK_END)
-    return last == b"\n"
 
 
 def _transient(exc: BaseException) -> bool:

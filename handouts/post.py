@@ -88,28 +88,32 @@ def page_count(pdf: bytes, what: str = "PDF") -> int:
 
 
 def is_valid_pdf(path: Path, password: str | None = None) -> bool:
-    """Cheap check for ``--resume``: is ``path`` a complete PDF from an earlier run?
+    """Cheap check for ``--resume``: is ``path`` a complete PDF from an earlier run?"""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return False
+    return is_complete_pdf(data, password)
+
+
+def is_complete_pdf(pdf: bytes, password: str | None = None) -> bool:
+    """Is ``pdf`` a complete, readable PDF (opened with ``password`` when encrypted)?
 
     A file cut short by a crash lacks the trailing ``%%EOF``; the parse catches
     the rest. An encrypted file can only have its pages counted with the
     password; without it the structural checks must do.
     """
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        return False
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(5)
-            handle.seek(0, io.SEEK_END)
-            handle.seek(max(0, handle.tell() - 1024))
-            tail = handle.read()
-        if head != b"%PDF-" or b"%%EOF" not in tail:
-            return False
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted:
             if password is None:
                 return True
             if not reader.decrypt(password):
                 return False
         return len(reader.pages) > 0
-    except (OSError, PdfReadError, PyPdfError, ValueError, KeyError):
+    except (PdfReadError, PyPdfError, ValueError, KeyError):
         return False
 
 
@@ -463,6 +467,7 @@ __all__ = [
     "finish_pdf",
     "has_forms_or_outline",
     "impose_booklet",
+    "is_complete_pdf",
     "is_valid_pdf",
     "page_count",
     "prefix_fields",

@@ -19,7 +19,10 @@ Problems are reported at two levels:
 
 A row's number is where a person finds it: in a CSV the spreadsheet row (the
 header is row 1, blank lines count, a value spanning lines is one row); in YAML
-the line where the row's entry starts.
+the line where the row's entry starts. Every YAML entry is a row of its own, even
+when several start on one line (``[{patient: A}, {patient: B}]``) or one is repeated
+by an alias (``- *r``): those rows are told apart by their place in the list,
+``1 (entry 2)`` (see :attr:`RosterRow.label`).
 
 Nothing here imports reportlab or pypdf.
 """
@@ -33,6 +36,7 @@ import difflib
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -99,6 +103,12 @@ class RosterRow:
     password: str = ""
     error: str | None = None
     email_error: str | None = None  # fails only the e-mail: the handout is still built
+    entry: int = 0  # the entry's place in a YAML list, when its line starts other entries too
+
+    @property
+    def label(self) -> str:
+        """How the report names the row: "5", or "1 (entry 2)" for entries sharing a line."""
+        return f"{self.number} (entry {self.entry})" if self.entry else str(self.number)
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,11 @@ def read_roster(path: Path) -> Roster:
         raise RosterError(f'{path}: no "patient" column (the header line names the columns)')
     if not records:
         raise RosterError(f"{path}: the roster has no rows")
-    rows = [_row(number, record) for number, record in records]
+    shared = Counter(number for number, _ in records)
+    rows = [
+        _row(number, record, entry if shared[number] > 1 else 0)
+        for entry, (number, record) in enumerate(records, start=1)
+    ]
     warnings = (_ignored_warning(path, ignored),) if ignored else ()
     return Roster(path, tuple(c for c in columns if c in COLUMNS), rows, warnings)
 
@@ -380,9 +394,9 @@ def _ignored_warning(path: Path, ignored: list[str]) -> str:
 # --------------------------------------------------------------------------- one row
 
 
-def _row(number: int, record: Any) -> RosterRow:
+def _row(number: int, record: Any, entry: int = 0) -> RosterRow:
     if not isinstance(record, Mapping):
-        return RosterRow(number, error="not a mapping of column: value")
+        return RosterRow(number, error="not a mapping of column: value", entry=entry)
     problems: list[str] = []
     values: dict[str, Any] = {}
     for column in COLUMNS:
@@ -413,7 +427,13 @@ def _row(number: int, record: Any) -> RosterRow:
     error = "; ".join(problems) or None
     email_error = _email_problem(values["email"])
     return RosterRow(
-        number, level=level, start=start, error=error, email_error=email_error, **values
+        number,
+        level=level,
+        start=start,
+        error=error,
+        email_error=email_error,
+        entry=entry,
+        **values,
     )
 
 

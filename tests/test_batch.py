@@ -384,7 +384,7 @@ def test_row_values_win_over_batch_options(tmp_path: Path) -> None:
     jobs = batch.make_jobs(
         rows, settings(tmp_path, programme="achilles-eccentric", level=2, password="pw")
     )
-    assert [(j["programme"], j["level"], j["password"]) for j in jobs] == [
+    assert [(j.programme, j.level, j.password) for j in jobs] == [
         ("achilles-eccentric", 2, "pw"),
         ("home-no-gym", 3, "own"),
     ]
@@ -396,11 +396,11 @@ def test_fingerprints_follow_the_output_but_message_keys_only_the_row(tmp_path: 
     (booklet,) = batch.make_jobs(
         rows, settings(tmp_path, booklet=True, options=Options(fillable=True))
     )
-    assert plain["fingerprint"] != booklet["fingerprint"]  # --resume must rebuild
-    assert plain["message_key"] == booklet["message_key"]  # but must not e-mail again
+    assert plain.fingerprint != booklet.fingerprint  # --resume must rebuild
+    assert plain.message_key == booklet.message_key  # but must not e-mail again
     other = read_roster(write(tmp_path, "r.csv", "patient,email\nAnn,ann@other.example\n")).rows
-    assert batch.make_jobs(other, settings(tmp_path))[0]["message_key"] != plain["message_key"]
-    assert plain["message_key"] == "ann.5a30402585baa3b9"  # the key earlier versions logged
+    assert batch.make_jobs(other, settings(tmp_path))[0].message_key != plain.message_key
+    assert plain.message_key == "ann.5a30402585baa3b9"  # the key earlier versions logged
 
 
 def test_message_keys_do_not_depend_on_the_rows_around(tmp_path: Path) -> None:
@@ -408,14 +408,14 @@ def test_message_keys_do_not_depend_on_the_rows_around(tmp_path: Path) -> None:
     sam_b = "Sam Lee,sam.b@example.org,achilles-eccentric\n"
     first = write(tmp_path, "a.csv", "patient,email,programme\n" + sam_a + "Ann,a@b.org,x\n")
     later = write(tmp_path, "b.csv", "patient,email,programme\nAnn,a@b.org,x\n" + sam_b + sam_a)
-    before = {j["email"]: j for j in batch.make_jobs(read_roster(first).rows, settings(tmp_path))}
-    after = {j["email"]: j for j in batch.make_jobs(read_roster(later).rows, settings(tmp_path))}
-    assert (before["sam.a@example.org"]["name"], after["sam.a@example.org"]["name"]) == (
+    before = {j.email: j for j in batch.make_jobs(read_roster(first).rows, settings(tmp_path))}
+    after = {j.email: j for j in batch.make_jobs(read_roster(later).rows, settings(tmp_path))}
+    assert (before["sam.a@example.org"].name, after["sam.a@example.org"].name) == (
         "sam-lee.pdf",
         "sam-lee-2.pdf",
     )
-    assert before["sam.a@example.org"]["message_key"] == after["sam.a@example.org"]["message_key"]
-    assert after["sam.b@example.org"]["message_key"] != after["sam.a@example.org"]["message_key"]
+    assert before["sam.a@example.org"].message_key == after["sam.a@example.org"].message_key
+    assert after["sam.b@example.org"].message_key != after["sam.a@example.org"].message_key
 
 
 @pytest.mark.parametrize(("names", "prepared"), [("Ann\nЯрослава\n", True), ("Ann\nZoë\n", False)])
@@ -424,13 +424,20 @@ def test_fallback_font_is_prepared_once_here_before_the_workers(
 ) -> None:
     # Instancing it takes half a minute on a cold cache; each worker would do it again.
     calls: list[tuple[object, ...]] = []
-    monkeypatch.setattr(batch, "Worker", lambda settings, app: SimpleNamespace(builder="b"))
+    made: list[object] = []
+    monkeypatch.setattr(
+        batch, "Worker", lambda settings, app: made.append(app) or SimpleNamespace(builder="b")
+    )
     monkeypatch.setattr(
         batch, "prepare_fallback_font", lambda *args: calls.append(("prepare", os.getpid()))
     )
-    monkeypatch.setattr(
-        batch, "_execute", lambda *args: calls.append(("execute", args[2], args[-1] is not None))
-    )
+
+    def execute(todo: object, jobs: int, **kwargs: Any) -> None:
+        before = len(made)  # a Worker made here already, for the fonts
+        kwargs["local"]()  # the worker for a run without a pool: that one, or a new one
+        calls.append(("execute", jobs, before == 1 and len(made) == 1))
+
+    monkeypatch.setattr(batch.pool, "execute", execute)
     rows = read_roster(write(tmp_path, "r.csv", "patient\n" + names)).rows
     batch.run(rows, settings(tmp_path / "out"), jobs=2)
     expected = [("prepare", os.getpid())] if prepared else []
@@ -476,14 +483,16 @@ def test_built_log_ignores_a_line_cut_short(tmp_path: Path) -> None:
 
 
 def test_report_is_written_atomically_and_removed_when_clean(tmp_path: Path) -> None:
-    path = batch.write_report(tmp_path, [(3, "Zoë", 'unknown programme "x"')])
+    report = batch.Report(tmp_path)
+    report.add(batch.RowOutcome(0, "3", "Zoë", batch.Status.FAILED, 'unknown programme "x"'))
+    path = report.write_csv()
     assert path == tmp_path / batch.REPORT_NAME
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheets then show the accents
     assert path.read_text(encoding="utf-8-sig").splitlines() == [
         "row,patient,reason",
         '3,Zoë,"unknown programme ""x"""',
     ]
-    assert batch.write_report(tmp_path, []) is None
+    assert batch.Report(tmp_path).write_csv() is None
     assert not path.exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no .part file left behind
 
@@ -524,11 +533,11 @@ def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
 
 WATCHED_CHILD = """
 import os, sys, time
-from handouts.batch import _exit_with_parent
+from handouts.pool import exit_with_parent
 
 child = os.fork()
 if child == 0:
-    _exit_with_parent(os.getppid(), every=0.05)
+    exit_with_parent(os.getppid(), every=0.05)
     time.sleep(30)  # a worker waiting for rows
     os._exit(0)
 print(child, flush=True)

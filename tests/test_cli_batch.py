@@ -394,6 +394,7 @@ def test_combine_duplex_attach_and_passwords(tmp_path: Path, consent_form: Path)
     result = batch(
         roster(tmp_path, text), out, "--jobs", "1", "--fillable",
         "--attach", consent_form, "--combine", tmp_path / "print.pdf", "--duplex",
+        "--combine-unencrypted",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
 
