@@ -57,6 +57,7 @@ BUILT_LOG = "built.log"
 SENT_LOG = "sent.log"
 OUTBOX = "outbox"
 DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
+MAIL_STOPPED = "e-mail not sent: sending stopped (the mail server failed; see the end)"
 FONT_NOTICE = "Preparing fonts for Greek/Cyrillic names (first run only)…"
 FONT_NOTICE_AFTER = 1.0  # seconds: a warm font cache answers well within this
 
@@ -73,6 +74,7 @@ class Settings:
     content_dirs: tuple[Path, ...] = ()
     include_builtin: bool = True
     cwd: Path = field(default_factory=Path.cwd)
+    config: Path | None = None  # the handouts.yaml in use (found once, by the parent)
     brand_file: Path | None = None
     options: Options = Options(paper="")
     date: dt.date | None = None
@@ -210,6 +212,7 @@ class Worker:
                 content_dirs=list(settings.content_dirs),
                 include_builtin=settings.include_builtin,
                 cwd=settings.cwd,
+                config=settings.config,
             )
         self.settings = settings
         self.builder = make_builder(app)  # loads (or reuses) the library once
@@ -592,21 +595,26 @@ class BatchRun:
 
     def _mail(self, job: Job, result: Result, outcome: RowOutcome) -> None:
         """Send one row's message from the PDF its worker returned."""
+        from handouts.content.demo import demo_brand_name, demo_refusal
         from handouts.mail import MailServerError, attachment_name
 
         assert self.mailer is not None and self.mail is not None
         if job.index in self.email_errors:
             outcome.mail, outcome.mail_detail = MailStatus.FAILED, self.email_errors[job.index]
             return
-        if self.mail_stopped:
+        if self.mail_stopped:  # the reason is said once, at the end
+            outcome.mail, outcome.mail_detail = MailStatus.FAILED, MAIL_STOPPED
+            return
+        context = result.context or {}
+        clinic = str(context.get("clinic", {}).get("name", "")).strip()
+        if not self.mail.dry_run and clinic == demo_brand_name():  # a row's own brand column
             outcome.mail = MailStatus.FAILED
-            outcome.mail_detail = f"e-mail not sent: {self.mail_stopped}"
+            outcome.mail_detail = f"e-mail not sent: {demo_refusal('brand')}"
             return
         if self.mailer.already_sent(job.message_key):
             outcome.mail = MailStatus.ALREADY_SENT
             return
         try:
-            context = result.context or {}
             filename = attachment_name(
                 context.get("programme", {}).get("title", ""),
                 context.get("patient", {}).get("name", ""),

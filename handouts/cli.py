@@ -42,8 +42,9 @@ KIND_CHOICES += [f"{kind}s" for kind in KIND_CHOICES]
 MAIN_HELP = """Make branded, print-ready PDF exercise handouts.
 
 Content comes from the built-in library, then from the clinic folders listed
-in handouts.yaml (in the working directory), then from each --content folder.
-An item with the same id as an earlier one replaces it.
+in handouts.yaml, then from each --content folder. An item with the same id as
+an earlier one replaces it. handouts.yaml is the one named by --config or
+HANDOUTS_CONFIG, else the nearest one in the working folder or a folder above it.
 
 \b
 Exit codes:
@@ -67,9 +68,11 @@ class App:
         content_dirs: Sequence[Path] = (),
         include_builtin: bool = True,
         cwd: Path | None = None,
+        config: Path | None = None,
     ) -> None:
         self.content_dirs = list(content_dirs)
         self.include_builtin = include_builtin
+        self.config = config  # --config or HANDOUTS_CONFIG; None: search upward
         self._cwd = cwd
         self._workspace: Workspace | None = None
         self._libraries: dict[tuple[tuple[Path, ...], bool], Library] = {}
@@ -84,11 +87,12 @@ class App:
         return self._cwd
 
     def workspace(self) -> Workspace:
-        """``handouts.yaml`` in the working directory (empty settings if there is none)."""
+        """The settings of handouts.yaml (empty if there is none); see ``content.discover``."""
         if self._workspace is None:
+            from handouts.content.discover import find_workspace_file
             from handouts.content.loader import load_workspace
 
-            self._workspace = load_workspace(self.cwd)
+            self._workspace = load_workspace(self.cwd, find_workspace_file(self.cwd, self.config))
         return self._workspace
 
     @property
@@ -130,12 +134,48 @@ def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, A
     return library, app
 
 
+class _UsageError(click.UsageError):
+    """click's usage error, its last line worded like every other: ``error: <message>``."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        import io
+        import re
+
+        shown = io.StringIO()
+        super().show(shown)
+        usage, _, message = shown.getvalue().rpartition("Error: ")
+        # "Invalid value for '--config': File 'x' does not exist." → as handouts words it
+        message = re.sub(r"(^|: )([A-Z])(?=[a-z ])", lambda m: m[1] + m[2].lower(), message)
+        click.echo(f"{usage}error: {message.rstrip().rstrip('.')}", err=file is None, file=file)
+
+
+def _as_usage_error(error: click.UsageError) -> _UsageError:
+    converted = _UsageError(error.format_message(), error.ctx)
+    converted.exit_code = error.exit_code
+    return converted
+
+
 class _Group(click.Group):
-    """Turns a file-system error no command foresaw into one line instead of a traceback."""
+    """Turns a file-system error no command foresaw into one line instead of a traceback.
+
+    Usage errors print ``error: ...`` as every other error line does (click says "Error:").
+    """
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            if isinstance(error, _UsageError):
+                raise
+            raise _as_usage_error(error) from None
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            if isinstance(error, _UsageError):
+                raise
+            raise _as_usage_error(error) from None
         except OSError as error:
             from handouts.cli_build import os_reason
 
@@ -155,6 +195,14 @@ class _Group(click.Group):
     help="A clinic content folder (repeatable); loaded after the built-in library.",
 )
 @click.option(
+    "--config",
+    type=PathType(exists=True, dir_okay=False),
+    envvar="HANDOUTS_CONFIG",
+    metavar="FILE",
+    help="The workspace settings file [env HANDOUTS_CONFIG] (default: the nearest "
+    "handouts.yaml in this folder or above).",
+)
+@click.option(
     "--no-builtin",
     is_flag=True,
     hidden=True,
@@ -162,8 +210,10 @@ class _Group(click.Group):
     help="Skip the built-in content (for tests and content development).",
 )
 @click.pass_context
-def main(ctx: click.Context, content_dirs: tuple[Path, ...], no_builtin: bool) -> None:
-    ctx.obj = App(content_dirs=list(content_dirs), include_builtin=not no_builtin)
+def main(
+    ctx: click.Context, content_dirs: tuple[Path, ...], config: Path | None, no_builtin: bool
+) -> None:
+    ctx.obj = App(content_dirs=list(content_dirs), include_builtin=not no_builtin, config=config)
 
 
 # --------------------------------------------------------------------------- list
@@ -769,8 +819,9 @@ from handouts.cli_build import build  # noqa: E402
 
 main.add_command(build)
 
-from handouts.cli_batch import batch, impose, send  # noqa: E402
+from handouts.cli_batch import batch, impose, mail_check, send  # noqa: E402
 
 main.add_command(batch)
+main.add_command(mail_check)
 main.add_command(impose)
 main.add_command(send)

@@ -19,23 +19,18 @@ import click
 from handouts.cli_build import (
     FILE_PATH,
     PathType,
+    UsageProblem,
     handout_options,
     make_options,
     password_option,
 )
-from handouts.errors import EXIT_USAGE, HandoutsError
+from handouts.errors import HandoutsError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.batch import Settings
     from handouts.roster import RosterRow
-
-
-class UsageProblem(HandoutsError):
-    """A bad combination of arguments, said in one line (click's own usage errors take four)."""
-
-    exit_code = EXIT_USAGE
 
 
 def _default_jobs() -> int:
@@ -162,7 +157,7 @@ def batch(
     from pathlib import Path
 
     from handouts import batch as driver
-    from handouts.cli_build import parse_date
+    from handouts.cli_build import make_builder, parse_date, warn_if_demo_brand
     from handouts.post import read_attachments
     from handouts.roster import read_roster
 
@@ -188,7 +183,8 @@ def batch(
         content_dirs=tuple(app.content_dirs),
         include_builtin=app.include_builtin,
         cwd=app.cwd,
-        brand_file=_check_brand(app, brand_file or app.workspace().brand),
+        config=app.workspace().file,
+        brand_file=_check_brand(app, brand_file or app.workspace().brand, email and not dry_run),
         options=make_options(paper, large_print, ink_saver, fillable, private),
         date=parse_date(date, "--date"),
         programme=programme,
@@ -210,6 +206,8 @@ def batch(
         if problem and not combine_unencrypted:
             raise UsageProblem(f"--combine {combine}: {problem}")
     plan = _mail_plan(app, dry_run, rate) if email else None
+    brand, _ = make_builder(app).brand(settings.brand_file)  # loaded and checked above
+    warn_if_demo_brand(brand, "rows without a brand column carry")
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
@@ -273,16 +271,20 @@ def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001 - a Row
     click.echo(outcome.progress_line(done, total), err=True)
 
 
-def _check_brand(app: Any, path: Path | None) -> Path | None:
+def _check_brand(app: Any, path: Path | None, sending: bool) -> Path | None:
     """The batch-wide brand's file, loaded once up front: a broken one would fail every row.
 
     A brand id from the library (as ``handouts list brands`` shows) works as in ``build``.
+    ``sending``: e-mail goes out for real, which the demo brand must never do.
     """
     from handouts.cli_build import make_builder
+    from handouts.content.demo import refuse_demo_brand
 
     builder = make_builder(app)
     path = builder.brand_file(path)
-    builder.brand(path)  # loads it: a broken brand stops the batch here
+    brand, _ = builder.brand(path)  # loads it: a broken brand stops the batch here
+    if sending:
+        refuse_demo_brand(brand, "--email")
     return path
 
 
@@ -326,12 +328,14 @@ def _check_combine_path(
 
 def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
     from handouts.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+    from handouts.mail import Mailer
 
     settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
-    if not dry_run:
-        settings.check_can_send()
     dirs = email_template_dirs(app.workspace_dir)
     check_templates(dirs)
+    if not dry_run:  # a wrong setting stops the run here, once, before anything is built
+        with Mailer(settings) as mailer:
+            mailer.check()
     return MailPlan(settings, dirs, dry_run)
 
 
@@ -370,6 +374,33 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     if note:
         click.echo(f"note: {post.IMPOSE_NOTE}", err=True)
     click.echo(str(output))
+
+
+# --------------------------------------------------------------------------- mail-check
+
+
+@click.command("mail-check")
+@click.option(
+    "--to", "to", default=None, metavar="ADDRESS", help="Also send one test message here."
+)
+@click.pass_obj
+def mail_check(app, to: str | None) -> None:  # noqa: ANN001
+    """Check the e-mail settings: connect and log in, and send nothing.
+
+    With --to, also send one short test message (no handout, no patient data) to
+    ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
+    """
+    from handouts.batch import mail_settings
+    from handouts.mail import Mailer, check_address, test_message
+
+    settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
+    if to:
+        check_address(to, "--to")
+    with Mailer(settings) as mailer:
+        done = mailer.check()
+        if to:
+            mailer.send(test_message(settings.sender, to), "mail-check")
+    click.echo(f"ok: {done}; " + (f"sent a test message to {to}" if to else "nothing sent"))
 
 
 # --------------------------------------------------------------------------- send
@@ -413,6 +444,7 @@ def send(
     """
     from handouts.batch import compose_message
     from handouts.cli_build import make_builder
+    from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
     from handouts.mail import Mailer, check_address, message_context
     from handouts.post import is_valid_pdf
@@ -424,8 +456,10 @@ def send(
         raise HandoutsError(f"{pdf}: not a PDF file")
     if not is_valid_pdf(pdf):
         raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
-    plan = _mail_plan(app, dry_run, None)
     brand, _ = make_builder(app).brand(brand_file or app.workspace().brand)  # a file or an id
+    if not dry_run:
+        refuse_demo_brand(brand, "send")
+    plan = _mail_plan(app, dry_run, None)
     title, weeks, sessions = _programme_info(app, programme, data, patient)
     context = message_context(
         brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)

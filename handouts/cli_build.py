@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from handouts.errors import HandoutsError
+from handouts.errors import EXIT_USAGE, HandoutsError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,15 +31,19 @@ class PathType(click.Path):
 FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
 
 
+class UsageProblem(HandoutsError):
+    """A bad option value or combination, said in one line, exit 2 as click's usage errors."""
+
+    exit_code = EXIT_USAGE
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise HandoutsError(
-            f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)"
-        ) from None
+        raise UsageProblem(f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)") from None
 
 
 def default_output(handout_id: str) -> Path:
@@ -120,6 +124,14 @@ def warn_about_problems(problems: list) -> None:
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
+
+
+def warn_if_demo_brand(brand, handouts: str = "this handout carries") -> None:  # noqa: ANN001
+    """One warning line when the made-up demo clinic (a ``Brand``) is about to be printed."""
+    from handouts.content.demo import demo_warning, is_demo_brand
+
+    if is_demo_brand(brand):
+        click.echo(f"warning: {demo_warning(handouts)}", err=True)
 
 
 def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -326,6 +338,7 @@ def build(
     handout, pdf = build_despite_other_problems(builder, request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)
+    warn_if_demo_brand(handout.brand)
     if post_steps:
         pdf, notes = post.finish_pdf(
             pdf,

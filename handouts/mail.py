@@ -298,6 +298,23 @@ def build_message(
     return msg
 
 
+def test_message(sender: str, to: str) -> EmailMessage:
+    """The one message ``handouts mail-check --to`` sends: plain text, no patient data."""
+    check_address(sender, "sender")
+    check_address(to, "--to")
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = "handouts: test message"
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid(domain=_domain(sender))
+    msg.set_content(
+        "This test message from handouts shows that its e-mail settings work:\n"
+        "handouts can now e-mail handouts from this address.\n"
+    )
+    return msg
+
+
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_ATTACHMENT_NAME = 100  # characters before ".pdf"
 
@@ -384,6 +401,27 @@ class Mailer:
             )
         return "sent"
 
+    def check(self) -> str:
+        """Connect and log in as a real send would, and send nothing; says what was done.
+
+        Raises ``MailServerError`` with what to change (no retries: a setting is wrong,
+        or the server is down, and either way the user should know now).
+        """
+        try:
+            self._connection()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise self._server_error(exc) from exc
+        s = self.settings
+        login = f", logged in as {s.user}" if s.user else " (no login)"
+        return f"connected to {self._where()} ({s.security}){login}"
+
+    def _server_error(self, exc: BaseException) -> MailServerError:
+        """The one line a failed connection or login gets: what failed, and what to change."""
+        advice = connection_advice(exc, self.settings)
+        message = f"cannot use the mail server {self._where()}: {_describe(exc)}"
+        return MailServerError(f"{message}; {advice}" if advice else message)
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -406,9 +444,7 @@ class Mailer:
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
                 if not _transient(exc) or attempt == self.retries:
-                    raise MailServerError(
-                        f"cannot use the mail server {self._where()}: {_describe(exc)}"
-                    ) from exc
+                    raise self._server_error(exc) from exc
                 continue
             try:
                 return smtp.send_message(msg, to_addrs=recipients)
@@ -546,6 +582,52 @@ def _connection_level(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
+SETTINGS_HINT = "smtp: in handouts.yaml or HANDOUTS_SMTP_*"
+
+
+def connection_advice(exc: BaseException, settings: SmtpSettings) -> str:
+    """What to change when connecting or logging in failed; "" when there is nothing to say.
+
+    ``security: none`` is suggested only for a server on this machine (a local relay):
+    anywhere else it would send the messages, and any password, unencrypted.
+    """
+    import socket
+
+    text = str(exc).lower()
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "starttls" in text:
+        if _is_loopback(settings.host):
+            return (
+                "the server does not offer STARTTLS; for a relay on this machine, "
+                f"set security: none ({SETTINGS_HINT})"
+            )
+        return (
+            "the server does not offer STARTTLS; use security: tls with port 465, or the "
+            "server and port your mail provider gives for sending"
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "auth" in text:
+        return "this server takes no login: remove smtp.user (HANDOUTS_SMTP_USER)"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (
+            "check smtp.user and HANDOUTS_SMTP_PASSWORD "
+            "(many providers want an app password here, not the account's own)"
+        )
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return "give smtp.host as the name on the server's certificate (not an IP address)"
+    if isinstance(exc, socket.gaierror):
+        return "no such host: check smtp.host"
+    if isinstance(exc, ConnectionRefusedError):
+        return (
+            "nothing answers there: check smtp.host and smtp.port "
+            "(starttls: usually 587; tls: 465; none: 25)"
+        )
+    if isinstance(exc, TimeoutError):
+        return (
+            f"no answer in {settings.timeout:g} s: check smtp.host and smtp.port, "
+            "or whether a firewall blocks that port"
+        )
+    return ""
+
+
 def _describe(exc: BaseException) -> str:
     if _wrong_protocol(exc):
         return (
@@ -557,7 +639,7 @@ def _describe(exc: BaseException) -> str:
         return f"{code} {_reply_text(reply)}"
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
-    return str(exc) or type(exc).__name__
+    return str(exc).rstrip(".") or type(exc).__name__
 
 
 def _reply_text(reply: bytes | str) -> str:

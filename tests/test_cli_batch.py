@@ -39,6 +39,12 @@ DATE = "2026-03-02"
 FAST = "inner-calf-circuit"  # 12 pages, the quickest built-in programme
 SENDER = "Riverside Physio <desk@riverside.example>"
 DEMO_CLINIC = "Riverside Physio & Running Clinic"  # the built-in demo brand
+CLINIC_WORKSPACE = Path(__file__).parent / "fixtures" / "workspace" / "handouts.yaml"
+CLINIC = "Riverside Physio"  # its brand
+DEMO_WARNING = (
+    f'the demo brand ("{DEMO_CLINIC}", a made-up clinic); for your own, set brand: in '
+    "handouts.yaml or give --brand FILE|ID (`handouts init DIR` makes a starter)"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -171,6 +177,7 @@ def test_columns_it_does_not_use_are_ignored_with_one_warning(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         f'warning: {path}: ignoring columns "phone", "ticket" (handouts does not use them)',
+        f"warning: rows without a brand column carry {DEMO_WARNING}",
         "[1/1] built ann.pdf",
     ]
 
@@ -213,7 +220,7 @@ def test_worker_pool_builds_every_row(tmp_path: Path) -> None:
     assert pdfs(tmp_path / "out") == ["ann.pdf", "ben.pdf", "cat.pdf", "dan.pdf"]
     for name in names:  # each worker built the right patient's handout into the right file
         assert name in text_of(pages(tmp_path / "out" / f"{name.lower()}.pdf")[0])
-    lines = result.stderr.splitlines()  # in the order the workers finished
+    lines = result.stderr.splitlines()[1:]  # after the demo brand's warning: in finishing order
     assert sorted(line.split("] ")[1] for line in lines) == [
         f"built {n.lower()}.pdf" for n in names
     ]
@@ -493,7 +500,10 @@ def test_build_attach_password_and_booklet(tmp_path: Path, consent_form: Path) -
 
     result = run(*base, "--booklet", "-o", "b.pdf")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"note: {post.IMPOSE_NOTE}\n"  # bookmarks do not survive
+    assert result.stderr.splitlines() == [
+        f"warning: this handout carries {DEMO_WARNING}",
+        f"note: {post.IMPOSE_NOTE}",  # bookmarks do not survive
+    ]
     sides = pages(tmp_path / "b.pdf")
     assert float(sides[0].mediabox.width) > float(sides[0].mediabox.height)
 
@@ -560,6 +570,7 @@ def smtp_server(handler: Collector) -> Iterator[dict[str, str]]:
             "HANDOUTS_SMTP_PORT": str(port),
             "HANDOUTS_SMTP_SECURITY": "none",
             "HANDOUTS_SMTP_FROM": SENDER,
+            "HANDOUTS_CONFIG": str(CLINIC_WORKSPACE),  # real e-mail refuses the demo brand
         }
     finally:
         controller.stop()
@@ -754,7 +765,8 @@ def test_send_of_a_protected_pdf_has_a_plain_subject(tmp_path: Path) -> None:
 
 
 def test_email_needs_a_server_before_anything_is_built(tmp_path: Path) -> None:
-    result = batch(roster(tmp_path, MAIL_ROSTER), tmp_path / "out", "--email")
+    env = {"HANDOUTS_CONFIG": str(CLINIC_WORKSPACE)}
+    result = batch(roster(tmp_path, MAIL_ROSTER), tmp_path / "out", "--email", env=env)
     assert result.exit_code == 1
     assert (
         result.stderr
@@ -776,7 +788,7 @@ def test_send_command(tmp_path: Path, library) -> None:  # noqa: ANN001
     ((rcpts, message),) = handler.messages
     assert rcpts == ["ann@example.org"]
     title = library.programmes[FAST].title
-    assert message["Subject"] == f"Your exercise programme from {DEMO_CLINIC}: {title}"
+    assert message["Subject"] == f"Your exercise programme from {CLINIC}: {title}"
     assert "Hi Ann" in message.get_body(("plain",)).get_content()
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == "knee.pdf"

@@ -756,9 +756,12 @@ def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | 
     return None
 
 
-def load_workspace(cwd: Path) -> Workspace:
-    """Read ``cwd/handouts.yaml`` if it exists, or raise ``ContentError``."""
-    file = _absolute(Path(cwd) / WORKSPACE_FILE)
+def load_workspace(cwd: Path, file: Path | None = None) -> Workspace:
+    """Read ``file`` (default ``cwd/handouts.yaml``) if it exists, or raise ``ContentError``.
+
+    ``handouts.content.discover`` says which file a run uses.
+    """
+    file = _absolute(Path(file) if file else Path(cwd) / WORKSPACE_FILE)
     if not file.is_file():
         return Workspace()
     display = display_path(file)
