@@ -76,7 +76,9 @@ def test_help_imports_nothing_it_does_not_need(args):
 def test_usage_error_exits_2():
     result = run("list", "widgets")
     assert result.exit_code == 2
-    assert "Invalid value for '{exercises|sections|programmes|brands|sources}'" in result.output
+    assert (
+        "error: invalid value for '{exercises|sections|programmes|brands|sources}'" in result.output
+    )
 
 
 # --------------------------------------------------------------------------- list
@@ -221,7 +223,7 @@ def test_show_ambiguous_and_unknown_ids(tmp_path):
     result = run("--content", "valid", "--content", str(both), "show", "wall-sit")
     assert result.exit_code == 2
     assert (
-        'Error: "wall-sit" is the id of an exercise and a section; '
+        'error: "wall-sit" is the id of an exercise and a section; '
         "choose with --kind exercise or --kind section" in result.output
     )
     result = run(
@@ -231,7 +233,7 @@ def test_show_ambiguous_and_unknown_ids(tmp_path):
     result = run("--content", "valid", "show", "calf-rise")
     assert result.exit_code == 2
     assert (
-        'Error: Invalid value for ID: no item "calf-rise" (did you mean "calf-raise"?)'
+        'error: invalid value for ID: no item "calf-rise" (did you mean "calf-raise"?)'
         in result.output
     )
     result = run("--content", "valid", "show", "wall-sit", "--kind", "programme")
@@ -476,7 +478,7 @@ def test_check_renders_the_clinic_intro_template(tmp_path, monkeypatch, template
 def test_missing_content_folder_is_a_usage_error():
     result = run("--content", "nope", "check")
     assert result.exit_code == 2
-    assert "Directory 'nope' does not exist" in result.output
+    assert "error: invalid value for '--content': directory 'nope' does not exist" in result.output
 
 
 # --------------------------------------------------------------------------- init

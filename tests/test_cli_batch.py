@@ -254,7 +254,7 @@ def test_unexpected_exception_fails_only_its_row(
     [
         (["--duplex"], "--duplex works with --combine FILE"),
         (["--dry-run"], "--dry-run works with --email"),
-        (["--jobs", "0"], "Invalid value for '-j' / '--jobs'"),
+        (["--jobs", "0"], "error: invalid value for '-j' / '--jobs'"),
         # The e-mail must be the reading-order handout, not the imposed print layout.
         (
             ["--email", "--dry-run", "--booklet"],

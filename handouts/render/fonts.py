@@ -259,15 +259,56 @@ def resolve_family(family: str, font_dirs: list[Path]) -> FaceFiles:
     """Find the four faces of ``family``; missing bold/italic reuse the regular face."""
     faces = _scan_font_dirs(font_dirs, family) or _fontpkg_faces(family)
     if "regular" not in faces:
-        where = ", ".join(str(d) for d in font_dirs) or "no fonts/ folder"
-        raise BrandError(
-            f'font family "{family}" not found: put its TTF files in a fonts/ folder '
-            f"({where}) or install it as a package (pip install fontpkg-<name>)"
-        )
+        raise BrandError(missing_family_message(family, font_dirs))
     faces.setdefault("bold", faces["regular"])
     faces.setdefault("italic", faces["regular"])
     faces.setdefault("bolditalic", faces["bold"])
     return FaceFiles(family, tuple(faces[face] for face in FACES))
+
+
+def missing_family_message(family: str, font_dirs: list[Path]) -> str:
+    """Which package to install, into which environment; and the installed families close by.
+
+    ``sys.executable -m pip`` installs into the environment handouts runs from, whether a
+    virtual environment (activated or not) or pipx's own.
+    """
+    import difflib
+    import shlex
+    import sys
+
+    import fontpkg
+
+    installed = {fam.name for fam in fontpkg.families().values()} | _folder_families(font_dirs)
+    installed_names = sorted(installed)
+    typo = difflib.get_close_matches(family, installed_names, n=1, cutoff=0.8)
+    if typo:
+        return f'font family "{family}" not found; did you mean "{typo[0]}" (installed)?'
+    package = f"fontpkg-{fontpkg.slugify(family)}"
+    where = ", ".join(str(d) for d in font_dirs) or "no fonts/ folder yet"
+    message = (
+        f'font family "{family}" not found: install the package {package} into the '
+        f"environment handouts runs from ({sys.prefix}): "
+        f"{shlex.quote(sys.executable)} -m pip install {package}; "
+        f"or put its TTF files in a fonts/ folder ({where})"
+    )
+    close = difflib.get_close_matches(family, installed_names, n=3, cutoff=0.5)
+    close += [n for n in installed_names if family.split()[-1].casefold() in n.casefold()]
+    close = list(dict.fromkeys(close))  # "Open Sans" is near "Noto Sans" by its last word
+    if close:
+        return f"{message}; installed families close to it: {', '.join(close)}"
+    return f"{message}; installed families: {', '.join(installed_names)}"
+
+
+def _folder_families(dirs: list[Path]) -> set[str]:
+    """The families of the TTF files in the clinic's font folders."""
+    names = set()
+    for folder in dirs:
+        for path in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
+            try:
+                names.add(_family_name(_open_font(path, lazy=True)))
+            except Exception:  # noqa: BLE001, S112 - a broken file is not a family
+                continue
+    return {name for name in names if name}
 
 
 def _fallback_files() -> FaceFiles:
