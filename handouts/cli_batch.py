@@ -207,7 +207,6 @@ def batch(
             raise UsageProblem(f"--combine {combine}: {problem}")
     plan = _mail_plan(app, dry_run, rate) if email else None
     brand, _ = make_builder(app).brand(settings.brand_file)  # loaded and checked above
-    warn_if_demo_brand(brand, "rows without a brand column carry")
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
@@ -224,6 +223,7 @@ def batch(
         sys.exit(130)
     for line in deferred:
         click.echo(line, err=True)
+    warn_if_demo_brand(brand, "rows without a brand column carry")
     for line in report.messages():
         click.echo(line, err=True)
     for line in report.summary(None if plan is None else plan.dry_run):

@@ -338,7 +338,6 @@ def build(
     handout, pdf = build_despite_other_problems(builder, request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)
-    warn_if_demo_brand(handout.brand)
     if post_steps:
         pdf, notes = post.finish_pdf(
             pdf,
@@ -356,5 +355,6 @@ def build(
     if request.brand_file is not None and Path(request.brand_file).is_file():
         inputs[Path(request.brand_file)] = "the brand file"
     path = write_output(pdf, output, handout.id, inputs)
+    warn_if_demo_brand(handout.brand)  # once it is written: a failure is the only line
     if path:
         click.echo(str(path))

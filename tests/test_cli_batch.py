@@ -177,8 +177,8 @@ def test_columns_it_does_not_use_are_ignored_with_one_warning(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         f'warning: {path}: ignoring columns "phone", "ticket" (handouts does not use them)',
-        f"warning: rows without a brand column carry {DEMO_WARNING}",
         "[1/1] built ann.pdf",
+        f"warning: rows without a brand column carry {DEMO_WARNING}",
     ]
 
 
@@ -220,7 +220,7 @@ def test_worker_pool_builds_every_row(tmp_path: Path) -> None:
     assert pdfs(tmp_path / "out") == ["ann.pdf", "ben.pdf", "cat.pdf", "dan.pdf"]
     for name in names:  # each worker built the right patient's handout into the right file
         assert name in text_of(pages(tmp_path / "out" / f"{name.lower()}.pdf")[0])
-    lines = result.stderr.splitlines()[1:]  # after the demo brand's warning: in finishing order
+    lines = result.stderr.splitlines()[:-1]  # before the demo brand's warning: in finishing order
     assert sorted(line.split("] ")[1] for line in lines) == [
         f"built {n.lower()}.pdf" for n in names
     ]
@@ -501,8 +501,8 @@ def test_build_attach_password_and_booklet(tmp_path: Path, consent_form: Path) -
     result = run(*base, "--booklet", "-o", "b.pdf")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        f"warning: this handout carries {DEMO_WARNING}",
         f"note: {post.IMPOSE_NOTE}",  # bookmarks do not survive
+        f"warning: this handout carries {DEMO_WARNING}",
     ]
     sides = pages(tmp_path / "b.pdf")
     assert float(sides[0].mediabox.width) > float(sides[0].mediabox.height)

@@ -95,7 +95,7 @@ def test_a_dry_run_may_use_the_demo_brand_with_the_warning(tmp_path: Path) -> No
     path = roster(tmp_path, f"patient,email,programme\nAnn,ann@example.org,{FAST}\n")
     result = run("batch", path, "--out-dir", "out", "--email", "--dry-run", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[0] == (
+    assert result.stderr.splitlines()[-1] == (
         f"warning: rows without a brand column carry the demo brand ({DEMO}); "
         f"for your own, {HOW_TO_SET}"
     )
