@@ -351,6 +351,7 @@ class MailPlan:
     settings: Any  # handouts.mail.SmtpSettings
     template_dirs: list[Path]
     dry_run: bool = False
+    resend: bool = False  # send again what sent.log holds as "maybe sent" (checked first)
 
 
 def mail_settings(config: Any, env: dict[str, str], dry_run: bool, rate: float | None) -> Any:
@@ -587,52 +588,70 @@ class BatchRun:
             self.progress(outcome, self.done, len(self.jobs))
 
     def _message_due(self, job: Job) -> bool:
-        return (
-            self.mailer is not None
-            and job.index not in self.email_errors
-            and not self.mailer.already_sent(job.message_key)
+        if self.mailer is None or self.mail is None or job.index in self.email_errors:
+            return False
+        key = job.message_key
+        return not self.mailer.already_sent(key) and (
+            self.mail.resend or not self.mailer.maybe_sent(key)
         )
 
     def _mail(self, job: Job, result: Result, outcome: RowOutcome) -> None:
-        """Send one row's message from the PDF its worker returned."""
+        """Send one row's message from the PDF its worker returned, at most once."""
         from handouts.content.demo import demo_brand_name, demo_refusal
-        from handouts.mail import MailServerError, attachment_name
+        from handouts.mail import MAYBE_SENT_ADVICE, MailServerError, MaybeSentError
 
         assert self.mailer is not None and self.mail is not None
-        if job.index in self.email_errors:
-            outcome.mail, outcome.mail_detail = MailStatus.FAILED, self.email_errors[job.index]
-            return
-        if self.mail_stopped:  # the reason is said once, at the end
-            outcome.mail, outcome.mail_detail = MailStatus.FAILED, MAIL_STOPPED
-            return
+        key = job.message_key
         context = result.context or {}
         clinic = str(context.get("clinic", {}).get("name", "")).strip()
-        if not self.mail.dry_run and clinic == demo_brand_name():  # a row's own brand column
+        if job.index in self.email_errors:
+            outcome.mail, outcome.mail_detail = MailStatus.FAILED, self.email_errors[job.index]
+        elif self.mail_stopped:  # the reason is said once, at the end
+            outcome.mail, outcome.mail_detail = MailStatus.FAILED, MAIL_STOPPED
+        elif not self.mail.dry_run and clinic == demo_brand_name():  # a row's own brand column
             outcome.mail = MailStatus.FAILED
             outcome.mail_detail = f"e-mail not sent: {demo_refusal('brand')}"
-            return
-        if self.mailer.already_sent(job.message_key):
+        elif self.mailer.already_sent(key):
             outcome.mail = MailStatus.ALREADY_SENT
-            return
-        try:
-            filename = attachment_name(
-                context.get("programme", {}).get("title", ""),
-                context.get("patient", {}).get("name", ""),
+        elif self.mailer.maybe_sent(key) and not self.mail.resend:
+            outcome.mail = MailStatus.MAYBE_SENT
+            outcome.mail_detail = (
+                "e-mail maybe sent: an earlier run handed it over and never heard back; "
+                + MAYBE_SENT_ADVICE
             )
-            message = compose_message(self.mail, job.email, context, result.pdf, filename)
-            sent = self.mailer.send(message, job.message_key)
-            outcome.mail = MailStatus.WRITTEN if sent == "written" else MailStatus.SENT
-        except MailServerError as exc:
-            self.mail_stopped = one_line(exc.format_message())
-            outcome.mail, outcome.mail_detail = (
-                MailStatus.FAILED,
-                f"e-mail not sent: {self.mail_stopped}",
-            )
-        except HandoutsError as exc:  # PermanentSendError, SendError, a template problem
-            outcome.mail = MailStatus.FAILED
-            outcome.mail_detail = f"e-mail not sent: {one_line(exc.format_message())}"
-        except OSError as exc:
-            outcome.mail, outcome.mail_detail = MailStatus.FAILED, f"e-mail not sent: {exc}"
+        else:
+            try:
+                outcome.mail = self._send(job, result)
+            except MaybeSentError as exc:  # never retried: it may have arrived
+                outcome.mail, outcome.mail_detail = MailStatus.MAYBE_SENT, _said(exc)
+            except MailServerError as exc:  # the server or sent.log cannot be used: stop
+                self.mail_stopped = _said(exc)
+                outcome.mail = MailStatus.FAILED
+                outcome.mail_detail = f"e-mail not sent: {self.mail_stopped}"
+            except HandoutsError as exc:  # PermanentSendError, SendError, a template problem
+                outcome.mail, outcome.mail_detail = (
+                    MailStatus.FAILED,
+                    f"e-mail not sent: {_said(exc)}",
+                )
+            except OSError as exc:
+                outcome.mail, outcome.mail_detail = MailStatus.FAILED, f"e-mail not sent: {exc}"
+
+    def _send(self, job: Job, result: Result) -> MailStatus:
+        from handouts.mail import attachment_name
+
+        assert self.mailer is not None and self.mail is not None
+        context = result.context or {}
+        filename = attachment_name(
+            context.get("programme", {}).get("title", ""),
+            context.get("patient", {}).get("name", ""),
+        )
+        message = compose_message(self.mail, job.email, context, result.pdf, filename)
+        sent = self.mailer.send(message, job.message_key, resend=self.mail.resend)
+        return MailStatus.WRITTEN if sent == "written" else MailStatus.SENT
+
+
+def _said(error: HandoutsError) -> str:
+    return one_line(error.format_message())
 
 
 def _mailer(plan: MailPlan, out_dir: Path) -> Any:  # handouts.mail.Mailer

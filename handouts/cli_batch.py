@@ -106,6 +106,12 @@ def _default_jobs() -> int:
     help="With --email: at most N messages a minute.",
 )
 @click.option(
+    "--resend",
+    is_flag=True,
+    help='With --email: send again the messages sent.log marks "maybe sent" '
+    "(check first that they did not arrive).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -140,6 +146,7 @@ def batch(
     email,
     dry_run,
     rate,
+    resend,
     jobs,
     resume,
 ) -> None:  # noqa: ANN001, PLR0913
@@ -152,8 +159,12 @@ def batch(
     Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
     listed in <out-dir>/batch-report.csv (removed when a run has no failures)
     and the exit code is 1. Rerun with --resume after an interruption: valid
-    PDFs are kept and no message is sent twice (sent.log).
+    PDFs are kept and no message is sent twice: sent.log records each message
+    before it goes out. One whose fate is unknown (the connection broke after it
+    was handed over) is reported "maybe sent" and never sent again on its own;
+    check that it did not arrive, then rerun with --resend.
     """
+    from dataclasses import replace
     from pathlib import Path
 
     from handouts import batch as driver
@@ -165,8 +176,9 @@ def batch(
         raise click.UsageError("--duplex works with --combine FILE")
     if combine_unencrypted and not combine:
         raise click.UsageError("--combine-unencrypted works with --combine FILE")
-    if (dry_run or rate) and not email:
-        raise click.UsageError(f"{'--dry-run' if dry_run else '--rate'} works with --email")
+    for flag, given in (("--dry-run", dry_run), ("--rate", rate), ("--resend", resend)):
+        if given and not email:
+            raise click.UsageError(f"{flag} works with --email")
     if email and booklet:
         # A booklet's pages are in folding order, two to a landscape side: unreadable on a phone.
         raise UsageProblem(
@@ -205,7 +217,7 @@ def batch(
         problem = driver.print_file_password_problem(table.rows, settings)
         if problem and not combine_unencrypted:
             raise UsageProblem(f"--combine {combine}: {problem}")
-    plan = _mail_plan(app, dry_run, rate) if email else None
+    plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
     brand, _ = make_builder(app).brand(settings.brand_file)  # loaded and checked above
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it

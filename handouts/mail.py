@@ -1,13 +1,15 @@
 """E-mail delivery: settings, message templates, and a resumable, rate-limited sender.
 
 The password never lives in a file: only ``HANDOUTS_SMTP_PASSWORD`` supplies it.
-A ``sent.log`` records every delivered message, so a batch that is interrupted
-and run again sends each message at most once more in the worst case (a crash
-between the server's "250 OK" and the log write) and normally not at all.
+A ``sent.log`` (see :mod:`handouts.sent_log`) records each attempt before the
+message goes out, so a message is sent at most once: one whose fate is unknown
+(the connection broke after it was handed over) is "maybe sent", and goes again
+only when asked (``resend``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.errors
 import email.utils
@@ -22,15 +24,16 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from handouts.atomic import append_line, write_atomic
+from handouts.atomic import write_atomic
 from handouts.errors import HandoutsError
+from handouts.sent_log import Fate, SentLog
 from handouts.templating import render_template
 
 if TYPE_CHECKING:
     from handouts.content.models import Brand, Patient
 
 Security = Literal["starttls", "tls", "none"]
-Outcome = Literal["sent", "skipped", "written"]
+Outcome = Literal["sent", "skipped", "written", "maybe sent"]
 
 SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls", "none")
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
@@ -56,6 +59,17 @@ class PermanentSendError(SendError):
 
 class MailServerError(HandoutsError):
     """The server cannot be used at all (unreachable, login or TLS failed): stop the batch."""
+
+
+class SentLogError(MailServerError):
+    """sent.log cannot record an attempt: nothing is sent (it could not be known as sent)."""
+
+
+class MaybeSentError(SendError):
+    """The message was handed over, but the server's answer never came: it may have arrived."""
+
+
+MAYBE_SENT_ADVICE = "check with the patient (or the server's sent mail) before --resend"
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -370,7 +384,7 @@ class Mailer:
         self._sleep = sleep or time.sleep
         self._smtp: smtplib.SMTP | None = None
         self._last_start: float | None = None
-        self._sent = _read_log(sent_log)
+        self.log = SentLog(sent_log)
 
     def __enter__(self) -> Mailer:
         return self
@@ -379,21 +393,50 @@ class Mailer:
         self.close()
 
     def already_sent(self, key: str) -> bool:
-        return key in self._sent
+        return self.log.fate(key) is Fate.SENT
 
-    def send(self, msg: EmailMessage, key: str) -> Outcome:
-        """Deliver ``msg`` unless ``key`` is in the sent log; record it once the server accepts."""
+    def maybe_sent(self, key: str) -> bool:
+        """An earlier attempt was never answered: the message may have arrived."""
+        return self.log.fate(key) is Fate.MAYBE_SENT
+
+    def send(self, msg: EmailMessage, key: str, *, resend: bool = False) -> Outcome:
+        """Deliver ``msg`` at most once: never when sent.log has it as sent, nor as maybe
+        sent unless ``resend``; the attempt is recorded (fsynced) before it goes out.
+
+        Raises :class:`SentLogError` (nothing sent) when the attempt cannot be recorded,
+        and :class:`MaybeSentError` (never retried) when the connection breaks after the
+        message was handed over.
+        """
         if not _KEY.fullmatch(key):
             raise HandoutsError(f"message key {key!r}: use letters, digits and . _ @ + - only")
-        if self.already_sent(key):
+        fate = self.log.fate(key)
+        if fate is Fate.SENT:
             return "skipped"
+        if fate is Fate.MAYBE_SENT and not resend:
+            return "maybe sent"
         if self.dry_run_dir is not None:
             self.dry_run_dir.mkdir(parents=True, exist_ok=True)
             write_atomic(self.dry_run_dir / f"{key}.eml", bytes(msg), follow_symlinks=False)
             return "written"
+        recipients = _recipients(msg)
+        line = (key, " ".join(str(msg["To"]).split()), str(msg["Message-ID"] or ""))
         self._pace()
-        refused = self._deliver(msg)
-        self._record(key, msg)  # it reached someone: sending it again would be a duplicate
+        try:
+            self.log.record(*line, Fate.MAYBE_SENT)
+        except OSError as exc:
+            raise SentLogError(
+                f"cannot record the message in {self.log.path} before sending it "
+                f"({_os_reason(exc)}); nothing more is sent"
+            ) from None
+        try:
+            refused = self._deliver(msg, recipients)
+        except MaybeSentError:
+            raise  # the attempt line stays: maybe sent
+        except BaseException:
+            if not self._awaiting_reply():
+                self._note(line, Fate.NOT_SENT)  # it never left, or the server said no
+            raise
+        self._note(line, Fate.SENT)  # it reached someone: sending it again would be a duplicate
         if refused:
             address, (code, reply) = next(iter(refused.items()))
             raise PermanentSendError(
@@ -422,6 +465,14 @@ class Mailer:
         message = f"cannot use the mail server {self._where()}: {_describe(exc)}"
         return MailServerError(f"{message}; {advice}" if advice else message)
 
+    def _note(self, line: tuple[str, str, str], fate: Fate) -> None:
+        """Record what the server said; if the log fails now, the attempt line stays."""
+        with contextlib.suppress(OSError):  # "maybe sent" next run: safe; the next attempt fails
+            self.log.record(*line, fate)
+
+    def _awaiting_reply(self) -> bool:
+        return bool(getattr(self._smtp, "awaiting_reply", False))
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -432,9 +483,12 @@ class Mailer:
 
     # -- delivery with retries
 
-    def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
-        """Send ``msg``; returns the recipients the server refused while accepting others."""
-        recipients = _recipients(msg)
+    def _deliver(self, msg: EmailMessage, recipients: list[str]) -> dict[str, tuple[int, bytes]]:
+        """Send ``msg``; returns the recipients the server refused while accepting others.
+
+        Retries only what surely did not arrive: a failure before the message was
+        handed over, or the server's own "not now" (4xx) to it.
+        """
         to = str(msg["To"])
         for attempt in range(self.retries + 1):
             if attempt:
@@ -449,6 +503,12 @@ class Mailer:
             try:
                 return smtp.send_message(msg, to_addrs=recipients)
             except (smtplib.SMTPException, OSError) as exc:
+                if self._awaiting_reply():
+                    self._drop()
+                    raise MaybeSentError(
+                        f"{to}: maybe sent: the connection broke after the message was handed "
+                        f"over ({_describe(exc)}); {MAYBE_SENT_ADVICE}"
+                    ) from exc
                 self._fail(exc, to, last=attempt == self.retries)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
@@ -479,9 +539,9 @@ class Mailer:
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if s.security == "tls":
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            smtp = _TrackedSMTPSSL(s.host, s.port, timeout=s.timeout, context=context)
         else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            smtp = _TrackedSMTP(s.host, s.port, timeout=s.timeout)
         try:
             if s.security == "starttls":
                 smtp.starttls(context=context)
@@ -513,12 +573,39 @@ class Mailer:
                 now = self._clock()
         self._last_start = now
 
-    def _record(self, key: str, msg: EmailMessage) -> None:
-        self._sent.add(key)
-        if self.sent_log is None:
-            return
-        to = " ".join(str(msg["To"]).split())
-        append_line(self.sent_log, f"{key}\t{to}\t{msg['Message-ID'] or ''}\n")
+
+class _ReplyTracking:
+    """Knows when a message has been handed to the server and its answer has not come.
+
+    Until ``DATA`` the message has not left; once the server answers it, its fate is
+    known (250: delivered; 4xx/5xx: not). In between, a broken connection leaves it
+    unknown, and a retry could deliver it twice.
+    """
+
+    awaiting_reply = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.awaiting_reply = True
+        try:
+            reply = super().data(msg)  # type: ignore[misc]
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code != -1:  # the server answered: not delivered
+                self.awaiting_reply = False
+            raise
+        self.awaiting_reply = False
+        return reply
+
+
+class _TrackedSMTP(_ReplyTracking, smtplib.SMTP):
+    pass
+
+
+class _TrackedSMTPSSL(_ReplyTracking, smtplib.SMTP_SSL):
+    pass
+
+
+def _os_reason(error: OSError) -> str:
+    return (error.strerror or str(error) or type(error).__name__).lower()
 
 
 def _recipients(msg: EmailMessage) -> list[str]:
@@ -531,14 +618,6 @@ def _recipients(msg: EmailMessage) -> list[str]:
     if not addresses or not all(_ADDRESS.fullmatch(a) for a in addresses):
         raise PermanentSendError(f"recipient: the To: header {str(msg['To'])!r} has no address")
     return addresses
-
-
-def _read_log(path: Path | None) -> set[str]:
-    if path is None or not path.exists():
-        return set()
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    # A line cut short by a crash still starts with the full key: the message went out.
-    return {line.split("\t", 1)[0] for line in lines if line.strip()}
 
 
 def _transient(exc: BaseException) -> bool:

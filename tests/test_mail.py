@@ -154,7 +154,9 @@ def message(to: str, subject: str = "Your programme") -> EmailMessage:
 
 
 def log_lines(tmp_path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in (tmp_path / "sent.log").read_text().splitlines()]
+    """The sent.log lines of delivered messages (each follows its attempt line)."""
+    lines = (tmp_path / "sent.log").read_text().splitlines()
+    return [line.split("\t") for line in lines if line.endswith("\tsent")]
 
 
 # --- delivery --------------------------------------------------------------------------------
@@ -230,14 +232,21 @@ def test_421_mid_batch_is_retried_on_a_new_connection(tmp_path: Path) -> None:
     assert len(handler.peers) == 2  # reconnected once after the 421
 
 
-def test_dropped_connection_is_retried(tmp_path: Path) -> None:
-    handler = Collector(drop_once=True)
+def test_a_drop_after_the_message_is_handed_over_is_never_retried(tmp_path: Path) -> None:
+    handler = Collector(drop_once=True)  # the server closes the connection instead of answering
     fake = FakeTime()
     with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
-        assert sender.send(message("ann@example.org"), "ann") == "sent"
-        assert sender.send(message("ben@example.org"), "ben") == "sent"
-    assert handler.recipients() == ["ann@example.org", "ben@example.org"]
-    assert fake.sleeps == [0.01]
+        with pytest.raises(mail.MaybeSentError, match="maybe sent: the connection broke"):
+            sender.send(message("ann@example.org"), "ann")
+        assert sender.maybe_sent("ann") and not sender.already_sent("ann")
+        assert sender.send(message("ann@example.org"), "ann") == "maybe sent"  # not blindly
+        assert sender.send(message("ben@example.org"), "ben") == "sent"  # a new connection
+    assert handler.data_commands == 2  # Ann's message was handed over once only
+    assert fake.sleeps == []
+    with smtp_server(handler) as port, mailer(port, tmp_path) as later:
+        assert later.send(message("ann@example.org"), "ann") == "maybe sent"
+        assert later.send(message("ann@example.org"), "ann", resend=True) == "sent"  # on purpose
+    assert handler.recipients() == ["ben@example.org", "ann@example.org"]
 
 
 def test_deferred_recipient_is_retried(tmp_path: Path) -> None:
@@ -265,10 +274,11 @@ def test_gives_up_after_three_retries_with_exponential_backoff(
         with pytest.raises(error, match="not delivered after 4 attempts") as caught:
             sender.send(message("ann@example.org"), "ann")
         assert reply[:3] in str(caught.value)
-        assert not sender.already_sent("ann")
+        assert not sender.already_sent("ann") and not sender.maybe_sent("ann")
     assert handler.data_commands == 4
     assert fake.sleeps == [0.01, 0.02, 0.04]
-    assert not (tmp_path / "sent.log").exists()
+    lines = (tmp_path / "sent.log").read_text().splitlines()
+    assert [line.rsplit("\t", 1)[1] for line in lines] == ["attempt", "not sent"]
 
 
 def test_unreachable_server_is_a_server_error(tmp_path: Path) -> None:
@@ -325,13 +335,15 @@ def test_resume_after_an_interrupted_batch_sends_each_message_once(tmp_path: Pat
     assert sorted(handler.recipients()) == [to for _, to in batch]  # each exactly once
 
 
-def test_a_log_line_cut_short_by_a_crash_still_counts(tmp_path: Path) -> None:
+def test_a_log_line_cut_short_by_a_crash_is_maybe_sent(tmp_path: Path) -> None:
     (tmp_path / "sent.log").write_text("row-1\tann@example.org\t<1@x>\nrow-2\tben@exa")
     handler = Collector()
     with smtp_server(handler) as port, mailer(port, tmp_path) as sender:
-        assert sender.send(message("ben@example.org"), "row-2") == "skipped"
+        assert sender.send(message("ann@example.org"), "row-1") == "skipped"  # an older log
+        assert sender.send(message("ben@example.org"), "row-2") == "maybe sent"
         assert sender.send(message("cat@example.org"), "row-3") == "sent"
-    assert [line[0] for line in log_lines(tmp_path)] == ["row-1", "row-2", "row-3"]
+    assert handler.recipients() == ["cat@example.org"]
+    assert [line[0] for line in log_lines(tmp_path)] == ["row-3"]
 
 
 def test_rate_limit_spaces_messages(tmp_path: Path) -> None:
@@ -586,3 +598,15 @@ def test_module_exports_the_error_hierarchy() -> None:
     assert issubclass(mail.PermanentSendError, mail.SendError)
     assert issubclass(mail.SendError, HandoutsError)
     assert issubclass(mail.MailServerError, HandoutsError)
+
+
+def test_a_cut_line_ended_by_a_later_one_stays_maybe_sent(tmp_path: Path) -> None:
+    (tmp_path / "sent.log").write_text("row-2\tben@exa")  # killed while recording the attempt
+    handler = Collector()
+    with smtp_server(handler) as port:
+        with mailer(port, tmp_path) as sender:
+            assert sender.send(message("cat@example.org"), "row-3") == "sent"
+        with mailer(port, tmp_path) as later:  # reads the log with the cut line ended
+            assert later.maybe_sent("row-2")
+            assert later.send(message("ben@example.org"), "row-2") == "maybe sent"
+    assert handler.recipients() == ["cat@example.org"]
