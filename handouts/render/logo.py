@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.errors import BrandError
+from handouts.render import svgsafe
 from handouts.render.raster import (
-    UNREADABLE_IMAGE,
     UnreadableImage,
     pixel_size,
     print_image,
@@ -52,8 +52,9 @@ def logo_problem(path: Path) -> str | None:
     return None
 
 
-def _inspect(path: Path) -> tuple[int, int] | None:
-    """Raise the logo's problem as a ``BrandError``; a raster logo's size in pixels."""
+def _inspect(path: Path) -> tuple[int, int] | bytes:
+    """Raise the logo's problem as a ``BrandError``; a raster logo's size in pixels,
+    or an SVG logo's checked bytes."""
     if not path.is_file():
         raise _problem(path, "file not found")
     suffix = path.suffix.lower()
@@ -61,47 +62,41 @@ def _inspect(path: Path) -> tuple[int, int] | None:
         return _inspect_raster(path)
     if suffix != ".svg":
         raise _problem(path, WRONG_KIND)
-    _inspect_svg(path)
-    return None
+    return _inspect_svg(path)
 
 
 def _inspect_raster(path: Path) -> tuple[int, int]:
     try:
         return pixel_size(path)
-    except UnreadableImage:
-        raise _problem(path, UNREADABLE_IMAGE) from None
+    except UnreadableImage as error:  # its text is "image <path>: <what>"
+        raise _problem(path, str(error).partition(": ")[2]) from None
 
 
-def _inspect_svg(path: Path) -> None:
-    """The checks the build needs, on the markup: the standard library parses it in a blink."""
-    from xml.etree import ElementTree
+def _inspect_svg(path: Path) -> bytes:
+    """The checks the build needs, on the markup: the standard library parses it in a blink.
 
+    Returns the bytes checked, so the build draws exactly what was checked.
+    """
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, UnicodeError, OSError) as error:
-        raise _problem(path, _unreadable_svg(error)) from None
-    if _local_name(root.tag) != "svg":
-        raise _problem(path, _unreadable_svg("no <svg> element"))
-    sized = all(_absolute(root.get(side)) for side in ("width", "height"))
-    if not root.get("viewBox") and not sized:
-        raise _problem(path, NO_SIZE)
+        with path.open("rb") as file:  # read no more than a logo may hold
+            data = file.read(svgsafe.MAX_BYTES + 1)
+    except OSError as error:
+        raise _problem(path, svgsafe.unreadable(error.strerror or error)) from None
+    root, problem = svgsafe.svg_problem(data)
+    if problem:
+        raise _problem(path, problem)
+    if svgsafe.local_name(root.tag) != "svg":
+        raise _problem(path, svgsafe.unreadable("no <svg> element"))
+    try:
+        sized = all([svgsafe.length(root.get(side)) for side in ("width", "height")])
+        if not svgsafe.view_box(root.get("viewBox")) and not sized:
+            raise _problem(path, NO_SIZE)
+    except svgsafe.SvgProblem as error:
+        raise _problem(path, str(error)) from None
     # svglib would draw text in a built-in PDF font, which is never embedded.
-    if any(_local_name(node.tag) == "text" for node in root.iter()):
+    if any(svgsafe.local_name(node.tag) == "text" for node in root.iter()):
         raise _problem(path, HAS_TEXT)
-
-
-def _local_name(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _absolute(length: str | None) -> bool:
-    """A length that gives a size on its own: "100%" is a share of a page the logo has not."""
-    return bool(length and length.strip() and not length.strip().endswith("%"))
-
-
-def _unreadable_svg(reason: object) -> str:
-    lines = str(reason).strip().splitlines() or ["unknown error"]
-    return f"cannot read the SVG ({lines[0]}); save it again as plain SVG"
+    return data
 
 
 @dataclass(frozen=True)
@@ -115,27 +110,39 @@ class _Logo:
 @cache
 def _load(path: Path) -> _Logo:
     """The logo checked and ready to draw, once per process."""
-    pixels = _inspect(path)
-    if pixels is None:
-        return _load_svg(path)
-    return _Logo(path, float(pixels[0]), float(pixels[1]))
+    checked = _inspect(path)
+    if isinstance(checked, bytes):
+        return _load_svg(path, checked)
+    return _Logo(path, float(checked[0]), float(checked[1]))
 
 
-def _load_svg(path: Path) -> _Logo:
+def _load_svg(path: Path, data: bytes) -> _Logo:
+    """The checked bytes as a drawing, drawn once on a scratch canvas.
+
+    svglib reads the bytes, not the file: with no path it cannot resolve a reference
+    to another file even if one slipped past the check. Anything svglib or the
+    scratch drawing raises is the file's problem, in one line.
+    """
     import logging
 
     from svglib.svglib import svg2rlg
 
-    logging.getLogger("svglib").setLevel(logging.ERROR)
+    from handouts.render.raster import pixel_limit
+
+    logging.getLogger("svglib").setLevel(logging.CRITICAL)
     try:
-        drawing = svg2rlg(str(path))
-    except Exception as error:  # noqa: BLE001 - svglib/lxml raise many kinds
-        raise _problem(path, _unreadable_svg(error)) from None
-    if drawing is None:
-        raise _problem(path, _unreadable_svg("svglib could not convert it"))
-    if not drawing.width or not drawing.height:
-        raise _problem(path, NO_SIZE)
-    return _Logo(drawing, float(drawing.width), float(drawing.height), _needs_own_form(drawing))
+        with pixel_limit():  # an embedded PNG is decoded here
+            drawing = svg2rlg(io.BytesIO(data))
+            if drawing is None:
+                raise ValueError("svglib could not convert it")
+            if not drawing.width or not drawing.height:
+                raise _problem(path, NO_SIZE)
+            own_form = _needs_own_form(drawing)
+    except BrandError:
+        raise
+    except Exception as error:  # noqa: BLE001 - svglib, lxml, Pillow and reportlab raise many kinds
+        raise _problem(path, svgsafe.unreadable(error)) from None
+    return _Logo(drawing, float(drawing.width), float(drawing.height), own_form)
 
 
 def _needs_own_form(drawing: object) -> bool:
@@ -145,12 +152,34 @@ def _needs_own_form(drawing: object) -> bool:
     header form would point at nothing: viewers paint black or drop the opacity.
     Found by drawing it once on a scratch canvas, as the header would.
     """
-    from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import Canvas
 
     scratch = Canvas(io.BytesIO())
-    renderPDF.draw(drawing, scratch, 0, 0)
-    return bool(scratch._shadingUsed or scratch._extgstate.getState())
+    _render(drawing, scratch)
+    own = bool(scratch._shadingUsed or scratch._extgstate.getState() or scratch._formsinuse)
+    scratch.showPage()
+    scratch.save()  # writes every number: one the PDF cannot hold fails here, not in a build
+    return own
+
+
+def _render(drawing: object, canvas: Canvas) -> None:
+    """``renderPDF.draw``, with embedded images as image XObjects.
+
+    reportlab draws a drawing's images inline, which a form XObject (the header)
+    cannot hold: the build failed with a TypeError.
+    """
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.utils import ImageReader
+
+    class Renderer(renderPDF._PDFRenderer):
+        def drawImage(self, image) -> None:  # noqa: ANN001, N802 - reportlab's names
+            if image.path is not None and hasattr(image.path, "mode"):  # a Pillow image
+                reader = ImageReader(image.path)
+                self._canvas.drawImage(
+                    reader, image.x, image.y, image.width, image.height, mask="auto"
+                )
+
+    Renderer().draw(renderPDF.renderScaledDrawing(drawing), canvas, 0, 0)
 
 
 def check_logo(path: Path) -> None:
@@ -173,8 +202,8 @@ def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_
     if isinstance(logo.drawable, Path):
         try:  # at most PRINT_DPI: a photo at full size made a handout tens of megabytes
             image = print_image(path, print_pixels((logo.width, logo.height), scale))
-        except UnreadableImage:
-            raise _problem(path, UNREADABLE_IMAGE) from None
+        except UnreadableImage as error:
+            raise _problem(path, str(error).partition(": ")[2]) from None
         canvas.drawImage(image, x, y, used_w, used_h, mask="auto")
     else:
         _draw_svg(canvas, logo, x, y, scale)
@@ -182,8 +211,6 @@ def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_
 
 
 def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> None:
-    from reportlab.graphics import renderPDF
-
     drawing = logo.drawable
     canvas.saveState()
     canvas.translate(x, y)
@@ -195,7 +222,7 @@ def _draw_svg(canvas: Canvas, logo: _Logo, x: float, y: float, scale: float) -> 
         _define_form(canvas, drawing)
         canvas.doForm(LOGO_FORM)
     else:
-        renderPDF.draw(drawing, canvas, 0, 0)
+        _render(drawing, canvas)
     canvas.restoreState()
 
 
@@ -207,11 +234,10 @@ def _define_form(canvas: Canvas, drawing: object) -> None:
     """
     if canvas.hasForm(LOGO_FORM):
         return
-    from reportlab.graphics import renderPDF
     from reportlab.pdfbase import pdfdoc
 
     canvas.beginForm(LOGO_FORM, 0, 0, drawing.width, drawing.height)
-    renderPDF.draw(drawing, canvas, 0, 0)
+    _render(drawing, canvas)
     resources = pdfdoc.PDFResourceDictionary()
     resources.basicFonts()
     resources.allProcs()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,8 +30,11 @@ class UnreadableImage(Exception):  # noqa: N818 - its text is the problem, for t
     """The file is missing, or not an image Pillow and reportlab can read."""
 
 
-def _unreadable(path: Path) -> UnreadableImage:
-    return UnreadableImage(f"image {path}: {UNREADABLE_IMAGE}")
+def _unreadable(path: Path, error: Exception | None = None) -> UnreadableImage:
+    from PIL import Image
+
+    too_big = isinstance(error, (Image.DecompressionBombWarning, Image.DecompressionBombError))
+    return UnreadableImage(f"image {path}: {TOO_MANY_PIXELS if too_big else UNREADABLE_IMAGE}")
 
 
 def image_problem(path: Path) -> str | None:
@@ -52,11 +57,11 @@ def pixel_size(path: Path) -> tuple[int, int]:
     if not path.is_file():
         raise UnreadableImage(f"image {path}: file not found")
     try:
-        with Image.open(path) as image:
+        with pixel_limit(), Image.open(path) as image:
             image.verify()  # reads every PNG chunk and its checksum; decodes no pixels
             return image.size
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds, their text shows internals
-        raise _unreadable(path) from None
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds, their text shows internals
+        raise _unreadable(path, error) from None
 
 
 def print_pixels(size: tuple[float, float], scale: float) -> tuple[int, int] | None:
@@ -77,10 +82,11 @@ def print_image(path: Path, pixels: tuple[int, int] | None) -> ImageReader:
     from reportlab.lib.utils import ImageReader
 
     try:
-        image = ImageReader(_stored(path, pixels))
-        image.getRGBData()  # decode now: a damaged file fails here, not halfway through a page
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds, reportlab adds internals
-        raise _unreadable(path) from None
+        with pixel_limit():
+            image = ImageReader(_stored(path, pixels))
+            image.getRGBData()  # decode now: a damaged file fails here, not halfway through a page
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds, reportlab adds internals
+        raise _unreadable(path, error) from None
     return image
 
 
@@ -118,3 +124,31 @@ def _resamplable(image: Image.Image) -> Image.Image:
     if image.mode in ("L", "LA", "RGB", "RGBA") and "transparency" not in image.info:
         return image
     return image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+
+MAX_PIXELS = 40_000_000  # a 6,300 px square; a logo or an exercise photo needs far fewer
+TOO_MANY_PIXELS = (
+    f"the image has more than {MAX_PIXELS // 1_000_000} million pixels;"
+    " save it smaller (a logo or photo needs at most 2,000 pixels a side)"
+)
+
+
+@contextmanager
+def pixel_limit() -> Iterator[None]:
+    """Pillow refuses images past MAX_PIXELS while this holds, as an error, not a warning.
+
+    Pillow only warns up to twice its own limit and decodes a 13,300 px square PNG
+    into gigabytes; the warning went to the user's terminal as it was.
+    """
+    import warnings
+
+    from PIL import Image
+
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # above it Pillow warns (an error here); at 2× it raises
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
