@@ -9,6 +9,8 @@ Problems are returned, not raised, so the loader can collect all of them:
 
 * YAML syntax errors (with the line PyYAML reports);
 * duplicate keys in one mapping (PyYAML would silently keep the last one);
+* aliases (``*name``) that expand past ``MAX_EXPANDED`` (a "billion laughs" file of
+  24 KB expanded to gigabytes in every command that loads content);
 * a file that is not UTF-8 text.
 
 Scalars follow YAML 1.2 rather than PyYAML's YAML 1.1 defaults: ``1:30`` and
@@ -34,6 +36,9 @@ Key = str | int
 FieldPath = tuple[Key, ...]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# Values and characters a file may hold once its aliases are expanded: a hundred
+# times the largest handout content file, far below what exhausts memory.
+MAX_EXPANDED = 2_000_000
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -175,16 +180,69 @@ def parse_yaml(
 
 def _compose_and_construct(
     loader: _Loader, display: str, first_line: int
-) -> tuple[YamlDoc, list[Problem]]:
+) -> tuple[YamlDoc | None, list[Problem]]:
     offset = first_line - 1
     node = loader.get_single_node()
     if node is None:
         return YamlDoc(None, {(): first_line}), []
+    bomb = expansion_problem(node, display, offset)
+    if bomb:
+        return None, [bomb]
     problems = list(_duplicate_keys(node, display, offset))
     data = loader.construct_document(node)
     lines: dict[FieldPath, int] = {}
     _record_lines(loader, node, (), lines, offset, set())
     return YamlDoc(data, lines), problems
+
+
+def expansion_problem(root: Node, display: str, offset: int = 0) -> Problem | None:
+    """A problem if the node tree, its aliases expanded, holds more than ``MAX_EXPANDED``.
+
+    Each node's expanded size is counted once (aliases share nodes), so a bomb is
+    measured without being expanded. The line is the first anchor used twice.
+    """
+    size: dict[int, int] = {}
+    cycle: Node | None = None
+    shared: list[Node] = []  # nodes met more than once: anchors that aliases repeat
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:  # post-order without recursion: a deep file is the parser's to refuse
+        node, children_done = stack.pop()
+        if children_done:
+            total = _weight(node) + sum(size[id(child)] for child in _children(node))
+            size[id(node)] = min(total, MAX_EXPANDED + 1)
+        elif id(node) in size:
+            shared.append(node)
+            if size[id(node)] < 0:  # met again while being measured: it holds itself
+                size[id(node)] = MAX_EXPANDED + 1
+                cycle = cycle or node
+        else:
+            size[id(node)] = -1
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    if cycle is not None:
+        message = "an alias (*name) holds the value it names, which never ends; write the value out"
+        return Problem(display, cycle.start_mark.line + 1 + offset, "", message)
+    if size[id(root)] <= MAX_EXPANDED:
+        return None
+    anchor = min(shared, key=lambda node: node.start_mark.index, default=root)
+    line = anchor.start_mark.line + 1 + offset
+    message = (
+        f"aliases (*name) repeat parts of this file to more than {MAX_EXPANDED:,} values"
+        " and characters; write the repeated parts out, or use fewer aliases"
+    )
+    return Problem(display, line, "", message)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _weight(node: Node) -> int:
+    return 1 + len(node.value) if isinstance(node, ScalarNode) else 1
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, display: str, offset: int) -> Problem:
