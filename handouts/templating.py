@@ -1,6 +1,7 @@
 """Sandboxed jinja2 rendering shared by the handout intro and e-mail messages.
 
-Templates are clinic-editable text, so they run in jinja2's sandbox, and an
+Templates are clinic-editable text, so they run in jinja2's sandbox with bounds on
+memory and time (``handouts.sandbox``), and an
 undefined variable is an error naming the file and line rather than a silent
 blank in a patient's letter. ``*.html.j2`` templates are autoescaped.
 """
@@ -28,6 +29,8 @@ class TemplateError(HandoutsError):
 
 def _plain(message: str, names: Sequence[str] = ()) -> str:
     """jinja2's words for a misspelt name, in a clinic's words."""
+    if message.startswith("maximum recursion depth exceeded"):
+        return "a macro calls itself without end; give it a way to stop"
     if match := re.search(r"has no attribute '([^']+)'", message):
         return f'no field "{match[1]}" here; check its spelling'
     if match := re.fullmatch(r"'([^']+)' is undefined", message):
@@ -47,9 +50,10 @@ def _shown(path: str) -> str:
 def _environment(folders: tuple[Path, ...]):  # noqa: ANN202 - jinja2 SandboxedEnvironment
     """One environment per folder list: it keeps compiled templates for the next handout."""
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(
+    from handouts.sandbox import BoundedSandbox
+
+    return BoundedSandbox(
         loader=FileSystemLoader([str(folder) for folder in folders]),
         undefined=StrictUndefined,
         autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
@@ -64,8 +68,9 @@ def render_template(folders: Sequence[Path], name: str, context: Mapping[str, An
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
     folders = list(folders)
+    environment = _environment(tuple(folders))
     try:
-        return _environment(tuple(folders)).get_template(name).render(context)
+        return environment.render(environment.get_template(name), dict(context))
     except TemplateNotFound as exc:
         places = ", ".join(str(folder) for folder in folders)
         raise TemplateError(f"template {exc.name} not found in {places}", 0, "") from None
@@ -87,4 +92,4 @@ def _where(exc: Exception, name: str, folders: list[Path]) -> tuple[str, int]:
         path = Path(frame.filename).resolve()
         if any(root in path.parents for root in roots):
             return frame.filename, frame.lineno or 0
-    return name, 0
+    return next((str(f / name) for f in folders if (f / name).is_file()), name), 0
