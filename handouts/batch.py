@@ -134,6 +134,7 @@ class Result:
     context: dict[str, Any] | None = None  # e-mail template variables when asked for
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    check: str = ""  # built, but the row asks for what it cannot have (a level past the top)
 
 
 def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[Job]:
@@ -200,6 +201,20 @@ def _digest(value: Any) -> str:
 # --------------------------------------------------------------------------- worker side
 
 
+def level_above_top(handout: Any, level: int | None) -> str:
+    """What to check when a row's level is past an exercise's top level ("" when it is not).
+
+    Such an exercise prints at its top level; the report says so, as a level of 5 for
+    exercises with 3 is more likely a slip in the roster than a wish.
+    """
+    over = [e for e in handout.exercises if level and level > len(e.levels)]
+    if not over:
+        return ""
+    names = ", ".join(f"{e.name} ({len(e.levels)})" for e in over)
+    printed = "printed at its top level" if len(over) == 1 else "each printed at its top level"
+    return f"level {level} is above the top level of {names}: {printed}; check the level"
+
+
 class Worker:
     """A Builder and the batch settings, kept for the life of one process."""
 
@@ -263,7 +278,10 @@ class Worker:
         atomic.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
         warnings = tuple(self.builder.warnings(handout))
         context = self._context(handout, job)
-        return Result(job.index, Status.BUILT, job.name, pdf, context, tuple(notes), warnings)
+        check = level_above_top(handout, job.level)
+        return Result(
+            job.index, Status.BUILT, job.name, pdf, context, tuple(notes), warnings, check
+        )
 
     def _request(self, job: Job):  # noqa: ANN202 - build.Request
         from handouts.build import Request
@@ -533,6 +551,7 @@ class BatchRun:
         """One worker's answer: log it, keep its PDF for the print file, mail it, report it."""
         job = self.jobs[result.index]
         outcome = RowOutcome(job.index, job.label, job.patient, result.status, result.detail)
+        outcome.check = result.check
         for text in result.warnings:
             self.report.warn(text)
         for text in result.notes:

@@ -49,14 +49,21 @@ class RowOutcome:
     detail: str  # the file name, or why the handout failed
     mail: MailStatus = MailStatus.NONE
     mail_detail: str = ""
+    check: str = ""  # built as asked, within limits the row went past (a level above the top)
 
     @property
-    def needs_a_look(self) -> bool:
+    def failed(self) -> bool:
         return self.status is Status.FAILED or self.mail in MAIL_NEEDS_A_LOOK
 
     @property
+    def needs_a_look(self) -> bool:
+        return self.failed or bool(self.check)
+
+    @property
     def reason(self) -> str:
-        return self.detail if self.status is Status.FAILED else self.mail_detail
+        if self.status is Status.FAILED:
+            return self.detail
+        return "; ".join(part for part in (self.mail_detail, self.check) if part)
 
     def progress_line(self, done: int, total: int) -> str:
         """``[3/20] built ann.pdf, e-mailed`` or ``[4/20] failed row 5 (Ben): why``."""
@@ -67,6 +74,8 @@ class RowOutcome:
         text = f"{head} {self.status.value} {self.detail}"
         if self.status is Status.SKIPPED:
             text += " (already built)"
+        if self.check:
+            text += f" ({self.check})"
         mail = {
             MailStatus.SENT: ", e-mailed",
             MailStatus.WRITTEN: ", message written to outbox",
@@ -127,7 +136,9 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.combine_error and not self.mail_error
+        """No row failed, nor e-mail, nor the print file (rows to check only are listed)."""
+        failed = any(row.failed for row in self._rows.values())
+        return not failed and not self.combine_error and not self.mail_error
 
     @property
     def exit_code(self) -> int:
@@ -162,7 +173,8 @@ class Report:
             lines.append(f"combined: {self.combined} ({self.combined_pages} pages)")
         lines.append(f"output: {self.out_dir}")
         if self.csv:
-            lines.append(f"failed rows: {self.csv}")
+            failed = any(row.failed for row in self._rows.values())
+            lines.append(f"{'failed rows' if failed else 'rows to check'}: {self.csv}")
         return lines
 
     def _mail_summary(self, dry_run: bool) -> str:

@@ -119,6 +119,13 @@ def _default_jobs() -> int:
     help="Worker processes (default: one per CPU; 1 = no pool).",
 )
 @click.option(
+    "--date-format",
+    type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD"], case_sensitive=False),
+    default=None,
+    help="How the roster writes start dates (default: handouts.yaml's date_format, "
+    "else YYYY-MM-DD); 01/12/2026 is never guessed.",
+)
+@click.option(
     "--resume", is_flag=True, help="Keep valid PDFs from an earlier run of the same roster."
 )
 @click.pass_obj
@@ -148,6 +155,7 @@ def batch(
     rate,
     resend,
     jobs,
+    date_format,
     resume,
 ) -> None:  # noqa: ANN001, PLR0913
     """Build one handout per row of ROSTER (.csv or .yaml).
@@ -155,7 +163,9 @@ def batch(
     \b
     Columns: patient (required), email (one address), programme, level,
     clinician, start, note, brand (a brand id or YAML file), password; other
-    columns are ignored, with a warning naming them.
+    columns are ignored, with a warning naming them. Common headers are read
+    as these, with a note: Name, Full name, Athlete, Attendee (patient);
+    E-mail, Email address (email); Start date (start); Coach (clinician).
     Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
     listed in <out-dir>/batch-report.csv (removed when a run has no failures)
     and the exit code is 1. Rerun with --resume after an interruption: valid
@@ -185,9 +195,12 @@ def batch(
             "--email sends the handout to read on screen and --booklet makes a print layout; "
             "e-mail in a run without --booklet (and another --out-dir)"
         )
-    table = read_roster(roster)
+    date_format = (date_format or app.workspace().date_format or "").upper() or None
+    table = read_roster(roster, date_format)
     for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
         click.echo(f"warning: {warning}", err=True)
+    for note in table.notes:
+        click.echo(f"note: {note}", err=True)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
         out_dir=out_dir,

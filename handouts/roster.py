@@ -57,15 +57,27 @@ COLUMNS = (
     "password",
 )
 REQUIRED = ("patient",)
-# Headers that mean a known column but are too far from it for a spelling match.
+# Headers of spreadsheets as they come (a club's or a booking system's export) that
+# mean a known column: read as that column, with a one-line note.
 ALIASES = {
     "name": "patient",
     "full name": "patient",
     "patient name": "patient",
+    "athlete": "patient",
+    "athlete name": "patient",
+    "attendee": "patient",
+    "attendee name": "patient",
+    "participant": "patient",
+    "client": "patient",
+    "e-mail": "email",
     "email address": "email",
     "e-mail address": "email",
     "start date": "start",
+    "coach": "clinician",
 }
+# How a roster may write its dates besides YYYY-MM-DD; "01/12/2026" alone is never guessed.
+DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 MISSPELLING_CUTOFF = 0.8  # "emial", "levle", "programe" match; "ticket", "status" do not
 MAX_LEVEL = 20  # as ``handouts build --level``
 CSV_SUFFIXES = (".csv",)
@@ -117,6 +129,7 @@ class Roster:
     columns: tuple[str, ...]
     rows: list[RosterRow]
     warnings: tuple[str, ...] = ()  # e.g. the columns that are ignored
+    notes: tuple[str, ...] = ()  # e.g. the headers read as a known column ("Full name")
 
 
 Records = list[tuple[int, Any]]  # (row number, mapping of column → value)
@@ -125,8 +138,12 @@ Records = list[tuple[int, Any]]  # (row number, mapping of column → value)
 # --------------------------------------------------------------------------- reading
 
 
-def read_roster(path: Path) -> Roster:
-    """Read and check a CSV or YAML roster; raises :class:`RosterError` for file-level problems."""
+def read_roster(path: Path, date_format: str | None = None) -> Roster:
+    """Read and check a CSV or YAML roster; raises :class:`RosterError` for file-level problems.
+
+    ``date_format``: one of :data:`DATE_FORMATS`, how the start column writes its dates
+    when not as YYYY-MM-DD.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + YAML_SUFFIXES:
@@ -136,18 +153,60 @@ def read_roster(path: Path) -> Roster:
         columns, records = _csv_records(text, path)
     else:
         columns, records = _yaml_records(text, path)
+    renamed = _aliases(columns)
+    if renamed:
+        columns = tuple(renamed.get(name, name) for name in columns)
+        records = [(n, _renamed(record, renamed)) for n, record in records]
     ignored = _check_columns(columns, path)
     if suffix in CSV_SUFFIXES and "patient" not in columns:
         raise RosterError(f'{path}: no "patient" column (the header line names the columns)')
     if not records:
         raise RosterError(f"{path}: the roster has no rows")
+    if date_format is None:
+        _check_no_slashed_dates(records, path)
     shared = Counter(number for number, _ in records)
     rows = [
-        _row(number, record, entry if shared[number] > 1 else 0)
+        _row(number, record, entry if shared[number] > 1 else 0, date_format)
         for entry, (number, record) in enumerate(records, start=1)
     ]
     warnings = (_ignored_warning(path, ignored),) if ignored else ()
-    return Roster(path, tuple(c for c in columns if c in COLUMNS), rows, warnings)
+    notes = (_alias_note(path, renamed),) if renamed else ()
+    return Roster(path, tuple(c for c in columns if c in COLUMNS), rows, warnings, notes)
+
+
+def _check_no_slashed_dates(records: Records, path: Path) -> None:
+    """Refuse "01/12/2026" without a date format, once for the file: it is never guessed."""
+    for number, record in records:
+        value = record.get("start") if isinstance(record, dict) else None
+        if isinstance(value, str) and _SLASH_DATE.match(value.strip()):
+            raise RosterError(
+                f"{path}:{number}: start {value.strip()!r}: is that day/month or month/day? "
+                "Give --date-format DD/MM/YYYY or MM/DD/YYYY (or date_format: in handouts.yaml)"
+            )
+
+
+def _aliases(columns: tuple[str, ...]) -> dict[str, str]:
+    """Header → known column, for each alias whose column the roster does not have already.
+
+    Of two aliases of one column ("Name" and "Full name"), the first is read.
+    """
+    renamed: dict[str, str] = {}
+    for name in columns:
+        column = ALIASES.get(name)
+        if column and column not in columns and column not in renamed.values():
+            renamed[name] = column
+    return renamed
+
+
+def _renamed(record: Any, renamed: dict[str, str]) -> Any:
+    if not isinstance(record, dict):
+        return record
+    return {renamed.get(key, key) if isinstance(key, str) else key: v for key, v in record.items()}
+
+
+def _alias_note(path: Path, renamed: dict[str, str]) -> str:
+    pairs = ", ".join(f'"{name}" as {column}' for name, column in renamed.items())
+    return f"{path}: reading column {pairs}"
 
 
 def _read_text(path: Path) -> str:
@@ -367,9 +426,7 @@ def _check_columns(names: tuple[str, ...], path: Path) -> list[str]:
         # A typo keeps about the length: "clinic" is a clinic's name, not "clinician" misspelt.
         alike = [column for column in missing if abs(len(column) - len(name)) <= 2]
         close = difflib.get_close_matches(name, alike, n=1, cutoff=MISSPELLING_CUTOFF)
-        if ALIASES.get(name) in missing:
-            hints.append(f'"{name}" (call it "{ALIASES[name]}")')
-        elif close:
+        if close:
             hints.append(f'"{name}" (did you mean "{close[0]}"?)')
         else:
             ignored.append(name)
@@ -394,7 +451,7 @@ def _ignored_warning(path: Path, ignored: list[str]) -> str:
 # --------------------------------------------------------------------------- one row
 
 
-def _row(number: int, record: Any, entry: int = 0) -> RosterRow:
+def _row(number: int, record: Any, entry: int = 0, date_format: str | None = None) -> RosterRow:
     if not isinstance(record, Mapping):
         return RosterRow(number, error="not a mapping of column: value", entry=entry)
     problems: list[str] = []
@@ -415,7 +472,7 @@ def _row(number: int, record: Any, entry: int = 0) -> RosterRow:
     except ValueError as exc:
         problems.append(str(exc))
     try:
-        start = _start(record.get("start"))
+        start = _start(record.get("start"), date_format)
     except ValueError as exc:
         problems.append(str(exc))
     problems += [f"{column}: given more than once" for column in record.get(_REPEATED, [])]
@@ -458,7 +515,8 @@ def _level(value: Any) -> int | None:
     return int(text)
 
 
-def _start(value: Any) -> dt.date | None:
+def _start(value: Any, date_format: str | None = None) -> dt.date | None:
+    """A start date: YYYY-MM-DD, or as ``date_format`` says; "01/12/2026" is never guessed."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -466,14 +524,18 @@ def _start(value: Any) -> dt.date | None:
     if value is None or not str(value).strip():
         return None
     text = str(value).strip()
+    slashed = _SLASH_DATE.match(text)
     try:
+        if slashed and date_format in DATE_FORMATS:
+            first, second, year = (int(part) for part in slashed.groups())
+            day, month = (first, second) if date_format == "DD/MM/YYYY" else (second, first)
+            return dt.date(year, month, day)
         if not _ISO_DATE.match(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(
-            f"start: {text!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
-        ) from None
+        wanted = f"{date_format} or YYYY-MM-DD" if date_format else "YYYY-MM-DD, e.g. 2026-03-02"
+        raise ValueError(f"start: {text!r} is not a date (use {wanted})") from None
 
 
 def _email_problem(address: str) -> str | None:

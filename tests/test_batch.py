@@ -221,7 +221,7 @@ def test_bad_values_fail_their_row_only() -> None:
     assert rows["Sam Lee"].error is None
     assert rows["Bad Level"].error == "level: 'x' is not a level (use a whole number from 1 to 20)"
     assert rows["Bad Start"].error == (
-        "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
+        "start: '2026-02-31' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)"
     )
     assert rows["row 6"].error == "patient: missing (every row needs the patient's name)"
     assert rows["row 6"].number == 6
@@ -259,9 +259,8 @@ def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
         ),
         (
             "r.csv",
-            "Name,Programe\nA,x\n",
-            'unknown columns "name" (call it "patient"), "programe" (did you mean '
-            '"programme"?); rename or delete them',
+            "Name,Programe\nA,x\n",  # "Name" is read as patient: only the typo is left
+            'unknown column "programe" (did you mean "programme"?); rename or delete it',
         ),
         ("r.csv", "email,programme\na@b.org,x\n", 'no "patient" column'),
         ("r.csv", "patient,Patient\nA,B\n", "column patient appears more than once"),

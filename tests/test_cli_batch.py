@@ -118,7 +118,7 @@ def test_mixed_roster_builds_good_rows_and_reports_the_rest(tmp_path: Path) -> N
         {
             "row": "7",
             "patient": "Bad Start",
-            "reason": "start: '31/02/2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)",
+            "reason": "start: '2026-02-31' is not a date (use YYYY-MM-DD, e.g. 2026-03-02)",
         },
         {
             "row": "8",

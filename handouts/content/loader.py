@@ -18,7 +18,7 @@ import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -727,6 +727,7 @@ class _WorkspaceFile(Model):
     content: list[Text] = []
     brand: Text | None = None
     smtp: dict[str, Any] = {}
+    date_format: Literal["DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD"] | None = None  # rosters'
 
     @field_validator("content", mode="before")
     @classmethod
@@ -742,6 +743,7 @@ class Workspace:
     content: tuple[Path, ...] = ()  # absolute folders, in the order listed
     brand: Path | None = None  # absolute path of the brand file
     smtp: dict[str, Any] = field(default_factory=dict)  # raw mapping, validated by the mailer
+    date_format: str | None = None  # how rosters write dates ("DD/MM/YYYY"), if not ISO
 
 
 def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | None:
@@ -787,4 +789,10 @@ def load_workspace(cwd: Path, file: Path | None = None) -> Workspace:
         problems.append(Problem(display, doc.line(("brand",)), "brand", message))
     if problems:
         raise ContentError(problems)
-    return Workspace(file=file, content=content, brand=brand, smtp=dict(settings.smtp))
+    return Workspace(
+        file=file,
+        content=content,
+        brand=brand,
+        smtp=dict(settings.smtp),
+        date_format=settings.date_format,
+    )
