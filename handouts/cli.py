@@ -368,8 +368,10 @@ def _origin_line(library: Library, kind: str, item_id: str) -> str:
     from handouts.content.loader import display_path
 
     path = display_path(library.origin(kind, item_id))
-    where = "built-in" if library.is_builtin(kind, item_id) else "clinic"
-    line = f"{_singular(kind)} {item_id} · {where} · {path}"
+    builtin = library.is_builtin(kind, item_id)
+    line = f"{_singular(kind)} {item_id} · {'built-in' if builtin else 'clinic'} · {path}"
+    if builtin and kind != "sources":
+        line += f"\n(to make it your own: handouts copy {item_id})"
     replaced = library.replaced.get((kind, item_id))
     return line + (f"\n(replaces {display_path(replaced)})" if replaced else "")
 
@@ -556,6 +558,71 @@ _SHOW = {
     "brands": _show_brand,
     "sources": _show_source,
 }
+
+
+# --------------------------------------------------------------------------- copy
+
+
+@main.command("copy")
+@click.argument("item_id", metavar="ID")
+@click.option(
+    "--kind",
+    type=click.Choice([k for k in KIND_CHOICES if not k.startswith("source")]),
+    help="Which kind of item, if the id is used by several.",
+)
+@click.option("--as", "new_id", metavar="NEW", help="Give the copy a new id (default: the same).")
+@click.option(
+    "--to",
+    "folder",
+    type=PathType(file_okay=False),
+    metavar="DIR",
+    help="The content folder to copy into (default: the first in handouts.yaml).",
+)
+@click.pass_context
+def copy_command(
+    ctx: click.Context, item_id: str, kind: str | None, new_id: str | None, folder: Path | None
+) -> None:
+    """Copy an exercise, section, programme or brand into your workspace, to edit.
+
+    With the same id the copy replaces the built-in item; with --as NEW both exist.
+    Nothing is overwritten.
+    """
+    from handouts.content.copy import COPYABLE, copy_item
+    from handouts.content.loader import display_path, kind_name
+
+    library, app = _library(ctx)
+    kinds = [kind_name(kind)] if kind else [k for k in library.kinds_of(item_id) if k in COPYABLE]
+    if len(kinds) > 1:
+        names = " and ".join(_a(_singular(k)) for k in kinds)
+        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
+        raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
+    if not kinds or item_id not in library.items(kinds[0]):
+        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+    content = app.content_folders()
+    folder = folder or (content[0] if content else None)
+    if folder is None:
+        raise HandoutsError(
+            "no content folder to copy into: make a workspace with `handouts init DIR` "
+            "and run this there, or give --to DIR"
+        )
+    copied = copy_item(library, kinds[0], item_id, folder, new_id)
+    what = _singular(copied.kind)
+    first, *more = (display_path(path) for path in copied.files)
+    click.echo(f"copied {what} {item_id} to {first}" + "".join(f" and {p}" for p in more))
+    click.echo(_after_copy(copied, what))
+    if folder.resolve() not in {f.resolve() for f in content}:
+        click.echo(f"note: add {folder} to content: in handouts.yaml (or pass --content {folder})")
+
+
+def _after_copy(copied: Any, what: str) -> str:
+    if copied.replaces:
+        line = f"it replaces the built-in {what} of that id; edit it there"
+    else:
+        line = f"a new {what}, {copied.new_id}; the built-in one stays"
+    if copied.kind == "brands":
+        use = f"brand: {copied.new_id} in handouts.yaml, or --brand {copied.new_id}"
+        line += f". Edit its name, colours, logo and contact lines; use it with {use}"
+    return line
 
 
 # --------------------------------------------------------------------------- check
