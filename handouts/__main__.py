@@ -1,3 +1,3 @@
-from handouts.cli import main
+from handouts.cli.app import main
 
 main()

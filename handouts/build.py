@@ -15,8 +15,8 @@ from pathlib import Path
 from handouts import paths
 from handouts.compose import Handout, Options, Selection, compose
 from handouts.content.models import Brand, Patient
+from handouts.content.templating import render_template
 from handouts.errors import ContentError, HandoutsError, Problem
-from handouts.templating import render_template
 
 DEFAULT_PROGRAMME = "soleus-strength-runners"
 DEFAULT_BRAND = "demo"

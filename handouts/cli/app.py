@@ -1,0 +1,894 @@
+"""The ``handouts`` command line: thin commands over the content loader and builders.
+
+Keep the module top light: ``handouts --help`` must not import reportlab,
+pypdf or even pydantic (nor pathlib, a few milliseconds).
+Commands import what they need inside their bodies.
+
+Adding a command::
+
+    @main.command()
+    @click.pass_context
+    def build(ctx: click.Context, ...) -> None:
+        library, app = _library(ctx)        # built-in + handouts.yaml + --content
+        brand = app.workspace().brand        # handouts.yaml settings
+        ...
+
+Raise a ``HandoutsError`` subclass for anything the user can fix: click prints
+it as one line (``ContentError`` prints one line per problem) and exits 1.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from handouts import __version__
+from handouts.cli.build import PathType
+from handouts.errors import ContentError, HandoutsError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from handouts.content.loader import Library, Workspace
+    from handouts.errors import Problem
+
+WIDTH = 88  # `show` wraps text at this width
+KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
+KIND_CHOICES += [f"{kind}s" for kind in KIND_CHOICES]
+
+MAIN_HELP = """Make branded, print-ready PDF exercise handouts.
+
+Content comes from the built-in library, then from the clinic folders listed
+in handouts.yaml, then from each --content folder. An item with the same id as
+an earlier one replaces it. handouts.yaml is the one named by --config or
+HANDOUTS_CONFIG, else the nearest one in the working folder or a folder above it.
+
+\b
+Exit codes:
+  0  success
+  1  content problems, a failed build, or failed batch rows
+  2  command-line usage error
+"""
+
+_content_option_type = PathType(exists=True, file_okay=False)
+
+
+class App:
+    """Per-run settings shared by every command (``ctx.obj``).
+
+    A plain class, not a dataclass: the decorator generates code when the module is
+    imported, which every ``handouts --help`` would pay for.
+    """
+
+    def __init__(
+        self,
+        content_dirs: Sequence[Path] = (),
+        include_builtin: bool = True,
+        cwd: Path | None = None,
+        config: Path | None = None,
+    ) -> None:
+        self.content_dirs = list(content_dirs)
+        self.include_builtin = include_builtin
+        self.config = config  # --config or HANDOUTS_CONFIG; None: search upward
+        self._cwd = cwd
+        self._workspace: Workspace | None = None
+        self._libraries: dict[tuple[tuple[Path, ...], bool], Library] = {}
+
+    @property
+    def cwd(self) -> Path:
+        """The working directory, where ``handouts.yaml`` is looked for."""
+        if self._cwd is None:
+            from pathlib import Path
+
+            self._cwd = Path.cwd()
+        return self._cwd
+
+    def workspace(self) -> Workspace:
+        """The settings of handouts.yaml (empty if there is none); see ``content.discover``."""
+        if self._workspace is None:
+            from handouts.content.discover import find_workspace_file
+            from handouts.content.loader import load_workspace
+
+            self._workspace = load_workspace(self.cwd, find_workspace_file(self.cwd, self.config))
+        return self._workspace
+
+    @property
+    def workspace_dir(self) -> Path:
+        """The folder of handouts.yaml, or the working directory when there is none."""
+        file = self.workspace().file
+        return file.parent if file else self.cwd
+
+    def content_folders(self, extra: Sequence[Path] = ()) -> list[Path]:
+        """Clinic folders in load order: handouts.yaml, then --content, then ``extra``."""
+        return [*self.workspace().content, *self.content_dirs, *extra]
+
+    def library(self, extra: Sequence[Path] = (), lenient: bool = False) -> Library:
+        """The loaded library (cached); raises ``ContentError`` listing every problem.
+
+        ``lenient``: the items without problems, and the problems in ``Library.problems``.
+        """
+        key = (tuple(self.content_folders(extra)), lenient)
+        if key not in self._libraries:
+            from handouts.content.loader import load_library
+
+            self._libraries[key] = load_library(
+                key[0], include_builtin=self.include_builtin, lenient=lenient
+            )
+        return self._libraries[key]
+
+
+def _app(ctx: click.Context) -> App:
+    return ctx.ensure_object(App)
+
+
+def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, App]:
+    """The loaded library and the ``App`` holding content folders and workspace settings."""
+    from handouts.cli.build import warn_about_problems
+
+    app = _app(ctx)
+    library = app.library(extra, lenient=True)  # a broken draft hides itself, not the rest
+    warn_about_problems(library.problems)
+    return library, app
+
+
+class _UsageError(click.UsageError):
+    """click's usage error, its last line worded like every other: ``error: <message>``."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        import io
+        import re
+
+        shown = io.StringIO()
+        super().show(shown)
+        usage, _, message = shown.getvalue().rpartition("Error: ")
+        # "Invalid value for '--config': File 'x' does not exist." → as handouts words it
+        message = re.sub(r"(^|: )([A-Z])(?=[a-z ])", lambda m: m[1] + m[2].lower(), message)
+        click.echo(f"{usage}error: {message.rstrip().rstrip('.')}", err=file is None, file=file)
+
+
+def _as_usage_error(error: click.UsageError) -> _UsageError:
+    converted = _UsageError(error.format_message(), error.ctx)
+    converted.exit_code = error.exit_code
+    return converted
+
+
+class _Group(click.Group):
+    """Turns a file-system error no command foresaw into one line instead of a traceback.
+
+    Usage errors print ``error: ...`` as every other error line does (click says "Error:").
+    """
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            if isinstance(error, _UsageError):
+                raise
+            raise _as_usage_error(error) from None
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            if isinstance(error, _UsageError):
+                raise
+            raise _as_usage_error(error) from None
+        except OSError as error:
+            from handouts.cli.build import os_reason
+
+            where = error.filename2 or error.filename  # os.replace(part, target): the target
+            reason = os_reason(error)
+            raise HandoutsError(f"{where}: {reason}" if where else reason) from None
+
+
+@click.group(cls=_Group, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="handouts")
+@click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    type=_content_option_type,
+    metavar="DIR",
+    help="A clinic content folder (repeatable); loaded after the built-in library.",
+)
+@click.option(
+    "--config",
+    type=PathType(exists=True, dir_okay=False),
+    envvar="HANDOUTS_CONFIG",
+    metavar="FILE",
+    help="The workspace settings file [env HANDOUTS_CONFIG] (default: the nearest "
+    "handouts.yaml in this folder or above).",
+)
+@click.option(
+    "--no-builtin",
+    is_flag=True,
+    hidden=True,
+    envvar="HANDOUTS_NO_BUILTIN",
+    help="Skip the built-in content (for tests and content development).",
+)
+@click.pass_context
+def main(
+    ctx: click.Context, content_dirs: tuple[Path, ...], config: Path | None, no_builtin: bool
+) -> None:
+    ctx.obj = App(content_dirs=list(content_dirs), include_builtin=not no_builtin, config=config)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@main.command("list")
+@click.argument(
+    "kind", type=click.Choice(["exercises", "sections", "programmes", "brands", "sources"])
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only items with this tag (repeat to require several).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bool) -> None:
+    """List exercises, sections, programmes, brands or sources."""
+    if tags and kind in ("brands", "sources"):
+        raise click.UsageError(
+            f"{kind} have no tags; --tag works with exercises, sections and programmes"
+        )
+    library, _ = _library(ctx)
+    items = {
+        item_id: item for item_id, item in library.items(kind).items() if _has_tags(item, tags)
+    }
+    if as_json:
+        import json  # here, not at the top: --help stays quick
+
+        click.echo(
+            json.dumps(
+                [_json_item(library, kind, i, m) for i, m in items.items()],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    elif not items:
+        click.echo(f"no {kind}" + (f" tagged {', '.join(tags)}" if tags else ""), err=True)
+    else:
+        rows = [_row(library, kind, item_id, item) for item_id, item in items.items()]
+        for line in _table([_HEADERS[kind], *rows]):
+            click.echo(line)
+
+
+_HEADERS = {
+    "exercises": ("ID", "NAME", "LEVELS", "TAGS", "ORIGIN"),
+    "sections": ("ID", "TITLE", "TAGS", "ORIGIN"),
+    "programmes": ("ID", "TITLE", "WEEKS", "TAGS", "ORIGIN"),
+    "brands": ("ID", "NAME", "PAPER", "ORIGIN"),
+    "sources": ("ID", "TITLE", "YEAR", "ORIGIN"),
+}
+
+
+def _has_tags(item: Any, tags: Iterable[str]) -> bool:
+    have = {tag.casefold() for tag in getattr(item, "tags", [])}
+    return all(tag.casefold() in have for tag in tags)
+
+
+def _origin_label(library: Library, kind: str, item_id: str) -> str:
+    return "builtin" if library.is_builtin(kind, item_id) else "clinic"
+
+
+def _row(library: Library, kind: str, item_id: str, item: Any) -> tuple[str, ...]:
+    origin = _origin_label(library, kind, item_id)
+    tags = _shorten(", ".join(getattr(item, "tags", [])), 36)
+    if kind == "exercises":
+        return (item_id, item.name, str(len(item.levels)), tags, origin)
+    if kind == "sections":
+        return (item_id, item.title, tags, origin)
+    if kind == "programmes":
+        return (item_id, item.title, str(item.weeks), tags, origin)
+    if kind == "brands":
+        return (item_id, item.name, item.paper, origin)
+    return (item_id, _shorten(item.title, 60), str(item.year or ""), origin)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip(", ") + "…"
+
+
+def _json_item(library: Library, kind: str, item_id: str, item: Any) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        **item.model_dump(mode="json"),
+        "origin": _origin_label(library, kind, item_id),
+        "path": str(library.origin(kind, item_id)),
+    }
+
+
+# --------------------------------------------------------------------------- show
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.option(
+    "--kind",
+    type=click.Choice(KIND_CHOICES),
+    help="Which kind of item, if the id is used by several.",
+)
+@click.pass_context
+def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
+    """Show one exercise, section, programme, brand or source in full."""
+    from handouts.content.loader import kind_name
+
+    library, _ = _library(ctx)
+    kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
+    if len(kinds) > 1:
+        names = " and ".join(_a(_singular(k)) for k in kinds)
+        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
+        raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
+    if not kinds or item_id not in library.items(kinds[0]):
+        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+    kind = kinds[0]
+    lines = _SHOW[kind](library, item_id)
+    click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+
+
+def _singular(kind: str) -> str:
+    return kind[:-1]
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
+    import difflib
+
+    pool = kinds or ["exercises", "sections", "programmes", "brands", "sources"]
+    names = sorted({name for k in pool for name in library.items(k)})
+    close = difflib.get_close_matches(item_id, names, n=1, cutoff=0.6)
+    what = _singular(kinds[0]) if kinds else "item"
+    stems = {problem.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for problem in library.problems}
+    if item_id in stems:  # the file named for it has problems (item ids name their files)
+        return f'{what} "{item_id}" has problems and is left out; see `handouts check`'
+    if any((kind, item_id) in library.left_out for kind in pool):
+        uses = "uses an item with problems and is left out"
+        return f'{what} "{item_id}" {uses}; see `handouts check`'
+    return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
+
+
+def _origin_line(library: Library, kind: str, item_id: str) -> str:
+    from handouts.content.loader import display_path
+
+    path = display_path(library.origin(kind, item_id))
+    builtin = library.is_builtin(kind, item_id)
+    line = f"{_singular(kind)} {item_id} · {'built-in' if builtin else 'clinic'} · {path}"
+    if builtin and kind != "sources":
+        line += f"\n(to make it your own: handouts copy {item_id})"
+    replaced = library.replaced.get((kind, item_id))
+    return line + (f"\n(replaces {display_path(replaced)})" if replaced else "")
+
+
+def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped to ``width`` columns; one empty line for empty text."""
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent) or [""]
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return [line for paragraph in text.split("\n") for line in _wrapped(paragraph, WIDTH, indent)]
+
+
+def _fields(pairs: Iterable[tuple[str, Any]]) -> list[str]:
+    """Aligned ``Label: value`` lines; empty values are left out."""
+    present = [(label, _text(value)) for label, value in pairs if _text(value)]
+    width = max((len(label) for label, _ in present), default=0) + 2
+    lines: list[str] = []
+    for label, value in present:
+        wrapped = _wrapped(value, WIDTH - width)
+        lines.append(f"{label + ':':<{width}}{wrapped[0]}")
+        lines += [" " * width + more for more in wrapped[1:]]
+    return lines
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _block(title: str, items: Sequence[str], numbered: bool = False) -> list[str]:
+    if not items:
+        return []
+    lines = ["", title]
+    for number, item in enumerate(items, 1):
+        bullet = f"{number}. " if numbered else "- "
+        wrapped = _wrapped(item, WIDTH - 4 - len(bullet))
+        lines.append(f"  {bullet}{wrapped[0]}")
+        lines += [" " * (2 + len(bullet)) + more for more in wrapped[1:]]
+    return lines
+
+
+def _dose(sets: int, reps: str, tempo: str, rest: str, load: str, per_side: bool) -> list[str]:
+    """Dose parts such as ``3 × 15``, ``tempo 2 s up / 2 s down``, ``rest 45 s``."""
+    says_side = any(word in reps.lower() for word in ("side", "leg", "each", "per "))
+    parts = [f"{sets} × {reps}" + (" each side" if per_side and not says_side else "")]
+    parts += [f"tempo {tempo}" if tempo else "", f"rest {rest}" if rest else "", load]
+    return [part for part in parts if part]
+
+
+def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
+    """Join parts on lines no wider than WIDTH, breaking only between parts."""
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if current and len(indent + current + sep + part) > WIDTH:
+            lines.append(current)
+            current = part
+        else:
+            current = f"{current}{sep}{part}" if current else part
+    lines.append(current)
+    return [(indent if n == 0 else " " * len(indent)) + line for n, line in enumerate(lines)]
+
+
+def _show_exercise(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
+    item = library.exercises[item_id]
+    image = library.image_path(item_id)
+    image = display_path(image) if image else None  # as the item's own path is shown
+    lines = [item.name, "", *_wrap(item.summary), ""]
+    lines += _fields(
+        [
+            ("Targets", item.targets),
+            ("Equipment", item.equipment),
+            ("Position", item.position),
+            ("Tags", item.tags),
+            ("Sources", item.sources),
+            ("Video", item.video),
+            ("Image", image),
+        ]
+    )
+    lines += _block("Steps", item.steps, numbered=True) + _block("Cues", item.cues)
+    lines += _block("Common mistakes", item.mistakes) + ["", "Safety", *_wrap(item.safety, "  ")]
+    lines += ["", "Levels"]
+    for level in item.levels:
+        lines.append(f"  {level.level}. {level.label}")
+        dose = _dose(level.sets, level.reps, level.tempo, level.rest, level.load, level.per_side)
+        lines += _join(dose, "     ") + (_wrap(level.notes, "     ") if level.notes else [])
+    return lines
+
+
+def _show_section(library: Library, item_id: str) -> list[str]:
+    item = library.sections[item_id]
+    lines = [item.title, ""]
+    lines += _fields([("Audience", item.audience), ("Tags", item.tags), ("Sources", item.sources)])
+    return [*lines, "", *item.body.rstrip().split("\n")]
+
+
+def _show_programme(library: Library, item_id: str) -> list[str]:
+    item = library.programmes[item_id]
+    lines = [item.title, "", *_wrap(item.summary), ""]
+    lines += _fields(
+        [
+            ("Weeks", item.weeks),
+            ("Sessions per week", item.sessions_label),
+            ("Audience", item.audience),
+            ("Sections", item.sections),
+            ("Tags", item.tags),
+            ("Sources", item.sources),
+        ]
+    )
+    if item.intro:
+        lines += ["", *_wrap(item.intro)]
+    for phase in item.phases:
+        lines += ["", phase.label + (f": {phase.title}" if phase.title else "")]
+        for entry in phase.exercises:
+            exercise = library.exercises[entry.exercise]
+            level = exercise.level(entry.level)
+            dose = _dose(
+                entry.sets or level.sets,
+                entry.reps or level.reps,
+                _pick(entry.tempo, level.tempo),
+                _pick(entry.rest, level.rest),
+                _pick(entry.load, level.load),
+                level.per_side,
+            )
+            name = f"{exercise.name} ({exercise.id})"
+            lines += _join([name, f"level {entry.level}: {level.label}"], "  - ", ", ")
+            lines += _join(dose, "    ")
+            notes = _pick(entry.notes, "")
+            lines += _wrap(notes, "    ") if notes else []
+    return [*lines, "", "Pain rule", *_wrap(item.pain_rule, "  ")]
+
+
+def _pick(override: str | None, default: str) -> str:
+    return default if override is None else override
+
+
+def _show_brand(library: Library, item_id: str) -> list[str]:
+    from handouts.content.loader import display_path
+
+    item = library.brands[item_id]
+    logo = library.logo_path(item_id)
+    lines = [item.name, ""]
+    lines += _fields(
+        [
+            ("Primary", item.primary),
+            ("Accent", item.accent),
+            ("Font", item.font),
+            ("Paper", item.paper),
+            ("Logo", display_path(logo) if logo else None),
+            ("Contact", " · ".join(item.contact)),  # as the footer prints them; lines hold commas
+            ("Website", item.website),
+        ]
+    )
+    return [*lines, "", "Disclaimer", *_wrap(item.disclaimer, "  ")]
+
+
+def _show_source(library: Library, item_id: str) -> list[str]:
+    item = library.sources[item_id]
+    doi = f"https://doi.org/{item.doi}" if item.doi else None
+    return [
+        item.title,
+        "",
+        *_fields(
+            [
+                ("Author", item.author),
+                ("Year", item.year),
+                ("Publisher", item.publisher),
+                ("URL", item.url),
+                ("DOI", doi),
+                ("Note", item.note),
+            ]
+        ),
+    ]
+
+
+_SHOW = {
+    "exercises": _show_exercise,
+    "sections": _show_section,
+    "programmes": _show_programme,
+    "brands": _show_brand,
+    "sources": _show_source,
+}
+
+
+# --------------------------------------------------------------------------- copy
+
+
+@main.command("copy")
+@click.argument("item_id", metavar="ID")
+@click.option(
+    "--kind",
+    type=click.Choice([k for k in KIND_CHOICES if not k.startswith("source")]),
+    help="Which kind of item, if the id is used by several.",
+)
+@click.option("--as", "new_id", metavar="NEW", help="Give the copy a new id (default: the same).")
+@click.option(
+    "--to",
+    "folder",
+    type=PathType(file_okay=False),
+    metavar="DIR",
+    help="The content folder to copy into (default: the first in handouts.yaml).",
+)
+@click.pass_context
+def copy_command(
+    ctx: click.Context, item_id: str, kind: str | None, new_id: str | None, folder: Path | None
+) -> None:
+    """Copy an exercise, section, programme or brand into your workspace, to edit.
+
+    With the same id the copy replaces the built-in item; with --as NEW both exist.
+    Nothing is overwritten.
+    """
+    from handouts.content.copy import COPYABLE, copy_item
+    from handouts.content.loader import display_path, kind_name
+
+    library, app = _library(ctx)
+    kinds = [kind_name(kind)] if kind else [k for k in library.kinds_of(item_id) if k in COPYABLE]
+    if len(kinds) > 1:
+        names = " and ".join(_a(_singular(k)) for k in kinds)
+        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
+        raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
+    if not kinds or item_id not in library.items(kinds[0]):
+        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+    content = app.content_folders()
+    folder = folder or (content[0] if content else None)
+    if folder is None:
+        raise HandoutsError(
+            "no content folder to copy into: make a workspace with `handouts init DIR` "
+            "and run this there, or give --to DIR"
+        )
+    copied = copy_item(library, kinds[0], item_id, folder, new_id)
+    what = _singular(copied.kind)
+    first, *more = (display_path(path) for path in copied.files)
+    click.echo(f"copied {what} {item_id} to {first}" + "".join(f" and {p}" for p in more))
+    click.echo(_after_copy(copied, what))
+    if folder.resolve() not in {f.resolve() for f in content}:
+        click.echo(f"note: add {folder} to content: in handouts.yaml (or pass --content {folder})")
+
+
+def _after_copy(copied: Any, what: str) -> str:
+    if copied.replaces:
+        line = f"it replaces the built-in {what} of that id; edit it there"
+    else:
+        line = f"a new {what}, {copied.new_id}; the built-in one stays"
+    if copied.kind == "brands":
+        use = f"brand: {copied.new_id} in handouts.yaml, or --brand {copied.new_id}"
+        line += f". Edit its name, colours, logo and contact lines; use it with {use}"
+    return line
+
+
+# --------------------------------------------------------------------------- check
+
+
+@main.command()
+@click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    type=_content_option_type,
+    metavar="DIR",
+    help="Also check this clinic folder (repeatable).",
+)
+@click.pass_context
+def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
+    """Validate all content; list every problem (exit 1 if any)."""
+    from handouts.cli.build import font_dirs
+    from handouts.content.loader import load_brand_file
+
+    app = _app(ctx)
+    brand = app.workspace().brand  # a broken handouts.yaml stops here, with its problems
+    problems = []
+    library = None
+    try:
+        library = app.library(content_dirs)
+    except ContentError as error:
+        problems += error.problems
+    brands = []  # (file, brand, logo file)
+    if library:
+        brands += [
+            (library.origin("brands", key), item, library.logo_path(key))
+            for key, item in library.brands.items()
+        ]
+    if brand:
+        try:
+            brands.append((brand, *load_brand_file(brand)))
+        except ContentError as error:
+            problems += error.problems
+    problems += _brand_problems(brands, font_dirs(app, content_dirs))
+    problems += _markdown_problems(library) if library else []
+    problems += _image_problems(library) if library else []
+    if library and not problems:
+        brand_file = brands[-1][0] if brand else None
+        problems += _template_problems(app, library, brand_file, content_dirs)
+        problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
+    if problems or library is None:
+        raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
+    folders = _folders_text(app, len(app.content_folders(content_dirs)))
+    click.echo(f"ok: {_counts(library)} ({folders})")
+
+
+def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
+    """What a build would find wrong with each brand that its file cannot show.
+
+    The font family must be installed, and the logo must be an image the build can draw.
+    """
+    from handouts.content.loader import display_path
+    from handouts.errors import BrandError, Problem
+    from handouts.render.fonts import resolve_family
+    from handouts.render.logo import logo_problem
+
+    problems = []
+    for path, brand, logo in brands:
+        where = display_path(path)
+        try:
+            resolve_family(brand.font, dirs)
+        except BrandError as error:
+            problems.append(Problem(where, 0, "font", error.format_message()))
+        if logo and (message := logo_problem(logo)):
+            problems.append(Problem(where, 0, "", message))  # it names the logo file
+    return problems
+
+
+def _markdown_problems(library: Library) -> list[Problem]:
+    """Markdown a printed handout cannot show (an image, say), found before a build is."""
+    from handouts.build import markdown_problems
+
+    return markdown_problems(library, library.sections)
+
+
+def _image_problems(library: Library) -> list[Problem]:
+    """Exercise pictures the build could not draw (not an image, or damaged)."""
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+    from handouts.render.raster import image_problem
+
+    problems = []
+    for exercise_id in library.exercises:
+        path = library.image_path(exercise_id)
+        if path and (message := image_problem(path)):
+            where = display_path(library.origin("exercises", exercise_id))
+            problems.append(Problem(where, 0, "", message))
+    return problems
+
+
+def _template_problems(
+    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+) -> list[Problem]:
+    """Render the clinic's templates once with sample values, as every build would.
+
+    A typo in ``templates/intro.txt.j2`` (``{{ patient.nmae }}``) stops every handout;
+    check is where a clinic should meet it. Every patient field is filled, so each
+    ``{% if %}`` branch that prints one runs.
+    """
+    import datetime as dt
+
+    from handouts.build import DEFAULT_BRAND, DEFAULT_PROGRAMME, Request
+    from handouts.cli.build import make_builder
+    from handouts.compose import Selection
+    from handouts.content.models import Patient
+    from handouts.content.templating import TemplateError
+    from handouts.deliver.batch import check_templates, email_template_dirs
+    from handouts.errors import Problem
+
+    if not library.programmes or (brand_file is None and DEFAULT_BRAND not in library.brands):
+        return []
+    builder = make_builder(app, extra=extra)
+    programme = (
+        DEFAULT_PROGRAMME if DEFAULT_PROGRAMME in library.programmes else min(library.programmes)
+    )
+    patient = Patient(name="Sam Lee", clinician="Alex Moore", start=dt.date(2026, 3, 2), note="Hi")
+    selection = Selection(programme=programme)
+    try:
+        builder.intro(builder.compose(Request(selection, patient, brand_file=brand_file)))
+        check_templates(email_template_dirs(app.workspace_dir))
+    except TemplateError as error:
+        where, line, message = error.where
+        return [Problem(where, line, "", message)]
+    return []
+
+
+def _layout_problems(
+    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+) -> list[Problem]:
+    """Lay out the clinic's programmes and exercises as a build would, in both print sizes.
+
+    An exercise card or a tracking sheet too tall for a page only shows when laid out;
+    check is where a clinic should meet it, not a patient's build. Built-in content is
+    laid out by the project's own tests.
+    """
+    from handouts.build import DEFAULT_BRAND
+    from handouts.cli.build import make_builder
+    from handouts.content.loader import display_path
+    from handouts.errors import Problem
+
+    if brand_file is None and DEFAULT_BRAND not in library.brands:
+        return []
+    builder = make_builder(app, extra=extra)
+    problems = []
+    failed: set[str] = set()  # exercises whose own layout failed: their programmes would too
+    for kind, item_id, selection, uses in _layout_jobs(library):
+        if failed & uses:
+            continue
+        if message := _layout_problem(builder, selection, brand_file):
+            problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
+            failed |= {item_id} if kind == "exercises" else set()
+    return problems
+
+
+def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
+    """(kind, id, selection, exercises used): each clinic exercise, then each clinic programme."""
+    from handouts.compose import Selection
+
+    def mine(kind: str) -> list[str]:
+        return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
+
+    jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
+    for programme in mine("programmes"):
+        phases = library.programmes[programme].phases
+        uses = {entry.exercise for phase in phases for entry in phase.exercises}
+        jobs.append(("programmes", programme, Selection(programme=programme), uses))
+    return jobs
+
+
+def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> str | None:
+    """What stops this selection's handout (the brand's paper), in large print or in both.
+
+    Large print is laid out first: what fits in it fits in normal print, so a clean
+    library costs one layout per item.
+    """
+    from handouts.build import Request
+    from handouts.compose import Options
+
+    def problem(large_print: bool) -> str | None:
+        options = Options(paper="", large_print=large_print)  # "": the brand's paper
+        try:
+            builder.build(Request(selection, brand_file=brand_file, options=options))
+        except HandoutsError as error:
+            return error.format_message()
+        return None
+
+    large = problem(large_print=True)
+    if large is None:
+        return None
+    return problem(large_print=False) or f"{large} (with --large-print)"
+
+
+def _counts(library: Library) -> str:
+    counts = [
+        (len(library.items(kind)), kind)
+        for kind in ("exercises", "sections", "programmes", "brands", "sources")
+    ]
+    return ", ".join(f"{n} {kind if n != 1 else _singular(kind)}" for n, kind in counts)
+
+
+def _folders_text(app: App, clinic: int) -> str:
+    folders = f"{clinic} clinic folder{'s' if clinic != 1 else ''}"
+    if not app.include_builtin:
+        return folders
+    return f"built-in content and {folders}" if clinic else "built-in content only"
+
+
+# --------------------------------------------------------------------------- init
+
+
+@main.command()
+@click.argument("directory", type=PathType(file_okay=False))
+@click.option(
+    "--name", default="My Clinic", show_default=True, help="Clinic name for the starter brand."
+)
+def init(directory: Path, name: str) -> None:
+    """Create a starter clinic workspace in DIRECTORY (never overwrites)."""
+    import json
+    from pathlib import Path
+
+    starter_dir = Path(__file__).resolve().parents[1] / "starter"
+    starter = sorted(p for p in starter_dir.rglob("*") if p.is_file())
+    targets = [directory / p.relative_to(starter_dir) for p in starter]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        raise HandoutsError(f"not overwriting existing files: {', '.join(existing)}")
+    for source, target in zip(starter, targets, strict=True):
+        text = source.read_text(encoding="utf-8")
+        placeholder = json.dumps(name, ensure_ascii=False) if source.suffix == ".yaml" else name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as out:
+            out.write(text.replace("__CLINIC_NAME__", placeholder))
+        click.echo(f"created {target}")
+    click.echo(_next_steps(directory))
+
+
+def _next_steps(directory: Path) -> str:
+    """What a clinic does after ``init``: the commands run from the new folder."""
+    import shlex
+    from pathlib import Path
+
+    here = directory.resolve() == Path.cwd().resolve()
+    steps = [] if here else [f"  cd {shlex.quote(str(directory))}"]
+    steps += [
+        "  edit brands/clinic.yaml     your clinic's name, colours, logo and contact lines",
+        "  handouts check              finds mistakes in your files, one line each",
+        "  handouts build              a first handout with your brand, in output/",
+    ]
+    return "\n".join(["", "Next, from a terminal:", *steps, "README.md there says where files go."])
+
+
+# --------------------------------------------------------------------------- rendering commands
+# Each lives in its own module; importing them pulls in click only, so --help stays quick.
+from handouts.cli.build import build  # noqa: E402
+
+main.add_command(build)
+
+from handouts.cli.batch import batch, impose, mail_check, send  # noqa: E402
+
+main.add_command(batch)
+main.add_command(mail_check)
+main.add_command(impose)
+main.add_command(send)

@@ -1,0 +1,549 @@
+"""``handouts batch``, ``handouts impose`` and ``handouts send``: thin commands over batch.py.
+
+Only click is imported at module level, so ``handouts --help`` stays quick.
+Everything the user can get wrong before a batch starts (roster columns,
+attachments, brand, programme, SMTP settings, e-mail templates) is checked
+first and reported as one line; problems with single rows are reported per row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from handouts.cli.build import (
+    FILE_PATH,
+    PathType,
+    UsageProblem,
+    handout_options,
+    make_options,
+    password_option,
+)
+from handouts.errors import HandoutsError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from handouts.deliver.batch import Settings
+    from handouts.deliver.roster import RosterRow
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@click.command()
+@click.argument("roster", type=PathType(exists=True, dir_okay=False))
+@click.option(
+    "--out-dir",
+    type=PathType(file_okay=False),
+    help="Output folder (default: output/<roster name>/).",
+)
+@click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
+@click.option("--level", type=click.IntRange(1, 20), help="Start level for rows without one.")
+@click.option(
+    "--brand",
+    "brand_file",
+    type=FILE_PATH,
+    metavar="FILE|ID",
+    help="Brand YAML file or brand id (a row's brand column wins).",
+)
+@handout_options
+@click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
+@password_option("Encrypt each PDF (AES-256); a row's password column wins.")
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    type=FILE_PATH,
+    metavar="FILE.pdf",
+    help="Append this PDF to every handout (repeatable).",
+)
+@click.option(
+    "--booklet",
+    is_flag=True,
+    help="Impose each handout as an A5 booklet (print duplex, short edge, fold).",
+)
+@click.option(
+    "--combine",
+    "combine",
+    type=FILE_PATH,
+    metavar="FILE.pdf",
+    help="Also write one print-ready PDF of the whole batch, in roster order.",
+)
+@click.option(
+    "--duplex", is_flag=True, help="With --combine: start every handout on the front of a sheet."
+)
+@click.option(
+    "--combine-unencrypted",
+    is_flag=True,
+    help="With --combine and a password column but no --password: write the print file "
+    "without a password (it holds every handout, decrypted).",
+)
+@click.option(
+    "--email", "email", is_flag=True, help="E-mail each handout to the row's email address."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --email: write .eml files into <out-dir>/outbox/ instead of sending.",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(0, min_open=True),
+    metavar="N",
+    help="With --email: at most N messages a minute.",
+)
+@click.option(
+    "--resend",
+    is_flag=True,
+    help='With --email: send again the messages sent.log marks "maybe sent" '
+    "(check first that they did not arrive).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per CPU; 1 = no pool).",
+)
+@click.option(
+    "--date-format",
+    type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD"], case_sensitive=False),
+    default=None,
+    help="How the roster writes start dates (default: handouts.yaml's date_format, "
+    "else YYYY-MM-DD); 01/12/2026 is never guessed.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Keep valid PDFs from an earlier run of the same roster."
+)
+@click.pass_obj
+def batch(
+    app,
+    roster,
+    out_dir,
+    programme,
+    level,
+    brand_file,
+    weeks,
+    sessions,
+    paper,
+    large_print,
+    ink_saver,
+    fillable,
+    private,
+    date,
+    password,
+    attachments,
+    booklet,
+    combine,
+    duplex,
+    combine_unencrypted,
+    email,
+    dry_run,
+    rate,
+    resend,
+    jobs,
+    date_format,
+    resume,
+) -> None:  # noqa: ANN001, PLR0913
+    """Build one handout per row of ROSTER (.csv or .yaml).
+
+    \b
+    Columns: patient (required), email (one address), programme, level,
+    clinician, start, note, brand (a brand id or YAML file), password; other
+    columns are ignored, with a warning naming them. Common headers are read
+    as these, with a note: Name, Full name, Athlete, Attendee (patient);
+    E-mail, Email address (email); Start date (start); Coach (clinician).
+    Each PDF is written to <out-dir>/<patient-name>.pdf. Rows that fail are
+    listed in <out-dir>/batch-report.csv (removed when a run has no failures)
+    and the exit code is 1. Rerun with --resume after an interruption: valid
+    PDFs are kept and no message is sent twice: sent.log records each message
+    before it goes out. One whose fate is unknown (the connection broke after it
+    was handed over) is reported "maybe sent" and never sent again on its own;
+    check that it did not arrive, then rerun with --resend.
+    """
+    from dataclasses import replace
+    from pathlib import Path
+
+    from handouts.cli.build import make_builder, parse_date, warn_if_demo_brand
+    from handouts.deliver import batch as driver
+    from handouts.deliver.roster import read_roster
+    from handouts.post.merge import read_attachments
+
+    if duplex and not combine:
+        raise click.UsageError("--duplex works with --combine FILE")
+    if combine_unencrypted and not combine:
+        raise click.UsageError("--combine-unencrypted works with --combine FILE")
+    for flag, given in (("--dry-run", dry_run), ("--rate", rate), ("--resend", resend)):
+        if given and not email:
+            raise click.UsageError(f"{flag} works with --email")
+    if email and booklet:
+        # A booklet's pages are in folding order, two to a landscape side: unreadable on a phone.
+        raise UsageProblem(
+            "--email sends the handout to read on screen and --booklet makes a print layout; "
+            "e-mail in a run without --booklet (and another --out-dir)"
+        )
+    date_format = (date_format or app.workspace().date_format or "").upper() or None
+    table = read_roster(roster, date_format)
+    for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
+        click.echo(f"warning: {warning}", err=True)
+    for note in table.notes:
+        click.echo(f"note: {note}", err=True)
+    out_dir = out_dir or Path("output") / roster.stem
+    settings = driver.Settings(
+        out_dir=out_dir,
+        roster_dir=roster.resolve().parent,
+        content_dirs=tuple(app.content_dirs),
+        include_builtin=app.include_builtin,
+        cwd=app.cwd,
+        config=app.workspace().file,
+        brand_file=_check_brand(app, brand_file or app.workspace().brand, email and not dry_run),
+        options=make_options(paper, large_print, ink_saver, fillable, private),
+        date=parse_date(date, "--date"),
+        programme=programme,
+        level=level,
+        weeks=weeks,
+        sessions=sessions,
+        password=password or "",
+        attachments=tuple(read_attachments(attachments)),
+        booklet=booklet,
+        resume=resume,
+    )
+    library = app.library()  # content problems stop the batch here, all of them listed
+    if programme and programme not in library.programmes:
+        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+    if combine:
+        inputs = {roster: "the roster", **dict.fromkeys(attachments, "an --attach file")}
+        _check_combine_path(combine, out_dir, table.rows, settings, inputs)
+        problem = driver.print_file_password_problem(table.rows, settings)
+        if problem and not combine_unencrypted:
+            raise UsageProblem(f"--combine {combine}: {problem}")
+    plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
+    brand, _ = make_builder(app).brand(settings.brand_file)  # loaded and checked above
+
+    deferred: list[str] = []  # with a progress bar, failures are listed after it
+    try:
+        with _progress(len(table.rows), deferred) as (progress, notice):
+            report = driver.run(
+                table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
+                duplex=duplex, combine_unencrypted=combine_unencrypted, mail=plan,
+                progress=progress, notice=notice,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo(
+            "\ninterrupted: finished PDFs are kept; rerun with --resume to complete", err=True
+        )
+        sys.exit(130)
+    for line in deferred:
+        click.echo(line, err=True)
+    warn_if_demo_brand(brand, "rows without a brand column carry")
+    for line in report.messages():
+        click.echo(line, err=True)
+    for line in report.summary(None if plan is None else plan.dry_run):
+        click.echo(line)
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+def _address_warnings(roster: Path, rows: list[RosterRow]) -> tuple[str, ...]:
+    """Without --email an unusable address stops nothing; say so once, for a later --email."""
+    bad = [row.label for row in rows if row.email and row.email_error]
+    if not bad:
+        return ()
+    label = "rows" if len(bad) > 1 else "row"
+    return (f"{roster}: {label} {', '.join(bad)}: the email value is not one e-mail address",)
+
+
+@contextlib.contextmanager
+def _progress(
+    total: int, deferred: list[str]
+) -> Iterator[tuple[Callable[..., None], Callable[[str], None]]]:
+    """A progress bar on a terminal; plain "[12/200] built x.pdf" lines otherwise (logs, CI).
+
+    Yields (progress, notice): a notice gets a line of its own, below the bar.
+    """
+    if not sys.stderr.isatty():
+        yield _print_line, _print_notice
+        return
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=total, label="building", file=stderr, show_pos=True) as bar:
+
+        def progress(outcome, done: int, total: int) -> None:  # noqa: ANN001
+            bar.update(1)
+            if outcome.needs_a_look:
+                deferred.append(outcome.progress_line(done, total))
+
+        yield progress, lambda text: _print_notice(f"\n{text}")
+
+
+def _print_notice(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001 - a RowOutcome
+    click.echo(outcome.progress_line(done, total), err=True)
+
+
+def _check_brand(app: Any, path: Path | None, sending: bool) -> Path | None:
+    """The batch-wide brand's file, loaded once up front: a broken one would fail every row.
+
+    A brand id from the library (as ``handouts list brands`` shows) works as in ``build``.
+    ``sending``: e-mail goes out for real, which the demo brand must never do.
+    """
+    from handouts.cli.build import make_builder
+    from handouts.content.demo import refuse_demo_brand
+
+    builder = make_builder(app)
+    path = builder.brand_file(path)
+    brand, _ = builder.brand(path)  # loads it: a broken brand stops the batch here
+    if sending:
+        refuse_demo_brand(brand, "--email")
+    return path
+
+
+def _unknown(kind: str, wanted: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(known), n=1)
+    hint = f' (did you mean "{close[0]}"?)' if close else f"; see: handouts list {kind}s"
+    return f'unknown {kind} "{wanted}"{hint}'
+
+
+def _check_combine_path(
+    combine: Path,
+    out_dir: Path,
+    rows: list[RosterRow],
+    settings: Settings,
+    inputs: dict[Path, str],
+) -> None:
+    """Refuse a print file that would overwrite an input or a handout of this batch.
+
+    ``inputs`` maps the files given on the command line to what they are.
+    """
+    from handouts.deliver.batch import brand_path
+    from handouts.deliver.roster import unique_names
+
+    target = combine.resolve()
+    brands = [brand_path(row.brand, settings.roster_dir) for row in rows if row.brand]
+    if settings.brand_file:
+        brands.append(settings.brand_file)
+    named = {path.resolve(): what for path, what in inputs.items()}
+    named |= {path.resolve(): "a brand file of this batch" for path in brands}
+    if target in named:
+        raise UsageProblem(f"--combine {combine}: that is {named[target]}; choose a new .pdf file")
+    if combine.suffix.lower() != ".pdf":
+        raise UsageProblem(f"--combine {combine}: the print file's name must end in .pdf")
+    if target.parent == out_dir.resolve() and combine.name in unique_names(
+        row.patient for row in rows
+    ):
+        raise UsageProblem(f"--combine {combine}: a handout of this batch has that name")
+
+
+def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
+    from handouts.deliver.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+    from handouts.deliver.mail import Mailer
+
+    settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
+    dirs = email_template_dirs(app.workspace_dir)
+    check_templates(dirs)
+    if not dry_run:  # a wrong setting stops the run here, once, before anything is built
+        with Mailer(settings) as mailer:
+            mailer.check()
+    return MailPlan(settings, dirs, dry_run)
+
+
+# --------------------------------------------------------------------------- impose
+
+
+@click.command()
+@click.argument("source", metavar="IN.pdf", type=PathType(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", type=FILE_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
+)
+@click.option(
+    "--booklet", is_flag=True, help="A5 booklet on A4 (or half letter on letter) landscape sheets."
+)
+def impose(source: Path, output: Path | None, booklet: bool) -> None:
+    """Impose a PDF for printing (--booklet: an A5 booklet).
+
+    --booklet puts two pages on each side of a landscape sheet.
+    Print the result duplex, flipping on the short edge, and fold the stack
+    in half. Form fields and bookmarks are not kept (print copy only).
+    """
+    from handouts.deliver.files import write_atomic
+    from handouts.post.impose import IMPOSE_NOTE, has_forms_or_outline, impose_booklet
+    from handouts.post.merge import page_count
+
+    if not booklet:
+        raise click.UsageError("choose a layout: --booklet")
+    pdf = source.read_bytes()
+    page_count(pdf, str(source))  # an unreadable or encrypted input: one line naming it
+    note = has_forms_or_outline(pdf)
+    result = impose_booklet(pdf)
+    output = output or source.with_name(f"{source.stem}-booklet.pdf")
+    if output.resolve() == source.resolve():
+        raise HandoutsError(f"{output}: choose an output file other than the input")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, result)
+    if note:
+        click.echo(f"note: {IMPOSE_NOTE}", err=True)
+    click.echo(str(output))
+
+
+# --------------------------------------------------------------------------- mail-check
+
+
+@click.command("mail-check")
+@click.option(
+    "--to", "to", default=None, metavar="ADDRESS", help="Also send one test message here."
+)
+@click.pass_obj
+def mail_check(app, to: str | None) -> None:  # noqa: ANN001
+    """Check the e-mail settings: connect and log in, and send nothing.
+
+    With --to, also send one short test message (no handout, no patient data) to
+    ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
+    """
+    from handouts.deliver.batch import mail_settings
+    from handouts.deliver.mail import Mailer, check_address, test_message
+
+    settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
+    if to:
+        check_address(to, "--to")
+    with Mailer(settings) as mailer:
+        done = mailer.check()
+        if to:
+            mailer.send(test_message(settings.sender, to), "mail-check")
+    click.echo(f"ok: {done}; " + (f"sent a test message to {to}" if to else "nothing sent"))
+
+
+# --------------------------------------------------------------------------- send
+
+
+@click.command()
+@click.argument("pdf", metavar="PDF", type=PathType(exists=True, dir_okay=False))
+@click.option("--to", "to", required=True, metavar="ADDRESS", help="Recipient's e-mail address.")
+@click.option("--patient", default="", metavar="NAME", help="Patient's name, for the greeting.")
+@click.option(
+    "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
+)
+@click.option(
+    "--brand",
+    "brand_file",
+    type=FILE_PATH,
+    metavar="FILE|ID",
+    help="Brand YAML file or brand id (the clinic's name and contact).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write the message to outbox/ next to the PDF instead of sending.",
+)
+@click.pass_obj
+def send(
+    app,
+    pdf: Path,
+    to: str,
+    patient: str,
+    programme: str | None,
+    brand_file: Path | None,
+    dry_run: bool,
+) -> None:  # noqa: ANN001
+    """E-mail one handout PDF.
+
+    The subject and text come from the e-mail templates (templates/email/ in
+    the clinic folder first, then the built-in ones).
+    SMTP settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables;
+    the password only from HANDOUTS_SMTP_PASSWORD.
+    """
+    from handouts.cli.build import make_builder
+    from handouts.content.demo import refuse_demo_brand
+    from handouts.content.models import Patient
+    from handouts.deliver.batch import compose_message
+    from handouts.deliver.mail import Mailer, check_address, message_context
+    from handouts.deliver.roster import safe_name
+    from handouts.post.merge import is_valid_pdf
+
+    check_address(to, "--to")
+    data = pdf.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise HandoutsError(f"{pdf}: not a PDF file")
+    if not is_valid_pdf(pdf):
+        raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
+    brand, _ = make_builder(app).brand(brand_file or app.workspace().brand)  # a file or an id
+    if not dry_run:
+        refuse_demo_brand(brand, "send")
+    plan = _mail_plan(app, dry_run, None)
+    title, weeks, sessions = _programme_info(app, programme, data, patient)
+    context = message_context(
+        brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)
+    )
+    message = compose_message(plan, to, context, data, pdf.name)
+    outbox = pdf.parent / "outbox"
+    key = f"{safe_name(pdf.stem)}.{_short_hash(to)}"
+    with Mailer(plan.settings, dry_run_dir=outbox if dry_run else None) as mailer:
+        outcome = mailer.send(message, key)
+    click.echo(
+        f"wrote {outbox / (key + '.eml')}" if outcome == "written" else f"sent {pdf.name} to {to}"
+    )
+
+
+def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tuple[str, Any, Any]:  # noqa: ANN001
+    """Title, weeks and sessions of --programme, else of the programme in the PDF's keywords."""
+    library = app.library()
+    if programme and programme not in library.programmes:
+        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+    metadata = _metadata(pdf)
+    if not programme:  # handouts writes "exercise handout, <programme id>" as keywords
+        keywords = [k.strip() for k in str(metadata.get("/Keywords") or "").split(",")]
+        programme = next((k for k in keywords if k in library.programmes), None)
+    if programme:
+        item = library.programmes[programme]
+        return item.title, item.weeks, item.sessions_label
+    title = str(metadata.get("/Title") or "")
+    if patient:
+        from handouts.post.protect import scrub_text
+
+        title = scrub_text(title, patient)
+    return title, None, None  # "" when unknown (encrypted): the templates leave it out
+
+
+def _metadata(pdf: bytes) -> dict[str, Any]:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        return {} if reader.is_encrypted else dict(reader.metadata or {})
+    except Exception:  # noqa: BLE001 - the metadata is only a nicety
+        return {}
+
+
+def _is_encrypted(pdf: bytes) -> bool:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        return PdfReader(io.BytesIO(pdf)).is_encrypted
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]

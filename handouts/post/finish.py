@@ -1,0 +1,46 @@
+"""The post-processing steps in order, shared by ``build`` and ``batch``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handouts.post.impose import (
+    IMPOSE_NOTE,
+    LARGE_PRINT_BOOKLET_NOTE,
+    has_forms_or_outline,
+    impose_booklet,
+)
+from handouts.post.merge import attach
+from handouts.post.protect import encrypt, scrub_metadata
+
+
+def finish_pdf(
+    pdf: bytes,
+    *,
+    attachments: Sequence[bytes] = (),
+    field_prefix: str = "h1",
+    private_name: str = "",
+    booklet: bool = False,
+    password: str = "",
+    large_print: bool = False,
+) -> tuple[bytes, list[str]]:
+    """Attach, scrub, impose, encrypt (in that order); returns the PDF and notes for the user.
+
+    Shared by ``build`` and ``batch``. Encryption comes last so every other
+    step can read the file; imposition after attaching so the clinic's pages
+    are in the booklet too.
+    """
+    notes: list[str] = []
+    if attachments:
+        pdf = attach(pdf, list(attachments), field_prefix)
+    if private_name.strip():
+        pdf = scrub_metadata(pdf, private_name)  # belt and braces: the renderer already did
+    if booklet:
+        if has_forms_or_outline(pdf):
+            notes.append(IMPOSE_NOTE)
+        if large_print:  # the shrink to A5 undoes what the reader asked for
+            notes.append(LARGE_PRINT_BOOKLET_NOTE)
+        pdf = impose_booklet(pdf)
+    if password:
+        pdf = encrypt(pdf, password)
+    return pdf, notes

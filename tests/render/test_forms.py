@@ -1,0 +1,83 @@
+"""Fillable handouts: uniquely named form fields in a font with every Western letter."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from handout_pdf import (
+    Variants,
+    pdffonts,
+    qpdf_check,
+)
+
+
+def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: Path) -> None:
+    built = variants["fillable"]
+    handout = built.handout
+    fields = built.reader.get_fields()
+    names = [
+        str(ref.get_object()["/T"])
+        for page in built.reader.pages
+        for ref in page.get("/Annots", [])
+        if "/T" in ref.get_object()
+    ]
+    assert len(names) == len(set(names)), "duplicate field names"
+    sessions = handout.weeks * handout.sessions_per_week
+    sided = {row.exercise.id for phase in handout.phases for row in phase.rows if row.dose.per_side}
+    expected = sum(2 if ex.id in sided else 1 for ex in handout.exercises) * sessions
+    expected += 2 * sessions + handout.weeks  # two pain rows, one notes line a week
+    assert len(fields) == expected == len(names)
+    # L and R rows for exercises done on each side, one row for the others.
+    assert "bent-knee-calf-raise.L.w6.s3" in fields and "bent-knee-calf-raise.R.w1.s1" in fields
+    assert "seated-soleus-raise.x.w1.s1" in fields
+    assert not any(name.startswith("seated-soleus-raise.L") for name in fields)
+    assert "pain-during.w6.s3" in fields and "notes.w6" in fields
+    assert all(emb == "yes" for _, emb in pdffonts(built.pdf, tmp_path))
+    qpdf_check(built.pdf, tmp_path)
+
+
+def test_fillable_fields_type_in_a_font_with_every_western_letter(variants: Variants) -> None:
+    """The pages' subset lacks letters the handout never prints ("Q", "é"); typing needs them."""
+    from fontTools.ttLib import TTFont
+
+    acro = variants["fillable"].reader.trailer["/Root"]["/AcroForm"]
+    assert str(acro["/DA"]).startswith("/HOFont ")
+    font = acro["/DR"]["/Font"]["/HOFont"].get_object()
+    assert font["/Encoding"] == "/WinAnsiEncoding"
+    program = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+    cmap = TTFont(io.BytesIO(program)).getBestCmap()
+    typed = "Very sore! Quiz XYZ? 50% [left] #3 Renée Müller Øst ß €"
+    assert not [char for char in typed if ord(char) not in cmap and not char.isspace()]
+    widths = font["/Widths"]
+    assert len(widths) == 224 and widths[ord("W") - 32] > widths[ord("i") - 32] > 0
+
+
+def test_the_form_font_keeps_the_face_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the time it was made: the same --date must give the same --fillable file."""
+    from fontTools.misc import timeTools
+    from fontTools.ttLib import TTFont
+
+    from handouts.render.fonts import print_ready, resolve_family
+    from handouts.render.forms import form_font
+
+    path = print_ready(resolve_family("Atkinson Hyperlegible", []).face("regular"))
+    monkeypatch.setattr(timeTools, "timestampNow", lambda: 0)
+    program = form_font.__wrapped__(str(path)).program
+    assert TTFont(io.BytesIO(program))["head"].modified == TTFont(path)["head"].modified != 0
+
+
+def test_fillable_notes_take_several_lines_in_text_sized_to_fit(variants: Variants) -> None:
+    # Single-line at a fixed 10 pt, a Notes field showed about 12 characters.
+    multiline = 1 << 12
+    notes = [
+        annot
+        for page in variants["fillable"].reader.pages
+        for annot in (ref.get_object() for ref in page.get("/Annots", []))
+        if str(annot.get("/T", "")).startswith("notes.")
+    ]
+    assert len(notes) == variants["fillable"].handout.weeks
+    for note in notes:
+        assert int(note["/Ff"]) & multiline and "/MaxLen" not in note
+        assert str(note["/DA"]).split()[1] == "0"  # auto size
