@@ -137,6 +137,7 @@ class Builder:
             "brand": handout.brand.model_dump(),
             "patient": {
                 "name": patient.name,
+                "first_name": patient.first_name,
                 "clinician": patient.clinician,
                 "start": patient.start.isoformat() if patient.start else "",
                 "note": patient.note,

@@ -259,6 +259,16 @@ class Programme(Model):
         return str(self.sessions_per_week)
 
 
+Role = Annotated[str, Field(pattern=r"^[^\W\d_][\w' -]{0,29}$")]  # "coach", "sports therapist"
+
+
+class Roles(Model):
+    """What a brand calls the two people a handout is between (a running club: coach, athlete)."""
+
+    clinician: Role = "clinician"
+    patient: Role = "patient"
+
+
 class Brand(Model):
     name: Text
     logo: str | None = None  # PNG, JPEG or SVG, relative to the brand file
@@ -272,6 +282,7 @@ class Brand(Model):
         "have sharp pain, swelling, or pain that builds from day to day."
     )
     paper: Literal["a4", "letter"] = "a4"
+    roles: Roles = Roles()
 
     @field_validator("primary", "accent")
     @classmethod
@@ -292,3 +303,8 @@ class Patient(Model):
     @classmethod
     def _one_line(cls, value: str) -> str:
         return " ".join(value.split())  # a tab or line break pasted into a name
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the name, for a greeting ("Hi Ann"); "" without a name."""
+        return self.name.split()[0] if self.name else ""

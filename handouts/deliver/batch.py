@@ -399,9 +399,15 @@ def check_templates(template_dirs: list[Path]) -> None:
     render_message(
         template_dirs,
         {
-            "clinic": {"name": "Clinic", "contact": ["01234 567890"], "website": ""},
+            "clinic": {
+                "name": "Clinic",
+                "contact": ["01234 567890"],
+                "website": "",
+                "roles": {"clinician": "clinician", "patient": "patient"},
+            },
             "patient": {
-                "name": "Sam",
+                "name": "Sam Lee",
+                "first_name": "Sam",
                 "clinician": "Alex",
                 "start": "Monday 2 March 2026",
                 "note": "",

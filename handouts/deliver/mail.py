@@ -234,9 +234,15 @@ def message_context(
     """The template variables, from a Brand, a Patient and the handout's title and schedule."""
     start = patient.start
     return {
-        "clinic": {"name": clinic.name, "contact": list(clinic.contact), "website": clinic.website},
+        "clinic": {
+            "name": clinic.name,
+            "contact": list(clinic.contact),
+            "website": clinic.website,
+            "roles": clinic.roles.model_dump(),
+        },
         "patient": {
             "name": patient.name,
+            "first_name": patient.first_name,
             "clinician": patient.clinician,
             "start": _long_date(start) if isinstance(start, dt.date) else (start or ""),
             "note": patient.note,

@@ -14,7 +14,8 @@ from handouts.render.theme import MUTED, Theme
 def _patient_rows(handout: Handout) -> list[tuple[str, str]]:
     """Name and clinician; the plan's start, length and sessions when it has exercises."""
     patient = handout.patient
-    rows = [("Name", patient.name or " "), ("Clinician", patient.clinician or " ")]
+    clinician = handout.brand.roles.clinician
+    rows = [("Name", patient.name or " "), (clinician.capitalize(), patient.clinician or " ")]
     if handout.exercises or patient.start:
         rows.append(("Start date", format_date(patient.start) if patient.start else " "))
     if handout.exercises:
@@ -104,7 +105,7 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     story += [patient, Spacer(1, 6 * mm)]
     if handout.patient.note:
         note = [
-            para(theme, "A note from your clinician", "h3"),
+            para(theme, f"A note from your {handout.brand.roles.clinician}", "h3"),
             *paragraphs(theme, handout.patient.note, "callout", "patient note"),
         ]
         note_box = box(theme, note, theme.frame_width(), accent=True)

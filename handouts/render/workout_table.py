@@ -166,7 +166,7 @@ def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
     text = (
         "Move on to the next block of weeks only when every set feels controlled and your "
         "pain stays within the rule on the tracking sheet. If not, stay on the level you are "
-        "on and ask your clinician."
+        f"on and ask your {handout.brand.roles.clinician}."
     )
     note = box(theme, [para(theme, text, "callout")], theme.frame_width())
     note.spaceAfter = 4 * mm  # not a Spacer: see workout_table

@@ -630,7 +630,7 @@ def test_email_dry_run_writes_eml_files(tmp_path: Path, library) -> None:  # noq
     assert message["To"] == "ann@example.org"
     title = library.programmes[FAST].title
     assert message["Subject"] == f"Your exercise programme from {DEMO_CLINIC}: {title}"
-    assert "Hi Ann Okafor" in message.get_body(("plain",)).get_content()
+    assert "Hi Ann," in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == f"{title} - Ann Okafor.pdf"
