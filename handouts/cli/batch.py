@@ -73,7 +73,8 @@ def _default_jobs() -> int:
 @click.option(
     "--booklet",
     is_flag=True,
-    help="Impose each handout as an A5 booklet (print duplex, short edge, fold).",
+    help="Also impose each handout as an A5 booklet, <name>.booklet.pdf beside it "
+    "(print duplex, short edge, fold); --combine takes the booklets.",
 )
 @click.option(
     "--combine",
@@ -84,6 +85,11 @@ def _default_jobs() -> int:
 )
 @click.option(
     "--duplex", is_flag=True, help="With --combine: start every handout on the front of a sheet."
+)
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="With --combine: only the rows built in this run (not those --resume kept).",
 )
 @click.option(
     "--combine-unencrypted",
@@ -149,6 +155,7 @@ def batch(
     booklet,
     combine,
     duplex,
+    new_only,
     combine_unencrypted,
     email,
     dry_run,
@@ -184,6 +191,8 @@ def batch(
 
     if duplex and not combine:
         raise click.UsageError("--duplex works with --combine FILE")
+    if new_only and not combine:
+        raise click.UsageError("--new-only works with --combine FILE")
     if combine_unencrypted and not combine:
         raise click.UsageError("--combine-unencrypted works with --combine FILE")
     for flag, given in (("--dry-run", dry_run), ("--rate", rate), ("--resend", resend)):
@@ -238,7 +247,8 @@ def batch(
         with _progress(len(table.rows), deferred) as (progress, notice):
             report = driver.run(
                 table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
-                duplex=duplex, combine_unencrypted=combine_unencrypted, mail=plan,
+                duplex=duplex, combine_unencrypted=combine_unencrypted,
+                combine_new_only=new_only, mail=plan,
                 progress=progress, notice=notice,
             )  # fmt: skip
     except KeyboardInterrupt:

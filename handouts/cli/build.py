@@ -46,14 +46,27 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise UsageProblem(f"{option} {value!r}: use a date like 2026-11-21 (YYYY-MM-DD)") from None
 
 
-def default_output(handout_id: str) -> Path:
+def default_output(handout_id: str, patient: str = "") -> Path:
+    """``output/<programme>.pdf``, or ``output/<programme>-<patient>.pdf`` for a patient.
+
+    The patient's part is the file name a batch gives them (``margaret-obrien``), so one
+    patient's handout never overwrites another's.
+    """
     from pathlib import Path
 
+    if patient.strip():
+        from handouts.deliver.roster import safe_name
+
+        return Path("output") / f"{handout_id}-{safe_name(patient)}.pdf"
     return Path("output") / f"{handout_id}.pdf"
 
 
 def write_output(
-    pdf: bytes, output: str | None, handout_id: str, inputs: dict[Path, str] | None = None
+    pdf: bytes,
+    output: str | None,
+    handout_id: str,
+    inputs: dict[Path, str] | None = None,
+    patient: str = "",
 ) -> Path | None:
     """Write to ``output`` atomically (``-`` means stdout); returns the path written.
 
@@ -68,7 +81,7 @@ def write_output(
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
         return None
-    path = Path(output) if output else default_output(handout_id)
+    path = Path(output) if output else default_output(handout_id, patient)
     for source, what in (inputs or {}).items():
         if same_file(path, source):
             raise HandoutsError(f"-o {path}: that is {what}; choose another output file")
@@ -259,6 +272,11 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     "--booklet", is_flag=True, help="Impose as an A5 booklet (print duplex, short edge, fold)."
 )
 @click.option(
+    "--duplex",
+    is_flag=True,
+    help="For double-sided printing: an even page count, so each copy starts on a front.",
+)
+@click.option(
     "--attach",
     "attachments",
     multiple=True,
@@ -273,7 +291,8 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     default=None,
     callback=not_empty,
     metavar="PATH|-",
-    help="Output file, or - for stdout (default: output/<programme>.pdf).",
+    help="Output file, or - for stdout (default: output/<programme>.pdf, "
+    "or output/<programme>-<patient>.pdf with --patient).",
 )
 @click.pass_obj
 def build(
@@ -296,6 +315,7 @@ def build(
     private,
     date,
     booklet,
+    duplex,
     attachments,
     password,
     output,
@@ -329,7 +349,7 @@ def build(
         date=parse_date(date, "--date"),
     )
     # Post-processing loads pypdf: only pay for it when an option asks for a step.
-    post_steps = bool(attachments or private or booklet or password)
+    post_steps = bool(attachments or private or booklet or password or duplex)
     if post_steps:
         from handouts.post import finish, merge
 
@@ -346,6 +366,7 @@ def build(
             booklet=booklet,
             password=password or "",
             large_print=large_print,
+            duplex=duplex,
         )
         for line in notes:
             click.echo(f"note: {line}", err=True)
@@ -354,7 +375,7 @@ def build(
     inputs = dict.fromkeys(attachments, "an --attach file")
     if request.brand_file is not None and Path(request.brand_file).is_file():
         inputs[Path(request.brand_file)] = "the brand file"
-    path = write_output(pdf, output, handout.id, inputs)
+    path = write_output(pdf, output, handout.id, inputs, patient)
     warn_if_demo_brand(handout.brand)  # once it is written: a failure is the only line
     if path:
         click.echo(str(path))

@@ -201,6 +201,11 @@ def _digest(value: Any) -> str:
 # --------------------------------------------------------------------------- worker side
 
 
+def booklet_name(name: str) -> str:
+    """``ann.pdf`` → ``ann.booklet.pdf``: no patient's file name has a dot in its stem."""
+    return f"{name.removesuffix('.pdf')}.booklet.pdf"
+
+
 def level_above_top(handout: Any, level: int | None) -> str:
     """What to check when a row's level is past an exercise's top level ("" when it is not).
 
@@ -249,17 +254,25 @@ class Worker:
         return self._build(job)
 
     def _kept(self, job: Job) -> bytes | None:
-        """With --resume, the PDF an earlier run wrote for this row, if whole; read once."""
+        """With --resume, the PDF an earlier run wrote for this row, if whole; read once.
+
+        With --booklet both files must be whole; the booklet is what the print file takes.
+        """
         from handouts.post.merge import is_complete_pdf
 
-        path = self.settings.out_dir / job.name
-        if not job.reuse or path.is_symlink():  # a planted link is never a handout
-            return None
-        try:
-            pdf = path.read_bytes()
-        except OSError:
-            return None
-        return pdf if is_complete_pdf(pdf, job.password or None) else None
+        names = [job.name, booklet_name(job.name)] if self.settings.booklet else [job.name]
+        kept = b""
+        for name in names:
+            path = self.settings.out_dir / name
+            if not job.reuse or path.is_symlink():  # a planted link is never a handout
+                return None
+            try:
+                kept = path.read_bytes()
+            except OSError:
+                return None
+            if not is_complete_pdf(kept, job.password or None):
+                return None
+        return kept
 
     def _build(self, job: Job) -> Result:
         from handouts.deliver import files
@@ -271,11 +284,19 @@ class Worker:
             attachments=s.attachments,
             field_prefix=job.field_prefix,
             private_name=job.patient if s.options.private else "",
-            booklet=s.booklet,
-            password=job.password,
+            password="" if s.booklet else job.password,  # the booklet is imposed from it first
             large_print=s.options.large_print,
         )
-        files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
+        if s.booklet:  # beside the full-size handout, never over it
+            booklet, notes = finish_pdf(
+                pdf, booklet=True, password=job.password, large_print=s.options.large_print
+            )
+            pdf = finish_pdf(pdf, password=job.password)[0]
+            files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
+            files.write_atomic(s.out_dir / booklet_name(job.name), booklet, follow_symlinks=False)
+            pdf = booklet  # what the print file takes
+        else:
+            files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
         warnings = tuple(self.builder.warnings(handout))
         context = self._context(handout, job)
         check = level_above_top(handout, job.level)
@@ -439,6 +460,7 @@ def run(
     combine: Path | None = None,
     duplex: bool = False,
     combine_unencrypted: bool = False,
+    combine_new_only: bool = False,
     mail: MailPlan | None = None,
     progress: Progress | None = None,
     notice: Callable[[str], None] = lambda _: None,
@@ -455,7 +477,8 @@ def run(
     if problem and not combine_unencrypted:
         raise HandoutsError(f"--combine {combine}: {problem}")
     with claim(settings.out_dir):
-        batch = BatchRun(make_jobs(rows, settings), settings, mail, progress, combine is not None)
+        planned = make_jobs(rows, settings)
+        batch = BatchRun(planned, settings, mail, progress, combine is not None, combine_new_only)
         try:
             todo = batch.plan(rows)
             _execute(todo, settings, jobs, app, batch.handle, notice)
@@ -524,8 +547,10 @@ class BatchRun:
         mail: MailPlan | None,
         progress: Progress | None,
         combine: bool,
+        combine_new_only: bool = False,
     ) -> None:
         self.settings = settings
+        self.combine_new_only = combine_new_only  # the print file takes this run's rows only
         self.jobs = {job.index: job for job in jobs}
         self.report = Report(settings.out_dir, private=settings.options.private)
         self.progress = progress
@@ -565,7 +590,9 @@ class BatchRun:
         if result.status is Status.BUILT:
             _append_built_log(self.settings.out_dir / BUILT_LOG, job.name, job.fingerprint)
         if result.status is not Status.FAILED:
-            if self.spool is not None:
+            if self.spool is not None and (
+                result.status is Status.BUILT or not self.combine_new_only
+            ):
                 self.spool.add(job.index, result.pdf)
             if self.mailer is not None:
                 self._mail(job, result, outcome)

@@ -10,7 +10,7 @@ from handouts.post.impose import (
     has_forms_or_outline,
     impose_booklet,
 )
-from handouts.post.merge import attach
+from handouts.post.merge import attach, pad_to_even
 from handouts.post.protect import encrypt, scrub_metadata
 
 
@@ -23,8 +23,12 @@ def finish_pdf(
     booklet: bool = False,
     password: str = "",
     large_print: bool = False,
+    duplex: bool = False,
 ) -> tuple[bytes, list[str]]:
-    """Attach, scrub, impose, encrypt (in that order); returns the PDF and notes for the user.
+    """Attach, scrub, impose or pad, encrypt (in that order); returns the PDF and notes.
+
+    ``duplex`` pads to an even page count, so that each printed copy starts on the
+    front of a sheet (a booklet is padded already).
 
     Shared by ``build`` and ``batch``. Encryption comes last so every other
     step can read the file; imposition after attaching so the clinic's pages
@@ -41,6 +45,8 @@ def finish_pdf(
         if large_print:  # the shrink to A5 undoes what the reader asked for
             notes.append(LARGE_PRINT_BOOKLET_NOTE)
         pdf = impose_booklet(pdf)
+    elif duplex:
+        pdf = pad_to_even(pdf)
     if password:
         pdf = encrypt(pdf, password)
     return pdf, notes

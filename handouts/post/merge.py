@@ -252,6 +252,17 @@ def combine(
     return _to_bytes(writer)
 
 
+def pad_to_even(pdf: bytes) -> bytes:
+    """A blank last page when the page count is odd; fields and bookmarks are kept."""
+    reader = _reader(pdf)
+    if len(reader.pages) % 2 == 0:
+        return pdf
+    writer = PdfWriter(clone_from=reader)
+    last = writer.pages[-1]
+    writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
+    return _to_bytes(writer)
+
+
 def _collapse_outline(writer: PdfWriter) -> None:
     """Show one closed bookmark per handout: a negative /Count means closed (PDF 12.3.3)."""
     root = writer.get_outline_root()

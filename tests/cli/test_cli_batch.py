@@ -469,7 +469,8 @@ def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # n
     )
     assert result.exit_code == 0, result.output
     assert f"note: {impose.IMPOSE_NOTE}" in result.stderr
-    for file in (out / "ann.pdf", tmp_path / "all.pdf"):
+    assert len(pages(out / "ann.pdf")) == n  # the full-size handout is kept beside it
+    for file in (out / "ann.booklet.pdf", tmp_path / "all.pdf"):
         sides = pages(file)
         assert len(sides) == math.ceil(n / 4) * 2
         assert float(sides[0].mediabox.width) > float(sides[0].mediabox.height)  # landscape
