@@ -671,8 +671,24 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
+    for warning in _yaml_traps(library):
+        click.echo(f"warning: {warning}", err=True)
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
     click.echo(f"ok: {_counts(library)} ({folders})")
+
+
+def _yaml_traps(library: Library) -> list[Problem]:
+    """Valid YAML that likely says something else (a sentence split at a comma in [ ])."""
+    from handouts.content.loader import display_path
+    from handouts.content.yaml_traps import split_sentences
+
+    warnings = []
+    for kind in ("exercises", "programmes"):
+        for item_id in library.items(kind):
+            if not library.is_builtin(kind, item_id):
+                path = library.origin(kind, item_id)
+                warnings += split_sentences(path, display_path(path))
+    return warnings
 
 
 def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
