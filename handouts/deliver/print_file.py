@@ -3,11 +3,13 @@
 Each handout's PDF is kept, as it is built, in a :class:`Spool`: a temporary file
 with no name (in the output folder, which the batch owns), so what goes into the
 print file is exactly what was built or checked for this row, never whatever file
-has that name in the folder by then.
+has that name in the folder by then. The print file is written from the spool one
+handout at a time (:mod:`handouts.post.concat`): 5,000 rows need no more memory than one.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -62,19 +64,20 @@ def handouts_in_order(spool: Spool, entries: Sequence[Entry]) -> Iterator[bytes]
 def write_print_file(
     path: Path, spool: Spool, entries: Sequence[Entry], *, duplex: bool, password: str
 ) -> int:
-    """Write the print file atomically; returns its page count."""
-    from handouts.deliver.files import write_atomic
-    from handouts.post import merge, protect
+    """Write the print file atomically, one handout at a time; returns its page count.
 
-    combined = merge.combine(
-        list(handouts_in_order(spool, entries)),
-        duplex=duplex,
-        prefixes=[entry.field_prefix for entry in entries],
-        titles=[entry.title for entry in entries],
-    )
-    pages = merge.page_count(combined)
-    if password:
-        combined = protect.encrypt(combined, password)
+    Memory holds one handout at a time, however many rows the batch has.
+    """
+    from handouts.deliver.files import atomic_path
+    from handouts.post.merge import concatenate
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, combined)
-    return pages
+    with atomic_path(Path(os.path.realpath(path))) as tmp, open(tmp, "wb") as out:
+        return concatenate(
+            out,
+            handouts_in_order(spool, entries),
+            duplex=duplex,
+            prefixes=[entry.field_prefix for entry in entries],
+            titles=[entry.title for entry in entries],
+            password=password,
+        )

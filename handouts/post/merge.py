@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError, PyPdfError
@@ -19,7 +20,6 @@ from pypdf.generic import (
     BooleanObject,
     DictionaryObject,
     NameObject,
-    NumberObject,
     TextStringObject,
 )
 
@@ -29,6 +29,7 @@ from handouts.errors import HandoutsError
 # raises, and that becomes our one-line error.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
+COLLECT_AFTER = 8 << 20  # bytes of handouts read between two collections of their readers
 _FIELD_PREFIX = re.compile(r"^[A-Za-z0-9_-]+$")  # no "." : it separates name parts
 
 
@@ -236,20 +237,43 @@ def combine(
         raise ValueError("combine needs one distinct field prefix per PDF")
     if titles is not None and len(titles) != len(pdfs):
         raise ValueError("combine needs one title per PDF")
-    writer = PdfWriter()
-    for number, (pdf, prefix) in enumerate(zip(pdfs, names, strict=True), start=1):
+    out = io.BytesIO()
+    concatenate(out, pdfs, duplex=duplex, prefixes=names, titles=titles)
+    return out.getvalue()
+
+
+def concatenate(
+    out: BinaryIO,
+    pdfs: Iterable[bytes],
+    *,
+    duplex: bool,
+    prefixes: Sequence[str],
+    titles: Sequence[str] | None,
+    password: str = "",
+) -> int:
+    """Write handouts into ``out`` one at a time (see :mod:`handouts.post.concat`); the pages.
+
+    Memory holds one handout at a time, whatever the number of handouts: ``pdfs``
+    may be a generator reading them from disk.
+    """
+    import gc
+
+    from handouts.post.concat import Concatenation
+
+    file = Concatenation(out, password)
+    unreclaimed = 0
+    for number, (pdf, prefix) in enumerate(zip(pdfs, prefixes, strict=True), start=1):
         what = f"handout {number}"
-        title = titles[number - 1] or what if titles is not None else None
-        _append(writer, _prefix(pdf, prefix, what), what, title)
-        if duplex and len(writer.pages) % 2:
-            last = writer.pages[-1]
-            writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
-    if titles is not None:
-        _collapse_outline(writer)
-    # The pages patients share are byte-identical in every handout of a batch (the
-    # header, footer, logo, most content streams): store each once.
-    writer.compress_identical_objects()
-    return _to_bytes(writer)
+        title = (titles[number - 1] or what) if titles is not None else None
+        file.note_source(pdf)
+        file.add(_reader(_prefix(pdf, prefix, what), what), title, duplex)
+        # A pypdf reader and its objects refer to each other, so only the cycle collector
+        # frees a handout once read: left to itself it lets hundreds pile up.
+        unreclaimed += len(pdf)
+        if unreclaimed > COLLECT_AFTER:
+            gc.collect()
+            unreclaimed = 0
+    return file.finish()
 
 
 def pad_to_even(pdf: bytes) -> bytes:
@@ -261,13 +285,3 @@ def pad_to_even(pdf: bytes) -> bytes:
     last = writer.pages[-1]
     writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
     return _to_bytes(writer)
-
-
-def _collapse_outline(writer: PdfWriter) -> None:
-    """Show one closed bookmark per handout: a negative /Count means closed (PDF 12.3.3)."""
-    root = writer.get_outline_root()
-    items = list(root.children())
-    for item in items:
-        if item.get("/Count"):
-            item[NameObject("/Count")] = NumberObject(-abs(int(item["/Count"])))
-    root[NameObject("/Count")] = NumberObject(len(items))
