@@ -25,16 +25,12 @@ from handouts.content.models import (
     Tracking,
     levels_text,
 )
-from handouts.errors import HandoutsError
+from handouts.errors import SelectionError
 
 ADHOC_WEEKS = 6
 ADHOC_SESSIONS = 3
 ADHOC_TITLE = "Your exercise programme"
 SECTIONS_TITLE = "Your handout"  # no exercises: no programme to promise
-
-
-class SelectionError(HandoutsError):
-    """The requested exercises, sections or levels do not exist."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +130,7 @@ def parse_exercise_ref(ref: str) -> tuple[str, int | None]:
         return name, None
     if not level.isdigit() or int(level) < 1:
         problem = "is missing" if not level else "must be a number from 1, such as 2"
-        raise SelectionError(f'--exercise {ref}: the level after ":" {problem}')
+        raise SelectionError(f'exercise {ref}: the level after ":" {problem}', subject="exercise")
     return name, int(level)
 
 
@@ -146,11 +142,12 @@ def _lookup(kind: str, wanted: str, known: dict) -> object:
     raise SelectionError(f'unknown {kind[:-1]} "{wanted}"{hint}')
 
 
-def _level_of(exercise: Exercise, number: int, context: str) -> Level:
+def _level_of(exercise: Exercise, number: int, context: str, subject: str = "") -> Level:
     if not 1 <= number <= len(exercise.levels):
         raise SelectionError(
             f"{context}: exercise {exercise.id} has {levels_text(len(exercise.levels))}, "
-            f"not {number}"
+            f"not {number}",
+            subject=subject,
         )
     return exercise.level(number)
 
@@ -198,11 +195,14 @@ def _adhoc_phases(library, selection: Selection, weeks: int) -> list[PhasePlan]:
     for index, (exercise_id, level) in enumerate(selection.exercises):
         if any(other == exercise_id for other, _ in selection.exercises[:index]):
             raise SelectionError(
-                f"--exercise {exercise_id} is given twice; give it once, at the level you want"
+                f"exercise {exercise_id} is given twice; give it once, at the level you want",
+                subject="exercise",
             )
         exercise = _lookup("exercises", exercise_id, library.exercises)
         number = level or selection.level or 1
-        rows.append(Row(exercise, _level_of(exercise, number, f"--exercise {exercise_id}")))
+        rows.append(
+            Row(exercise, _level_of(exercise, number, f"exercise {exercise_id}", "exercise"))
+        )
     label = f"Weeks 1–{weeks}" if weeks > 1 else "Week 1"
     return [PhasePlan((1, weeks), label, "", rows)] if rows else []
 
@@ -248,7 +248,8 @@ def compose(
         for row in extra:
             if any(e.exercise == row.exercise.id for p in programme.phases for e in p.exercises):
                 raise SelectionError(
-                    f"--exercise {row.exercise.id}: programme {programme.id} has it already"
+                    f"exercise {row.exercise.id}: programme {programme.id} has it already",
+                    subject="exercise",
                 )
         phases = [
             PhasePlan(p.weeks, p.label, p.title, p.rows + extra)

@@ -1,14 +1,26 @@
-"""The project's own exceptions.
+"""The project's own exceptions: a plain tree, grouped by pipeline stage.
 
-Every error a user can cause derives from ``HandoutsError`` (a
-``click.ClickException``), so the CLI prints one line and never a traceback.
+Every error a user can cause derives from ``HandoutsError`` and says, in one
+line, what is wrong and what to do, in the words of the input ("exercise",
+"attachment"). Nothing here knows about click: the command line turns these
+into ``error: ...`` lines and exit codes in one place (``handouts.cli.app``),
+and another front end (a web page) can turn them into its own responses.
+
+::
+
+    HandoutsError                  exit 1
+    ├── UsageProblem               exit 2: a bad option value or combination
+    ├── ContentError               problems in content files, every one (Problem)
+    ├── SelectionError             compose: what to put in the handout
+    ├── BrandError                 the brand file (colours, fonts, logo)
+    ├── RenderError                the handout cannot be laid out or drawn
+    ├── PdfError                   post: a PDF that cannot be read, merged or imposed
+    └── DeliveryError              deliver: rosters, output folders, e-mail
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
-
-import click
 
 # Exit codes, documented in ``handouts --help``.
 EXIT_OK = 0
@@ -16,13 +28,34 @@ EXIT_PROBLEMS = 1  # content errors, failed batch rows, failed build
 EXIT_USAGE = 2  # bad command-line usage (click's own code)
 
 
-class HandoutsError(click.ClickException):
-    """An error the user can fix; printed as one line."""
+class HandoutsError(Exception):
+    """An error the user can fix; shown as one line."""
 
     exit_code = EXIT_PROBLEMS
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
+    def __init__(self, message: str, subject: str = "") -> None:
+        """``subject``: the input the message starts with ("exercise", "attachment"), so a
+        front end can name it as its user gave it (the CLI says "--exercise", "--attach")."""
+        super().__init__(message)
+        self.message = message
+        self.subject = subject
+
+    def __str__(self) -> str:
+        return self.message
+
+    def format_message(self) -> str:
+        """The message, as shown after ``error:``."""
+        return self.message
+
+    def lines(self) -> list[str]:
+        """What a front end shows, a line each."""
+        return [f"error: {self.message}"]
+
+
+class UsageProblem(HandoutsError):
+    """A bad option value or combination, said in one line; exit 2 as for usage errors."""
+
+    exit_code = EXIT_USAGE
 
 
 class Problem(NamedTuple):
@@ -51,16 +84,26 @@ class ContentError(HandoutsError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def show(self, file=None) -> None:  # noqa: ANN001
-        for problem in self.problems:
-            click.echo(str(problem), err=True, file=file)
+    def lines(self) -> list[str]:
         count = len(self.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True, file=file)
+        return [*map(str, self.problems), f"{count} problem{'s' if count != 1 else ''} found"]
+
+
+class SelectionError(HandoutsError):
+    """What was asked for cannot make a handout (an unknown id, a level out of range)."""
+
+
+class BrandError(HandoutsError):
+    """The brand file is unusable (bad colour, missing font, missing logo)."""
 
 
 class RenderError(HandoutsError):
     """The handout cannot be laid out or drawn (e.g. content too large for a page)."""
 
 
-class BrandError(HandoutsError):
-    """The brand file is unusable (bad colour, missing font, missing logo)."""
+class PdfError(HandoutsError):
+    """A PDF cannot be read, merged, imposed or encrypted (an attachment, an input to impose)."""
+
+
+class DeliveryError(HandoutsError):
+    """Getting handouts to people failed: a roster, the output folder, the mail server."""

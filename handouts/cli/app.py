@@ -13,8 +13,9 @@ Adding a command::
         brand = app.workspace().brand        # handouts.yaml settings
         ...
 
-Raise a ``HandoutsError`` subclass for anything the user can fix: click prints
-it as one line (``ContentError`` prints one line per problem) and exits 1.
+Raise a ``HandoutsError`` subclass for anything the user can fix: ``_Group.invoke``
+is the one place that turns it into ``error: ...`` (``ContentError``: one line per
+problem) and its exit code.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ import click
 from handouts import __version__
 from handouts.cli.build import PathType
 from handouts.errors import ContentError, HandoutsError
+from handouts.session import Session
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from handouts.content.loader import Library, Workspace
+    from handouts.content.loader import Library
     from handouts.errors import Problem
 
 WIDTH = 88  # `show` wraps text at this width
@@ -56,76 +58,12 @@ Exit codes:
 _content_option_type = PathType(exists=True, file_okay=False)
 
 
-class App:
-    """Per-run settings shared by every command (``ctx.obj``).
-
-    A plain class, not a dataclass: the decorator generates code when the module is
-    imported, which every ``handouts --help`` would pay for.
-    """
-
-    def __init__(
-        self,
-        content_dirs: Sequence[Path] = (),
-        include_builtin: bool = True,
-        cwd: Path | None = None,
-        config: Path | None = None,
-    ) -> None:
-        self.content_dirs = list(content_dirs)
-        self.include_builtin = include_builtin
-        self.config = config  # --config or HANDOUTS_CONFIG; None: search upward
-        self._cwd = cwd
-        self._workspace: Workspace | None = None
-        self._libraries: dict[tuple[tuple[Path, ...], bool], Library] = {}
-
-    @property
-    def cwd(self) -> Path:
-        """The working directory, where ``handouts.yaml`` is looked for."""
-        if self._cwd is None:
-            from pathlib import Path
-
-            self._cwd = Path.cwd()
-        return self._cwd
-
-    def workspace(self) -> Workspace:
-        """The settings of handouts.yaml (empty if there is none); see ``content.discover``."""
-        if self._workspace is None:
-            from handouts.content.discover import find_workspace_file
-            from handouts.content.loader import load_workspace
-
-            self._workspace = load_workspace(self.cwd, find_workspace_file(self.cwd, self.config))
-        return self._workspace
-
-    @property
-    def workspace_dir(self) -> Path:
-        """The folder of handouts.yaml, or the working directory when there is none."""
-        file = self.workspace().file
-        return file.parent if file else self.cwd
-
-    def content_folders(self, extra: Sequence[Path] = ()) -> list[Path]:
-        """Clinic folders in load order: handouts.yaml, then --content, then ``extra``."""
-        return [*self.workspace().content, *self.content_dirs, *extra]
-
-    def library(self, extra: Sequence[Path] = (), lenient: bool = False) -> Library:
-        """The loaded library (cached); raises ``ContentError`` listing every problem.
-
-        ``lenient``: the items without problems, and the problems in ``Library.problems``.
-        """
-        key = (tuple(self.content_folders(extra)), lenient)
-        if key not in self._libraries:
-            from handouts.content.loader import load_library
-
-            self._libraries[key] = load_library(
-                key[0], include_builtin=self.include_builtin, lenient=lenient
-            )
-        return self._libraries[key]
+def _app(ctx: click.Context) -> Session:
+    return ctx.ensure_object(Session)
 
 
-def _app(ctx: click.Context) -> App:
-    return ctx.ensure_object(App)
-
-
-def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, App]:
-    """The loaded library and the ``App`` holding content folders and workspace settings."""
+def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, Session]:
+    """The loaded library and the ``Session`` holding content folders and workspace settings."""
     from handouts.cli.build import warn_about_problems
 
     app = _app(ctx)
@@ -176,12 +114,39 @@ class _Group(click.Group):
             if isinstance(error, _UsageError):
                 raise
             raise _as_usage_error(error) from None
+        except HandoutsError as error:
+            raise _Shown(error) from None
         except OSError as error:
             from handouts.cli.build import os_reason
 
             where = error.filename2 or error.filename  # os.replace(part, target): the target
             reason = os_reason(error)
-            raise HandoutsError(f"{where}: {reason}" if where else reason) from None
+            raise _Shown(HandoutsError(f"{where}: {reason}" if where else reason)) from None
+
+
+# The input an error is about ("subject"), as the command line's user gave it.
+_FLAGS = {"exercise": "--exercise", "attachment": "--attach"}
+
+
+class _Shown(click.ClickException):
+    """The one place a ``HandoutsError`` becomes output: its lines on stderr, its exit code."""
+
+    def __init__(self, error: HandoutsError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        for line in _lines(self.error):
+            click.echo(line, err=file is None, file=file)
+
+
+def _lines(error: HandoutsError) -> list[str]:
+    """The error's lines, the input it names said as the option that gave it."""
+    flag = _FLAGS.get(error.subject)
+    if flag and error.message.startswith(f"{error.subject} "):
+        return [f"error: {flag}{error.message[len(error.subject) :]}"]
+    return error.lines()
 
 
 @click.group(cls=_Group, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,7 +178,9 @@ class _Group(click.Group):
 def main(
     ctx: click.Context, content_dirs: tuple[Path, ...], config: Path | None, no_builtin: bool
 ) -> None:
-    ctx.obj = App(content_dirs=list(content_dirs), include_builtin=not no_builtin, config=config)
+    ctx.obj = Session(
+        content_dirs=list(content_dirs), include_builtin=not no_builtin, config=config
+    )
 
 
 # --------------------------------------------------------------------------- list
@@ -640,7 +607,6 @@ def _after_copy(copied: Any, what: str) -> str:
 @click.pass_context
 def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     """Validate all content; list every problem (exit 1 if any)."""
-    from handouts.cli.build import font_dirs
     from handouts.content.loader import load_brand_file
 
     app = _app(ctx)
@@ -662,7 +628,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
             brands.append((brand, *load_brand_file(brand)))
         except ContentError as error:
             problems += error.problems
-    problems += _brand_problems(brands, font_dirs(app, content_dirs))
+    problems += _brand_problems(brands, app.font_dirs(content_dirs))
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
@@ -736,7 +702,7 @@ def _image_problems(library: Library) -> list[Problem]:
 
 
 def _template_problems(
-    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+    app: Session, library: Library, brand_file: Path | None, extra: Sequence[Path]
 ) -> list[Problem]:
     """Render the clinic's templates once with sample values, as every build would.
 
@@ -747,7 +713,6 @@ def _template_problems(
     import datetime as dt
 
     from handouts.build import DEFAULT_BRAND, DEFAULT_PROGRAMME, Request
-    from handouts.cli.build import make_builder
     from handouts.compose import Selection
     from handouts.content.models import Patient
     from handouts.content.templating import TemplateError
@@ -756,7 +721,7 @@ def _template_problems(
 
     if not library.programmes or (brand_file is None and DEFAULT_BRAND not in library.brands):
         return []
-    builder = make_builder(app, extra=extra)
+    builder = app.builder(extra=extra)
     programme = (
         DEFAULT_PROGRAMME if DEFAULT_PROGRAMME in library.programmes else min(library.programmes)
     )
@@ -772,7 +737,7 @@ def _template_problems(
 
 
 def _layout_problems(
-    app: App, library: Library, brand_file: Path | None, extra: Sequence[Path]
+    app: Session, library: Library, brand_file: Path | None, extra: Sequence[Path]
 ) -> list[Problem]:
     """Lay out the clinic's programmes and exercises as a build would, in both print sizes.
 
@@ -781,13 +746,12 @@ def _layout_problems(
     laid out by the project's own tests.
     """
     from handouts.build import DEFAULT_BRAND
-    from handouts.cli.build import make_builder
     from handouts.content.loader import display_path
     from handouts.errors import Problem
 
     if brand_file is None and DEFAULT_BRAND not in library.brands:
         return []
-    builder = make_builder(app, extra=extra)
+    builder = app.builder(extra=extra)
     problems = []
     failed: set[str] = set()  # exercises whose own layout failed: their programmes would too
     for kind, item_id, selection, uses in _layout_jobs(library):
@@ -845,7 +809,7 @@ def _counts(library: Library) -> str:
     return ", ".join(f"{n} {kind if n != 1 else _singular(kind)}" for n, kind in counts)
 
 
-def _folders_text(app: App, clinic: int) -> str:
+def _folders_text(app: Session, clinic: int) -> str:
     folders = f"{clinic} clinic folder{'s' if clinic != 1 else ''}"
     if not app.include_builtin:
         return folders

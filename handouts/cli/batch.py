@@ -184,7 +184,7 @@ def batch(
     from dataclasses import replace
     from pathlib import Path
 
-    from handouts.cli.build import make_builder, parse_date, warn_if_demo_brand
+    from handouts.cli.build import parse_date, warn_if_demo_brand
     from handouts.deliver import batch as driver
     from handouts.deliver.roster import read_roster
     from handouts.post.merge import read_attachments
@@ -240,13 +240,13 @@ def batch(
         if problem and not combine_unencrypted:
             raise UsageProblem(f"--combine {combine}: {problem}")
     plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
-    brand, _ = make_builder(app).brand(settings.brand_file)  # loaded and checked above
+    brand, _ = app.builder().brand(settings.brand_file)  # loaded and checked above
 
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
         with _progress(len(table.rows), deferred) as (progress, notice):
             report = driver.run(
-                table.rows, settings, jobs=jobs or _default_jobs(), app=app, combine=combine,
+                table.rows, settings, jobs=jobs or _default_jobs(), session=app, combine=combine,
                 duplex=duplex, combine_unencrypted=combine_unencrypted,
                 combine_new_only=new_only, mail=plan,
                 progress=progress, notice=notice,
@@ -312,10 +312,9 @@ def _check_brand(app: Any, path: Path | None, sending: bool) -> Path | None:
     A brand id from the library (as ``handouts list brands`` shows) works as in ``build``.
     ``sending``: e-mail goes out for real, which the demo brand must never do.
     """
-    from handouts.cli.build import make_builder
     from handouts.content.demo import refuse_demo_brand
 
-    builder = make_builder(app)
+    builder = app.builder()
     path = builder.brand_file(path)
     brand, _ = builder.brand(path)  # loads it: a broken brand stops the batch here
     if sending:
@@ -478,7 +477,6 @@ def send(
     SMTP settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables;
     the password only from HANDOUTS_SMTP_PASSWORD.
     """
-    from handouts.cli.build import make_builder
     from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
     from handouts.deliver.batch import compose_message
@@ -492,7 +490,7 @@ def send(
         raise HandoutsError(f"{pdf}: not a PDF file")
     if not is_valid_pdf(pdf):
         raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
-    brand, _ = make_builder(app).brand(brand_file or app.workspace().brand)  # a file or an id
+    brand, _ = app.builder().brand(brand_file or app.workspace().brand)  # a file or an id
     if not dry_run:
         refuse_demo_brand(brand, "send")
     plan = _mail_plan(app, dry_run, None)

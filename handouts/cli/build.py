@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
-from handouts.errors import EXIT_USAGE, HandoutsError
+from handouts.errors import HandoutsError, UsageProblem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,12 +29,6 @@ class PathType(click.Path):
 
 
 FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
-
-
-class UsageProblem(HandoutsError):
-    """A bad option value or combination, said in one line, exit 2 as click's usage errors."""
-
-    exit_code = EXIT_USAGE
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -157,37 +151,6 @@ def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def password_option(help_text: str) -> Callable:
     """``--password``, where "" (an unset variable in a script) is refused, not "no encryption"."""
     return click.option("--password", default=None, callback=not_empty, help=help_text)
-
-
-def make_builder(app, lenient: bool = False, extra: Sequence[Path] = ()):  # noqa: ANN001, ANN201
-    """A Builder over the app's library, with the clinic's fonts/ and templates/ folders.
-
-    ``extra``: content folders beyond the app's own (``check --content``).
-    """
-    from handouts.build import Builder
-
-    # templates/ beside handouts.yaml or a content folder, or inside the content folder
-    roots = [*_workspace_roots(app, extra), *(f.resolve() for f in app.content_folders(extra))]
-    folders = dict.fromkeys(root / "templates" for root in roots)
-    return Builder(
-        app.library(extra, lenient=lenient),
-        font_dirs=font_dirs(app, extra),
-        template_dirs=[folder for folder in folders if folder.is_dir()],
-    )
-
-
-def _workspace_roots(app, extra: Sequence[Path] = ()) -> list[Path]:  # noqa: ANN001
-    """The working directory, handouts.yaml's folder and each content folder's parent."""
-    roots = [app.workspace_dir, app.cwd, *(f.parent for f in app.content_folders(extra))]
-    return list(dict.fromkeys(root.resolve() for root in roots))
-
-
-def font_dirs(app, extra: Sequence[Path] = ()) -> list[Path]:  # noqa: ANN001
-    """Where a brand's font family is looked for: fonts/ next to the workspace and content."""
-    roots = _workspace_roots(app, extra)
-    folders = [root / "fonts" for root in roots]
-    folders += [folder.resolve() / "fonts" for folder in app.content_folders(extra)]
-    return list(dict.fromkeys(folders))
 
 
 def handout_options(command: Callable) -> Callable:
@@ -354,7 +317,7 @@ def build(
         from handouts.post import finish, merge
 
         extras = merge.read_attachments(attachments)  # a bad attachment stops us before building
-    builder = make_builder(app, lenient=True)
+    builder = app.builder(lenient=True)
     handout, pdf = build_despite_other_problems(builder, request)
     for warning in builder.warnings(handout):
         click.echo(f"warning: {warning}", err=True)

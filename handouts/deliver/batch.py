@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handouts.compose import Options
 from handouts.deliver import pool
@@ -50,6 +50,9 @@ from handouts.deliver.print_file import Entry, Spool, write_print_file
 from handouts.deliver.roster import RosterRow, safe_name, unique_names
 from handouts.errors import HandoutsError
 from handouts.post.finish import finish_pdf
+
+if TYPE_CHECKING:
+    from handouts.session import Session
 
 __all__ = ["REPORT_NAME", "MailStatus", "Report", "RowOutcome", "Status"]
 
@@ -223,19 +226,18 @@ def level_above_top(handout: Any, level: int | None) -> str:
 class Worker:
     """A Builder and the batch settings, kept for the life of one process."""
 
-    def __init__(self, settings: Settings, app: Any = None) -> None:
-        from handouts.cli.app import App
-        from handouts.cli.build import make_builder
+    def __init__(self, settings: Settings, session: Session | None = None) -> None:
+        if session is None:
+            from handouts.session import Session
 
-        if app is None:
-            app = App(
+            session = Session(
                 content_dirs=list(settings.content_dirs),
                 include_builtin=settings.include_builtin,
                 cwd=settings.cwd,
                 config=settings.config,
             )
         self.settings = settings
-        self.builder = make_builder(app)  # loads (or reuses) the library once
+        self.builder = session.builder()  # loads (or reuses) the library once
 
     def run(self, job: Job) -> Result:
         try:
@@ -456,7 +458,7 @@ def run(
     settings: Settings,
     *,
     jobs: int = 1,
-    app: Any = None,
+    session: Session | None = None,
     combine: Path | None = None,
     duplex: bool = False,
     combine_unencrypted: bool = False,
@@ -481,7 +483,7 @@ def run(
         batch = BatchRun(planned, settings, mail, progress, combine is not None, combine_new_only)
         try:
             todo = batch.plan(rows)
-            _execute(todo, settings, jobs, app, batch.handle, notice)
+            _execute(todo, settings, jobs, session, batch.handle, notice)
             batch.report.mail_error = batch.mail_stopped
             if combine is not None:
                 batch.combine(combine, duplex)
@@ -517,14 +519,14 @@ def _execute(
     todo: list[Job],
     settings: Settings,
     jobs: int,
-    app: Any,
+    session: Session | None,
     handle: Callable[[Result], None],
     notice: Callable[[str], None],
 ) -> None:
     """Run the jobs, in this process or a pool, after preparing fonts the rows need."""
     parent = None
     if needs_fallback_font(todo):  # before the workers start, so that they find it cached
-        parent = Worker(settings, app)
+        parent = Worker(settings, session)
         prepare_fallback_font(parent.builder, settings.brand_file, notice, FONT_NOTICE_AFTER)
     pool.execute(
         todo,
@@ -533,7 +535,7 @@ def _execute(
         args=(settings,),
         handle=handle,
         failed=failed_result,
-        local=lambda: parent or Worker(settings, app),
+        local=lambda: parent or Worker(settings, session),
     )
 
 

@@ -23,7 +23,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, PdfError
 
 # pypdf logs what it repairs ("EOF marker not found") to stderr; a file it cannot read
 # raises, and that becomes our one-line error.
@@ -41,10 +41,10 @@ def _reader(pdf: bytes, what: str = "PDF") -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise HandoutsError(f"{what} is password-protected; remove the password first")
+            raise PdfError(f"{what} is password-protected; remove the password first")
         len(reader.pages)  # forces the page tree to be read
     except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
-        raise HandoutsError(f"{what} is not a readable PDF: {exc}") from exc
+        raise PdfError(f"{what} is not a readable PDF: {exc}") from exc
     return reader
 
 
@@ -96,11 +96,13 @@ def read_attachments(paths: Sequence[Path]) -> list[bytes]:
         try:
             content = Path(path).read_bytes()
         except OSError as exc:
-            raise HandoutsError(f"--attach {path}: {exc.strerror or exc}") from None
+            raise PdfError(
+                f"attachment {path}: {exc.strerror or exc}", subject="attachment"
+            ) from None
         try:
             page_count(content)
         except HandoutsError as exc:
-            raise HandoutsError(f"--attach {path}: {exc.format_message()}") from None
+            raise PdfError(f"attachment {path}: {exc.message}", subject="attachment") from None
         data.append(content)
     return data
 

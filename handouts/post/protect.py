@@ -7,7 +7,7 @@ import re
 
 from pypdf import PdfReader, PdfWriter
 
-from handouts.errors import HandoutsError
+from handouts.errors import PdfError
 from handouts.post.merge import _reader, _to_bytes
 
 # --- security and privacy -----------------------------------------------------------------
@@ -16,7 +16,7 @@ from handouts.post.merge import _reader, _to_bytes
 def encrypt(pdf: bytes, password: str) -> bytes:
     """AES-256 (pypdf's default would be RC4); the same password opens and owns the file."""
     if not password:
-        raise HandoutsError("the PDF password must not be empty")
+        raise PdfError("the PDF password must not be empty")
     writer = PdfWriter(clone_from=_reader(pdf))
     writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
     return _to_bytes(writer)
@@ -82,7 +82,7 @@ def decrypted(pdf: bytes, password: str) -> bytes:
     if not reader.is_encrypted:
         return pdf
     if not reader.decrypt(password):
-        raise HandoutsError("cannot open the encrypted PDF with this row's password")
+        raise PdfError("cannot open the encrypted PDF with this row's password")
     out = io.BytesIO()
     PdfWriter(clone_from=reader).write(out)
     return out.getvalue()

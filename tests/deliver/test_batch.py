@@ -186,9 +186,11 @@ def test_finish_pdf_attaches_imposes_and_encrypts_in_order() -> None:
 
 def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
     (tmp_path / "bad.pdf").write_bytes(b"not a pdf")
-    with pytest.raises(HandoutsError, match=r"^--attach .*missing.pdf: No such file"):
+    # Worded in terms of the input; the command line says "--attach" (tests/cli).
+    with pytest.raises(HandoutsError, match=r"^attachment .*missing.pdf: No such file") as error:
         merge.read_attachments([tmp_path / "missing.pdf"])
-    with pytest.raises(HandoutsError, match=r"^--attach .*bad.pdf: PDF is not a readable PDF"):
+    assert error.value.subject == "attachment"
+    with pytest.raises(HandoutsError, match=r"^attachment .*bad.pdf: PDF is not a readable PDF"):
         merge.read_attachments([tmp_path / "bad.pdf"])
 
 
