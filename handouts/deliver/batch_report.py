@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+# post.combine keeps the pages, not the handouts' structure trees.
+COMBINED_NOTE = (
+    "the combined file is for printing: it is not tagged for screen readers; "
+    "send each patient their own handout"
+)
+
 REPORT_NAME = "batch-report.csv"
 REPORT_COLUMNS = ("row", "patient", "reason")
 
@@ -171,6 +177,7 @@ class Report:
             lines.append(self._mail_summary(mail_dry_run))
         if self.combined:
             lines.append(f"combined: {self.combined} ({self.combined_pages} pages)")
+            lines.append(f"note: {COMBINED_NOTE}")
         lines.append(f"output: {self.out_dir}")
         if self.csv:
             failed = any(row.failed for row in self._rows.values())

@@ -14,8 +14,8 @@ from pypdf.generic import (
 from handouts.post.merge import _reader, _to_bytes
 
 IMPOSE_NOTE = (
-    "booklet imposition keeps the printed content only: "
-    "fillable fields and bookmarks are not included in the booklet"
+    "booklet imposition keeps the printed content only: fillable fields, bookmarks and "
+    "the tags screen readers use are not included in the booklet"
 )
 
 LARGE_PRINT_BOOKLET_NOTE = (
@@ -44,11 +44,12 @@ BOOKLET_INSET = 2 * 72 / 25.4  # 2 mm in points
 
 
 def has_forms_or_outline(pdf: bytes) -> bool:
-    """Would booklet imposition drop something (form fields, bookmarks)?"""
+    """Would booklet imposition drop something (form fields, bookmarks, tags)?"""
     reader = PdfReader(io.BytesIO(pdf))
     if reader.is_encrypted:
         return False  # impose_booklet will refuse it with a clear message
-    return bool(reader.get_fields()) or bool(reader.outline)
+    tagged = "/StructTreeRoot" in reader.root_object
+    return bool(reader.get_fields()) or bool(reader.outline) or tagged
 
 
 # --- booklet ------------------------------------------------------------------------------

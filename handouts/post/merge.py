@@ -231,6 +231,7 @@ def combine(
     with an odd page count gets a blank page so the next one starts on a new sheet.
     ``titles`` (the patients' names) give each handout one bookmark, its own nested
     under it: 200 handouts' "Sources" in a flat list would find nobody.
+    The structure trees are not merged: the file is for printing, and the batch says so.
     """
     if not pdfs:
         raise ValueError("combine needs at least one PDF")

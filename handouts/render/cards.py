@@ -25,6 +25,7 @@ from handouts.render.blocks import box, heading, keep_units, lower_first, para, 
 from handouts.render.document import mark
 from handouts.render.paragraph import Para
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
+from handouts.render.tagging import data_table, figure
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
@@ -104,7 +105,7 @@ def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float
         )
     weeks_w = 26 * mm if theme.large_print else 21 * mm
     rest = width - weeks_w
-    return Table(
+    table = Table(
         rows,
         colWidths=[weeks_w, rest * 0.42, rest * 0.58],
         style=styled(
@@ -120,6 +121,7 @@ def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float
         ),
         spaceAfter=2 * mm,
     )
+    return data_table(table, header_rows=0)  # weeks, level, dose: one row per block of weeks
 
 
 def _tips_and_mistakes(
@@ -194,6 +196,7 @@ def _qr(theme: Theme, url: str) -> list[Flowable]:
     )
     drawing.add(widget)
     drawing.initialFontName = theme.fonts.main.regular  # else renderPDF selects Helvetica
+    figure(drawing, f"QR code linking to the video at {url}")
     caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
     return [drawing, Spacer(1, 1 * mm), caption]
 
@@ -218,7 +221,7 @@ def _image(path: Path, exercise: Exercise, max_height: float) -> Picture:
         image = print_image(path, print_pixels(size, scale))
     except UnreadableImage as error:
         raise RenderError(f"exercise {exercise.id}: {error}") from None
-    return Picture(image, size[0] * scale, size[1] * scale)
+    return figure(Picture(image, size[0] * scale, size[1] * scale), f"Picture of {exercise.name}")
 
 
 def _side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:

@@ -14,6 +14,7 @@ objects are packed as reportlab formats them.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
@@ -27,6 +28,21 @@ def write_compactly(canvas: Canvas) -> None:
     reportlab's Canvas makes its own ``PDFDocument`` and has no hook for its class.
     """
     canvas._doc.__class__ = CompactDocument
+
+
+class ObjectBlock(pdfdoc.PDFObject):
+    """``count`` objects with consecutive numbers, formatted together by ``bodies``.
+
+    Registered as one object whose number is the first; the caller reserves the rest
+    (``document.objectcounter += count - 1``). Thousands of small objects (a structure
+    tree's elements) then cost no reportlab object each.
+    """
+
+    def __init__(self, count: int, bodies: Callable[[object], list[bytes]]) -> None:
+        self.count, self.bodies = count, bodies
+
+    def format(self, document: object) -> bytes:
+        raise NotImplementedError("an ObjectBlock is written by CompactDocument only")
 
 
 class CompactDocument(pdfdoc.PDFDocument):
@@ -45,6 +61,12 @@ class CompactDocument(pdfdoc.PDFDocument):
         while number + 1 in self.numberToId:
             number += 1
             obj = self.idToObject[self.numberToId[number]]
+            if isinstance(obj, ObjectBlock):
+                bodies = obj.bodies(self)
+                entries += [(2, 0, len(packed) + i) for i in range(len(bodies))]
+                packed += zip(range(number, number + len(bodies)), bodies, strict=True)
+                number += len(bodies) - 1
+                continue
             body = pdfdoc.format(obj, self, toplevel=1).strip()
             if body.endswith(b"endstream"):
                 offset = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body))
@@ -81,17 +103,34 @@ def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
 
 
 def _xref_stream(number: int, entries: list[tuple[int, int, int]], trailer: dict) -> bytes:
-    """The cross-reference stream: one (type, field 2, field 3) row per object."""
+    """The cross-reference stream: one (type, field 2, field 3) row per object.
+
+    Rows are stored as their difference from the row above (the PNG "Up" predictor):
+    a run of objects in the object stream differs only in its index, so a thousand
+    rows (a structure tree's elements) compress to a few bytes.
+    """
     width = max(1, (max(at for _, at, _ in entries).bit_length() + 7) // 8)
-    rows = b"".join(
+    columns = 1 + width + 2
+    rows = [
         kind.to_bytes(1, "big") + at.to_bytes(width, "big") + extra.to_bytes(2, "big")
         for kind, at, extra in entries
-    )
+    ]
+    above = bytes(columns)
+    data = bytearray()
+    for row in rows:
+        data.append(2)  # PNG filter type 2: Up
+        data += bytes((a - b) & 0xFF for a, b in zip(row, above, strict=True))
+        above = row
     keys = b" ".join(b"/%s %s" % (key.encode(), value) for key, value in trailer.items())
-    header = b"/Type /XRef /Size %d /W [1 %d 2] %s" % (len(entries), width, keys)
-    return _stream_object(number, header, zlib.compress(rows))
+    header = b"/Type /XRef /Size %d /W [1 %d 2] /DecodeParms <</Predictor 12 /Columns %d>> %s" % (
+        len(entries),
+        width,
+        columns,
+        keys,
+    )
+    return _stream_object(number, header, zlib.compress(bytes(data)))
 
 
 def _stream_object(number: int, header: bytes, data: bytes) -> bytes:
-    head = b"%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\n" % (number, header, len(data))
+    head = b"%d 0 obj\n<< /Filter /FlateDecode /Length %d %s >>\n" % (number, len(data), header)
     return head + b"stream\n" + data + b"\nendstream\nendobj\n"

@@ -19,13 +19,16 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts.compose import Handout
 from handouts.errors import RenderError
+from handouts.render import tagging
 from handouts.render.compact import write_compactly
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
+from handouts.render.tagging import BACK, FRONT, Node, Tagger
 from handouts.render.theme import MUTED, WHITE, Theme
 
 # Streams stay binary (Flate only): ASCII85 makes them a quarter bigger and slower to write.
 rl_config.useA85 = 0
+tagging.install()  # flowables drawn on a HandoutCanvas tag what they draw
 
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
 FIRST = "first"  # portrait, with the top of the frame kept for page one's personal block
@@ -139,6 +142,7 @@ class HandoutCanvas(Canvas):
         write_compactly(self)
         self.forms_used: set[str] = set()
         self.paint_form: Callable[[Canvas, str], None] | None = None  # set by HandoutDoc
+        self.tagger = Tagger()
         # The creation date is the handout date, so the same inputs give the same bytes.
         stamp = TimeStamp(invariant=1)
         stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
@@ -153,10 +157,22 @@ class HandoutCanvas(Canvas):
         self.forms_used.add(name)
         super().doForm(name)
 
+    def _addAnnotation(self, annotation, name=None, addtopage=1) -> None:  # noqa: ANN001, N802
+        self.tagger.annotation(self, annotation)
+        super()._addAnnotation(annotation, name, addtopage)
+
+    def paint_forms(self, names: list[str]) -> None:
+        """Define the forms ``names``: drawn where a page marks them, they add no tags."""
+        self.tagger.sealed += 1
+        for name in names:
+            self.paint_form(self, name)
+        self.tagger.sealed -= 1
+
     def save(self) -> None:
-        for name in sorted(self.forms_used):
-            if not self.hasForm(name) and self.paint_form:
-                self.paint_form(self, name)
+        self.paint_forms([n for n in sorted(self.forms_used) if not self.hasForm(n)])
+        if self._code:
+            self.showPage()
+        self.tagger.write(self)
         super().save()
 
 
@@ -279,13 +295,32 @@ class HandoutDoc(BaseDocTemplate):
     # width: each is a form XObject, painted once when the canvas is saved.
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width = canvas._pagesize[0]
-        canvas.doForm(f"{HEADER_FORM}{width:.0f}")
-        canvas.doForm(f"{FOOTER_FORM}{width:.0f}")
-        self._page_number(canvas, canvas.getPageNumber(), width)
+        header, footer = f"{HEADER_FORM}{width:.0f}", f"{FOOTER_FORM}{width:.0f}"
+        tagger = canvas.tagger
+        if canvas.getPageNumber() == 1:
+            # Read once: the clinic first, its contact lines and the disclaimer last.
+            with tagger.element(canvas, self._header_element()):
+                canvas.doForm(header)
+            with tagger.element(canvas, Node("P", place=BACK)):
+                canvas.doForm(footer)
+        else:
+            with tagger.artifact(canvas):  # the same on every page: a reader skips them
+                canvas.doForm(header)
+                canvas.doForm(footer)
+        with tagger.artifact(canvas):
+            self._page_number(canvas, canvas.getPageNumber(), width)
         if canvas.getPageNumber() == 1:
             if self.top_block is not None:
                 self.draw_top_block(canvas, self.top_block)
             canvas.top_block_at = len(canvas._code)  # where a replay puts the personal block
+
+    def _header_element(self) -> Node:
+        """Page one's header: a Figure (the logo) named by the clinic, else its name as text."""
+        brand = self.handout.brand
+        if not self.handout.logo:
+            return Node("P", place=FRONT)
+        alt = f"Logo of {brand.name}" + (f", {brand.website}" if brand.website else "")
+        return Node("Figure", alt=alt, place=FRONT)
 
     def _paint_form(self, canvas: Canvas, name: str) -> None:
         """Define the form ``name`` on ``canvas``: the header, footer or page total."""

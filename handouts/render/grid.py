@@ -21,6 +21,7 @@ from handouts.errors import RenderError
 from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.document import LANDSCAPE, PORTRAIT, mark
 from handouts.render.paragraph import Para
+from handouts.render.tagging import data_table, role
 from handouts.render.theme import MUTED, TEXT, Theme
 
 
@@ -28,10 +29,16 @@ class TickBox(Flowable):
     """A square to tick or write in; a PDF form field when ``field`` is set."""
 
     def __init__(
-        self, size: float, colour: colors.Color, field: str | None = None, kind: str = "check"
+        self,
+        size: float,
+        colour: colors.Color,
+        field: str | None = None,
+        kind: str = "check",
+        tooltip: str = "",
     ):
         super().__init__()
         self.size, self.colour, self.field, self.kind = size, colour, field, kind
+        self.tooltip = tooltip or (field or "")  # what to enter, as a screen reader says it
         self.width = self.height = size
 
     def draw(self) -> None:
@@ -40,12 +47,12 @@ class TickBox(Flowable):
         canvas.setLineWidth(0.8)
         canvas.rect(0, 0, self.size, self.size, stroke=1, fill=0)
         if self.field:
-            _form_field(canvas, self.field, self.kind, self.size)
+            _form_field(canvas, self.field, self.kind, self.size, self.tooltip)
 
 
-def _form_field(canvas, name: str, kind: str, size: float) -> None:  # noqa: ANN001
+def _form_field(canvas, name: str, kind: str, size: float, tooltip: str) -> None:  # noqa: ANN001
     form = canvas.acroForm
-    common = dict(name=name, tooltip=name, x=0, y=0, borderWidth=0, relative=True)
+    common = dict(name=name, tooltip=tooltip, x=0, y=0, borderWidth=0, relative=True)
     if kind == "check":
         form.checkbox(
             size=size,
@@ -301,7 +308,9 @@ class _GridBuilder:
         for i, week in enumerate(weeks):  # notes: one write-in line per week
             width = self.geo.cell_width * self.sessions - 2 * mm
             field = (
-                _NotesField(f"notes.w{week}", width, self.geo.notes_height - 2 * mm)
+                _NotesField(
+                    f"notes.w{week}", width, self.geo.notes_height - 2 * mm, f"Notes, week {week}"
+                )
                 if self.fillable
                 else ""
             )
@@ -344,10 +353,20 @@ class _GridBuilder:
                 colour,
                 f"{row.key}.w{week}.s{n}" if self.fillable else None,
                 kind,
+                self._tooltip(row, week, n) if self.fillable else "",
             )
             for week in weeks
             for n in range(1, self.sessions + 1)
         ]
+
+    def _tooltip(self, row: GridRow, week: int, session: int) -> str:
+        """What a box is for, as a screen reader says it: "Bent-knee calf raise, week 2,
+        session 1, left"; "Pain during (0–10), week 2, session 1"."""
+        what = row.label
+        if row.kind == "tick":
+            what = next(e.name for e in self.handout.exercises if e.id == row.exercise)
+        side = {"L": ", left", "R": ", right"}.get(row.label, "") if row.kind == "tick" else ""
+        return f"{what}, week {week}, session {session}{side}"
 
     def _target(self, exercise_id: str | None, week: int) -> str:
         phase = self.handout.phase_for(week)
@@ -375,7 +394,8 @@ class _GridBuilder:
         widths = [self.geo.label_width, self.geo.side_width]
         widths += [self.geo.cell_width] * (len(weeks) * self.sessions)
         style += self._base_style(weeks)
-        return Table(data, colWidths=widths, rowHeights=heights, style=TableStyle(style))
+        table = Table(data, colWidths=widths, rowHeights=heights, style=TableStyle(style))
+        return data_table(table, header_rows=2)  # week numbers, then session numbers
 
     def _base_style(self, weeks: list[int]) -> list:
         style = [
@@ -401,14 +421,14 @@ class _GridBuilder:
 class _NotesField(Flowable):
     """A week's notes: several lines, no length limit; the viewer sizes the text to fit."""
 
-    def __init__(self, name: str, width: float, height: float):
+    def __init__(self, name: str, width: float, height: float, tooltip: str):
         super().__init__()
-        self.name, self.width, self.height = name, width, height
+        self.name, self.width, self.height, self.tooltip = name, width, height, tooltip
 
     def draw(self) -> None:
         self.canv.acroForm.textfield(
             name=self.name,
-            tooltip=self.name,
+            tooltip=self.tooltip,
             x=0,
             y=0,
             width=self.width,
@@ -437,13 +457,19 @@ def _sidebar(
 ) -> list[Flowable]:
     """Title, how-to and the pain rule in ``rule``'s style; None: a line pointing to page one."""
     story: list[Flowable] = [
-        para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"),
+        role(para(theme, "Tracking sheet" if first else "Tracking sheet (continued)", "h2"), "H1"),
         para(theme, HOW_TO, "small"),
     ]
     text = Para(theme.fonts.markup(handout.pain_rule, "pain rule"), rule) if rule else None
     body = text or para(theme, SEE_FIRST_PAGE, "callout")
     story.append(
-        box(theme, [para(theme, "Pain rule", "h3"), body], width, accent=True, padding=3 * mm)
+        box(
+            theme,
+            [role(para(theme, "Pain rule", "h3"), "H2"), body],
+            width,
+            accent=True,
+            padding=3 * mm,
+        )
     )
     return story
 

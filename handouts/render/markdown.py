@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from handouts.errors import HandoutsError
 from handouts.render.fonts import escape_markup
 from handouts.render.paragraph import Para
+from handouts.render.tagging import data_table
 
 __all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables", "unsupported_markdown"]
 
@@ -343,7 +344,7 @@ def _table(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
         spaceAfter=gap * 1.5,
         **_SPLIT_IN_ROW,
     )
-    return [table]
+    return [data_table(table, header_rows=len(header))]
 
 
 def _source(cell: SyntaxTreeNode) -> str:

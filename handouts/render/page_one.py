@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from handouts.compose import Handout
 from handouts.render.blocks import box, para, paragraphs, styled
 from handouts.render.document import format_date, mark
+from handouts.render.tagging import role
 from handouts.render.theme import MUTED, Theme
 
 
@@ -105,7 +106,8 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
     story += [patient, Spacer(1, 6 * mm)]
     if handout.patient.note:
         note = [
-            para(theme, f"A note from your {handout.brand.roles.clinician}", "h3"),
+            # under the title: H2, whatever its style
+            role(para(theme, f"A note from your {handout.brand.roles.clinician}", "h3"), "H2"),
             *paragraphs(theme, handout.patient.note, "callout", "patient note"),
         ]
         note_box = box(theme, note, theme.frame_width(), accent=True)

@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.render.document import TOTAL_FORM, HandoutCanvas
+from handouts.render.tagging import Raw, Tagger
 
 _INTERNAL_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
 
@@ -44,16 +45,7 @@ class Recording:
     fonts: list[tuple[object, object]] = field(default_factory=list)  # (TTFont, its State)
     xobjects: dict[str, object] = field(default_factory=dict)  # internal name → form or image
     shadings: dict[str, object] = field(default_factory=dict)  # "Sh0"… → gradient a form paints
-
-
-class _Formatted(pdfdoc.PDFObject):
-    """A PDF object already formatted: a recorded page's content stream."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: object) -> bytes:
-        return self.data
+    tags: Tagger = field(default_factory=Tagger)  # the structure of the recorded pages
 
 
 def _page_stream(canvas: Canvas, code: list[str]) -> pdfdoc.PDFStream:
@@ -82,6 +74,7 @@ class RecordingCanvas(HandoutCanvas):
         self.recording.outline.append((title, key, level, closed))
 
     def _addAnnotation(self, annotation, name=None, addtopage=1) -> None:  # noqa: ANN001, N802
+        self.tagger.annotation(self, annotation)
         self._page_annotations.append((annotation, addtopage))
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -110,8 +103,8 @@ class RecordingCanvas(HandoutCanvas):
     def save(self) -> None:
         """Paint the shared forms; keep them, images and the fonts' code assignments."""
         doc = self._doc
-        for name in sorted(self.forms_used - {TOTAL_FORM}):  # the total is per handout
-            self.paint_form(self, name)
+        self.paint_forms(sorted(self.forms_used - {TOTAL_FORM}))  # the total is per handout
+        self.recording.tags = self.tagger
         total = doc.getXObjectName(TOTAL_FORM)
         self.recording.xobjects = {
             name: obj
@@ -175,10 +168,13 @@ def seed(canvas: Canvas, recording: Recording) -> None:
     for name, shading in recording.shadings.items():
         doc.Reference(_unshared(shading), name)
     doc.shadingCounter += len(recording.shadings)  # the next gradient gets the next free name
+    # The personal block's marked content follows the recorded page one's.
+    canvas.tagger.next_mcid[0] = recording.tags.next_mcid.get(0, 0)
 
 
 def replay(canvas: Canvas, recording: Recording) -> None:
     """Append the recorded pages; what is already drawn on the canvas joins page one's."""
+    copies: dict[int, object] = {}  # id(recorded annotation) → this document's copy
     for index, page in enumerate(recording.pages):
         if index:
             canvas.setPageSize(page.size)
@@ -191,12 +187,14 @@ def replay(canvas: Canvas, recording: Recording) -> None:
         canvas._shadingUsed.update(page.shadings)
         canvas._currentPageHasImages = page.has_images
         for annotation, on_page in page.annotations:
-            canvas._addAnnotation(_fresh(annotation), None, on_page)
+            copies[id(annotation)] = copy = _fresh(annotation)
+            Canvas._addAnnotation(canvas, copy, None, on_page)  # its element is recorded
         for key, kwargs in page.bookmarks:
             canvas.bookmarkPage(key, **kwargs)
         pages = canvas._doc.Pages.pages
         canvas.showPage()
         if index:  # the stream was formatted when recorded; page one has more on it
-            pages[-1].Contents = _Formatted(page.contents)
+            pages[-1].Contents = Raw(lambda document, data=page.contents: data)
     for title, key, level, closed in recording.outline:
         canvas.addOutlineEntry(title, key, level=level, closed=closed)
+    canvas.tagger.adopt(recording.tags, copies)

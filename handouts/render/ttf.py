@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 SPACE = 32  # always code 32 in every subset: PDF word spacing applies to it
 PRINTABLE = range(33, 127)  # '!' to '~': each keeps its own code in subset 0
@@ -72,6 +72,28 @@ class PrintFont(TTFont):
         if run:
             runs.append((run_subset, bytes(run)))
         return runs
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - reportlab's name
+        """The subsets' objects, with no ToUnicode entry for code 0 (.notdef, not a character):
+        a screen reader would meet U+0000, which PDF/UA forbids."""
+        state = self.state.get(doc)
+        count = len(state.subsets) if state else 0
+        super().addObjects(doc)
+        face = self.face
+        for n in range(count):
+            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            cmap = doc.idToObject.get("toUnicodeCMap:" + base)
+            if cmap is not None:
+                cmap.content = _without_notdef(cmap.content)
+
+
+def _without_notdef(cmap: str) -> str:
+    """A ToUnicode CMap from reportlab without its "<00> <0000>" entry."""
+    head, entries = cmap.split(" beginbfchar\n", 1)
+    lines = entries.split("\n")
+    kept = [line for line in lines if not line.endswith(" <0000>")]
+    count = int(head.rsplit("\n", 1)[1]) - (len(lines) - len(kept))
+    return head.rsplit("\n", 1)[0] + f"\n{count} beginbfchar\n" + "\n".join(kept)
 
 
 class _PrintFace(TTFontFace):

@@ -13,6 +13,7 @@ from handouts.compose import Handout
 from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, para, styled
 from handouts.render.paragraph import Para
+from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
@@ -153,6 +154,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     table = WorkoutTable(
         rows, colWidths=widths, repeatRows=1, style=styled(theme, style), spaceAfter=4 * mm
     )
+    data_table(table, header_rows=1)
     title = heading(theme, "Your programme", source="the workout table")
     title.keepWithNext = (
         0  # the table may start here and split; a break below keeps the title company

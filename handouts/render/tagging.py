@@ -1,0 +1,580 @@
+"""Tagged PDF: a structure tree in reading order, so a screen reader can read a handout.
+
+reportlab writes no structure tree; this module adds one on top of it (PDF/UA-1).
+
+- ``install()`` wraps reportlab's ``drawOn`` once. On a canvas that has a
+  ``tagger`` each flowable's drawing is marked as it is drawn, so anything a
+  layout change moves or adds is tagged the same way:
+  - a paragraph is one marked-content sequence (``/P <</MCID 3>> BDC … EMC``) of a
+    P or H1/H2/H3 element, by its style's name (``HEADINGS``) or ``role()``;
+  - a table is a Table of TR and TH/TD (through reportlab's own table render
+    callback), its backgrounds and rules artifacts; a layout table (a card, a
+    panel) adds no elements, only its cells' contents;
+  - list items are LI with Lbl (the bullet or number) and LBody;
+  - a flowable given alternative text (``figure()``) is a Figure;
+  - any other drawing (a rule, a tick box's square) is an artifact.
+- Link and form-field annotations join the element being drawn (Link, Form).
+- ``Tagger.write`` makes the PDF objects when the document is saved: the
+  elements, the parent tree, MarkInfo and the pages' StructParents.
+
+Roles are decided where the story is built; drawing code needs no tag operators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, ListFlowable, Paragraph, Spacer, Table
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import HRFlowable, LIIndenter, _Container
+
+from handouts.render.compact import ObjectBlock
+
+# Paragraph style name → structure role; any other style is a P.
+HEADINGS = {"title": "H1", "h1": "H1", "card_title": "H2", "h2": "H2", "h3": "H3"}
+ARTIFACT = "Artifact"
+FRONT, IN_ORDER, BACK = -1, 0, 1  # where a top-level element goes in reading order
+
+
+class Raw(pdfdoc.PDFObject):
+    """A PDF object whose bytes are made when the document is written."""
+
+    def __init__(self, make: Callable[[object], bytes]) -> None:
+        self.make = make
+
+    def format(self, document: object) -> bytes:
+        return self.make(document)
+
+
+TRUE = Raw(lambda document: b"true")
+
+
+class Node:
+    """A structure element: its role and its kids in reading order.
+
+    A kid is a Node, a ``(page, mcid)`` pair (content marked on that page) or an
+    ``Annotation`` (a link or form field on a page).
+    """
+
+    __slots__ = ("role", "kids", "alt", "attributes", "place", "open_list")
+
+    def __init__(
+        self, role: str, *, alt: str | None = None, attributes: bytes = b"", place: int = IN_ORDER
+    ) -> None:
+        self.role, self.alt, self.attributes, self.place = role, alt, attributes, place
+        self.kids: list = []
+        self.open_list: Node | None = None  # the L that a following list item joins
+
+
+class Annotation:
+    """A link or form field (its reportlab dictionary) on a page."""
+
+    __slots__ = ("obj", "page")
+
+    def __init__(self, obj: object, page: int) -> None:
+        self.obj, self.page = obj, page
+
+
+# -- what the story builder says -------------------------------------------------
+def figure(flowable: Flowable, alt: str) -> Flowable:
+    """Tag ``flowable`` as a Figure whose alternative text is ``alt``."""
+    flowable._alt = alt
+    return flowable
+
+
+def role(flowable: Flowable, name: str) -> Flowable:
+    """Tag a paragraph with ``name`` (H2, P, …) instead of its style's role."""
+    flowable._tag = name
+    return flowable
+
+
+def data_table(table: Table, header_rows: int) -> Table:
+    """Tag ``table`` as a Table whose first ``header_rows`` rows (on each page) are TH."""
+    table._renderCB = TableTags(header_rows)
+    return table
+
+
+class Tagger:
+    """The structure tree of one document (or one recording of shared pages)."""
+
+    def __init__(self) -> None:
+        self.root = Node("Document")
+        self.stack: list[Node] = [self.root]
+        self.next_mcid: dict[int, int] = {}  # page index → next MCID on it
+        self.sealed = 0  # > 0 inside an artifact or a figure: nothing nested is tagged
+        self.drawn = 0  # flowables drawn so far: tells a leaf from a container
+        self.flowables: list[object] = []
+        self.cells: list[tuple[bool, bool]] = []  # per open table cell: (element, marked)
+        self.table_events: list[bool] = []  # per open table event: whether it was tagged
+        self.replaced: dict[int, object] = {}  # id(recorded annotation) → this document's copy
+
+    def elements(self) -> _Elements:
+        """The elements under the root (once: a recording is written for every patient)."""
+        if self._elements is None:
+            self._elements = _Elements(self.root.kids)
+        return self._elements
+
+    _elements: _Elements | None = None
+
+    @property
+    def current(self) -> Node:
+        return self.stack[-1]
+
+    # -- marked content ----------------------------------------------------
+    def begin(self, canvas: Canvas, node: Node) -> None:
+        """Start content of ``node`` on the current page (``end`` finishes it)."""
+        page = canvas._pageNumber - 1
+        mcid = self.next_mcid.get(page, 0)
+        self.next_mcid[page] = mcid + 1
+        node.kids.append((page, mcid))
+        canvas._code.append(f"/{node.role}<</MCID {mcid}>>BDC")
+        self.sealed += 1
+
+    def end(self, canvas: Canvas) -> None:
+        canvas._code.append("EMC")
+        self.sealed -= 1
+
+    def begin_artifact(self, canvas: Canvas) -> None:
+        canvas._code.append(f"/{ARTIFACT} BMC")
+        self.sealed += 1
+
+    @contextmanager
+    def artifact(self, canvas: Canvas) -> Iterator[None]:
+        self.begin_artifact(canvas)
+        yield
+        self.end(canvas)
+
+    @contextmanager
+    def element(self, canvas: Canvas, node: Node, *, parent: Node | None = None) -> Iterator[None]:
+        """``node`` added to ``parent`` (the open element), its drawing one marked sequence."""
+        (parent or self.current).kids.append(node)
+        self.stack.append(node)
+        self.begin(canvas, node)
+        yield
+        self.end(canvas)
+        self.stack.pop()
+
+    @contextmanager
+    def group(self, node: Node) -> Iterator[Node]:
+        """``node`` added to the open element; what is drawn meanwhile goes into it."""
+        self.current.kids.append(node)
+        self.stack.append(node)
+        yield node
+        self.stack.pop()
+
+    def annotation(self, canvas: Canvas, obj: object) -> None:
+        """A link or form field drawn now joins the open element as a Link or Form."""
+        if not isinstance(obj, pdfdoc.PDFDictionary):
+            return
+        role = "Link" if obj.dict.get("Subtype") == "/Link" else "Form"
+        action = obj.dict.get("A")
+        if role == "Link" and isinstance(action, pdfdoc.PDFDictionary) and "URI" in action:
+            target = getattr(action["URI"], "s", action["URI"])  # a reader names the link by it
+            obj.dict["Contents"] = pdfdoc.PDFString(f"Link to {target}")
+        node = Node(role)
+        mark = Annotation(obj, canvas._pageNumber - 1)
+        node.kids.append(mark)
+        self.current.kids.append(node)
+
+    # -- flowables ---------------------------------------------------------
+    def draw(self, flowable: Flowable, canvas: Canvas, draw: Callable[[], object]) -> None:
+        """Draw ``flowable`` (``draw``), marked as what it is."""
+        self.drawn += 1
+        self.flowables.append(flowable)
+        try:
+            self._draw(flowable, canvas, draw)
+        finally:
+            self.flowables.pop()
+
+    def _draw(self, flowable: Flowable, canvas: Canvas, draw: Callable[[], object]) -> None:
+        parent = self.current
+        if not isinstance(flowable, LIIndenter):
+            parent.open_list = None
+        own = flowable.__dict__
+        alt = own.get("_alt") or getattr(flowable, "alt", None)
+        if alt and isinstance(alt, str):
+            with self.element(canvas, Node("Figure", alt=alt)):
+                draw()
+        elif own.get("_tag") == ARTIFACT or isinstance(flowable, HRFlowable):
+            with self.artifact(canvas):
+                draw()
+        elif isinstance(flowable, Paragraph):
+            name = own.get("_tag") or HEADINGS.get(flowable.style.name, "P")
+            with self.element(canvas, Node(name)):
+                draw()
+        elif isinstance(flowable, Table):
+            if flowable._renderCB is None:
+                flowable._renderCB = LAYOUT
+            draw()
+        elif isinstance(flowable, ListFlowable):
+            with self.group(Node("L")) as listing:
+                parent.open_list = None
+                listing.open_list = listing
+                draw()
+        elif isinstance(flowable, (Spacer, ActionFlowable, _Container)):
+            draw()
+        else:
+            self._unknown(flowable, canvas, draw)
+
+    def _unknown(self, flowable: Flowable, canvas: Canvas, draw: Callable[[], object]) -> None:
+        """A flowable of no known kind: one that draws no others is an artifact."""
+        code, start, drawn = canvas._code, len(canvas._code), self.drawn
+        draw()
+        if self.drawn == drawn and len(code) > start:
+            code.insert(start, f"/{ARTIFACT} BMC")
+            code.append("EMC")
+
+    def list_item(self, item: LIIndenter, canvas: Canvas, x: float, y: float, _sW: float) -> None:
+        """A list item (or the rest of one split over pages): LI with Lbl and LBody."""
+        self.drawn += 1
+        parent = self.current
+        listing = parent.open_list
+        if listing is None:
+            listing = Node("L")
+            parent.kids.append(listing)
+            parent.open_list = listing
+        if item._bullet or not listing.kids:
+            listing.kids.append(Node("LI"))
+        entry = listing.kids[-1]
+        if item._bullet:
+            with self.element(canvas, Node("Lbl"), parent=entry):
+                item._bullet.drawOn(item, canvas, x, y, 0)
+        if not entry.kids or entry.kids[-1].role != "LBody":
+            entry.kids.append(Node("LBody"))
+        self.stack.append(entry.kids[-1])
+        try:
+            width = max(0, _sW - item._leftIndent - item._rightIndent)
+            item._flowable.drawOn(canvas, x + item._leftIndent, y, width)
+        finally:
+            self.stack.pop()
+
+    # -- shared pages --------------------------------------------------------
+    def adopt(self, recorded: Tagger, replaced: dict[int, object]) -> None:
+        """Join a recording's elements: they follow those drawn here (the personal block)."""
+        self.recorded, self.replaced = recorded, replaced
+
+    recorded: Tagger | None = None
+
+    # -- writing -------------------------------------------------------------
+    def write(self, canvas: Canvas) -> None:
+        """Give the document its structure tree and PDF/UA entries; call before saving."""
+        doc = canvas._doc
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = _TreeWriter(doc, self).tree
+        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": TRUE})
+        catalog.ViewerPreferences = pdfdoc.PDFDictionary({"DisplayDocTitle": TRUE})
+        catalog.Metadata = pdfdoc.PDFStream(
+            pdfdoc.PDFDictionary({"Type": "/Metadata", "Subtype": "/XML"}),
+            xmp(doc.info.title, getattr(catalog.Lang, "s", None) or "en"),
+        )
+
+
+XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def xmp(title: str, lang: str) -> bytes:
+    """The XMP metadata PDF/UA-1 asks for: the title, the language, "PDF/UA part 1"."""
+    return XMP.format(title=escape(title), lang=escape(lang)).encode()
+
+
+CELLS = frozenset(("TD", "TH", "LBody", "Lbl"))
+
+
+def _kids(node: Node) -> list:
+    """``node``'s kids, but a cell or list body holding one plain paragraph holds its text
+    directly: a screen reader reads the same, and the file has a third fewer elements."""
+    kids = node.kids
+    if node.role in CELLS and len(kids) == 1 and isinstance(kids[0], Node):
+        only = kids[0]
+        if only.role == "P" and all(isinstance(kid, tuple) for kid in only.kids):
+            return only.kids
+    return kids
+
+
+class _Numbers:
+    """The object numbers an element's bytes refer to, in one document."""
+
+    __slots__ = ("first", "parent", "pages", "annotations")
+
+    def __init__(self, first: int, parent: int, pages: list[int], annotations: list[int]):
+        self.first, self.parent, self.pages, self.annotations = first, parent, pages, annotations
+
+    def key(self) -> tuple:
+        return self.first, self.parent, tuple(self.pages), tuple(self.annotations)
+
+
+class _Elements:
+    """Elements under some top ones, numbered in a run from ``first``: their bytes, and
+    which element holds each marked-content sequence and annotation."""
+
+    def __init__(self, tops: list[Node]) -> None:
+        self.nodes: list[Node] = []
+        self.parents: list[int] = []  # each node's parent's index; -1: the Document
+        self.kids: list[list] = []
+        stack = [(top, -1) for top in reversed(tops)]
+        while stack:
+            node, parent = stack.pop()
+            kids = _kids(node)
+            self.nodes.append(node)
+            self.parents.append(parent)
+            self.kids.append(kids)
+            index = len(self.nodes) - 1
+            stack.extend((kid, index) for kid in reversed(kids) if isinstance(kid, Node))
+        self.index = {id(node): i for i, node in enumerate(self.nodes)}
+        self.marked = [  # (page, mcid, element)
+            (kid[0], kid[1], i)
+            for i, kids in enumerate(self.kids)
+            for kid in kids
+            if isinstance(kid, tuple)
+        ]
+        self.annotated = [  # (annotation, element), in order
+            (kid, i)
+            for i, kids in enumerate(self.kids)
+            for kid in kids
+            if isinstance(kid, Annotation)
+        ]
+        self._cache: tuple[tuple, list[bytes]] | None = None
+
+    def bodies(self, numbers: _Numbers, document: object) -> list[bytes]:
+        """Each element's dictionary; the same numbers give the same bytes (kept: a batch's
+        shared pages are written for every patient)."""
+        key = numbers.key()
+        if self._cache is None or self._cache[0] != key:
+            self._cache = key, [self._body(i, numbers, document) for i in range(len(self.nodes))]
+        return self._cache[1]
+
+    def _body(self, i: int, numbers: _Numbers, document: object) -> bytes:
+        node, parent = self.nodes[i], self.parents[i]
+        first, pages = numbers.first, numbers.pages
+        up = first + parent if parent >= 0 else numbers.parent
+        page = None
+        kids = []
+        annotation = 0
+        for kid in self.kids[i]:
+            if isinstance(kid, Node):
+                kids.append(f"{first + self.index[id(kid)]} 0 R")
+            elif isinstance(kid, Annotation):
+                at = next(n for n, (mark, _) in enumerate(self.annotated) if mark is kid)
+                obj = numbers.annotations[at]
+                kids.append(f"<</Type/OBJR/Obj {obj} 0 R/Pg {pages[kid.page]} 0 R>>")
+                page = kid.page if page is None else page
+                annotation += 1
+            else:
+                on, mcid = kid
+                if page is None:
+                    page = on
+                kids.append(
+                    str(mcid) if on == page else f"<</Type/MCR/Pg {pages[on]} 0 R/MCID {mcid}>>"
+                )
+        head = f"<</S/{node.role}/P {up} 0 R"
+        if page is not None:
+            head += f"/Pg {pages[page]} 0 R"
+        if len(kids) > 1:
+            head += f"/K [{' '.join(kids)}]"
+        elif kids:
+            head += f"/K {kids[0]}"
+        out = head.encode()
+        if node.alt:
+            out += b"/Alt " + pdfdoc.PDFString(node.alt).format(document)
+        return out + node.attributes + b">>"
+
+
+def _number(doc: pdfdoc.PDFDocument, obj: object) -> int:
+    return doc.idToObjectNumberAndVersion[doc.Reference(obj).name][0]
+
+
+class _TreeWriter:
+    """The structure tree as PDF objects: the elements in one run of object numbers
+    (the recording's first, so their numbers do not depend on the personal block), then
+    the Document element and the ones drawn on this canvas."""
+
+    def __init__(self, doc: pdfdoc.PDFDocument, tagger: Tagger) -> None:
+        self.doc, self.tagger = doc, tagger
+        pages = doc.Pages.pages
+        self.pages = [_number(doc, page) for page in pages]
+        for index, page in enumerate(pages):
+            page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = index
+            page.Tabs = pdfdoc.PDFName("S")
+        recorded = tagger.recorded
+        shared = recorded.elements() if recorded else _Elements([])
+        own = _Elements(tagger.root.kids)
+        tops = [(kid.place, 0, kid) for kid in tagger.root.kids]
+        tops += [(kid.place, 1, kid) for kid in (recorded.root.kids if recorded else [])]
+        tops.sort(key=lambda top: top[:2])
+        self.tree = Raw(self._tree)
+        block = ObjectBlock(1 + len(shared.nodes) + len(own.nodes), self._bodies)
+        first = doc.objectcounter + 1
+        doc.Reference(block)
+        doc.objectcounter += block.count - 1
+        self.tree_number = _number(doc, self.tree)
+        document = first + len(shared.nodes)
+        annotations = [self._annotation(mark) for mark, _ in shared.annotated]
+        self.shared = shared, _Numbers(first, document, self.pages, annotations)
+        annotations = [self._annotation(mark) for mark, _ in own.annotated]
+        self.own = own, _Numbers(document + 1, document, self.pages, annotations)
+        self.document = document
+        key = len(self.pages)  # the parent tree's keys: pages first, then annotations
+        for mark, _ in [*shared.annotated, *own.annotated]:
+            obj = self.tagger.replaced.get(id(mark.obj), mark.obj)
+            obj.dict = {**obj.dict, "StructParent": key}  # a copy: recordings share theirs
+            key += 1
+        self.tops = [(self.own if source == 0 else self.shared, top) for _, source, top in tops]
+
+    def _annotation(self, mark: Annotation) -> int:
+        return _number(self.doc, self.tagger.replaced.get(id(mark.obj), mark.obj))
+
+    def _bodies(self, document: object) -> list[bytes]:
+        (shared, shared_numbers), (own, own_numbers) = self.shared, self.own
+        kids = " ".join(
+            f"{numbers.first + elements.index[id(top)]} 0 R"
+            for (elements, numbers), top in self.tops
+        )
+        root = f"<</S/Document/P {self.tree_number} 0 R/K [{kids}]>>".encode()
+        return [
+            *shared.bodies(shared_numbers, document),
+            root,
+            *own.bodies(own_numbers, document),
+        ]
+
+    def _tree(self, document: object) -> bytes:
+        per_page: dict[int, dict[int, int]] = {}
+        nums = []
+        key = len(self.pages)
+        for elements, numbers in (self.shared, self.own):
+            for page, mcid, i in elements.marked:
+                per_page.setdefault(page, {})[mcid] = numbers.first + i
+            for _, i in elements.annotated:
+                nums.append(f"{key} {numbers.first + i} 0 R")
+                key += 1
+        arrays = []
+        for page in range(len(self.pages)):
+            owners = per_page.get(page, {})
+            refs = " ".join(f"{owners[mcid]} 0 R" for mcid in range(len(owners)))
+            arrays.append(f"{page} [{refs}]")
+        return (
+            f"<</Type/StructTreeRoot/K {self.document} 0 R/ParentTreeNextKey {key}"
+            f"/ParentTree <</Nums [{' '.join(arrays + nums)}]>>>>"
+        ).encode()
+
+
+class TableTags:
+    """reportlab's table render callback: Table, TR and TH/TD, or (``header_rows`` None)
+    a layout table that adds no elements; backgrounds and rules are artifacts."""
+
+    def __init__(self, header_rows: int | None) -> None:
+        self.header_rows = header_rows
+
+    def __call__(self, table: Table, event: str, *args: object) -> None:
+        tagger = getattr(table.canv, "tagger", None)
+        if tagger is None:
+            return
+        if event.startswith("start"):  # every start has its end: both act, or neither
+            active = not tagger.sealed
+            tagger.table_events.append(active)
+            if active:
+                self._start(table, tagger, event, args)
+        elif tagger.table_events.pop():
+            self._end(table, tagger, event)
+
+    def _start(self, table: Table, tagger: Tagger, event: str, args: tuple) -> None:
+        data = self.header_rows is not None
+        if event in ("startBG", "startLines"):
+            tagger.begin_artifact(table.canv)
+        elif event == "startCell":
+            self._start_cell(table, tagger, table.canv, *args)
+        elif data and event in ("startTable", "startRow"):
+            tagger.current.open_list = None
+            node = Node("Table" if event == "startTable" else "TR")
+            tagger.current.kids.append(node)
+            tagger.stack.append(node)
+
+    def _end(self, table: Table, tagger: Tagger, event: str) -> None:
+        if event in ("endBG", "endLines"):
+            tagger.end(table.canv)
+        elif event == "endCell":
+            element, marked = tagger.cells.pop()
+            if marked:
+                tagger.end(table.canv)
+            if element:
+                tagger.stack.pop()
+        elif self.header_rows is not None and event in ("endTable", "endRow"):
+            tagger.stack.pop()
+
+    def _start_cell(
+        self, table: Table, tagger: Tagger, canvas: Canvas, row: int, col: int, value: object, *_
+    ) -> None:
+        element = self.header_rows is not None
+        if element:
+            head = row < self.header_rows
+            attributes = b"/Scope/Column" if head else b""
+            span = getattr(table, "_spanRanges", {}).get((col, row))
+            if span:
+                first_col, first_row, last_col, last_row = span
+                if last_col > first_col:
+                    attributes += b"/ColSpan %d" % (last_col - first_col + 1)
+                if last_row > first_row:
+                    attributes += b"/RowSpan %d" % (last_row - first_row + 1)
+            cell = Node("TH" if head else "TD")
+            if attributes:
+                cell.attributes = b"/A <</O/Table" + attributes + b">>"
+            tagger.current.kids.append(cell)
+            tagger.stack.append(cell)
+        marked = isinstance(value, str)  # text drawn by the table itself
+        if marked:
+            if value.strip():
+                node = tagger.current if element else Node("P")
+                if not element:
+                    tagger.current.kids.append(node)
+                tagger.begin(canvas, node)
+            else:
+                tagger.begin_artifact(canvas)
+        tagger.cells.append((element, marked))
+
+
+LAYOUT = TableTags(None)
+
+
+# -- reportlab's drawOn, wrapped once --------------------------------------------
+def _wrap(cls: type) -> None:
+    original = cls.__dict__["drawOn"]
+    if getattr(original, "_tagged", False):
+        return
+
+    def drawOn(self, canvas, *args, **kwargs):  # noqa: ANN001, ANN202, N802 - reportlab's
+        tagger = getattr(canvas, "tagger", None)
+        if tagger is None or tagger.sealed or (tagger.flowables and tagger.flowables[-1] is self):
+            return original(self, canvas, *args, **kwargs)
+        tagger.draw(self, canvas, lambda: original(self, canvas, *args, **kwargs))
+
+    drawOn._tagged = True
+    cls.drawOn = drawOn
+
+
+def _list_item_draw_on(self, canvas, x, y, _sW=0):  # noqa: ANN001, ANN202, N803
+    tagger = getattr(canvas, "tagger", None)
+    if tagger is None or tagger.sealed:
+        return _LI_DRAW_ON(self, canvas, x, y, _sW)
+    tagger.list_item(self, canvas, x, y, _sW)
+
+
+_LI_DRAW_ON = LIIndenter.drawOn
+
+
+def install() -> None:
+    """Make reportlab's flowables tag what they draw on a canvas that has a ``tagger``."""
+    for cls in (Flowable, _Container):
+        _wrap(cls)
+    LIIndenter.drawOn = _list_item_draw_on
