@@ -16,21 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from handouts.cli.build import (
-    FILE_PATH,
-    PathType,
-    UsageProblem,
-    handout_options,
-    make_options,
-    password_option,
-)
-from handouts.errors import HandoutsError
+from handouts.cli.build import FILE_PATH, PathType
+from handouts.cli.options import handout_options, take_options
+from handouts.errors import HandoutsError, UsageProblem
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.deliver.batch import Settings
     from handouts.deliver.roster import RosterRow
+    from handouts.session import Session
 
 
 def _default_jobs() -> int:
@@ -52,30 +47,7 @@ def _default_jobs() -> int:
 )
 @click.option("--programme", default=None, metavar="ID", help="Programme for rows without one.")
 @click.option("--level", type=click.IntRange(1, 20), help="Start level for rows without one.")
-@click.option(
-    "--brand",
-    "brand_file",
-    type=FILE_PATH,
-    metavar="FILE|ID",
-    help="Brand YAML file or brand id (a row's brand column wins).",
-)
-@handout_options
-@click.option("--private", is_flag=True, help="Keep patients' names out of the PDF metadata.")
-@password_option("Encrypt each PDF (AES-256); a row's password column wins.")
-@click.option(
-    "--attach",
-    "attachments",
-    multiple=True,
-    type=FILE_PATH,
-    metavar="FILE.pdf",
-    help="Append this PDF to every handout (repeatable).",
-)
-@click.option(
-    "--booklet",
-    is_flag=True,
-    help="Also impose each handout as an A5 booklet, <name>.booklet.pdf beside it "
-    "(print duplex, short edge, fold); --combine takes the booklets.",
-)
+@handout_options("batch")
 @click.option(
     "--combine",
     "combine",
@@ -136,35 +108,24 @@ def _default_jobs() -> int:
 )
 @click.pass_obj
 def batch(
-    app,
-    roster,
-    out_dir,
-    programme,
-    level,
-    brand_file,
-    weeks,
-    sessions,
-    paper,
-    large_print,
-    ink_saver,
-    fillable,
-    private,
-    date,
-    password,
-    attachments,
-    booklet,
-    combine,
-    duplex,
-    new_only,
-    combine_unencrypted,
-    email,
-    dry_run,
-    rate,
-    resend,
-    jobs,
-    date_format,
-    resume,
-) -> None:  # noqa: ANN001, PLR0913
+    app: Session,
+    roster: Path,
+    out_dir: Path | None,
+    programme: str | None,
+    level: int | None,
+    combine: Path | None,
+    duplex: bool,
+    new_only: bool,
+    combine_unencrypted: bool,
+    email: bool,
+    dry_run: bool,
+    rate: float | None,
+    resend: bool,
+    jobs: int | None,
+    date_format: str | None,
+    resume: bool,
+    **values: Any,
+) -> None:
     """Build one handout per row of ROSTER (.csv or .yaml).
 
     \b
@@ -189,6 +150,7 @@ def batch(
     from handouts.deliver.roster import read_roster
     from handouts.post.merge import read_attachments
 
+    options = take_options(values)
     if duplex and not combine:
         raise click.UsageError("--duplex works with --combine FILE")
     if new_only and not combine:
@@ -198,7 +160,7 @@ def batch(
     for flag, given in (("--dry-run", dry_run), ("--rate", rate), ("--resend", resend)):
         if given and not email:
             raise click.UsageError(f"{flag} works with --email")
-    if email and booklet:
+    if email and options.booklet:
         # A booklet's pages are in folding order, two to a landscape side: unreadable on a phone.
         raise UsageProblem(
             "--email sends the handout to read on screen and --booklet makes a print layout; "
@@ -218,23 +180,23 @@ def batch(
         include_builtin=app.include_builtin,
         cwd=app.cwd,
         config=app.workspace().file,
-        brand_file=_check_brand(app, brand_file or app.workspace().brand, email and not dry_run),
-        options=make_options(paper, large_print, ink_saver, fillable, private),
-        date=parse_date(date, "--date"),
+        brand_file=_check_brand(app, options.brand or app.workspace().brand, email and not dry_run),
+        options=options.render_options(),
+        date=parse_date(options.date, "--date"),
         programme=programme,
         level=level,
-        weeks=weeks,
-        sessions=sessions,
-        password=password or "",
-        attachments=tuple(read_attachments(attachments)),
-        booklet=booklet,
+        weeks=options.weeks,
+        sessions=options.sessions,
+        password=options.password or "",
+        attachments=tuple(read_attachments(options.attach)),
+        booklet=options.booklet,
         resume=resume,
     )
     library = app.library()  # content problems stop the batch here, all of them listed
     if programme and programme not in library.programmes:
         raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
     if combine:
-        inputs = {roster: "the roster", **dict.fromkeys(attachments, "an --attach file")}
+        inputs = {roster: "the roster", **dict.fromkeys(options.attach, "an --attach file")}
         _check_combine_path(combine, out_dir, table.rows, settings, inputs)
         problem = driver.print_file_password_problem(table.rows, settings)
         if problem and not combine_unencrypted:

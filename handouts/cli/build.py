@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.cli.options import handout_options, not_empty, take_options
 from handouts.errors import HandoutsError, UsageProblem
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from handouts.session import Session
 
 
 class PathType(click.Path):
@@ -141,66 +143,6 @@ def warn_if_demo_brand(brand, handouts: str = "this handout carries") -> None:  
         click.echo(f"warning: {demo_warning(handouts)}", err=True)
 
 
-def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """An empty option value is a script's unset variable, never what the user meant."""
-    if value is not None and not value.strip():
-        raise click.BadParameter("is empty; give a value, or leave the option out")
-    return value
-
-
-def password_option(help_text: str) -> Callable:
-    """``--password``, where "" (an unset variable in a script) is refused, not "no encryption"."""
-    return click.option("--password", default=None, callback=not_empty, help=help_text)
-
-
-def handout_options(command: Callable) -> Callable:
-    """The options that shape every handout, shared by ``build`` and ``batch``."""
-    for option in reversed(
-        [
-            click.option(
-                "--weeks", type=click.IntRange(1, 52), help="Override the number of weeks."
-            ),
-            click.option(
-                "--sessions", type=click.IntRange(1, 14), help="Override the sessions per week."
-            ),
-            click.option(
-                "--paper",
-                type=click.Choice(["a4", "letter"]),
-                help="Paper size (default: the brand's).",
-            ),
-            click.option(
-                "--large-print", is_flag=True, help="Body text 14 pt and larger tick boxes."
-            ),
-            click.option("--ink-saver", is_flag=True, help="No large filled areas."),
-            click.option(
-                "--fillable", is_flag=True, help="Tick boxes and pain scores as PDF form fields."
-            ),
-            click.option(
-                "--date",
-                "date",
-                default=None,
-                metavar="YYYY-MM-DD",
-                help="Handout date (default: today or SOURCE_DATE_EPOCH).",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
-def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN001, ANN201
-    """compose.Options from the shared flags (paper "" means: the brand's)."""
-    from handouts.compose import Options
-
-    return Options(
-        paper=paper or "",
-        large_print=large_print,
-        ink_saver=ink_saver,
-        fillable=fillable,
-        private=private,
-    )
-
-
 @click.command()
 @click.argument("programme", required=False)
 @click.option(
@@ -218,36 +160,16 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
     type=click.IntRange(1, 20),
     help="Start every exercise N−1 levels higher (each capped at its top level).",
 )
-@click.option(
-    "--brand",
-    "brand_file",
-    type=FILE_PATH,
-    metavar="FILE|ID",
-    help="Brand YAML file, or the id of a brand in the library.",
-)
 @click.option("--patient", default="", help="Patient name.")
 @click.option("--clinician", default="", help="Clinician name.")
 @click.option("--start", default=None, metavar="YYYY-MM-DD", help="Programme start date.")
 @click.option("--note", default="", help="A note from the clinician, printed on page one.")
-@handout_options
-@click.option("--private", is_flag=True, help="Keep the patient's name out of the PDF metadata.")
-@click.option(
-    "--booklet", is_flag=True, help="Impose as an A5 booklet (print duplex, short edge, fold)."
-)
+@handout_options("build")
 @click.option(
     "--duplex",
     is_flag=True,
     help="For double-sided printing: an even page count, so each copy starts on a front.",
 )
-@click.option(
-    "--attach",
-    "attachments",
-    multiple=True,
-    type=FILE_PATH,
-    metavar="FILE.pdf",
-    help="Append this PDF after the handout (repeatable).",
-)
-@password_option("Encrypt the PDF with this password (AES-256).")
 @click.option(
     "-o",
     "--output",
@@ -259,30 +181,19 @@ def make_options(paper, large_print, ink_saver, fillable, private):  # noqa: ANN
 )
 @click.pass_obj
 def build(
-    app,
-    programme,
-    exercises,
-    sections,
-    level,
-    brand_file,
-    patient,
-    clinician,
-    start,
-    weeks,
-    sessions,
-    note,
-    paper,
-    large_print,
-    ink_saver,
-    fillable,
-    private,
-    date,
-    booklet,
-    duplex,
-    attachments,
-    password,
-    output,
-) -> None:  # noqa: ANN001, PLR0913
+    app: Session,
+    programme: str | None,
+    exercises: tuple[str, ...],
+    sections: tuple[str, ...],
+    level: int | None,
+    patient: str,
+    clinician: str,
+    start: str | None,
+    note: str,
+    duplex: bool,
+    output: str | None,
+    **values: Any,
+) -> None:
     """Build one handout PDF.
 
     With no arguments, builds the default programme with the built-in demo
@@ -292,6 +203,7 @@ def build(
     from handouts.compose import Selection, parse_exercise_ref
     from handouts.content.models import Patient
 
+    options = take_options(values)
     if not programme and not exercises and not sections:
         programme = DEFAULT_PROGRAMME
     selection = Selection(
@@ -299,24 +211,24 @@ def build(
         exercises=[parse_exercise_ref(ref) for ref in exercises],
         sections=list(sections),
         level=level,
-        weeks=weeks,
-        sessions=sessions,
+        weeks=options.weeks,
+        sessions=options.sessions,
     )
     request = Request(
         selection=selection,
         patient=Patient(
             name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note
         ),
-        brand_file=brand_file or app.workspace().brand,
-        options=make_options(paper, large_print, ink_saver, fillable, private),
-        date=parse_date(date, "--date"),
+        brand_file=options.brand or app.workspace().brand,
+        options=options.render_options(),
+        date=parse_date(options.date, "--date"),
     )
     # Post-processing loads pypdf: only pay for it when an option asks for a step.
-    post_steps = bool(attachments or private or booklet or password or duplex)
+    post_steps = options.post_steps or duplex
     if post_steps:
         from handouts.post import finish, merge
 
-        extras = merge.read_attachments(attachments)  # a bad attachment stops us before building
+        extras = merge.read_attachments(options.attach)  # a bad attachment stops us before building
     builder = app.builder(lenient=True)
     handout, pdf = build_despite_other_problems(builder, request)
     for warning in builder.warnings(handout):
@@ -325,17 +237,17 @@ def build(
         pdf, notes = finish.finish_pdf(
             pdf,
             attachments=extras,
-            private_name=patient if private else "",
-            booklet=booklet,
-            password=password or "",
-            large_print=large_print,
+            private_name=patient if options.private else "",
+            booklet=options.booklet,
+            password=options.password or "",
+            large_print=options.large_print,
             duplex=duplex,
         )
         for line in notes:
             click.echo(f"note: {line}", err=True)
     from pathlib import Path
 
-    inputs = dict.fromkeys(attachments, "an --attach file")
+    inputs = dict.fromkeys(options.attach, "an --attach file")
     if request.brand_file is not None and Path(request.brand_file).is_file():
         inputs[Path(request.brand_file)] = "the brand file"
     path = write_output(pdf, output, handout.id, inputs, patient)
