@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts import __version__
+from handouts.cli import say
 from handouts.cli.build import PathType
 from handouts.errors import ContentError, HandoutsError
 from handouts.session import Session
@@ -67,6 +68,7 @@ def _library(ctx: click.Context, extra: Sequence[Path] = ()) -> tuple[Library, S
     from handouts.cli.build import warn_about_problems
 
     app = _app(ctx)
+    say.sources(app)
     library = app.library(extra, lenient=True)  # a broken draft hides itself, not the rest
     warn_about_problems(library.problems)
     return library, app
@@ -84,7 +86,8 @@ class _UsageError(click.UsageError):
         usage, _, message = shown.getvalue().rpartition("Error: ")
         # "Invalid value for '--config': File 'x' does not exist." → as handouts words it
         message = re.sub(r"(^|: )([A-Z])(?=[a-z ])", lambda m: m[1] + m[2].lower(), message)
-        click.echo(f"{usage}error: {message.rstrip().rstrip('.')}", err=file is None, file=file)
+        error = say.prefixed("error", message.rstrip().rstrip("."))
+        click.echo(f"{usage}{error}", err=file is None, file=file)
 
 
 def _as_usage_error(error: click.UsageError) -> _UsageError:
@@ -167,6 +170,10 @@ def _lines(error: HandoutsError) -> list[str]:
     help="The workspace settings file [env HANDOUTS_CONFIG] (default: the nearest "
     "handouts.yaml in this folder or above).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Only errors, warnings and results.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also say which settings, brand and content are used."
+)
 @click.option(
     "--no-builtin",
     is_flag=True,
@@ -176,8 +183,16 @@ def _lines(error: HandoutsError) -> list[str]:
 )
 @click.pass_context
 def main(
-    ctx: click.Context, content_dirs: tuple[Path, ...], config: Path | None, no_builtin: bool
+    ctx: click.Context,
+    content_dirs: tuple[Path, ...],
+    config: Path | None,
+    quiet: bool,
+    verbose: bool,
+    no_builtin: bool,
 ) -> None:
+    if quiet and verbose:
+        raise click.UsageError("-q and -v: choose one")
+    ctx.meta[say.VERBOSITY] = say.QUIET if quiet else say.VERBOSE if verbose else say.NORMAL
     ctx.obj = Session(
         content_dirs=list(content_dirs), include_builtin=not no_builtin, config=config
     )
@@ -578,7 +593,7 @@ def copy_command(
     click.echo(f"copied {what} {item_id} to {first}" + "".join(f" and {p}" for p in more))
     click.echo(_after_copy(copied, what))
     if folder.resolve() not in {f.resolve() for f in content}:
-        click.echo(f"note: add {folder} to content: in handouts.yaml (or pass --content {folder})")
+        say.note(f"add {folder} to content: in handouts.yaml (or pass --content {folder})")
 
 
 def _after_copy(copied: Any, what: str) -> str:
@@ -638,7 +653,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
     for warning in _yaml_traps(library):
-        click.echo(f"warning: {warning}", err=True)
+        say.warn(str(warning))
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
     click.echo(f"ok: {_counts(library)} ({folders})")
 

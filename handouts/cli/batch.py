@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.cli import say
 from handouts.cli.build import FILE_PATH, PathType
 from handouts.cli.options import handout_options, take_options
 from handouts.errors import HandoutsError, UsageProblem
@@ -169,9 +170,9 @@ def batch(
     date_format = (date_format or app.workspace().date_format or "").upper() or None
     table = read_roster(roster, date_format)
     for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
-        click.echo(f"warning: {warning}", err=True)
+        say.warn(warning)
     for note in table.notes:
-        click.echo(f"note: {note}", err=True)
+        say.note(note)
     out_dir = out_dir or Path("output") / roster.stem
     settings = driver.Settings(
         out_dir=out_dir,
@@ -204,6 +205,7 @@ def batch(
     plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
     brand, _ = app.builder().brand(settings.brand_file)  # loaded and checked above
 
+    say.sources(app)
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
         with _progress(len(table.rows), deferred) as (progress, notice):
@@ -222,7 +224,7 @@ def batch(
         click.echo(line, err=True)
     warn_if_demo_brand(brand, "rows without a brand column carry")
     for line in report.messages():
-        click.echo(line, err=True)
+        _say(line)
     for line in report.summary(None if plan is None else plan.dry_run):
         click.echo(line)
     if report.exit_code:
@@ -246,7 +248,7 @@ def _progress(
 
     Yields (progress, notice): a notice gets a line of its own, below the bar.
     """
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or say.verbosity() == say.QUIET:
         yield _print_line, _print_notice
         return
     stderr = click.get_text_stream("stderr")
@@ -261,11 +263,26 @@ def _progress(
 
 
 def _print_notice(text: str) -> None:
-    click.echo(text, err=True)
+    say.progress(text)
 
 
 def _print_line(outcome, done: int, total: int) -> None:  # noqa: ANN001 - a RowOutcome
-    click.echo(outcome.progress_line(done, total), err=True)
+    """A row's line; -q keeps only the rows that need a look."""
+    if outcome.needs_a_look:
+        click.echo(outcome.progress_line(done, total), err=True)
+    else:
+        say.progress(outcome.progress_line(done, total))
+
+
+def _say(line: str) -> None:
+    """A report line (``warning: ...``, ``note: ...``, ``error: ...``) as its kind is said."""
+    kind, _, text = line.partition(": ")
+    if kind == "note":
+        say.note(text)
+    elif kind == "warning":
+        say.warn(text)
+    else:
+        click.echo(say.prefixed(kind, text) if kind == "error" else line, err=True)
 
 
 def _check_brand(app: Any, path: Path | None, sending: bool) -> Path | None:
@@ -369,7 +386,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, result)
     if note:
-        click.echo(f"note: {IMPOSE_NOTE}", err=True)
+        say.note(IMPOSE_NOTE)
     click.echo(str(output))
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.cli import say
 from handouts.cli.options import handout_options, not_empty, take_options
 from handouts.errors import HandoutsError, UsageProblem
 
@@ -132,7 +134,26 @@ def warn_about_problems(problems: list) -> None:
     """One stderr line for content problems in items a command could do without."""
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        click.echo(f"warning: {count} in content left out; see `handouts check`", err=True)
+        say.warn(f"{count} in content left out; see `handouts check`")
+
+
+def prepare_fonts(builder, brand_file: Path | None, texts: Sequence[str]) -> None:  # noqa: ANN001
+    """Greek or Cyrillic letters need the fallback face, half a minute the first time: say so."""
+    import time
+
+    from handouts.deliver.batch import FONT_NOTICE_AFTER, prepare_fallback_font
+
+    if not any(ord(char) > 0x24F and char.isalpha() for text in texts for char in text):
+        return
+    started, shown = time.monotonic(), []
+
+    def notice(text: str) -> None:
+        shown.append(text)
+        say.progress(text)
+
+    prepare_fallback_font(builder, brand_file, notice, FONT_NOTICE_AFTER)
+    if shown:
+        say.progress(f"fonts ready in {time.monotonic() - started:.0f} s")
 
 
 def warn_if_demo_brand(brand, handouts: str = "this handout carries") -> None:  # noqa: ANN001
@@ -140,7 +161,7 @@ def warn_if_demo_brand(brand, handouts: str = "this handout carries") -> None:  
     from handouts.content.demo import demo_warning, is_demo_brand
 
     if is_demo_brand(brand):
-        click.echo(f"warning: {demo_warning(handouts)}", err=True)
+        say.warn(demo_warning(handouts))
 
 
 @click.command()
@@ -229,10 +250,13 @@ def build(
         from handouts.post import finish, merge
 
         extras = merge.read_attachments(options.attach)  # a bad attachment stops us before building
+    say.sources(app)
     builder = app.builder(lenient=True)
+    prepare_fonts(builder, request.brand_file, (patient, clinician, note))
     handout, pdf = build_despite_other_problems(builder, request)
+    say.info(f"brand: {handout.brand.name} ({request.brand_file or 'the built-in demo brand'})")
     for warning in builder.warnings(handout):
-        click.echo(f"warning: {warning}", err=True)
+        say.warn(warning)
     if post_steps:
         pdf, notes = finish.finish_pdf(
             pdf,
@@ -244,7 +268,7 @@ def build(
             duplex=duplex,
         )
         for line in notes:
-            click.echo(f"note: {line}", err=True)
+            say.note(line)
     from pathlib import Path
 
     inputs = dict.fromkeys(options.attach, "an --attach file")
