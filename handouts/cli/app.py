@@ -141,6 +141,8 @@ class _Shown(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         for line in _lines(self.error):
+            kind, colon, text = line.partition(": ")
+            line = say.prefixed(kind, text) if colon and kind == "error" else line
             click.echo(line, err=file is None, file=file)
 
 
