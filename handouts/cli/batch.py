@@ -321,16 +321,17 @@ def _check_combine_path(
     ``inputs`` maps the files given on the command line to what they are.
     """
     from handouts.deliver.batch import brand_path
+    from handouts.deliver.files import same_file
     from handouts.deliver.roster import unique_names
 
     target = combine.resolve()
     brands = [brand_path(row.brand, settings.roster_dir) for row in rows if row.brand]
     if settings.brand_file:
         brands.append(settings.brand_file)
-    named = {path.resolve(): what for path, what in inputs.items()}
-    named |= {path.resolve(): "a brand file of this batch" for path in brands}
-    if target in named:
-        raise UsageProblem(f"--combine {combine}: that is {named[target]}; choose a new .pdf file")
+    named = {**inputs, **dict.fromkeys(brands, "a brand file of this batch")}
+    for path, what in named.items():  # however it is spelt: a symlink or a hard link too
+        if same_file(combine, path):
+            raise UsageProblem(f"--combine {combine}: that is {what}; choose a new .pdf file")
     if combine.suffix.lower() != ".pdf":
         raise UsageProblem(f"--combine {combine}: the print file's name must end in .pdf")
     if target.parent == out_dir.resolve() and combine.name in unique_names(
@@ -370,7 +371,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     Print the result duplex, flipping on the short edge, and fold the stack
     in half. Form fields and bookmarks are not kept (print copy only).
     """
-    from handouts.deliver.files import write_atomic
+    from handouts.deliver.files import same_file, write_atomic
     from handouts.post.impose import IMPOSE_NOTE, has_forms_or_outline, impose_booklet
     from handouts.post.merge import page_count
 
@@ -381,7 +382,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     note = has_forms_or_outline(pdf)
     result = impose_booklet(pdf)
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
-    if output.resolve() == source.resolve():
+    if same_file(output, source):  # a symlink or a hard link to it too
         raise HandoutsError(f"{output}: choose an output file other than the input")
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, result)

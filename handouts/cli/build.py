@@ -73,7 +73,7 @@ def write_output(
     """
     from pathlib import Path
 
-    from handouts.deliver.files import write_atomic
+    from handouts.deliver.files import same_file, write_atomic
 
     if output == "-":
         sys.stdout.buffer.write(pdf)
@@ -91,16 +91,6 @@ def write_output(
     except OSError as error:
         raise HandoutsError(f"cannot write {path}: {os_reason(error)}; choose another -o") from None
     return path
-
-
-def same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file: the same path, a link to it, or a hard link."""
-    import os
-
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet)
-        return a.resolve() == b.resolve()
 
 
 def os_reason(error: OSError) -> str:

@@ -85,6 +85,14 @@ def append_line(path: Path, line: str) -> None:
         os.close(fd)
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same path, a symlink to it, or a hard link."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return Path(a).resolve() == Path(b).resolve()
+
+
 def _create_part_file(path: Path) -> Path:
     """Create an empty, unique part file; mode 0o666 so the umask applies as usual."""
     while True:

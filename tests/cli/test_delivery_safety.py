@@ -282,3 +282,25 @@ def test_a_planted_link_in_the_output_folder_is_never_written_through(
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("spelling", ["hard link", "symlink"])
+def test_no_output_overwrites_an_input_however_it_is_spelt(tmp_path: Path, spelling: str) -> None:
+    path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\n")
+    alias = tmp_path / "alias.pdf"
+    if spelling == "hard link":
+        os.link(path, alias)
+    else:
+        alias.symlink_to(path)
+    before = path.read_bytes()
+    result = batch(path, tmp_path / "out", "--combine", alias)
+    assert result.exit_code == 2
+    assert "that is the roster; choose a new .pdf file" in result.stderr
+    source = tmp_path / "in.pdf"
+    source.write_bytes(make_pdf(2))
+    twin = tmp_path / "twin.pdf"
+    os.link(source, twin) if spelling == "hard link" else twin.symlink_to(source)
+    result = run("impose", source, "--booklet", "-o", twin)
+    assert result.exit_code == 1
+    assert "choose an output file other than the input" in result.stderr
+    assert path.read_bytes() == before and source.read_bytes() == make_pdf(2)
