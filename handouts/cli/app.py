@@ -733,7 +733,7 @@ def _template_problems(
     from handouts.compose import Selection
     from handouts.content.models import Patient
     from handouts.content.templating import TemplateError
-    from handouts.deliver.batch import check_templates, email_template_dirs
+    from handouts.deliver.mail_plan import check_templates, email_template_dirs
     from handouts.errors import Problem
 
     if not library.programmes or (brand_file is None and DEFAULT_BRAND not in library.brands):

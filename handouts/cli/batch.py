@@ -24,7 +24,7 @@ from handouts.errors import HandoutsError, UsageProblem
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from handouts.deliver.batch import Settings
+    from handouts.deliver.jobs import Settings
     from handouts.deliver.roster import RosterRow
     from handouts.session import Session
 
@@ -320,8 +320,8 @@ def _check_combine_path(
 
     ``inputs`` maps the files given on the command line to what they are.
     """
-    from handouts.deliver.batch import brand_path
     from handouts.deliver.files import same_file
+    from handouts.deliver.jobs import brand_path
     from handouts.deliver.roster import unique_names
 
     target = combine.resolve()
@@ -341,8 +341,13 @@ def _check_combine_path(
 
 
 def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
-    from handouts.deliver.batch import MailPlan, check_templates, email_template_dirs, mail_settings
     from handouts.deliver.mail import Mailer
+    from handouts.deliver.mail_plan import (
+        MailPlan,
+        check_templates,
+        email_template_dirs,
+        mail_settings,
+    )
 
     settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
     dirs = email_template_dirs(app.workspace_dir)
@@ -405,8 +410,8 @@ def mail_check(app, to: str | None) -> None:  # noqa: ANN001
     With --to, also send one short test message (no handout, no patient data) to
     ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
     """
-    from handouts.deliver.batch import mail_settings
     from handouts.deliver.mail import Mailer, check_address, test_message
+    from handouts.deliver.mail_plan import mail_settings
 
     settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
     if to:
@@ -459,8 +464,8 @@ def send(
     """
     from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
-    from handouts.deliver.batch import compose_message
     from handouts.deliver.mail import Mailer, check_address, message_context
+    from handouts.deliver.mail_plan import compose_message
     from handouts.deliver.roster import safe_name
     from handouts.post.merge import is_valid_pdf
 

@@ -32,420 +32,63 @@ Flow (``run``)::
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handouts.compose import Options
 from handouts.deliver import pool
 from handouts.deliver.batch_report import REPORT_NAME, MailStatus, Report, RowOutcome, Status
+from handouts.deliver.jobs import Job, Result, Settings, brand_path, make_jobs, needs_fallback_font
+from handouts.deliver.mail_plan import (
+    MailPlan,
+    check_templates,
+    compose_message,
+    email_template_dirs,
+    mail_settings,
+)
 from handouts.deliver.outdir import claim
 from handouts.deliver.print_file import Entry, Spool, write_print_file
-from handouts.deliver.roster import RosterRow, safe_name, unique_names
+from handouts.deliver.roster import RosterRow
+from handouts.deliver.worker import (
+    FONT_NOTICE,
+    Worker,
+    failed_result,
+    one_line,
+    prepare_fallback_font,
+)
 from handouts.errors import HandoutsError
-from handouts.post.finish import finish_pdf
 
 if TYPE_CHECKING:
     from handouts.session import Session
 
-__all__ = ["REPORT_NAME", "MailStatus", "Report", "RowOutcome", "Status"]
+__all__ = [  # what the CLI and other front ends use from the batch
+    "FONT_NOTICE",
+    "REPORT_NAME",
+    "Job",
+    "MailPlan",
+    "MailStatus",
+    "Report",
+    "Result",
+    "RowOutcome",
+    "Settings",
+    "Status",
+    "brand_path",
+    "check_templates",
+    "compose_message",
+    "email_template_dirs",
+    "mail_settings",
+    "make_jobs",
+    "print_file_password_problem",
+    "run",
+]
 
 BUILT_LOG = "built.log"
 SENT_LOG = "sent.log"
 OUTBOX = "outbox"
-DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
 MAIL_STOPPED = "e-mail not sent: sending stopped (the mail server failed; see the end)"
-FONT_NOTICE = "Preparing fonts for Greek/Cyrillic names (first run only)…"
 FONT_NOTICE_AFTER = 1.0  # seconds: a warm font cache answers well within this
-
-
-# --------------------------------------------------------------------------- settings and jobs
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every row shares; sent once to each worker process."""
-
-    out_dir: Path
-    roster_dir: Path
-    content_dirs: tuple[Path, ...] = ()
-    include_builtin: bool = True
-    cwd: Path = field(default_factory=Path.cwd)
-    config: Path | None = None  # the handouts.yaml in use (found once, by the parent)
-    brand_file: Path | None = None
-    options: Options = Options(paper="")
-    date: dt.date | None = None
-    programme: str | None = None
-    level: int | None = None
-    weeks: int | None = None
-    sessions: int | None = None
-    password: str = ""
-    attachments: tuple[bytes, ...] = ()
-    booklet: bool = False
-    resume: bool = False
-
-    def shape(self) -> dict[str, Any]:
-        """The options that shape every PDF (for the fingerprint); not the date unless given."""
-        return {
-            "brand": str(self.brand_file or ""),
-            "options": self.options.__dict__,
-            "date": self.date.isoformat() if self.date else "",
-            "weeks": self.weeks,
-            "sessions": self.sessions,
-            "attachments": [hashlib.sha256(a).hexdigest() for a in self.attachments],
-            "booklet": self.booklet,
-        }
-
-
-@dataclass(frozen=True)
-class Job:
-    """One row's handout to build: small and picklable, sent to a worker process."""
-
-    index: int  # the row's place in the roster
-    label: str  # how reports name the row: "5", or "1 (entry 2)" in a one-line YAML list
-    name: str  # the PDF's file name in the output folder, unique in the batch
-    field_prefix: str  # keeps its form fields apart in a print file ("h5")
-    patient: str
-    email: str
-    programme: str
-    level: int | None
-    clinician: str
-    start: dt.date | None
-    note: str
-    brand: str
-    password: str
-    fingerprint: str  # row values + options: --resume reuses a PDF only for the same
-    message_key: str  # recipient + patient + row values: names the message in sent.log
-    reuse: bool = False  # --resume found a PDF written for this fingerprint
-    want_context: bool = False  # the message still has to go: send back its template values
-
-
-@dataclass(frozen=True)
-class Result:
-    """What a worker sends back for one row."""
-
-    index: int
-    status: Status
-    detail: str  # the file name, or the reason it failed
-    pdf: bytes = b""  # exactly what was written (or checked, when kept by --resume)
-    context: dict[str, Any] | None = None  # e-mail template variables when asked for
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    check: str = ""  # built, but the row asks for what it cannot have (a level past the top)
-
-
-def make_jobs(rows: Sequence[RosterRow], settings: Settings) -> list[Job]:
-    """One Job per row; names are unique and follow roster order."""
-    names = unique_names(row.patient for row in rows)
-    return [
-        _job(index, row, name, settings)
-        for index, (row, name) in enumerate(zip(rows, names, strict=True))
-    ]
-
-
-def _job(index: int, row: RosterRow, name: str, settings: Settings) -> Job:
-    programme = row.programme or settings.programme or ""
-    level = row.level if row.level is not None else settings.level
-    start = row.start.isoformat() if row.start else ""
-    identity = {
-        "patient": row.patient,
-        "programme": programme,
-        "level": level,
-        "clinician": row.clinician,
-        "start": start,
-        "note": row.note,
-        "brand": row.brand,
-    }
-    password = row.password or settings.password
-    return Job(
-        index=index,
-        label=row.label,
-        name=name,
-        field_prefix=f"h{row.number}-{row.entry}" if row.entry else f"h{row.number}",
-        patient=row.patient,
-        email=row.email,
-        programme=programme,
-        level=level,
-        clinician=row.clinician,
-        start=row.start,
-        note=row.note,
-        brand=row.brand,
-        password=password,
-        fingerprint=_digest([identity, bool(password), settings.shape()]),
-        # Recipient, patient and the row's values; not the file name, which depends on the
-        # rows above (sam-lee-2), nor the options, so a rebuilt handout is not sent again.
-        message_key=f"{safe_name(row.patient)}.{_digest([identity, row.email])}",
-    )
-
-
-def brand_path(value: str, roster_dir: Path) -> Path:
-    """A row's brand column as a file: relative to the roster, like every path in it."""
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else roster_dir / path
-
-
-def needs_fallback_font(jobs: Sequence[Job]) -> bool:
-    """Whether any row prints letters beyond Latin (Greek, Cyrillic…), which no brand font has."""
-    text = "".join(job.patient + job.clinician + job.note for job in jobs)
-    return any(ord(char) > 0x24F and char.isalpha() for char in text)
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# --------------------------------------------------------------------------- worker side
-
-
-def booklet_name(name: str) -> str:
-    """``ann.pdf`` → ``ann.booklet.pdf``: no patient's file name has a dot in its stem."""
-    return f"{name.removesuffix('.pdf')}.booklet.pdf"
-
-
-def level_above_top(handout: Any, level: int | None) -> str:
-    """What to check when a row's level is past an exercise's top level ("" when it is not).
-
-    Such an exercise prints at its top level; the report says so, as a level of 5 for
-    exercises with 3 is more likely a slip in the roster than a wish.
-    """
-    over = [e for e in handout.exercises if level and level > len(e.levels)]
-    if not over:
-        return ""
-    names = ", ".join(f"{e.name} ({len(e.levels)})" for e in over)
-    printed = "printed at its top level" if len(over) == 1 else "each printed at its top level"
-    return f"level {level} is above the top level of {names}: {printed}; check the level"
-
-
-class Worker:
-    """A Builder and the batch settings, kept for the life of one process."""
-
-    def __init__(self, settings: Settings, session: Session | None = None) -> None:
-        if session is None:
-            from handouts.session import Session
-
-            session = Session(
-                content_dirs=list(settings.content_dirs),
-                include_builtin=settings.include_builtin,
-                cwd=settings.cwd,
-                config=settings.config,
-            )
-        self.settings = settings
-        self.builder = session.builder()  # loads (or reuses) the library once
-
-    def run(self, job: Job) -> Result:
-        try:
-            return self._run(job)
-        except HandoutsError as exc:
-            return Result(job.index, Status.FAILED, one_line(exc.format_message()))
-        except Exception as exc:  # noqa: BLE001 - one row must never stop the batch
-            return Result(job.index, Status.FAILED, f"unexpected {type(exc).__name__}: {exc}")
-
-    def _run(self, job: Job) -> Result:
-        kept = self._kept(job)
-        if kept is not None:
-            handout = self.builder.compose(self._request(job)) if job.want_context else None
-            context = self._context(handout, job)
-            return Result(job.index, Status.SKIPPED, job.name, kept, context)
-        return self._build(job)
-
-    def _kept(self, job: Job) -> bytes | None:
-        """With --resume, the PDF an earlier run wrote for this row, if whole; read once.
-
-        With --booklet both files must be whole; the booklet is what the print file takes.
-        """
-        from handouts.post.merge import is_complete_pdf
-
-        names = [job.name, booklet_name(job.name)] if self.settings.booklet else [job.name]
-        kept = b""
-        for name in names:
-            path = self.settings.out_dir / name
-            if not job.reuse or path.is_symlink():  # a planted link is never a handout
-                return None
-            try:
-                kept = path.read_bytes()
-            except OSError:
-                return None
-            if not is_complete_pdf(kept, job.password or None):
-                return None
-        return kept
-
-    def _build(self, job: Job) -> Result:
-        from handouts.deliver import files
-
-        s = self.settings
-        handout, pdf = self.builder.build(self._request(job))
-        pdf, notes = finish_pdf(
-            pdf,
-            attachments=s.attachments,
-            field_prefix=job.field_prefix,
-            private_name=job.patient if s.options.private else "",
-            password="" if s.booklet else job.password,  # the booklet is imposed from it first
-            large_print=s.options.large_print,
-        )
-        if s.booklet:  # beside the full-size handout, never over it
-            booklet, notes = finish_pdf(
-                pdf, booklet=True, password=job.password, large_print=s.options.large_print
-            )
-            pdf = finish_pdf(pdf, password=job.password)[0]
-            files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
-            files.write_atomic(s.out_dir / booklet_name(job.name), booklet, follow_symlinks=False)
-            pdf = booklet  # what the print file takes
-        else:
-            files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
-        warnings = tuple(self.builder.warnings(handout))
-        context = self._context(handout, job)
-        check = level_above_top(handout, job.level)
-        return Result(
-            job.index, Status.BUILT, job.name, pdf, context, tuple(notes), warnings, check
-        )
-
-    def _request(self, job: Job):  # noqa: ANN202 - build.Request
-        from handouts.build import Request
-        from handouts.compose import Selection
-        from handouts.content.models import Patient
-
-        s = self.settings
-        if not job.programme:
-            raise HandoutsError("programme: none given; add a programme column or use --programme")
-        return Request(
-            selection=Selection(
-                programme=job.programme, level=job.level, weeks=s.weeks, sessions=s.sessions
-            ),
-            patient=Patient(
-                name=job.patient, clinician=job.clinician, start=job.start, note=job.note
-            ),
-            brand_file=self._brand_file(job.brand),
-            options=s.options,
-            date=s.date,
-        )
-
-    def _brand_file(self, value: str) -> Path | None:
-        """A row's brand: a brand id from the library, or a YAML file (relative to the roster)."""
-        if not value:
-            return self.settings.brand_file
-        library = self.builder.library
-        if value in library.brands:
-            return library.origin("brands", value)
-        path = brand_path(value, self.settings.roster_dir)
-        if not path.is_file():
-            raise HandoutsError(f'brand: no brand "{value}" in the library and no file {path}')
-        return path
-
-    @staticmethod
-    def _context(handout: Any, job: Job) -> dict[str, Any] | None:
-        if not job.want_context:
-            return None
-        from handouts.deliver.mail import message_context
-
-        return message_context(
-            handout.brand,
-            handout.patient,
-            handout.title,
-            handout.weeks,
-            handout.sessions_label,
-            protected=bool(job.password),
-        )
-
-
-def failed_result(job: Job, reason: str) -> Result:
-    """A row whose worker never answered (the pool broke)."""
-    return Result(job.index, Status.FAILED, reason)
-
-
-def prepare_fallback_font(
-    builder: Any, brand_file: Path | None, notice: Callable[[str], None], after: float
-) -> None:
-    """Instance the fallback face now; ``notice`` says so if that takes over ``after`` seconds."""
-    from handouts.render.fonts import load_fonts
-
-    timer = threading.Timer(after, notice, (FONT_NOTICE,))
-    timer.start()
-    try:
-        brand, _ = builder.brand(brand_file)
-        load_fonts(brand.font, builder.font_dirs).fallback  # noqa: B018 - the property loads it
-    except HandoutsError:
-        pass  # a broken brand fails each row with its own message
-    finally:
-        timer.cancel()
-        timer.join()  # a notice that started is printed before any row's line
-
-
-def one_line(text: str) -> str:
-    """Multi-line messages (content problems) as one line for the report and progress."""
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-# --------------------------------------------------------------------------- e-mail
-
-
-@dataclass
-class MailPlan:
-    """How to deliver: SMTP settings, template folders, dry run into the outbox."""
-
-    settings: Any  # handouts.deliver.mail.SmtpSettings
-    template_dirs: list[Path]
-    dry_run: bool = False
-    resend: bool = False  # send again what sent.log holds as "maybe sent" (checked first)
-
-
-def mail_settings(config: Any, env: dict[str, str], dry_run: bool, rate: float | None) -> Any:
-    """``smtp:`` from handouts.yaml + ``HANDOUTS_SMTP_*``; a dry run needs no sender or server."""
-    from handouts.deliver.mail import ENV_KEYS, smtp_settings
-
-    config = dict(config or {})
-    if dry_run and not config.get("from") and not env.get(ENV_KEYS["from"], "").strip():
-        config["from"] = DRY_RUN_SENDER
-    settings = smtp_settings(config, env)
-    return replace(settings, rate_per_minute=rate) if rate else settings
-
-
-def email_template_dirs(workspace_dir: Path) -> list[Path]:
-    """The clinic's ``templates/email`` (next to handouts.yaml) first, then the built-in ones."""
-    from handouts import paths
-
-    clinic = workspace_dir / "templates" / "email"
-    builtin = paths.templates_dir() / "email"
-    return [clinic, builtin] if clinic.is_dir() else [builtin]
-
-
-def check_templates(template_dirs: list[Path]) -> None:
-    """Render the templates once with sample values: a typo stops the batch before it builds."""
-    from handouts.deliver.mail import render_message
-
-    render_message(
-        template_dirs,
-        {
-            "clinic": {
-                "name": "Clinic",
-                "contact": ["01234 567890"],
-                "website": "",
-                "roles": {"clinician": "clinician", "patient": "patient"},
-            },
-            "patient": {
-                "name": "Sam Lee",
-                "first_name": "Sam",
-                "clinician": "Alex",
-                "start": "Monday 2 March 2026",
-                "note": "",
-            },
-            "programme": {"title": "Programme", "weeks": 6, "sessions": "3"},
-            "protected": False,
-        },
-    )
-
-
-def compose_message(plan: MailPlan, to: str, context: dict[str, Any], pdf: bytes, filename: str):  # noqa: ANN201
-    from handouts.deliver.mail import build_message, render_message
-
-    subject, text, html = render_message(plan.template_dirs, context)
-    return build_message(plan.settings.sender, to, subject, text, html, pdf, filename)
 
 
 # --------------------------------------------------------------------------- the run

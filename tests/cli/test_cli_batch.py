@@ -231,16 +231,16 @@ def test_worker_pool_builds_every_row(tmp_path: Path) -> None:
 def test_unexpected_exception_fails_only_its_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handouts.deliver import batch as driver
+    from handouts.deliver import worker
 
-    real = driver.finish_pdf
+    real = worker.finish_pdf
 
     def explode(pdf: bytes, **kwargs: object) -> tuple[bytes, list[str]]:
         if kwargs["field_prefix"] == "h2":
             raise RuntimeError("disk on fire")
         return real(pdf, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(driver, "finish_pdf", explode)
+    monkeypatch.setattr(worker, "finish_pdf", explode)
     path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\nBen,{FAST}\n")
     result = batch(path, tmp_path / "out", "--jobs", "1")
     assert result.exit_code == 1
