@@ -889,3 +889,7 @@ main.add_command(batch)
 main.add_command(mail_check)
 main.add_command(impose)
 main.add_command(send)
+
+from handouts.cli_serve import serve  # noqa: E402
+
+main.add_command(serve)

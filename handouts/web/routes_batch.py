@@ -1,0 +1,3 @@
+"""The batch page (routes filled in below)."""
+
+ROUTES: list = []
