@@ -145,10 +145,25 @@ def read_roster(path: Path, date_format: str | None = None) -> Roster:
     when not as YYYY-MM-DD.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in CSV_SUFFIXES + YAML_SUFFIXES:
+    _check_suffix(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
+    return parse_roster(raw, path)
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix.lower() not in CSV_SUFFIXES + YAML_SUFFIXES:
         raise RosterError(f"{path}: a roster must be a .csv or .yaml file")
-    text = _read_text(path)
+
+
+def parse_roster(raw: bytes, path: Path) -> Roster:
+    """Check a roster's bytes (an upload, say); ``path`` names it, its suffix gives the format."""
+    path = Path(path)
+    _check_suffix(path)
+    suffix = path.suffix.lower()
+    text = _decode(raw, path)
     if suffix in CSV_SUFFIXES:
         columns, records = _csv_records(text, path)
     else:
@@ -209,11 +224,7 @@ def _alias_note(path: Path, renamed: dict[str, str]) -> str:
     return f"{path}: reading column {pairs}"
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RosterError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
+def _decode(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as exc:

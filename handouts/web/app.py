@@ -40,7 +40,7 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make Origin "null"
     (b"cache-control", b"no-store"),  # pages and PDFs carry patient data: keep them out of caches
     (b"x-frame-options", b"SAMEORIGIN"),
 ]

@@ -53,7 +53,12 @@ def chromium(profile: Path, downloads: Path, width: int = 1400, height: int = 10
             "plugins.always_open_pdf_externally": False,
         },
     )
-    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    # Headless Chromium saves downloads only when told where, through DevTools.
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    return driver
 
 
 def free_port() -> int:

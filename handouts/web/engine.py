@@ -87,7 +87,7 @@ class Engine:
     def __init__(self, cwd: Path, content_dirs: Sequence[Path] = ()) -> None:
         self.cwd = Path(cwd).resolve()
         self.content_dirs = list(content_dirs)
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._builder: Any = None
         self._app: Any = None
 
@@ -102,7 +102,7 @@ class Engine:
         return self._app
 
     def builder(self) -> Any:
-        with self._lock:
+        with self.lock:
             if self._builder is None:
                 from handouts.cli_build import make_builder
 
@@ -111,7 +111,7 @@ class Engine:
 
     def reload(self) -> None:
         """Read the content folders again (after a save, or a colleague's edit)."""
-        with self._lock:
+        with self.lock:
             self._app = None
             self._builder = None
 
@@ -325,7 +325,7 @@ class Engine:
         from handouts.content.models import Patient
         from handouts.roster import safe_name
 
-        with self._lock:
+        with self.lock:
             builder = self.builder()
             library = builder.library
             draft, selection = self._draft(plan)
@@ -442,7 +442,7 @@ class Engine:
             own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
             if own:
                 raise ContentError(own)
-            with self._lock:
+            with self.lock:
                 builder = self.builder()
                 original = builder.library
                 builder.library = library

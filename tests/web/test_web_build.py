@@ -158,7 +158,8 @@ def test_saving_a_programme_checks_it_and_asks_before_replacing(clinic: Path) ->
     assert replaced.status_code == 200
     # The saved programme builds from the CLI exactly as the page builds it.
     web = web_pdf(client, replaced.text, {"date": DATE})
-    assert web == cli_build(clinic / "cli.pdf", "my-plan")
+    cli = cli_build(clinic / "cli.pdf", "my-plan", "--patient", "Ann Lee", "--note", "Ring me")
+    assert web == cli
 
 
 def test_saving_refuses_an_id_that_is_not_a_file_name(clinic: Path) -> None:

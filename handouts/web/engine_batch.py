@@ -1,0 +1,212 @@
+"""The batch page's door into the engine: rosters, batch runs, e-mail (with engine.py,
+the only modules of the web page that call into the engine).
+
+The roster is checked by the CLI's own roster reader; the run is the CLI's batch
+driver, so its output folder, sent.log (nothing is e-mailed twice) and print file
+work exactly as ``handouts batch`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handouts.errors import HandoutsError
+from handouts.web.engine import Engine
+from handouts.web.plan import PageOptions
+
+MAX_ROWS = 2000  # the page is for a clinic's day; a bigger run belongs to `handouts batch`
+SHOWN_COLUMNS = ("patient", "email", "programme", "level", "clinician", "start", "note")
+
+
+@dataclass
+class RosterRowView:
+    number: int
+    values: dict[str, str]
+    reason: str = ""  # why the row cannot be built; "" when it can
+    email_problem: str = ""
+
+
+@dataclass
+class RosterView:
+    name: str  # the uploaded file's name
+    columns: tuple[str, ...]  # the roster's columns, as the page shows them
+    rows: list[RosterRowView]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for row in self.rows if not row.reason)
+
+
+@dataclass
+class BatchSettings:
+    programme: str
+    options: PageOptions
+    layout: str = "single"  # single | duplex | booklet: the combined print file
+    email: bool = False
+    dry_run: bool = False  # write the messages to outbox/ instead of sending
+
+
+@dataclass
+class BatchJob:
+    """A run in progress, in memory only (patient names never go to a log)."""
+
+    owner: str  # the session that started it
+    total: int
+    out_dir: Path
+    done: int = 0
+    rows: list[Any] = field(default_factory=list)  # batch.RowOutcome, in the order finished
+    summary: Any = None
+    error: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> bool:
+        return self.summary is not None or bool(self.error)
+
+
+def rows_to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    """Edited rows back to CSV, so they pass the roster reader's checks again."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def read_roster(engine: Engine, raw: bytes, name: str, programme: str) -> tuple[RosterView, Any]:
+    """The roster's rows, each with the reason it cannot be built; and the parsed roster."""
+    from handouts.roster import COLUMNS, parse_roster
+
+    roster = parse_roster(raw, Path(Path(name).name or "roster.csv"))
+    if len(roster.rows) > MAX_ROWS:
+        raise HandoutsError(
+            f"{name}: {len(roster.rows)} rows; the page builds up to {MAX_ROWS} at a time "
+            "(use `handouts batch` for more)"
+        )
+    programmes = engine.library.programmes
+    columns = tuple(c for c in COLUMNS if c in roster.columns or c in SHOWN_COLUMNS)
+    rows = []
+    for row in roster.rows:
+        reason = row.error or ""
+        wanted = row.programme or programme
+        if not reason and wanted not in programmes:
+            reason = f'programme: unknown programme "{wanted}"'
+        values = {column: _text(getattr(row, column)) for column in columns}
+        rows.append(RosterRowView(row.number, values, reason, row.email_error or ""))
+    return RosterView(name, columns, rows, tuple(roster.warnings)), roster
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def mail_plan(engine: Engine, dry_run: bool) -> Any:
+    """The CLI's e-mail plan from handouts.yaml's smtp: settings; never with the demo brand."""
+    import os
+
+    from handouts.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+
+    if engine.uses_demo_brand() and not dry_run:
+        raise HandoutsError(
+            "e-mail is off while handouts carry the demo clinic's brand: set your clinic's "
+            "brand in handouts.yaml (brand: brands/clinic.yaml) first"
+        )
+    settings = mail_settings(engine.app.workspace().smtp, dict(os.environ), dry_run, None)
+    dirs = email_template_dirs(engine.app.workspace_dir)
+    check_templates(dirs)
+    return MailPlan(settings, dirs, dry_run)
+
+
+def output_folder(engine: Engine, roster_name: str) -> Path:
+    """output/<roster name>/ in the workspace, as ``handouts batch`` names it."""
+    from handouts.roster import safe_name
+
+    return engine.app.workspace_dir / "output" / safe_name(Path(roster_name).stem)
+
+
+def start_batch(
+    engine: Engine, roster: Any, name: str, settings: BatchSettings, owner: str
+) -> BatchJob:
+    """Start building every ready row in a background thread; returns the job to watch."""
+    from handouts import batch as driver
+    from handouts.cli_build import make_options
+
+    plan = mail_plan(engine, settings.dry_run) if settings.email else None
+    options = settings.options
+    out_dir = output_folder(engine, name)
+    run_settings = driver.Settings(
+        out_dir=out_dir,
+        roster_dir=engine.app.workspace_dir,
+        content_dirs=tuple(engine.app.content_dirs),
+        include_builtin=engine.app.include_builtin,
+        cwd=engine.app.cwd,
+        brand_file=engine.workspace_brand(),
+        options=make_options(
+            options.paper, options.large_print, options.ink_saver, options.fillable, options.private
+        ),
+        date=options.date,
+        programme=settings.programme or None,
+        booklet=settings.layout == "booklet",
+    )
+    job = BatchJob(owner=owner, total=len(roster.rows), out_dir=out_dir)
+    combine = out_dir / "print-all.pdf"
+
+    def progress(outcome: Any, done: int, _total: int) -> None:
+        job.rows.append(outcome)
+        job.done = done
+
+    def run() -> None:
+        try:
+            with engine.lock:  # reportlab is not thread-safe: one build at a time
+                job.summary = driver.run(
+                    roster.rows,
+                    run_settings,
+                    jobs=1,
+                    app=engine.app,
+                    combine=combine,
+                    duplex=settings.layout == "duplex",
+                    mail=plan,
+                    progress=progress,
+                )
+        except HandoutsError as error:
+            job.error = error.format_message()
+        except Exception as error:  # noqa: BLE001 - the page says so; never a traceback
+            job.error = f"the batch stopped unexpectedly ({type(error).__name__})"
+
+    threading.Thread(target=run, name="handouts-batch", daemon=True).start()
+    return job
+
+
+def job_files(job: BatchJob) -> list[Path]:
+    """The PDFs this run built or kept, in roster order, and the print file."""
+    summary = job.summary
+    if summary is None:
+        return []
+    files = [
+        job.out_dir / row.detail
+        for row in summary.rows
+        if row.status in ("built", "skipped") and (job.out_dir / row.detail).is_file()
+    ]
+    if summary.combined and Path(summary.combined).is_file():
+        files.append(Path(summary.combined))
+    return files
+
+
+def zip_of(files: list[Path]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, arcname=path.name)
+    return out.getvalue()
