@@ -47,6 +47,7 @@ TARGETS = {
     "worker_peak_mb": 120.0,  # peak RSS of one batch worker
     "handout_kb": 35.0,  # the default handout
     "flat_ratio": 1.25,  # largest batch size vs 10: cost/memory may grow at most 25 %
+    "web_preview_ms_median": 50.0,  # `handouts serve`: a warm preview, new patient, server time
 }
 
 # Reference figures from peers for the same 6-page handout (context only).
@@ -586,14 +587,14 @@ def main() -> int:
 
         # 1. In-process, batch of 200 personalised handouts.
         rounds = 1 if quick else 3
-        log(f"1/5 in-process: warm-up + {rounds} round(s) of 200 handouts")
+        log(f"1/6 in-process: warm-up + {rounds} round(s) of 200 handouts")
         inproc = run_worker(200, rounds, workdir, timeout=1800)
         inproc["median_ms"] = statistics.median(r["median"] for r in inproc["rounds"])
         inproc["p90_ms"] = statistics.median(r["p90"] for r in inproc["rounds"])
         results["inprocess"] = inproc
 
         # 2. Cold CLI: `handouts build` (the default handout) and `handouts --help`.
-        log("2/5 cold `handouts build` x5 and `handouts --help` x5 (after one untimed run each)")
+        log("2/6 cold `handouts build` x5 and `handouts --help` x5 (after one untimed run each)")
         build_dir = workdir / "cold"
         build_dir.mkdir()
         results["cold_build"] = timed_runs([*handouts_cmd(), "build"], build_dir, 5)
@@ -611,14 +612,14 @@ def main() -> int:
         default_pdf = build_dir / "output" / f"{PROGRAMME}.pdf"
 
         # 4. Bytes per handout, fonts share.
-        log("4/5 PDF size breakdown (pypdf)")
+        log("4/6 PDF size breakdown (pypdf)")
         results["size"] = pdf_breakdown(default_pdf)
 
         # 5. Growth: fresh process per batch size.
         sizes = [10, 100] if quick else [10, 100, 1000]
         growth = []
         for size in sizes:
-            log(f"5/5 growth: in-process batch of {size}")
+            log(f"5/6 growth: in-process batch of {size}")
             run = run_worker(size, 1, workdir, timeout=3600)
             growth.append(
                 {
@@ -642,12 +643,16 @@ def main() -> int:
             runs = {}
             plan = [(rows, 1), (rows, 2)] + [(n, 2) for n in sizes if n != rows]
             for n, jobs in plan:
-                log(f"3/5 handouts batch: {n} rows, --jobs {jobs}")
+                log(f"3/6 handouts batch: {n} rows, --jobs {jobs}")
                 runs[f"{n}x{jobs}"] = run_batch(n, jobs, workdir, timeout=3600)
             results["batch"] |= {"rows": rows, "runs": runs}
         else:
             results["batch"]["reason"] = text.splitlines()[-1] if text else "unavailable"
-            log(f"3/5 handouts batch not measured: {results['batch']['reason']}")
+            log(f"3/6 handouts batch not measured: {results['batch']['reason']}")
+
+        # 6. The web page's live preview, in a warm server (bench/web_preview.py).
+        log("6/6 web page: preview of the default programme, new patient each time")
+        results["web_preview"] = run_web_preview(20 if quick else 100)
 
     results["elapsed_s"] = time.perf_counter() - began
     results["environment"]["loadavg_end"] = os.getloadavg()
@@ -658,6 +663,15 @@ def main() -> int:
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nJSON: {args.json}")
     return 0
+
+
+def run_web_preview(count: int) -> dict:
+    """bench/web_preview.py in a fresh process: its JSON, or why it could not run."""
+    cmd = [sys.executable, str(BENCH_DIR / "web_preview.py"), "--count", str(count)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=600)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
+    return json.loads(proc.stdout)
 
 
 def _batch_estimate(runs: dict, rows: int) -> float:
@@ -825,6 +839,21 @@ def report(r: dict) -> list[str]:
                 flat,
                 verdict(ratio, t["flat_ratio"]),
             )
+
+    web = r.get("web_preview", {})
+    if "request_ms_median" in web:
+        add(
+            f"6. Web page: warm preview, new patient (median of {web['count']})",
+            fmt_ms(web["request_ms_median"]),
+            f"≤ {t['web_preview_ms_median']:.0f} ms",
+            verdict(web["request_ms_median"], t["web_preview_ms_median"]),
+        )
+        add(
+            "   p90 / the build alone (median)",
+            f"{fmt_ms(web['request_ms_p90'])} / {fmt_ms(web['build_ms_median'])}",
+        )
+    elif web:
+        add("6. Web page preview", "not measured", "", " ".join(web.get("error", [])))
 
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     widths = [

@@ -27,6 +27,7 @@ SHOWN_COLUMNS = ("patient", "email", "programme", "level", "clinician", "start",
 @dataclass
 class RosterRowView:
     number: int
+    label: str  # "5", or "1 (entry 2)" for YAML entries sharing a line, as the report says
     values: dict[str, str]
     reason: str = ""  # why the row cannot be built; "" when it can
     email_problem: str = ""
@@ -61,9 +62,10 @@ class BatchJob:
     total: int
     out_dir: Path
     done: int = 0
-    rows: list[Any] = field(default_factory=list)  # batch.RowOutcome, in the order finished
-    summary: Any = None
+    rows: list[Any] = field(default_factory=list)  # batch_report.RowOutcome, as they finish
+    summary: Any = None  # batch_report.Report, when done
     error: str = ""
+    note: str = ""
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -100,7 +102,7 @@ def read_roster(engine: Engine, raw: bytes, name: str, programme: str) -> tuple[
         if not reason and wanted not in programmes:
             reason = f'programme: unknown programme "{wanted}"'
         values = {column: _text(getattr(row, column)) for column in columns}
-        rows.append(RosterRowView(row.number, values, reason, row.email_error or ""))
+        rows.append(RosterRowView(row.number, row.label, values, reason, row.email_error or ""))
     return RosterView(name, columns, rows, tuple(roster.warnings)), roster
 
 
@@ -159,7 +161,10 @@ def start_batch(
         booklet=settings.layout == "booklet",
     )
     job = BatchJob(owner=owner, total=len(roster.rows), out_dir=out_dir)
-    combine = out_dir / "print-all.pdf"
+    combine: Path | None = out_dir / "print-all.pdf"
+    if driver.print_file_password_problem(roster.rows, run_settings):
+        combine = None  # one file would hold every protected handout unencrypted
+        job.note = "No print file: some rows have a password of their own."
 
     def progress(outcome: Any, done: int, _total: int) -> None:
         job.rows.append(outcome)
@@ -187,15 +192,29 @@ def start_batch(
     return job
 
 
+def job_counts(job: BatchJob) -> dict[str, int]:
+    """How many handouts were built, kept or failed, and messages sent, written or not."""
+    from handouts.batch_report import MailStatus, Status
+
+    report = job.summary
+    if report is None:
+        return {}
+    counts = {status.value: report.count(status) for status in Status}
+    counts |= {f"mail {status.value}": report.mail_count(status) for status in MailStatus}
+    return counts
+
+
 def job_files(job: BatchJob) -> list[Path]:
     """The PDFs this run built or kept, in roster order, and the print file."""
+    from handouts.batch_report import Status
+
     summary = job.summary
     if summary is None:
         return []
     files = [
         job.out_dir / row.detail
         for row in summary.rows
-        if row.status in ("built", "skipped") and (job.out_dir / row.detail).is_file()
+        if row.status in (Status.BUILT, Status.SKIPPED) and (job.out_dir / row.detail).is_file()
     ]
     if summary.combined and Path(summary.combined).is_file():
         files.append(Path(summary.combined))

@@ -272,3 +272,20 @@ _ACTIONS = {
     "add-section": _add_section,
     "drop-section": _drop_section,
 }
+
+
+def plan_fields(plan: Plan) -> dict[str, str | list[str]]:
+    """The form fields that hold ``plan`` (what the page's inputs submit)."""
+    fields: dict[str, str | list[str]] = {"base": plan.base, "section": list(plan.sections)}
+    if plan.weeks:
+        fields["weeks"] = str(plan.weeks)
+    if plan.sessions:
+        fields["sessions"] = str(plan.sessions)
+    for b, block in enumerate(plan.blocks):
+        fields |= {f"b{b}.first": str(block.first), f"b{b}.last": str(block.last)}
+        fields[f"b{b}.title"] = block.title
+        for r, row in enumerate(block.rows):
+            prefix = f"b{b}.r{r}."
+            fields |= {prefix + "exercise": row.exercise, prefix + "level": str(row.level)}
+            fields |= {prefix + name: getattr(row, name) for name in DOSE_FIELDS}
+    return fields

@@ -21,6 +21,7 @@ from handouts.web.engine import error_text
 from handouts.web.engine_batch import (
     BatchJob,
     BatchSettings,
+    job_counts,
     job_files,
     read_roster,
     rows_to_csv,
@@ -148,19 +149,11 @@ def _job(request: Request) -> tuple[str, BatchJob]:
 
 async def batch_job(request: Request) -> Response:
     job_id, job = _job(request)
-    summary = job.summary
-    counts = {}
-    if summary is not None:
-        counts = {status: summary.count(status) for status in ("built", "skipped", "failed")}
-        counts |= {
-            f"mail {s}": summary.mail_count(s)
-            for s in ("sent", "written", "already sent", "failed")
-        }
     context = {
         "title": "Batch",
         "job": job,
         "job_id": job_id,
-        "counts": counts,
+        "counts": job_counts(job),
         "files": job_files(job),
     }
     return page(request, "batch_job.html", context)
