@@ -37,6 +37,8 @@ def serve(app, port: int, host: str, allow_hosts: tuple[str, ...], open_browser:
         run(
             app.cwd,
             app.content_dirs,
+            config=app.config,
+            include_builtin=app.include_builtin,
             host=host,
             port=port,
             open_browser=open_browser,

@@ -84,9 +84,17 @@ class Engine:
     build takes milliseconds, so a clinic's few users never notice.
     """
 
-    def __init__(self, cwd: Path, content_dirs: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        content_dirs: Sequence[Path] = (),
+        config: Path | None = None,
+        include_builtin: bool = True,
+    ) -> None:
         self.cwd = Path(cwd).resolve()
         self.content_dirs = list(content_dirs)
+        self.config = config  # --config or HANDOUTS_CONFIG; None: handouts.yaml found upward
+        self.include_builtin = include_builtin
         self.lock = threading.RLock()
         self._builder: Any = None
         self._app: Any = None
@@ -98,7 +106,12 @@ class Engine:
         if self._app is None:
             from handouts.cli import App
 
-            self._app = App(content_dirs=self.content_dirs, cwd=self.cwd)
+            self._app = App(
+                content_dirs=self.content_dirs,
+                include_builtin=self.include_builtin,
+                cwd=self.cwd,
+                config=self.config,
+            )
         return self._app
 
     def builder(self) -> Any:
@@ -127,13 +140,11 @@ class Engine:
         return brand.name
 
     def uses_demo_brand(self) -> bool:
-        """True when handouts carry the fictional demo clinic (no brand in handouts.yaml)."""
-        from handouts.build import DEFAULT_BRAND
+        """True when handouts carry the made-up demo clinic (no brand of the clinic's own)."""
+        from handouts.content.demo import is_demo_brand
 
-        brand = self.workspace_brand()
-        if brand is None:
-            return True
-        return brand.resolve() == self.library.origins.get(("brands", DEFAULT_BRAND))
+        brand, _logo = self.builder().brand(self.workspace_brand())
+        return is_demo_brand(brand)
 
     def content_problems(self) -> list[str]:
         return [str(problem) for problem in self.library.problems]

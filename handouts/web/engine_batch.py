@@ -118,11 +118,11 @@ def mail_plan(engine: Engine, dry_run: bool) -> Any:
 
     from handouts.batch import MailPlan, check_templates, email_template_dirs, mail_settings
 
-    if engine.uses_demo_brand() and not dry_run:
-        raise HandoutsError(
-            "e-mail is off while handouts carry the demo clinic's brand: set your clinic's "
-            "brand in handouts.yaml (brand: brands/clinic.yaml) first"
-        )
+    if not dry_run:
+        from handouts.content.demo import refuse_demo_brand
+
+        brand, _logo = engine.builder().brand(engine.workspace_brand())
+        refuse_demo_brand(brand, "e-mail")
     settings = mail_settings(engine.app.workspace().smtp, dict(os.environ), dry_run, None)
     dirs = email_template_dirs(engine.app.workspace_dir)
     check_templates(dirs)

@@ -28,6 +28,8 @@ def url_for(host: str, port: int) -> str:
 def serve(
     cwd: Path,
     content_dirs: Sequence[Path] = (),
+    config: Path | None = None,
+    include_builtin: bool = True,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     open_browser: bool = False,
@@ -40,7 +42,7 @@ def serve(
     from handouts.web.app import create_app
     from handouts.web.engine import Engine
 
-    engine = Engine(cwd, content_dirs)
+    engine = Engine(cwd, content_dirs, config, include_builtin)
     password = read_password(engine.app.workspace_dir)
     require_password_off_loopback(host, password)
     app = create_app(engine, allowed_hosts(host, extra_hosts), password)

@@ -90,7 +90,7 @@ def test_e_mail_is_refused_with_the_demo_brand(client) -> None:
     page = check(client, email="1").text
     response = client.post("/batch/run", data=form_of(page, {"email": "1", "r1.start": ""}))
     assert response.status_code == 422
-    assert "demo clinic" in response.text
+    assert "e-mail: not sent: the handout carries the demo brand" in response.text
 
 
 class Inbox:
