@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else REPO / "docs" / "web-page.png"
-    width, height = (int(v) for v in (argv[2:4] if len(argv) > 3 else (1400, 900)))
+    width, height = (int(v) for v in (argv[2:4] if len(argv) > 3 else (1280, 800)))
     out.parent.mkdir(parents=True, exist_ok=True)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -43,8 +43,18 @@ def main(argv: list[str]) -> int:
                 driver.save_screenshot(str(out))
             finally:
                 driver.quit()
+    shrink(out)
     print(out)
     return 0
+
+
+def shrink(path: Path) -> None:
+    """A 256-colour PNG: a screenshot of a calm page needs no more, at a fifth of the size."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 if __name__ == "__main__":
