@@ -152,6 +152,7 @@ def create_app(
     app.state.sessions = sessions
     app.state.templates = make_templates()
     app.state.jobs = {}
+    app.state.sent = set()  # digests of handouts e-mailed from the build page
     return app
 
 

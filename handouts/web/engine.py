@@ -62,6 +62,10 @@ class Built:
     pdf: bytes
     filename: str
     warnings: tuple[str, ...]
+    brand: Any = None  # content.models.Brand; the rest is what an e-mail's text says
+    title: str = ""
+    weeks: int = 0
+    sessions: str = ""
 
 
 def error_text(error: Exception) -> list[str]:
@@ -377,7 +381,15 @@ class Engine:
             )
             warnings += tuple(notes)
         stem = handout.id + (f"-{safe_name(patient.name)}" if patient.name else "")
-        return Built(pdf, f"{stem}.pdf", warnings)
+        return Built(
+            pdf,
+            f"{stem}.pdf",
+            warnings,
+            handout.brand,
+            handout.title,
+            handout.weeks,
+            handout.sessions_label,
+        )
 
     # ------------------------------------------------------------------ saving
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from handouts.errors import HandoutsError
 from handouts.web.engine import Engine
-from handouts.web.plan import PageOptions
+from handouts.web.plan import PageOptions, PatientFields, Plan
 
 MAX_ROWS = 2000  # the page is for a clinic's day; a bigger run belongs to `handouts batch`
 SHOWN_COLUMNS = ("patient", "email", "programme", "level", "clinician", "start", "note")
@@ -127,6 +127,56 @@ def mail_plan(engine: Engine, dry_run: bool) -> Any:
     dirs = email_template_dirs(engine.app.workspace_dir)
     check_templates(dirs)
     return MailPlan(settings, dirs, dry_run)
+
+
+class AlreadySent(HandoutsError):
+    """This handout went to this address already; the page asks before sending again."""
+
+
+def send_handout(
+    engine: Engine,
+    plan: Plan,
+    patient: PatientFields,
+    options: PageOptions,
+    sent: set[str],
+    again: bool = False,
+) -> str:
+    """E-mail the handout to the patient's address, as ``handouts send`` does; returns to whom.
+
+    ``sent`` holds the messages this server has sent: the same handout to the same
+    address goes again only when ``again`` says so.
+    """
+    import hashlib
+
+    from handouts.batch import compose_message
+    from handouts.content.models import Patient
+    from handouts.mail import Mailer, check_address, message_context
+
+    if not patient.email:
+        raise HandoutsError("give the patient's e-mail address first")
+    check_address(patient.email, "Patient's e-mail")
+    if options.booklet:
+        raise HandoutsError(
+            "a booklet is a print layout, unreadable on a phone: untick Booklet to e-mail"
+        )
+    plan_for_mail = mail_plan(engine, dry_run=False)  # refuses the demo brand
+    built = engine.build(plan, patient, options)
+    digest = hashlib.sha256(patient.email.lower().encode() + built.pdf).hexdigest()[:16]
+    if digest in sent and not again:
+        raise AlreadySent(f"this handout was e-mailed to {patient.email} already")
+    context = message_context(
+        built.brand,
+        Patient(name=patient.name),
+        built.title,
+        built.weeks,
+        built.sessions,
+        protected=False,
+    )
+    message = compose_message(plan_for_mail, patient.email, context, built.pdf, built.filename)
+    with Mailer(plan_for_mail.settings) as mailer:
+        mailer.send(message, f"web.{digest}")
+    sent.add(digest)
+    return patient.email
 
 
 def output_folder(engine: Engine, roster_name: str) -> Path:

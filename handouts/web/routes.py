@@ -98,6 +98,7 @@ def _build_view(
     query: tuple[str, str] = ("", ""),
     status_code: int = 200,
     save: dict[str, Any] | None = None,
+    resend: bool = False,
 ) -> Response:
     engine = _engine(request)
     exercises = engine.exercises()
@@ -136,6 +137,7 @@ def _build_view(
         "demo_brand": engine.uses_demo_brand(),
         "problems": len(engine.content_problems()),
         "save": save or {},
+        "resend": resend,
     }
     return page(request, "build.html", context, status_code)
 
@@ -212,6 +214,28 @@ async def build_save(request: Request) -> Response:
     return _build_view(request, plan, patient, options, notice=notice)
 
 
+async def build_email(request: Request) -> Response:
+    """E-mail the handout to the patient's address (the workspace's smtp: settings)."""
+    from handouts.web.engine_batch import AlreadySent, send_handout
+
+    engine = _engine(request)
+    try:
+        form, plan, patient, options = await _read_build_form(request)
+    except PlanError as error:
+        raise HTTPException(400, str(error)) from None
+    again = form.get("send_again") == "yes"
+    sent = request.app.state.sent
+    try:
+        to = await run_in_threadpool(send_handout, engine, plan, patient, options, sent, again)
+    except AlreadySent as error:
+        message = f"{error.format_message()}. Send it again?"
+        return _build_view(request, plan, patient, options, [message], resend=True, status_code=409)
+    except (PlanError, HandoutsError) as error:
+        lines = [str(error)] if isinstance(error, PlanError) else error_text(error)
+        return _build_view(request, plan, patient, options, lines, status_code=422)
+    return _build_view(request, plan, patient, options, notice=f"E-mailed the handout to {to}")
+
+
 async def figure(request: Request) -> Response:
     found = _engine(request).figure(request.path_params["exercise"])
     if found is None:
@@ -242,6 +266,7 @@ ROUTES = [
     Route("/build", build_edit, methods=["POST"]),
     Route("/build/pdf", build_pdf, methods=["POST"]),
     Route("/build/save", build_save, methods=["POST"]),
+    Route("/build/email", build_email, methods=["POST"]),
     Route("/figure/{exercise}", figure),
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login, methods=["POST"]),

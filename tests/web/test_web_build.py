@@ -184,3 +184,55 @@ def test_saving_without_a_content_folder_says_how_to_make_one(client) -> None:
 @pytest.mark.parametrize("exercise", ["no-such-exercise", "..%2F..%2Fetc"])
 def test_a_figure_that_does_not_exist_is_a_404(client, exercise: str) -> None:
     assert client.get(f"/figure/{exercise}").status_code == 404
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        self.recipients += envelope.rcpt_tos
+        return "250 Message accepted"
+
+
+def test_e_mail_sends_once_then_asks_before_sending_again(
+    clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from handouts.web.browser import free_port
+
+    (clinic / "clinic" / "brands").mkdir()
+    (clinic / "clinic" / "brands" / "clinic.yaml").write_text("name: Test Clinic\n")
+    (clinic / "handouts.yaml").write_text("content: clinic\nbrand: clinic\n", encoding="utf-8")
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SECURITY": "none"}.items():
+            monkeypatch.setenv(f"HANDOUTS_SMTP_{key}", value)
+        monkeypatch.setenv("HANDOUTS_SMTP_FROM", "clinic@example.org")
+        client = make_client(clinic)
+        page = client.get("/build").text
+        patient = {"patient": "Ann Lee", "email": "ann@example.org", "date": DATE}
+        first = client.post("/build/email", data=form_of(page, patient))
+        assert first.status_code == 200 and "E-mailed the handout to ann@example.org" in first.text
+        again = client.post("/build/email", data=form_of(first.text, patient))
+        assert again.status_code == 409 and "Yes, send it to ann@example.org again" in again.text
+        assert inbox.recipients == ["ann@example.org"]
+        confirmed = client.post(
+            "/build/email", data=form_of(again.text, patient | {"send_again": "yes"})
+        )
+        assert confirmed.status_code == 200
+    finally:
+        controller.stop()
+    assert inbox.recipients == ["ann@example.org", "ann@example.org"]
+
+
+def test_e_mail_is_refused_with_the_demo_brand_or_a_bad_address(client) -> None:
+    page = client.get("/build").text
+    response = client.post("/build/email", data=form_of(page, {"email": "ann@example.org"}))
+    assert response.status_code == 422
+    assert "not sent: the handout carries the demo brand" in response.text
+    bad = client.post("/build/email", data=form_of(page, {"email": "ann@"}))
+    assert bad.status_code == 422 and "Traceback" not in bad.text
