@@ -78,7 +78,10 @@ def error_text(error: Exception) -> list[str]:
 
 
 def dose_text(sets: int, reps: str, per_side: bool = False) -> str:
-    return f"{sets} × {reps}{' each side' if per_side else ''}"
+    """``3 × 15 each side``, worded as `handouts show` words it."""
+    from handouts.cli import _dose
+
+    return _dose(sets, reps, "", "", "", per_side)[0]
 
 
 class Engine:
@@ -152,6 +155,25 @@ class Engine:
 
     def content_problems(self) -> list[str]:
         return [str(problem) for problem in self.library.problems]
+
+    def check(self) -> list[str]:
+        """Every content problem, as `handouts check` lists them ([] when all is well)."""
+        import contextlib
+        import io
+
+        import click
+
+        from handouts.cli import check
+
+        quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
+        with self.lock, quiet, click.Context(check, obj=self.app) as context:
+            try:
+                context.invoke(check, content_dirs=())
+            except ContentError as error:
+                return error_text(error)
+            except HandoutsError as error:
+                return error_text(error)
+        return []
 
     def default_programme(self) -> str:
         from handouts.build import DEFAULT_PROGRAMME

@@ -1,0 +1,37 @@
+"""The library page: every item listed with its levels; content problems as `check` lists them."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from webpage import CSRF, make_client
+
+
+def test_the_library_lists_every_exercise_with_its_levels(client) -> None:
+    page = client.get("/library").text
+    assert page.count('<li class="card" id="exercise-') == 14
+    card = page[page.index('id="exercise-bent-knee-calf-raise"') :]
+    card = card[: card.index("</li>")]
+    assert len(re.findall(r'<th scope="row">\d+</th>', card)) == 4
+    assert "Built in" in card
+    assert 'href="/build?start=achilles-eccentric"' in page
+
+
+def test_check_lists_each_content_problem_as_the_cli_does(clinic: Path) -> None:
+    broken = clinic / "clinic" / "exercises" / "wobbly.yaml"
+    broken.parent.mkdir()
+    broken.write_text("id: wobbly\nname: Wobbly\nsets: 3\n", encoding="utf-8")
+    client = make_client(clinic)
+    page = client.get("/library").text
+    assert "6 content problems found: the items they are in are left out" in page
+    token = CSRF.search(page).group(1)
+    checked = html.unescape(client.post("/library/check", data={"csrf": token}).text)
+    assert "clinic/exercises/wobbly.yaml:3: sets:" in checked
+    assert "problem" in checked and "Traceback" not in checked
+
+
+def test_check_says_so_when_all_is_well(client) -> None:
+    token = CSRF.search(client.get("/library").text).group(1)
+    assert "All content is in order" in client.post("/library/check", data={"csrf": token}).text
