@@ -131,7 +131,7 @@ async def checked_form(request: Request, max_files: int = 1):  # noqa: ANN201 - 
 def create_app(
     engine: Engine, hosts: list[str], password: str = "", debug: bool = False
 ) -> Starlette:
-    from handouts.web import routes, routes_batch, routes_library
+    from handouts.web import routes, routes_batch, routes_brand, routes_library
 
     sessions = Sessions(password)
     app = Starlette(
@@ -140,6 +140,7 @@ def create_app(
             *routes.ROUTES,
             *routes_batch.ROUTES,
             *routes_library.ROUTES,
+            *routes_brand.ROUTES,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[

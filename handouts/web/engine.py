@@ -355,8 +355,17 @@ class Engine:
             if section not in library.sections:
                 raise PlanError(f'there is no section "{section}" in the library')
 
-    def build(self, plan: Plan, patient: PatientFields, options: PageOptions) -> Built:
-        """The handout as the CLI's ``build`` makes it, as PDF bytes; raises for bad input."""
+    def build(
+        self,
+        plan: Plan,
+        patient: PatientFields,
+        options: PageOptions,
+        brand_file: Path | None = None,
+    ) -> Built:
+        """The handout as the CLI's ``build`` makes it, as PDF bytes; raises for bad input.
+
+        ``brand_file``: a draft brand instead of the workspace's (the brand page's preview).
+        """
         from handouts.build import Request
         from handouts.cli_build import build_despite_other_problems, make_options
         from handouts.content.models import Patient
@@ -374,7 +383,7 @@ class Engine:
                     start=patient.start,
                     note=patient.note,
                 ),
-                brand_file=self.workspace_brand(),
+                brand_file=brand_file or self.workspace_brand(),
                 options=make_options(
                     options.paper,
                     options.large_print,
@@ -392,6 +401,8 @@ class Engine:
                 warnings = tuple(builder.warnings(handout))
             finally:
                 builder.library = library
+                if brand_file:  # a draft lives in a temporary folder: do not keep it
+                    builder._brands.pop(str(brand_file), None)
         if options.private or options.booklet:
             from handouts import post
 

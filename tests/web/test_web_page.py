@@ -89,3 +89,10 @@ def test_a_plans_fields_read_back_as_the_same_plan(client) -> None:
         fields = plan_fields(plan)
         sections = fields.pop("section")
         assert plan_from_form(fields, sections) == plan
+
+
+def test_every_control_on_the_library_and_brand_pages_has_a_label(client) -> None:
+    for path in ("/library", "/brand"):
+        page = client.get(path).text
+        assert "<form" in page
+        assert unlabelled(page) == [], path

@@ -3,7 +3,7 @@
 // still works: its buttons post the form, and "Update preview" fills the frame.
 (function () {
   "use strict";
-  var form = document.getElementById("build-form");
+  var form = document.querySelector("form[data-preview]");
   if (!form) return;
   var frame = document.getElementById("preview-frame");
   var status = document.getElementById("preview-status");
@@ -11,6 +11,7 @@
   var timer = null;
   var sequence = 0;
   var shownUrl = null;
+  var lastNotes = null; // warnings that came with the PDF, such as a colour's low contrast
   var DELAY = 400; // ms after the last change
 
   function say(text, isError) {
@@ -33,6 +34,7 @@
         if (!response.ok) {
           return response.text().then(function (text) { throw new Error(text); });
         }
+        lastNotes = response.headers.get("x-handout-notes");
         return response.blob();
       })
       .then(function (blob) {
@@ -42,7 +44,8 @@
         if (shownUrl) URL.revokeObjectURL(shownUrl);
         shownUrl = url;
         var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-        say("Preview up to date (" + time + ").");
+        var notes = decodeURIComponent(lastNotes || "");
+        say("Preview up to date (" + time + ")." + (notes ? "\n" + notes : ""), !!notes);
         form.dataset.previewed = String(mine);
       })
       .catch(function (error) {
@@ -60,11 +63,14 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  document.getElementById("preview-button").addEventListener("click", function (event) {
-    event.preventDefault();
-    clearTimeout(timer);
-    preview();
-  });
+  var button = document.getElementById("preview-button");
+  if (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      preview();
+    });
+  }
 
   // Filter the exercise list as you type (the "Show" button does it without the script).
   var search = document.getElementById("q");
@@ -83,8 +89,10 @@
     });
     count.textContent = shown + " of " + items.length + " exercises";
   }
-  search.addEventListener("input", filter);
-  tag.addEventListener("change", filter);
+  if (search && tag && count) {
+    search.addEventListener("input", filter);
+    tag.addEventListener("change", filter);
+  }
 
   // Keep the place on the page after a button reloads it.
   form.addEventListener("submit", function (event) {
