@@ -31,6 +31,7 @@ from handouts.web.engine_batch import (
 from handouts.web.plan import PageOptions, PlanError, options_from_form
 
 MAX_ROSTER = 1024 * 1024  # bytes
+KEPT_JOBS = 10  # finished batches whose page can still be opened
 LAYOUTS = {
     "single": "One-sided",
     "duplex": "Double-sided (each patient starts on a new sheet)",
@@ -135,7 +136,10 @@ async def batch_run(request: Request) -> Response:
     except HandoutsError as error:
         return _view(request, 422, messages=error_text(error))
     job_id = secrets.token_urlsafe(16)
-    request.app.state.jobs[job_id] = job
+    jobs = request.app.state.jobs
+    jobs[job_id] = job
+    for old in [key for key, kept in jobs.items() if kept.finished][:-KEPT_JOBS]:
+        del jobs[old]  # their rows hold patient names: keep only the last few in memory
     return RedirectResponse(f"/batch/job/{job_id}", status_code=303)
 
 
