@@ -150,7 +150,7 @@ def read_roster(path: Path, date_format: str | None = None) -> Roster:
         raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
-    return parse_roster(raw, path)
+    return parse_roster(raw, path, date_format)
 
 
 def _check_suffix(path: Path) -> None:
@@ -158,7 +158,7 @@ def _check_suffix(path: Path) -> None:
         raise RosterError(f"{path}: a roster must be a .csv or .yaml file")
 
 
-def parse_roster(raw: bytes, path: Path) -> Roster:
+def parse_roster(raw: bytes, path: Path, date_format: str | None = None) -> Roster:
     """Check a roster's bytes (an upload, say); ``path`` names it, its suffix gives the format."""
     path = Path(path)
     _check_suffix(path)

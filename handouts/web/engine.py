@@ -175,6 +175,26 @@ class Engine:
                 return error_text(error)
         return []
 
+    def copy_item(self, kind: str, item_id: str, new_id: str = "") -> list[Path]:
+        """Copy a built-in item into the workspace's first content folder, as `handouts copy`
+        does (never overwriting); returns the files written."""
+        from handouts.content.copy import COPYABLE, copy_item
+
+        if kind not in COPYABLE:
+            raise HandoutsError(f"{kind}: only exercises, sections, programmes and brands copy")
+        folders = self.app.content_folders()
+        if not folders:
+            raise HandoutsError(
+                "no content folder to copy into: run `handouts init clinic`, then start "
+                "`handouts serve` in the clinic folder"
+            )
+        with self.lock:
+            if item_id not in self.library.items(kind):
+                raise HandoutsError(f'there is no {kind[:-1]} "{item_id}" in the library')
+            copied = copy_item(self.library, kind, item_id, Path(folders[0]), new_id or None)
+        self.reload()
+        return list(copied.files)
+
     def default_programme(self) -> str:
         from handouts.build import DEFAULT_PROGRAMME
 

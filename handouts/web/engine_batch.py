@@ -52,6 +52,7 @@ class BatchSettings:
     layout: str = "single"  # single | duplex | booklet: the combined print file
     email: bool = False
     dry_run: bool = False  # write the messages to outbox/ instead of sending
+    dates: str = ""  # how the roster writes start dates: "", "DD/MM/YYYY" or "MM/DD/YYYY"
 
 
 @dataclass
@@ -83,11 +84,22 @@ def rows_to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def read_roster(engine: Engine, raw: bytes, name: str, programme: str) -> tuple[RosterView, Any]:
-    """The roster's rows, each with the reason it cannot be built; and the parsed roster."""
-    from handouts.roster import COLUMNS, parse_roster
+def date_format(engine: Engine) -> str:
+    """How the workspace's rosters write start dates (handouts.yaml ``date_format:``)."""
+    return (engine.app.workspace().date_format or "").upper()
 
-    roster = parse_roster(raw, Path(Path(name).name or "roster.csv"))
+
+def read_roster(
+    engine: Engine, raw: bytes, name: str, programme: str, dates: str = ""
+) -> tuple[RosterView, Any]:
+    """The roster's rows, each with the reason it cannot be built; and the parsed roster.
+
+    ``dates``: "DD/MM/YYYY" or "MM/DD/YYYY" when the start column writes dates so.
+    """
+    from handouts.roster import COLUMNS, DATE_FORMATS, parse_roster
+
+    wanted = dates if dates in DATE_FORMATS else None
+    roster = parse_roster(raw, Path(Path(name).name or "roster.csv"), wanted)
     if len(roster.rows) > MAX_ROWS:
         raise HandoutsError(
             f"{name}: {len(roster.rows)} rows; the page builds up to {MAX_ROWS} at a time "
@@ -103,7 +115,8 @@ def read_roster(engine: Engine, raw: bytes, name: str, programme: str) -> tuple[
             reason = f'programme: unknown programme "{wanted}"'
         values = {column: _text(getattr(row, column)) for column in columns}
         rows.append(RosterRowView(row.number, row.label, values, reason, row.email_error or ""))
-    return RosterView(name, columns, rows, tuple(roster.warnings)), roster
+    notes = (*roster.warnings, *roster.notes)
+    return RosterView(name, columns, rows, notes), roster
 
 
 def _text(value: Any) -> str:

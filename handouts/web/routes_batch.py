@@ -21,6 +21,7 @@ from handouts.web.engine import error_text
 from handouts.web.engine_batch import (
     BatchJob,
     BatchSettings,
+    date_format,
     job_counts,
     job_files,
     read_roster,
@@ -31,6 +32,11 @@ from handouts.web.engine_batch import (
 from handouts.web.plan import PageOptions, PlanError, options_from_form
 
 MAX_ROSTER = 1024 * 1024  # bytes
+DATE_CHOICES = {
+    "": "2026-12-31 (year first)",
+    "DD/MM/YYYY": "31/12/2026 (day first)",
+    "MM/DD/YYYY": "12/31/2026 (month first)",
+}
 KEPT_JOBS = 10  # finished batches whose page can still be opened
 LAYOUTS = {
     "single": "One-sided",
@@ -49,6 +55,8 @@ def _view(request: Request, status_code: int = 200, **context) -> Response:  # n
         "layout": "single",
         "options": PageOptions(),
         "email": False,
+        "dates": date_format(engine),
+        "date_formats": DATE_CHOICES,
         "dry_run": False,
         "roster": None,
         "messages": [],
@@ -82,7 +90,8 @@ async def _roster_from(form, programme: str, engine):  # noqa: ANN001, ANN202
         ]
         raw = rows_to_csv(columns, rows)
         name = f"{name.rsplit('.', 1)[0]}.csv"  # the edited rows travel as CSV
-    return await run_in_threadpool(read_roster, engine, raw, name, programme)
+    dates = str(form.get("dates") or "")
+    return await run_in_threadpool(read_roster, engine, raw, name, programme, dates)
 
 
 def _settings(form) -> BatchSettings:  # noqa: ANN001
@@ -95,6 +104,7 @@ def _settings(form) -> BatchSettings:  # noqa: ANN001
         layout=layout,
         email=bool(form.get("email")),
         dry_run=bool(form.get("dry_run")),
+        dates=str(form.get("dates") or ""),
     )
 
 
@@ -119,6 +129,7 @@ def _kept(settings: BatchSettings) -> dict:
         "options": settings.options,
         "email": settings.email,
         "dry_run": settings.dry_run,
+        "dates": settings.dates,
     }
 
 

@@ -18,7 +18,7 @@ from handouts.web.browser import free_port
 ROSTER = (
     b"patient,email,level,start\n"
     b"Ann Lee,ann@example.org,2,2026-01-05\n"
-    b"Bob Roe,bob@example.org,1,05/01/2026\n"
+    b"Bob Roe,bob@example.org,1,5 Jan 2026\n"
     b"Cara Diaz,,1,\n"
 )
 
@@ -140,3 +140,13 @@ def test_another_session_cannot_see_a_batch(client, workspace: Path) -> None:
     stranger.app = client.app
     assert stranger.get(run.headers["location"]).status_code == 404
     assert stranger.get(run.headers["location"] + "/handouts.zip").status_code == 404
+
+
+def test_day_first_dates_need_the_date_format_then_read(client) -> None:
+    roster = b"patient,start\nAnn,05/01/2026\n"
+    refused = check(client, roster)
+    assert refused.status_code == 422
+    assert "is that day/month or month/day?" in html.unescape(refused.text)
+    page = check(client, roster, dates="DD/MM/YYYY").text
+    assert statuses(page) == ["✓"]
+    assert 'value="2026-01-05"' in page

@@ -75,7 +75,7 @@ def test_pick_a_programme_type_a_name_preview_and_download(site) -> None:  # noq
 def test_a_roster_with_a_bad_row_shows_the_reason(site, tmp_path: Path) -> None:  # noqa: ANN001
     driver, url, _downloads = site
     roster = tmp_path / "clinic-list.csv"
-    roster.write_text("patient,level,start\nAnn Lee,2,\nBob Roe,1,31/12/2026\n", encoding="utf-8")
+    roster.write_text("patient,level,start\nAnn Lee,2,\nBob Roe,1,31 Dec 2026\n", encoding="utf-8")
     driver.get(f"{url}/batch")
     driver.find_element(By.ID, "roster").send_keys(str(roster))
     driver.find_element(By.XPATH, "//button[normalize-space()='Check the list']").click()

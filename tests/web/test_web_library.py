@@ -35,3 +35,29 @@ def test_check_lists_each_content_problem_as_the_cli_does(clinic: Path) -> None:
 def test_check_says_so_when_all_is_well(client) -> None:
     token = CSRF.search(client.get("/library").text).group(1)
     assert "All content is in order" in client.post("/library/check", data={"csrf": token}).text
+
+
+def test_make_my_own_copy_puts_the_file_in_the_clinic_folder_once(clinic: Path) -> None:
+    client = make_client(clinic)
+    page = client.get("/library").text
+    assert 'aria-label="Make my own copy of Toe walks"' in page
+    token = CSRF.search(page).group(1)
+    copied = client.post("/library/copy", data={"csrf": token, "item": "exercises:toe-walks"})
+    assert copied.status_code == 200
+    assert "Copied to exercises/toe-walks.yaml" in copied.text
+    target = clinic / "clinic" / "exercises" / "toe-walks.yaml"
+    assert target.is_file()
+    card = copied.text[copied.text.index('id="exercise-toe-walks"') :]
+    assert "Your clinic&#39;s" in card[: card.index("</li>")]
+    before = target.read_bytes()
+    again = client.post("/library/copy", data={"csrf": token, "item": "exercises:toe-walks"})
+    assert again.status_code == 422 and "not overwriting" in again.text
+    assert target.read_bytes() == before
+
+
+def test_copying_without_a_content_folder_says_what_to_do(client) -> None:
+    token = CSRF.search(client.get("/library").text).group(1)
+    response = client.post("/library/copy", data={"csrf": token, "item": "sections:faq"})
+    assert response.status_code == 422 and "handouts init clinic" in response.text
+    odd = client.post("/library/copy", data={"csrf": token, "item": "../../x:y"})
+    assert odd.status_code == 422 and "Traceback" not in odd.text
