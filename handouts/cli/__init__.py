@@ -4,6 +4,7 @@
   ``list``, ``show``, ``check`` and ``init``
 - ``build``: ``handouts build`` and the options it shares with ``batch``
 - ``batch``: ``handouts batch``, ``impose`` and ``send``
+- ``serve``: ``handouts serve``, the clinic's web page (``handouts.web``)
 """
 
 from handouts.cli.app import main

@@ -890,6 +890,6 @@ main.add_command(mail_check)
 main.add_command(impose)
 main.add_command(send)
 
-from handouts.cli_serve import serve  # noqa: E402
+from handouts.cli.serve import serve  # noqa: E402
 
 main.add_command(serve)

@@ -79,7 +79,7 @@ def error_text(error: Exception) -> list[str]:
 
 def dose_text(sets: int, reps: str, per_side: bool = False) -> str:
     """``3 × 15 each side``, worded as `handouts show` words it."""
-    from handouts.cli import _dose
+    from handouts.cli.app import _dose
 
     return _dose(sets, reps, "", "", "", per_side)[0]
 
@@ -111,7 +111,7 @@ class Engine:
     @property
     def app(self) -> Any:
         if self._app is None:
-            from handouts.cli import App
+            from handouts.cli.app import App
 
             self._app = App(
                 content_dirs=self.content_dirs,
@@ -124,7 +124,7 @@ class Engine:
     def builder(self) -> Any:
         with self.lock:
             if self._builder is None:
-                from handouts.cli_build import make_builder
+                from handouts.cli.build import make_builder
 
                 self._builder = make_builder(self.app, lenient=True)
             return self._builder
@@ -163,7 +163,7 @@ class Engine:
 
         import click
 
-        from handouts.cli import check
+        from handouts.cli.app import check
 
         quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
         with self.lock, quiet, click.Context(check, obj=self.app) as context:
@@ -387,9 +387,9 @@ class Engine:
         ``brand_file``: a draft brand instead of the workspace's (the brand page's preview).
         """
         from handouts.build import Request
-        from handouts.cli_build import build_despite_other_problems, make_options
+        from handouts.cli.build import build_despite_other_problems, make_options
         from handouts.content.models import Patient
-        from handouts.roster import safe_name
+        from handouts.deliver.roster import safe_name
 
         with self.lock:
             builder = self.builder()
@@ -424,9 +424,9 @@ class Engine:
                 if brand_file:  # a draft lives in a temporary folder: do not keep it
                     builder._brands.pop(str(brand_file), None)
         if options.private or options.booklet:
-            from handouts import post
+            from handouts.post.finish import finish_pdf
 
-            pdf, notes = post.finish_pdf(
+            pdf, notes = finish_pdf(
                 pdf,
                 private_name=patient.name if options.private else "",
                 booklet=options.booklet,
@@ -464,8 +464,8 @@ class Engine:
 
         import yaml
 
-        from handouts.atomic import write_atomic
         from handouts.content.models import ID_PATTERN
+        from handouts.deliver.files import write_atomic
 
         if not re.match(ID_PATTERN, new_id) or len(new_id) > 80:
             raise PlanError(

@@ -96,7 +96,7 @@ def read_roster(
 
     ``dates``: "DD/MM/YYYY" or "MM/DD/YYYY" when the start column writes dates so.
     """
-    from handouts.roster import COLUMNS, DATE_FORMATS, parse_roster
+    from handouts.deliver.roster import COLUMNS, DATE_FORMATS, parse_roster
 
     wanted = dates if dates in DATE_FORMATS else None
     roster = parse_roster(raw, Path(Path(name).name or "roster.csv"), wanted)
@@ -129,7 +129,7 @@ def mail_plan(engine: Engine, dry_run: bool) -> Any:
     """The CLI's e-mail plan from handouts.yaml's smtp: settings; never with the demo brand."""
     import os
 
-    from handouts.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+    from handouts.deliver.batch import MailPlan, check_templates, email_template_dirs, mail_settings
 
     if not dry_run:
         from handouts.content.demo import refuse_demo_brand
@@ -161,9 +161,9 @@ def send_handout(
     """
     import hashlib
 
-    from handouts.batch import compose_message
     from handouts.content.models import Patient
-    from handouts.mail import Mailer, check_address, message_context
+    from handouts.deliver.batch import compose_message
+    from handouts.deliver.mail import Mailer, check_address, message_context
 
     if not patient.email:
         raise HandoutsError("give the patient's e-mail address first")
@@ -194,7 +194,7 @@ def send_handout(
 
 def output_folder(engine: Engine, roster_name: str) -> Path:
     """output/<roster name>/ in the workspace, as ``handouts batch`` names it."""
-    from handouts.roster import safe_name
+    from handouts.deliver.roster import safe_name
 
     return engine.app.workspace_dir / "output" / safe_name(Path(roster_name).stem)
 
@@ -203,8 +203,8 @@ def start_batch(
     engine: Engine, roster: Any, name: str, settings: BatchSettings, owner: str
 ) -> BatchJob:
     """Start building every ready row in a background thread; returns the job to watch."""
-    from handouts import batch as driver
-    from handouts.cli_build import make_options
+    from handouts.cli.build import make_options
+    from handouts.deliver import batch as driver
 
     plan = mail_plan(engine, settings.dry_run) if settings.email else None
     options = settings.options
@@ -257,7 +257,7 @@ def start_batch(
 
 def job_counts(job: BatchJob) -> dict[str, int]:
     """How many handouts were built, kept or failed, and messages sent, written or not."""
-    from handouts.batch_report import MailStatus, Status
+    from handouts.deliver.batch_report import MailStatus, Status
 
     report = job.summary
     if report is None:
@@ -269,7 +269,7 @@ def job_counts(job: BatchJob) -> dict[str, int]:
 
 def job_files(job: BatchJob) -> list[Path]:
     """The PDFs this run built or kept, in roster order, and the print file."""
-    from handouts.batch_report import Status
+    from handouts.deliver.batch_report import Status
 
     summary = job.summary
     if summary is None:

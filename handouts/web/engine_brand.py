@@ -89,7 +89,7 @@ def font_families(engine: Engine) -> list[str]:
     """The font families handouts can use here: installed packages and the fonts/ folders."""
     import fontpkg
 
-    from handouts.cli_build import font_dirs
+    from handouts.cli.build import font_dirs
     from handouts.render.fonts import _folder_families
 
     names = {family.name for family in fontpkg.families().values()}
@@ -158,7 +158,7 @@ def preview(
 
 def save(engine: Engine, fields: BrandFields, upload: Upload | None) -> Path:
     """Check the draft, then write the workspace's brand file (and its logo) atomically."""
-    from handouts.atomic import write_atomic
+    from handouts.deliver.files import write_atomic
 
     target = brand_file(engine)
     if target is None:

@@ -12,7 +12,7 @@ import yaml
 from pypdf import PdfReader
 from webpage import form_of, make_client
 
-from handouts.cli import main
+from handouts.cli.app import main
 
 PNG = (Path(__file__).parents[2] / "docs" / "web-page.png").read_bytes()
 

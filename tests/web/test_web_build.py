@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from webpage import form_of, make_client
 
-from handouts.cli import main
+from handouts.cli.app import main
 
 DATE = "2026-03-02"
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from webpage import BASE_URL, CSRF, form_of, make_client
 
-from handouts.cli import main
+from handouts.cli.app import main
 from handouts.web.security import (
     PASSWORD_ENV,
     PASSWORD_FILE,
