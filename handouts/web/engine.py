@@ -1,9 +1,10 @@
-"""The web page's one door into the engine.
+"""The web page's door into the engine: the workspace, plans and builds.
 
 Every call the web page makes into content loading, composing, rendering,
-post-processing and delivery goes through this module, so that moving to the
-package's layered API changes this file only. It holds no patient data between
-calls: each build gets the whole plan from the form.
+post-processing and delivery goes through the engine modules (this one, and
+engine_library, engine_batch and engine_brand beside it), so that moving to the
+package's layered API changes them only; routes never import the engine. Nothing
+here keeps patient data between calls: each build gets the whole plan from the form.
 """
 
 from __future__ import annotations
@@ -17,44 +18,6 @@ from typing import Any
 
 from handouts.errors import ContentError, HandoutsError
 from handouts.web.plan import Block, PageOptions, PatientFields, Plan, PlanError, Row
-
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-IMAGE_TYPES[".svg"] = "image/svg+xml"
-
-
-class SaveConflict(HandoutsError):
-    """A programme with that id exists already; the page asks before replacing it."""
-
-
-@dataclass(frozen=True)
-class LevelInfo:
-    number: int
-    label: str
-    sets: int
-    reps: str
-    dose: str
-
-
-@dataclass(frozen=True)
-class ExerciseInfo:
-    id: str
-    name: str
-    summary: str
-    tags: tuple[str, ...]
-    levels: tuple[LevelInfo, ...]
-    has_figure: bool
-    builtin: bool
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    """A programme or section as the page lists it."""
-
-    id: str
-    title: str
-    summary: str
-    tags: tuple[str, ...]
-    builtin: bool
 
 
 @dataclass(frozen=True)
@@ -75,13 +38,6 @@ def error_text(error: Exception) -> list[str]:
     if isinstance(error, HandoutsError):
         return [error.format_message()]
     return [str(error)]
-
-
-def dose_text(sets: int, reps: str, per_side: bool = False) -> str:
-    """``3 × 15 each side``, worded as `handouts show` words it."""
-    from handouts.cli.app import _dose
-
-    return _dose(sets, reps, "", "", "", per_side)[0]
 
 
 class Engine:
@@ -156,102 +112,10 @@ class Engine:
     def content_problems(self) -> list[str]:
         return [str(problem) for problem in self.library.problems]
 
-    def check(self) -> list[str]:
-        """Every content problem, as `handouts check` lists them ([] when all is well)."""
-        import contextlib
-        import io
-
-        import click
-
-        from handouts.cli.app import check
-
-        quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
-        with self.lock, quiet, click.Context(check, obj=self.app) as context:
-            try:
-                context.invoke(check, content_dirs=())
-            except ContentError as error:
-                return error_text(error)
-            except HandoutsError as error:
-                return error_text(error)
-        return []
-
-    def copy_item(self, kind: str, item_id: str, new_id: str = "") -> list[Path]:
-        """Copy a built-in item into the workspace's first content folder, as `handouts copy`
-        does (never overwriting); returns the files written."""
-        from handouts.content.copy import COPYABLE, copy_item
-
-        if kind not in COPYABLE:
-            raise HandoutsError(f"{kind}: only exercises, sections, programmes and brands copy")
-        folders = self.app.content_folders()
-        if not folders:
-            raise HandoutsError(
-                "no content folder to copy into: run `handouts init clinic`, then start "
-                "`handouts serve` in the clinic folder"
-            )
-        with self.lock:
-            if item_id not in self.library.items(kind):
-                raise HandoutsError(f'there is no {kind[:-1]} "{item_id}" in the library')
-            copied = copy_item(self.library, kind, item_id, Path(folders[0]), new_id or None)
-        self.reload()
-        return list(copied.files)
-
     def default_programme(self) -> str:
         from handouts.build import DEFAULT_PROGRAMME
 
         return DEFAULT_PROGRAMME
-
-    # ------------------------------------------------------------------ catalogue
-
-    def programmes(self) -> list[ItemInfo]:
-        library = self.library
-        return [
-            ItemInfo(
-                p.id, p.title, p.summary, tuple(p.tags), library.is_builtin("programmes", p.id)
-            )
-            for p in sorted(library.programmes.values(), key=lambda p: p.title.lower())
-        ]
-
-    def sections(self) -> list[ItemInfo]:
-        library = self.library
-        return [
-            ItemInfo(s.id, s.title, "", tuple(s.tags), library.is_builtin("sections", s.id))
-            for s in sorted(library.sections.values(), key=lambda s: s.title.lower())
-        ]
-
-    def exercises(self) -> list[ExerciseInfo]:
-        library = self.library
-        return [
-            ExerciseInfo(
-                id=e.id,
-                name=e.name,
-                summary=e.summary,
-                tags=tuple(e.tags),
-                levels=tuple(
-                    LevelInfo(
-                        lv.level,
-                        lv.label,
-                        lv.sets,
-                        lv.reps,
-                        dose_text(lv.sets, lv.reps, lv.per_side),
-                    )
-                    for lv in e.levels
-                ),
-                has_figure=self.figure(e.id) is not None,
-                builtin=library.is_builtin("exercises", e.id),
-            )
-            for e in sorted(library.exercises.values(), key=lambda e: e.name.lower())
-        ]
-
-    def figure(self, exercise_id: str) -> tuple[Path, str] | None:
-        """The exercise's picture file and its media type, if it has one the page can show."""
-        library = self.library
-        if exercise_id not in library.exercises:
-            return None
-        path = library.image_path(exercise_id)
-        if path is None or not path.is_file():
-            return None
-        media = IMAGE_TYPES.get(path.suffix.lower())
-        return (path, media) if media else None
 
     def sessions_of(self, programme_id: str) -> tuple[int, int]:
         """(weeks, sessions a week) of a programme, or of a blank plan."""
@@ -294,7 +158,7 @@ class Engine:
         ]
         return Plan(base=programme.id, blocks=blocks, sections=list(programme.sections))
 
-    def _draft(self, plan: Plan) -> tuple[Any, Any]:
+    def draft(self, plan: Plan) -> tuple[Any, Any]:
         """The plan as (programme or None, Selection): what a CLI build of it would ask for.
 
         An unchanged programme is the library's own object, so the handout is the one
@@ -394,7 +258,7 @@ class Engine:
         with self.lock:
             builder = self.builder()
             library = builder.library
-            draft, selection = self._draft(plan)
+            draft, selection = self.draft(plan)
             request = Request(
                 selection=selection,
                 patient=Patient(
@@ -443,96 +307,6 @@ class Engine:
             handout.weeks,
             handout.sessions_label,
         )
-
-    # ------------------------------------------------------------------ saving
-
-    def programme_folder(self) -> Path:
-        """programmes/ in the workspace's first content folder (handouts.yaml ``content:``)."""
-        folders = self.app.workspace().content
-        if not folders:
-            raise HandoutsError(
-                "saving needs a clinic content folder: run `handouts init clinic`, then start "
-                "`handouts serve` in the clinic folder"
-            )
-        return Path(folders[0]).resolve() / "programmes"
-
-    def save_programme(
-        self, plan: Plan, new_id: str, title: str, summary: str, replace: bool = False
-    ) -> Path:
-        """Write the plan as a clinic programme file, checked as `handouts check` checks it."""
-        import re
-
-        import yaml
-
-        from handouts.content.models import ID_PATTERN
-        from handouts.deliver.files import write_atomic
-
-        if not re.match(ID_PATTERN, new_id) or len(new_id) > 80:
-            raise PlanError(
-                "Programme id: use lower-case letters, digits and single hyphens, "
-                "such as knee-plan-2"
-            )
-        if not title.strip() or not summary.strip():
-            raise PlanError("give the programme a title and a one-line summary")
-        draft, selection = self._draft(plan)
-        if draft is None:
-            raise PlanError("a programme needs at least one exercise")
-        if selection.weeks or selection.sessions:
-            raise PlanError(
-                "a saved programme keeps its own length and sessions: set the blocks of weeks "
-                "instead, or leave Length and Sessions as they are"
-            )
-        saved = draft.model_copy(update={"id": new_id, "title": title.strip()})
-        saved = saved.model_copy(update={"summary": summary.strip()})
-        folder = self.programme_folder()
-        path = folder / f"{new_id}.yaml"
-        if path.resolve().parent != folder:  # an id cannot leave the folder; belt and braces
-            raise PlanError("the programme must stay in the workspace's programmes folder")
-        if (path.exists() or new_id in self.library.programmes) and not replace:
-            raise SaveConflict(f'a programme "{new_id}" exists already')
-        text = "# Saved from the handouts web page.\n" + yaml.safe_dump(
-            saved.model_dump(mode="json", exclude_defaults=True) | {"id": new_id},
-            sort_keys=False,
-            allow_unicode=True,
-        )
-        self._check_programme_text(new_id, text)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
-        self.reload()
-        return path
-
-    def _check_programme_text(self, new_id: str, text: str) -> None:
-        """Load the file as the library would and lay it out, as `check` does, before saving."""
-        import tempfile
-
-        from handouts.build import Request
-        from handouts.compose import Options, Selection
-        from handouts.content.loader import load_library
-
-        with tempfile.TemporaryDirectory() as tmp:  # programme content only, no patient data
-            candidate = Path(tmp) / "programmes" / f"{new_id}.yaml"
-            candidate.parent.mkdir()
-            candidate.write_text(text, encoding="utf-8")
-            folders = [*self.app.content_folders(), Path(tmp)]
-            library = load_library(folders, include_builtin=self.app.include_builtin, lenient=True)
-            own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
-            if own:
-                raise ContentError(own)
-            with self.lock:
-                builder = self.builder()
-                original = builder.library
-                builder.library = library
-                try:
-                    for large_print in (True, False):
-                        options = Options(paper="", large_print=large_print)
-                        request = Request(
-                            Selection(programme=new_id),
-                            brand_file=self.workspace_brand(),
-                            options=options,
-                        )
-                        builder.build(request)
-                finally:
-                    builder.library = original
 
 
 def _plan_message(error: Any) -> str:

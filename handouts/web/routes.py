@@ -17,8 +17,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from handouts.errors import HandoutsError
+from handouts.web import engine_library as library
 from handouts.web.app import checked_form, page
-from handouts.web.engine import Engine, SaveConflict, error_text
+from handouts.web.engine import Engine, error_text
+from handouts.web.engine_library import SaveConflict
 from handouts.web.plan import (
     PageOptions,
     PatientFields,
@@ -101,7 +103,7 @@ def _build_view(
     resend: bool = False,
 ) -> Response:
     engine = _engine(request)
-    exercises = engine.exercises()
+    exercises = library.exercises(engine)
     by_id = {exercise.id: exercise for exercise in exercises}
     text, tag = query[0].strip().lower(), query[1]
     shown = [
@@ -114,13 +116,13 @@ def _build_view(
         )
     ]
     weeks, sessions = engine.sessions_of(plan.base)
-    sections = engine.sections()
+    sections = library.sections(engine)
     context = {
         "title": "Build a handout",
         "plan": plan,
         "patient": patient,
         "options": options,
-        "programmes": engine.programmes(),
+        "programmes": library.programmes(engine),
         "sections": sections,
         "section_titles": {section.id: section.title for section in sections},
         "exercises": exercises,
@@ -193,7 +195,13 @@ async def build_save(request: Request) -> Response:
     replace = form.get("replace") == "yes"
     try:
         path = await run_in_threadpool(
-            engine.save_programme, plan, save["id"], save["title"], save["summary"], replace
+            library.save_programme,
+            engine,
+            plan,
+            save["id"],
+            save["title"],
+            save["summary"],
+            replace,
         )
     except SaveConflict as error:
         save["conflict"] = True
@@ -237,7 +245,7 @@ async def build_email(request: Request) -> Response:
 
 
 async def figure(request: Request) -> Response:
-    found = _engine(request).figure(request.path_params["exercise"])
+    found = library.figure(_engine(request), request.path_params["exercise"])
     if found is None:
         raise HTTPException(404, "There is no picture for that exercise.")
     path, media = found

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from handouts.errors import HandoutsError
+from handouts.web import engine_library as library
 from handouts.web.app import checked_form, page
 from handouts.web.engine import error_text
 from handouts.web.engine_batch import (
@@ -49,7 +50,7 @@ def _view(request: Request, status_code: int = 200, **context) -> Response:  # n
     engine = request.app.state.engine
     base = {
         "title": "Batch",
-        "programmes": engine.programmes(),
+        "programmes": library.programmes(engine),
         "programme": engine.default_programme(),
         "layouts": LAYOUTS,
         "layout": "single",

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from handouts.errors import HandoutsError
+from handouts.web import engine_library as library
 from handouts.web.app import checked_form, page
 from handouts.web.engine import error_text
 
@@ -25,9 +26,9 @@ def _view(
         "messages": messages or [],
         "notice": notice,
         "title": "Library",
-        "exercises": engine.exercises(),
-        "sections": engine.sections(),
-        "programmes": engine.programmes(),
+        "exercises": library.exercises(engine),
+        "sections": library.sections(engine),
+        "programmes": library.programmes(engine),
         "problems": problems or [],
         "left_out": engine.content_problems(),
         "checked": checked,
@@ -42,7 +43,7 @@ async def library_page(request: Request) -> Response:
 async def library_check(request: Request) -> Response:
     """Run the checks `handouts check` runs (it lays out every clinic item: a few seconds)."""
     await checked_form(request)
-    problems = await run_in_threadpool(request.app.state.engine.check)
+    problems = await run_in_threadpool(library.check, request.app.state.engine)
     return _view(request, problems, checked=True)
 
 
@@ -53,7 +54,7 @@ async def library_copy(request: Request) -> Response:
     kind, _, item_id = str(form.get("item") or "").partition(":")
     new_id = str(form.get("new_id") or "").strip()
     try:
-        files = await run_in_threadpool(engine.copy_item, kind, item_id, new_id)
+        files = await run_in_threadpool(library.copy_item, engine, kind, item_id, new_id)
     except HandoutsError as error:
         return _view(request, messages=error_text(error), status_code=422)
     where = ", ".join(f"{path.parent.name}/{path.name}" for path in files)

@@ -1,0 +1,243 @@
+"""The library's door into the engine: what the pages list, content checks, copies and saves.
+
+With engine.py, engine_batch.py and engine_brand.py, the only modules of the web page
+that call into the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.errors import ContentError, HandoutsError
+from handouts.web.engine import Engine, error_text
+from handouts.web.plan import Plan, PlanError
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+IMAGE_TYPES[".svg"] = "image/svg+xml"
+
+
+class SaveConflict(HandoutsError):
+    """A programme with that id exists already; the page asks before replacing it."""
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    number: int
+    label: str
+    sets: int
+    reps: str
+    dose: str
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    id: str
+    name: str
+    summary: str
+    tags: tuple[str, ...]
+    levels: tuple[LevelInfo, ...]
+    has_figure: bool
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """A programme or section as the page lists it."""
+
+    id: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    builtin: bool
+
+
+def dose_text(sets: int, reps: str, per_side: bool = False) -> str:
+    """``3 × 15 each side``, worded as `handouts show` words it."""
+    from handouts.cli.app import _dose
+
+    return _dose(sets, reps, "", "", "", per_side)[0]
+
+
+def programmes(engine: Engine) -> list[ItemInfo]:
+    library = engine.library
+    return [
+        ItemInfo(p.id, p.title, p.summary, tuple(p.tags), library.is_builtin("programmes", p.id))
+        for p in sorted(library.programmes.values(), key=lambda p: p.title.lower())
+    ]
+
+
+def sections(engine: Engine) -> list[ItemInfo]:
+    library = engine.library
+    return [
+        ItemInfo(s.id, s.title, "", tuple(s.tags), library.is_builtin("sections", s.id))
+        for s in sorted(library.sections.values(), key=lambda s: s.title.lower())
+    ]
+
+
+def exercises(engine: Engine) -> list[ExerciseInfo]:
+    library = engine.library
+    return [
+        ExerciseInfo(
+            id=e.id,
+            name=e.name,
+            summary=e.summary,
+            tags=tuple(e.tags),
+            levels=tuple(
+                LevelInfo(
+                    lv.level,
+                    lv.label,
+                    lv.sets,
+                    lv.reps,
+                    dose_text(lv.sets, lv.reps, lv.per_side),
+                )
+                for lv in e.levels
+            ),
+            has_figure=figure(engine, e.id) is not None,
+            builtin=library.is_builtin("exercises", e.id),
+        )
+        for e in sorted(library.exercises.values(), key=lambda e: e.name.lower())
+    ]
+
+
+def figure(engine: Engine, exercise_id: str) -> tuple[Path, str] | None:
+    """The exercise's picture file and its media type, if it has one the page can show."""
+    library = engine.library
+    if exercise_id not in library.exercises:
+        return None
+    path = library.image_path(exercise_id)
+    if path is None or not path.is_file():
+        return None
+    media = IMAGE_TYPES.get(path.suffix.lower())
+    return (path, media) if media else None
+
+
+def check(engine: Engine) -> list[str]:
+    """Every content problem, as `handouts check` lists them ([] when all is well)."""
+    import contextlib
+    import io
+
+    import click
+
+    from handouts.cli.app import check as check_command
+
+    quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
+    with engine.lock, quiet, click.Context(check_command, obj=engine.app) as context:
+        try:
+            context.invoke(check_command, content_dirs=())
+        except ContentError as error:
+            return error_text(error)
+        except HandoutsError as error:
+            return error_text(error)
+    return []
+
+
+def copy_item(engine: Engine, kind: str, item_id: str, new_id: str = "") -> list[Path]:
+    """Copy a built-in item into the workspace's first content folder, as `handouts copy`
+    does (never overwriting); returns the files written."""
+    from handouts.content import copy
+
+    if kind not in copy.COPYABLE:
+        raise HandoutsError(f"{kind}: only exercises, sections, programmes and brands copy")
+    folders = engine.app.content_folders()
+    if not folders:
+        raise HandoutsError(
+            "no content folder to copy into: run `handouts init clinic`, then start "
+            "`handouts serve` in the clinic folder"
+        )
+    with engine.lock:
+        if item_id not in engine.library.items(kind):
+            raise HandoutsError(f'there is no {kind[:-1]} "{item_id}" in the library')
+        copied = copy.copy_item(engine.library, kind, item_id, Path(folders[0]), new_id or None)
+    engine.reload()
+    return list(copied.files)
+
+
+def programme_folder(engine: Engine) -> Path:
+    """programmes/ in the workspace's first content folder (handouts.yaml ``content:``)."""
+    folders = engine.app.workspace().content
+    if not folders:
+        raise HandoutsError(
+            "saving needs a clinic content folder: run `handouts init clinic`, then start "
+            "`handouts serve` in the clinic folder"
+        )
+    return Path(folders[0]).resolve() / "programmes"
+
+
+def save_programme(
+    engine: Engine, plan: Plan, new_id: str, title: str, summary: str, replace: bool = False
+) -> Path:
+    """Write the plan as a clinic programme file, checked as `handouts check` checks it."""
+    import re
+
+    import yaml
+
+    from handouts.content.models import ID_PATTERN
+    from handouts.deliver.files import write_atomic
+
+    if not re.match(ID_PATTERN, new_id) or len(new_id) > 80:
+        raise PlanError(
+            "Programme id: use lower-case letters, digits and single hyphens, such as knee-plan-2"
+        )
+    if not title.strip() or not summary.strip():
+        raise PlanError("give the programme a title and a one-line summary")
+    draft, selection = engine.draft(plan)
+    if draft is None:
+        raise PlanError("a programme needs at least one exercise")
+    if selection.weeks or selection.sessions:
+        raise PlanError(
+            "a saved programme keeps its own length and sessions: set the blocks of weeks "
+            "instead, or leave Length and Sessions as they are"
+        )
+    saved = draft.model_copy(update={"id": new_id, "title": title.strip()})
+    saved = saved.model_copy(update={"summary": summary.strip()})
+    folder = programme_folder(engine)
+    path = folder / f"{new_id}.yaml"
+    if path.resolve().parent != folder:  # an id cannot leave the folder; belt and braces
+        raise PlanError("the programme must stay in the workspace's programmes folder")
+    if (path.exists() or new_id in engine.library.programmes) and not replace:
+        raise SaveConflict(f'a programme "{new_id}" exists already')
+    text = "# Saved from the handouts web page.\n" + yaml.safe_dump(
+        saved.model_dump(mode="json", exclude_defaults=True) | {"id": new_id},
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    _check_programme_text(engine, new_id, text)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"))
+    engine.reload()
+    return path
+
+
+def _check_programme_text(engine: Engine, new_id: str, text: str) -> None:
+    """Load the file as the library would and lay it out, as `check` does, before saving."""
+    import tempfile
+
+    from handouts.build import Request
+    from handouts.compose import Options, Selection
+    from handouts.content.loader import load_library
+
+    with tempfile.TemporaryDirectory() as tmp:  # programme content only, no patient data
+        candidate = Path(tmp) / "programmes" / f"{new_id}.yaml"
+        candidate.parent.mkdir()
+        candidate.write_text(text, encoding="utf-8")
+        folders = [*engine.app.content_folders(), Path(tmp)]
+        library = load_library(folders, include_builtin=engine.app.include_builtin, lenient=True)
+        own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
+        if own:
+            raise ContentError(own)
+        with engine.lock:
+            builder = engine.builder()
+            original = builder.library
+            builder.library = library
+            try:
+                for large_print in (True, False):
+                    options = Options(paper="", large_print=large_print)
+                    request = Request(
+                        Selection(programme=new_id),
+                        brand_file=engine.workspace_brand(),
+                        options=options,
+                    )
+                    builder.build(request)
+            finally:
+                builder.library = original
