@@ -59,44 +59,40 @@ class Engine:
         self.config = config  # --config or HANDOUTS_CONFIG; None: handouts.yaml found upward
         self.include_builtin = include_builtin
         self.lock = threading.RLock()
-        self._builder: Any = None
-        self._app: Any = None
+        self._session: Any = None
 
     # ------------------------------------------------------------------ workspace
 
     @property
-    def app(self) -> Any:
-        if self._app is None:
-            from handouts.cli.app import App
+    def session(self) -> Any:
+        """The CLI's Session (content folders, handouts.yaml, the loaded library)."""
+        if self._session is None:
+            from handouts.session import Session
 
-            self._app = App(
+            self._session = Session(
                 content_dirs=self.content_dirs,
                 include_builtin=self.include_builtin,
                 cwd=self.cwd,
                 config=self.config,
             )
-        return self._app
+        return self._session
 
     def builder(self) -> Any:
+        """The session's Builder over the library, leaving out items with problems."""
         with self.lock:
-            if self._builder is None:
-                from handouts.cli.build import make_builder
-
-                self._builder = make_builder(self.app, lenient=True)
-            return self._builder
+            return self.session.builder(lenient=True)
 
     def reload(self) -> None:
         """Read the content folders again (after a save, or a colleague's edit)."""
         with self.lock:
-            self._app = None
-            self._builder = None
+            self._session = None
 
     @property
     def library(self) -> Any:
         return self.builder().library
 
     def workspace_brand(self) -> Path | None:
-        return self.app.workspace().brand
+        return self.session.workspace().brand
 
     def brand_name(self) -> str:
         brand, _logo = self.builder().brand(self.workspace_brand())

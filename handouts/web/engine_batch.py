@@ -86,7 +86,7 @@ def rows_to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
 
 def date_format(engine: Engine) -> str:
     """How the workspace's rosters write start dates (handouts.yaml ``date_format:``)."""
-    return (engine.app.workspace().date_format or "").upper()
+    return (engine.session.workspace().date_format or "").upper()
 
 
 def read_roster(
@@ -136,8 +136,8 @@ def mail_plan(engine: Engine, dry_run: bool) -> Any:
 
         brand, _logo = engine.builder().brand(engine.workspace_brand())
         refuse_demo_brand(brand, "e-mail")
-    settings = mail_settings(engine.app.workspace().smtp, dict(os.environ), dry_run, None)
-    dirs = email_template_dirs(engine.app.workspace_dir)
+    settings = mail_settings(engine.session.workspace().smtp, dict(os.environ), dry_run, None)
+    dirs = email_template_dirs(engine.session.workspace_dir)
     check_templates(dirs)
     return MailPlan(settings, dirs, dry_run)
 
@@ -196,7 +196,7 @@ def output_folder(engine: Engine, roster_name: str) -> Path:
     """output/<roster name>/ in the workspace, as ``handouts batch`` names it."""
     from handouts.deliver.roster import safe_name
 
-    return engine.app.workspace_dir / "output" / safe_name(Path(roster_name).stem)
+    return engine.session.workspace_dir / "output" / safe_name(Path(roster_name).stem)
 
 
 def start_batch(
@@ -211,10 +211,10 @@ def start_batch(
     out_dir = output_folder(engine, name)
     run_settings = driver.Settings(
         out_dir=out_dir,
-        roster_dir=engine.app.workspace_dir,
-        content_dirs=tuple(engine.app.content_dirs),
-        include_builtin=engine.app.include_builtin,
-        cwd=engine.app.cwd,
+        roster_dir=engine.session.workspace_dir,
+        content_dirs=tuple(engine.session.content_dirs),
+        include_builtin=engine.session.include_builtin,
+        cwd=engine.session.cwd,
         brand_file=engine.workspace_brand(),
         options=make_options(
             options.paper, options.large_print, options.ink_saver, options.fillable, options.private
@@ -240,7 +240,7 @@ def start_batch(
                     roster.rows,
                     run_settings,
                     jobs=1,
-                    app=engine.app,
+                    session=engine.session,
                     combine=combine,
                     duplex=settings.layout == "duplex",
                     mail=plan,

@@ -122,7 +122,7 @@ def check(engine: Engine) -> list[str]:
     from handouts.cli.app import check as check_command
 
     quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
-    with engine.lock, quiet, click.Context(check_command, obj=engine.app) as context:
+    with engine.lock, quiet, click.Context(check_command, obj=engine.session) as context:
         try:
             context.invoke(check_command, content_dirs=())
         except ContentError as error:
@@ -139,7 +139,7 @@ def copy_item(engine: Engine, kind: str, item_id: str, new_id: str = "") -> list
 
     if kind not in copy.COPYABLE:
         raise HandoutsError(f"{kind}: only exercises, sections, programmes and brands copy")
-    folders = engine.app.content_folders()
+    folders = engine.session.content_folders()
     if not folders:
         raise HandoutsError(
             "no content folder to copy into: run `handouts init clinic`, then start "
@@ -155,7 +155,7 @@ def copy_item(engine: Engine, kind: str, item_id: str, new_id: str = "") -> list
 
 def programme_folder(engine: Engine) -> Path:
     """programmes/ in the workspace's first content folder (handouts.yaml ``content:``)."""
-    folders = engine.app.workspace().content
+    folders = engine.session.workspace().content
     if not folders:
         raise HandoutsError(
             "saving needs a clinic content folder: run `handouts init clinic`, then start "
@@ -221,8 +221,10 @@ def _check_programme_text(engine: Engine, new_id: str, text: str) -> None:
         candidate = Path(tmp) / "programmes" / f"{new_id}.yaml"
         candidate.parent.mkdir()
         candidate.write_text(text, encoding="utf-8")
-        folders = [*engine.app.content_folders(), Path(tmp)]
-        library = load_library(folders, include_builtin=engine.app.include_builtin, lenient=True)
+        folders = [*engine.session.content_folders(), Path(tmp)]
+        library = load_library(
+            folders, include_builtin=engine.session.include_builtin, lenient=True
+        )
         own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
         if own:
             raise ContentError(own)

@@ -43,7 +43,7 @@ def serve(
     from handouts.web.engine import Engine
 
     engine = Engine(cwd, content_dirs, config, include_builtin)
-    password = read_password(engine.app.workspace_dir)
+    password = read_password(engine.session.workspace_dir)
     require_password_off_loopback(host, password)
     app = create_app(engine, allowed_hosts(host, extra_hosts), password)
     engine.builder()  # load the library and fonts now, so the first preview is quick
