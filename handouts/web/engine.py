@@ -247,9 +247,10 @@ class Engine:
         ``brand_file``: a draft brand instead of the workspace's (the brand page's preview).
         """
         from handouts.build import Request
-        from handouts.cli.build import build_despite_other_problems, make_options
+        from handouts.cli.build import build_despite_other_problems
         from handouts.content.models import Patient
         from handouts.deliver.roster import safe_name
+        from handouts.options import HandoutOptions
 
         with self.lock:
             builder = self.builder()
@@ -264,13 +265,13 @@ class Engine:
                     note=patient.note,
                 ),
                 brand_file=brand_file or self.workspace_brand(),
-                options=make_options(
-                    options.paper,
-                    options.large_print,
-                    options.ink_saver,
-                    options.fillable,
-                    options.private,
-                ),
+                options=HandoutOptions(
+                    paper=options.paper,
+                    large_print=options.large_print,
+                    ink_saver=options.ink_saver,
+                    fillable=options.fillable,
+                    private=options.private,
+                ).render_options(),
                 date=options.date,
             )
             if draft is not None and library.programmes.get(draft.id) is not draft:

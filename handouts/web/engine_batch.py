@@ -203,8 +203,8 @@ def start_batch(
     engine: Engine, roster: Any, name: str, settings: BatchSettings, owner: str
 ) -> BatchJob:
     """Start building every ready row in a background thread; returns the job to watch."""
-    from handouts.cli.build import make_options
     from handouts.deliver import batch as driver
+    from handouts.options import HandoutOptions
 
     plan = mail_plan(engine, settings.dry_run) if settings.email else None
     options = settings.options
@@ -215,10 +215,15 @@ def start_batch(
         content_dirs=tuple(engine.session.content_dirs),
         include_builtin=engine.session.include_builtin,
         cwd=engine.session.cwd,
+        config=engine.session.workspace().file,
         brand_file=engine.workspace_brand(),
-        options=make_options(
-            options.paper, options.large_print, options.ink_saver, options.fillable, options.private
-        ),
+        options=HandoutOptions(
+            paper=options.paper,
+            large_print=options.large_print,
+            ink_saver=options.ink_saver,
+            fillable=options.fillable,
+            private=options.private,
+        ).render_options(),
         date=options.date,
         programme=settings.programme or None,
         booklet=settings.layout == "booklet",
