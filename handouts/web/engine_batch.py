@@ -129,7 +129,12 @@ def mail_plan(engine: Engine, dry_run: bool) -> Any:
     """The CLI's e-mail plan from handouts.yaml's smtp: settings; never with the demo brand."""
     import os
 
-    from handouts.deliver.batch import MailPlan, check_templates, email_template_dirs, mail_settings
+    from handouts.deliver.mail_plan import (
+        MailPlan,
+        check_templates,
+        email_template_dirs,
+        mail_settings,
+    )
 
     if not dry_run:
         from handouts.content.demo import refuse_demo_brand
@@ -162,8 +167,8 @@ def send_handout(
     import hashlib
 
     from handouts.content.models import Patient
-    from handouts.deliver.batch import compose_message
     from handouts.deliver.mail import Mailer, check_address, message_context
+    from handouts.deliver.mail_plan import compose_message
 
     if not patient.email:
         raise HandoutsError("give the patient's e-mail address first")
@@ -204,12 +209,13 @@ def start_batch(
 ) -> BatchJob:
     """Start building every ready row in a background thread; returns the job to watch."""
     from handouts.deliver import batch as driver
+    from handouts.deliver.jobs import Settings
     from handouts.options import HandoutOptions
 
     plan = mail_plan(engine, settings.dry_run) if settings.email else None
     options = settings.options
     out_dir = output_folder(engine, name)
-    run_settings = driver.Settings(
+    run_settings = Settings(
         out_dir=out_dir,
         roster_dir=engine.session.workspace_dir,
         content_dirs=tuple(engine.session.content_dirs),
