@@ -22,6 +22,7 @@ if not browser_installed():
 pytest.importorskip("selenium")
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from handouts.web.app import create_app  # noqa: E402
@@ -55,7 +56,11 @@ def test_pick_a_programme_type_a_name_preview_and_download(site) -> None:  # noq
     driver, url, downloads = site
     driver.get(f"{url}/build")
     Select(driver.find_element(By.ID, "start")).select_by_value("achilles-eccentric")
-    driver.find_element(By.CSS_SELECTOR, "button[value=start]").click()
+    # The keyboard alone: Tab from the programme list to its button, Enter presses it.
+    driver.find_element(By.ID, "start").send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    assert focused.text == "Start from this"
+    focused.send_keys(Keys.ENTER)
     WebDriverWait(driver, WAIT).until(lambda d: "Programme loaded" in d.page_source)
     WebDriverWait(driver, WAIT).until(lambda d: previews_done(d) > 0)
     before = previews_done(driver)
@@ -64,7 +69,7 @@ def test_pick_a_programme_type_a_name_preview_and_download(site) -> None:  # noq
     status = driver.find_element(By.ID, "preview-status").text
     assert "up to date" in status
     assert driver.find_element(By.ID, "preview-frame").get_attribute("src").startswith("blob:")
-    driver.find_element(By.ID, "download-button").click()
+    driver.find_element(By.ID, "download-button").send_keys(Keys.ENTER)
     pdf = wait_for_file(downloads, "*.pdf")
     assert pdf.name == "achilles-eccentric-rosa-marquez.pdf"
     text = PdfReader(pdf).pages[0].extract_text()
