@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handouts.content.conditions import fitting_body
 from handouts.content.models import (
     Brand,
     Exercise,
@@ -223,6 +225,12 @@ def _cited_sources(items: list, library) -> list[Source]:
     return [library.sources[source] for source in ids if source in library.sources]
 
 
+def _fitted(section: Section, exercises: Iterable[str]) -> Section:
+    """The section with only the items that fit these exercises (content/conditions.py)."""
+    body = fitting_body(section.body, exercises)
+    return section if body == section.body else section.model_copy(update={"body": body})
+
+
 def compose(
     library,
     selection: Selection,
@@ -258,8 +266,8 @@ def compose(
     # dict.fromkeys: a section given twice, or already in the programme, prints once.
     wanted = [*(programme.sections if programme else []), *selection.sections]
     section_ids = list(dict.fromkeys(wanted))
-    sections = [_lookup("sections", s, library.sections) for s in section_ids]
     exercises = {row.exercise.id: row.exercise for phase in phases for row in phase.rows}
+    sections = [_fitted(_lookup("sections", s, library.sections), exercises) for s in section_ids]
     sources = _cited_sources(
         ([programme] if programme else []) + list(exercises.values()) + sections, library
     )

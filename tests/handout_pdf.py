@@ -72,12 +72,9 @@ class Built:
     def pages_with(self, text: str) -> list[int]:
         return [number for number, page in enumerate(self.pages, 1) if text in page]
 
-    def landscape_pages(self) -> list[int]:
-        return [
-            number
-            for number, page in enumerate(self.reader.pages, 1)
-            if float(page.mediabox.width) > float(page.mediabox.height)
-        ]
+    def tracking_pages(self) -> list[int]:
+        """The tracking sheet's pages: the last ones, each under its title."""
+        return self.pages_with("Tracking sheet")
 
 
 def build(builder: Builder, selection: Selection, patient: Patient = PATIENT, **kwargs) -> Built:

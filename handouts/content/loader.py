@@ -23,6 +23,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError, field_validator
 
 from handouts import paths
+from handouts.content.conditions import conditions
 from handouts.content.models import (
     ID_PATTERN,
     Brand,
@@ -324,6 +325,8 @@ class _Builder:
                     self._check_ref(item, ("sources", index), "sources", name)
             if item.kind == "programmes":
                 self._check_programme(item)
+            if item.kind == "sections":
+                self._check_conditions(item)
             if len(self.problems) > found:
                 self.flagged.add(key)
 
@@ -343,6 +346,21 @@ class _Builder:
                         f"{levels_text(len(exercise.levels))}"
                     )
                     self.problems.append(item.problem((*where, "level"), message))
+
+    def _check_conditions(self, item: _Item) -> None:
+        """Each exercise a section item's ``{with: ...}`` or ``{without: ...}`` names exists."""
+        section: Section = item.model
+        known = [key[1] for key in self.items if key[0] == "exercises"]
+        for condition in conditions(section.body):
+            for name in condition.exercises:
+                if ("exercises", name) in self.items or ("exercises", name) in self.broken:
+                    continue
+                message = (
+                    f'{{{condition.kind}: ...}} names unknown exercise "{name}"'
+                    f"{_did_you_mean(name, known)}"
+                )
+                line = section.body_line + condition.line
+                self.problems.append(Problem(item.display, line, "", message))
 
     def _check_ref(self, item: _Item, where: FieldPath, kind: str, name: str) -> bool:
         """True if ``name`` is a loaded item; reports unknown names (not broken ones)."""

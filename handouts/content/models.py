@@ -133,6 +133,8 @@ class Section(Model):
     audience: list[Text] = []
     tags: list[Text] = []
     sources: list[Text] = []
+    # "before-table": printed before the workout table, whose words it explains
+    place: Literal["before-table", "with-sections"] = "with-sections"
     body: str = ""  # the Markdown after the front matter (not a front-matter key)
     body_line: int = 1  # line in the file where the body starts, for error messages
 

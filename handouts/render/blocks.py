@@ -55,7 +55,7 @@ def box(
 ) -> Table:
     """A soft panel (tinted fill; a border only in ink-saver mode)."""
     fill = theme.accent_wash if accent else theme.wash
-    stripe = theme.accent if accent else theme.primary
+    stripe = theme.accent_line if accent else theme.line
     style = [
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),

@@ -13,7 +13,6 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
-    PageBreak,
     Spacer,
     Table,
 )
@@ -252,8 +251,8 @@ def _card(
         ("BOTTOMPADDING", (0, 0), (-1, 0), 2 * mm),
         ("TOPPADDING", (0, 1), (-1, 1), 3 * mm),
         ("BOTTOMPADDING", (0, 1), (-1, 1), 3 * mm),
-        ("BOX", (0, 0), (-1, -1), 0.8, theme.primary),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.primary),
+        ("BOX", (0, 0), (-1, -1), 0.8, theme.line),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.line),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
     ]
     return Table(
@@ -267,9 +266,16 @@ def _fits(theme: Theme, card: Table) -> bool:
     return card.wrap(theme.frame_width(), theme.frame_height())[1] <= theme.frame_height()
 
 
+def _parts(how: list[Flowable], tips: list[Flowable]) -> list[list[Flowable]]:
+    """The card's text in the pieces a card taller than a page is cut between: what and
+    why; how to do it; tips and mistakes; the safety note."""
+    steps = len(how) - 2  # the "How to do it" heading and its steps end ``how``
+    return [part for part in (how[:steps], how[steps:], tips[:-2], tips[-2:]) if part]
+
+
 def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
-    """One card on one page; a card taller than a page (large print on letter paper) becomes
-    two whole cards, "continued" on the next page, split between the steps and the tips."""
+    """One card on one page; a card taller than a page (large print, A5) continues as
+    "(continued)" cards on the next pages, cut between its parts (never inside one)."""
     where = f"exercise {exercise.id}"
     pad = 4 * mm
     side = _side_column(theme, handout, exercise)
@@ -282,22 +288,47 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
         tips[0].spaceBefore = 0
         cards = [_card(theme, exercise.name, how + tips, side, where)]
     if not _fits(theme, cards[0]):
-        cards = [
-            _card(theme, exercise.name, how, side, where),
-            _card(theme, f"{exercise.name} (continued)", tips, [], where),
-        ]
+        cards = _continued(theme, exercise.name, _parts(how, tips), side, where)
     for card in cards:
-        if not _fits(theme, card):
-            height = card.wrap(theme.frame_width(), theme.frame_height())[1]
-            raise RenderError(
-                f"exercise {exercise.id}: its card is too tall for one page "
-                f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
-                "shorten its steps, tips or notes"
-            )
         # The gap below is space after, not a Spacer: a frame drops it at the foot of a page,
         # so a card that fits a page alone is never pushed on by its gap (once an empty page).
         mark(card, source=where).spaceAfter = CARD_GAP
     mark(cards[0], outline=(exercise.name, 1))
+    return cards
+
+
+def _continued(
+    theme: Theme, name: str, parts: list[list[Flowable]], side: list[Flowable], where: str
+) -> list[Table]:
+    """Cards of as many consecutive parts as fit a page each; the side column on the first.
+
+    A last card that would hold only the safety note takes the part before it along,
+    so a page never carries a safety note alone.
+    """
+
+    def card(number: int, group: list[int]) -> Table:
+        title = name if number == 0 else f"{name} (continued)"
+        body = [flowable for index in group for flowable in parts[index]]
+        return _card(theme, title, body, side if number == 0 else [], where)
+
+    groups: list[list[int]] = [[]]
+    for index in range(len(parts)):
+        if groups[-1] and not _fits(theme, card(len(groups) - 1, [*groups[-1], index])):
+            groups.append([])
+        groups[-1].append(index)
+    if len(groups) > 1 and len(groups[-1]) == 1 and len(groups[-2]) > 1:
+        moved = [groups[-2][-1], *groups[-1]]
+        if _fits(theme, card(len(groups) - 1, moved)):
+            groups[-2:] = [groups[-2][:-1], moved]
+    cards = [card(number, group) for number, group in enumerate(groups)]
+    for made in cards:
+        if not _fits(theme, made):
+            height = made.wrap(theme.frame_width(), theme.frame_height())[1]
+            raise RenderError(
+                f"{where}: its card is too tall for one page "
+                f"({height / mm:.0f} mm of {theme.frame_height() / mm:.0f} mm); "
+                "shorten its steps, tips or notes"
+            )
     return cards
 
 
@@ -313,7 +344,7 @@ def _stacked_height(flowables: list[Flowable], width: float) -> float:
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
-    """The cards on a new page, each kept whole, under a heading that starts the first one's page.
+    """The cards, each kept whole, under a heading kept with the first card.
 
     When the heading, its intro and the first card are taller than a page (large print),
     the heading follows the workout table instead: alone on a page it would waste a sheet.
@@ -333,5 +364,5 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     kept = [mark(KeepTogether([card]), source=card._source) for card in cards]
     first = [*opening, cards[0]]
     if _stacked_height(first, theme.frame_width()) <= theme.frame_height():
-        return [PageBreak(), KeepTogether(first), *kept[1:]]
+        return [KeepTogether(first), *kept[1:]]  # after the table's end when it fits there
     return [*opening, *kept]

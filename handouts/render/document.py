@@ -21,10 +21,11 @@ from handouts.compose import Handout
 from handouts.errors import RenderError
 from handouts.render import tagging
 from handouts.render.compact import write_compactly
+from handouts.render.ink import NeutralInk, NeutralText
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
 from handouts.render.tagging import BACK, FRONT, Node, Tagger
-from handouts.render.theme import MUTED, WHITE, Theme
+from handouts.render.theme import BLEED, MUTED, PAPER_EDGE, WHITE, Theme
 
 # Streams stay binary (Flate only): ASCII85 makes them a quarter bigger and slower to write.
 rl_config.useA85 = 0
@@ -56,10 +57,11 @@ NAME_GAP = 4 * mm  # between the logo tile and the name
 # Office printers leave the outer 4-5 mm of a sheet blank: the logo stays inside it. Its
 # white tile may reach closer to the edge (white on white paper, nothing is lost).
 PRINTER_EDGE = 5 * mm
-TILE_BOTTOM = 3 * mm  # from the bottom of the band
+LOGO_PLATE = 13.2 * mm  # the logo's white tile: its height (and a square's width)
 WEBSITE_GAP = 6 * mm  # the least room between the name and the website
 NAME_LEADING = 1.15
-MAX_NAME_LINES = 3
+MAX_NAME_LINES = 2
+NAME_FLOOR = 10.0  # points: the clinic's name never prints smaller (it is cut with "…")
 ONE_LINE_SHRINK = 0.85  # a name shrunk this far still reads as the header's size
 
 
@@ -90,7 +92,7 @@ def fit_name(
 ) -> tuple[float, list[str]]:
     """Size and lines for the clinic's name in a ``width`` by ``height`` box of the header.
 
-    One line at ``size``, or a little smaller; else the largest size up to three lines
+    One line at ``size``, or a little smaller; else the largest size up to two lines
     allow (then the fewest, most even lines); never below ``min_size``, where a line
     still too wide ends with "…".
     """
@@ -114,20 +116,37 @@ def fit_name(
 
 TOTAL_FORM = "HOPageTotal"
 HEADER_FORM, FOOTER_FORM = "HOHead", "HOFoot"  # + the page width in points
+FOOTER_GAP = 1.5 * mm  # between the footer's rule and its text
 
 
-def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
-    """Contact line, then the handout date and the disclaimer."""
+def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph | None:
+    """The brand's contact lines, as the footer prints them above the date line."""
     markup = theme.fonts.markup
     contact = " · ".join(markup(line, "brand contact") for line in handout.brand.contact)
-    lines = [contact] if contact else []
-    lines.append(
-        f"{format_date(handout.date)} · {markup(handout.brand.disclaimer, 'brand disclaimer')}"
-    )
-    return Para("<br/>".join(lines), theme["small"])
+    return Para(contact, theme["fine"]) if contact else None
 
 
-class HandoutCanvas(Canvas):
+def date_line(theme: Theme, handout: Handout, width: float) -> Paragraph:
+    """The patient's name (so pages that come apart can be told apart) and the handout date,
+    on one line: a name too long for it is shortened with "…"."""
+    date = format_date(handout.date)
+    name = handout.patient.name
+    while True:
+        shown = theme.fonts.markup(name, "patient name") + " · " if name else ""
+        line = Para(shown + date, theme["fine"])
+        if not name or len(line.breakLines([width]).lines) <= 1:
+            return line
+        name = name[:-2].rstrip() + "…" if len(name) > 2 else ""
+
+
+def footer_text_height(theme: Theme, handout: Handout, width: float) -> float:
+    """Height of the footer's text: the contact lines (wrapped) and the date line."""
+    contact = footer_paragraph(theme, handout)
+    line = theme["fine"].leading
+    return line + (contact.wrap(width, 1000)[1] if contact else 0.0)
+
+
+class HandoutCanvas(NeutralInk, Canvas):
     """Fixes the creation date; draws the forms pages share once, when the document is saved.
 
     Pages show the brand header and footer as form XObjects (stored once, not on
@@ -152,6 +171,9 @@ class HandoutCanvas(Canvas):
         # seed it from the handout date, so --date and SOURCE_DATE_EPOCH give the same bytes.
         self._doc.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
         self._doc.signature.update(ascii(float(handout_epoch)).encode())
+
+    def beginText(self, x: float = 0, y: float = 0, direction: str | None = None) -> NeutralText:  # noqa: N802
+        return NeutralText(self, x, y, direction=direction)
 
     def doForm(self, name: str) -> None:  # noqa: N802 - reportlab's name
         self.forms_used.add(name)
@@ -298,7 +320,7 @@ class HandoutDoc(BaseDocTemplate):
         header, footer = f"{HEADER_FORM}{width:.0f}", f"{FOOTER_FORM}{width:.0f}"
         tagger = canvas.tagger
         if canvas.getPageNumber() == 1:
-            # Read once: the clinic first, its contact lines and the disclaimer last.
+            # Read once: the clinic first, its contact lines, the patient and date last.
             with tagger.element(canvas, self._header_element()):
                 canvas.doForm(header)
             with tagger.element(canvas, Node("P", place=BACK)):
@@ -326,15 +348,16 @@ class HandoutDoc(BaseDocTemplate):
         """Define the form ``name`` on ``canvas``: the header, footer or page total."""
         if name == TOTAL_FORM:
             canvas.beginForm(name)
-            canvas.setFont(self.theme.fonts.main.bold, self.theme.small_size)
+            canvas.setFont(self.theme.fonts.main.bold, self.theme.fine_size)
             canvas.setFillColor(MUTED)
             canvas.drawString(0, 0, str(canvas.getPageNumber() - 1))
             canvas.endForm()
             return
         header = name.startswith(HEADER_FORM)
         width = float(name.removeprefix(HEADER_FORM if header else FOOTER_FORM))
-        height = self.theme.page_size(width > self.theme.page_size()[0])[1]
-        canvas.beginForm(name, 0, 0, width, height)
+        # The name holds the width rounded (A5's 419.5 points is "420"): compare rounded.
+        height = self.theme.page_size(width > round(self.theme.page_size()[0]))[1]
+        canvas.beginForm(name, -BLEED, -BLEED, width + BLEED, height + BLEED)
         if header:
             self._header(canvas, width, height)
         else:
@@ -346,31 +369,38 @@ class HandoutDoc(BaseDocTemplate):
         band = theme.header_height
         canvas.saveState()
         if not theme.ink_saver:
+            # The band and its stripe run BLEED past the trim: clipped on an office print,
+            # printed to the edge by a print shop (``--bleed`` shows the bleed and marks).
             canvas.setFillColor(theme.primary)
-            canvas.rect(0, height - band, width, band, stroke=0, fill=1)
-            canvas.setFillColor(theme.accent)
-            canvas.rect(0, height - band - 1.2 * mm, width, 1.2 * mm, stroke=0, fill=1)
+            canvas.rect(-BLEED, height - band, width + 2 * BLEED, band + BLEED, stroke=0, fill=1)
+            canvas.setFillColor(theme.accent_line)
+            stripe = 1.2 * mm
+            canvas.rect(-BLEED, height - band - stripe, width + 2 * BLEED, stripe, stroke=0, fill=1)
             text_colour = theme.band_text
         else:
-            canvas.setStrokeColor(theme.primary)
+            canvas.setStrokeColor(theme.line)
             canvas.setLineWidth(1.2)
             canvas.line(theme.margin, height - band, width - theme.margin, height - band)
             text_colour = theme.primary_text  # on white paper
         x = theme.margin
         if self.handout.logo:
-            plate = band - TILE_BOTTOM - (PRINTER_EDGE - LOGO_INSET)
-            x += self._logo_tile(canvas, x, height - band + TILE_BOTTOM, plate) + NAME_GAP
+            top = height - (PRINTER_EDGE - LOGO_INSET)  # the logo itself PRINTER_EDGE down
+            x += self._logo_tile(canvas, x, top - LOGO_PLATE, LOGO_PLATE) + NAME_GAP
         right = width - theme.margin
         website_font = theme.fonts.font_for_run(brand.website)
         website_size = theme.small_size + 1
         if brand.website:
             right -= stringWidth(brand.website, website_font, website_size) + WEBSITE_GAP
         canvas.setFillColor(text_colour)
-        self._brand_name(canvas, x, right, height - band / 2, band - 4 * mm)
+        # The text keeps PAPER_EDGE from the top edge, like all text, and 2 mm above the
+        # band's foot: a long name takes two lines, never more.
+        top, bottom = height - PAPER_EDGE, height - band + 2 * mm
+        middle = (top + bottom) / 2
+        self._brand_name(canvas, x, right, middle, top - bottom)
         if brand.website:
             canvas.setFont(website_font, website_size)
             canvas.drawRightString(
-                width - theme.margin, height - band / 2 - theme.small_size * 0.35, brand.website
+                width - theme.margin, middle - website_size * 0.35, brand.website
             )
         canvas.restoreState()
 
@@ -397,9 +427,7 @@ class HandoutDoc(BaseDocTemplate):
         """The clinic's name between ``left`` and ``right``, ``height`` high about ``middle``."""
         theme, name = self.theme, self.handout.brand.name
         font = theme.fonts.font_for_run(name, bold=True)
-        size, lines = fit_name(
-            name, font, theme.body_size * 1.35, theme.small_size + 1, right - left, height
-        )
+        size, lines = fit_name(name, font, theme.body_size * 1.35, NAME_FLOOR, right - left, height)
         canvas.setFont(font, size)
         leading = size * NAME_LEADING
         for index, line in enumerate(lines):
@@ -409,28 +437,42 @@ class HandoutDoc(BaseDocTemplate):
     def _number_width(self) -> float:
         """Room for "Page 88 of 88" and a gap: the footer text wraps before it."""
         return (
-            stringWidth("Page 88 of 88", self.theme.fonts.main.bold, self.theme.small_size) + 6 * mm
+            stringWidth("Page 88 of 88", self.theme.fonts.main.bold, self.theme.fine_size) + 6 * mm
         )
 
+    def footer_width(self, width: float) -> float:
+        """The footer text's width on a page ``width`` wide: it wraps before the page number."""
+        return width - 2 * self.theme.margin - self._number_width()
+
     def _footer(self, canvas: Canvas, width: float) -> None:
+        """The rule, the contact lines, then the patient's name and the date; the text's
+        last line sits PAPER_EDGE from the bottom, clear of what printers leave blank."""
         theme = self.theme
         left, right = theme.margin, width - theme.margin
-        top = theme.footer_height + 2 * mm
+        text_width = self.footer_width(width)
+        top = theme.footer_rule
         canvas.saveState()
-        canvas.setStrokeColor(theme.primary)
+        canvas.setStrokeColor(theme.line)
         canvas.setLineWidth(0.6)
         canvas.line(left, top, right, top)
-        footer_text = footer_paragraph(theme, self.handout)  # painted once per page width
-        _, used = footer_text.wrap(right - left - self._number_width(), theme.footer_height)
-        footer_text.drawOn(canvas, left, top - 2 - used)
+        y = top - FOOTER_GAP
+        contact = footer_paragraph(theme, self.handout)  # painted once per page width
+        if contact is not None:
+            _, used = contact.wrap(text_width, theme.footer_height)
+            y -= used
+            contact.drawOn(canvas, left, y)
+        line = date_line(theme, self.handout, text_width)
+        _, used = line.wrap(text_width, theme.footer_height)
+        line.drawOn(canvas, left, y - used)
         canvas.restoreState()
 
     def _page_number(self, canvas: Canvas, page: int, width: float) -> None:
         """ "Page X of " then the total, which is a form filled in when the canvas is saved."""
         theme = self.theme
         right = width - theme.margin
-        baseline = theme.footer_height + 2 * mm - theme.small_size - 2
-        bold, size = theme.fonts.main.bold, theme.small_size
+        size = theme.fine_size
+        baseline = theme.footer_rule - FOOTER_GAP - size
+        bold = theme.fonts.main.bold
         total_width = canvas.stringWidth("00", bold, size)
         canvas.saveState()
         canvas.setFillColor(MUTED)

@@ -146,7 +146,12 @@ def _render_blocks(nodes: Sequence[SyntaxTreeNode], context: _Context) -> list[F
     flowables: list[Flowable] = []
     for node in nodes:
         render = BLOCK_RENDERERS.get(node.type) or _unsupported
-        flowables.extend(render(node, context))
+        rendered = render(node, context)
+        if node.type == "blockquote" and flowables and not rendered[0].splitInRow:
+            # A call-out that moves whole to the next page takes the text before it along:
+            # it belongs to its section, not alone at the top of a page.
+            flowables[-1].keepWithNext = True
+        flowables.extend(rendered)
     return flowables
 
 
@@ -197,13 +202,15 @@ def _code(node: SyntaxTreeNode, context: _Context) -> list[Flowable]:
 
 
 class _List(ListFlowable):
-    """A list whose last item never starts a page alone, cut off from the rest."""
+    """A list whose first item never ends a page alone, nor its last starts one."""
 
     def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
         parts = super().split(aW, aH)  # the items' flowables, for the frame to place one by one
         starts = [i for i, part in enumerate(parts) if getattr(part, "_bullet", None)]
         if len(starts) >= 3:  # with two, the whole list would move, leaving its lead-in behind
             for part in parts[starts[-1] - 1 : -1]:  # the item before it, and the last one whole
+                part.keepWithNext = True
+            for part in parts[: starts[1]]:  # nor does the first end a page alone (a 1/2 split)
                 part.keepWithNext = True
         return parts
 

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from handouts.compose import Handout
 from handouts.render.blocks import box, para, paragraphs, styled
 from handouts.render.document import format_date, mark
+from handouts.render.fields import TextField
 from handouts.render.tagging import role
 from handouts.render.theme import MUTED, Theme
 
@@ -25,10 +26,21 @@ def _patient_rows(handout: Handout) -> list[tuple[str, str]]:
     return rows
 
 
+def _value(theme: Theme, handout: Handout, label: str, value: str, width: float) -> Flowable:
+    """A detail as printed; left blank in a fillable handout, a field to type it in."""
+    if value.strip() or not handout.options.fillable:
+        return para(theme, value, "cell_bold", f"patient {label.lower()}")
+    height = theme["cell_bold"].leading + 2 * mm
+    name = f"patient.{label.lower().replace(' ', '-')}"
+    return TextField(name, width - 6 * mm, height, tooltip=f"Your {label.lower()}")
+
+
 def patient_block(theme: Theme, handout: Handout) -> Table:
     width = theme.frame_width()
+    label_w = 28 * mm if theme.large_print else 22 * mm
+    value_w = width / 2 - label_w
     cells = [
-        [para(theme, label, "label"), para(theme, value, "cell_bold", f"patient {label.lower()}")]
+        [para(theme, label, "label"), _value(theme, handout, label, value, value_w)]
         for label, value in _patient_rows(handout)
     ]
     # Two label/value pairs per row: compact, and easy to fill in by hand when blank.
@@ -36,8 +48,6 @@ def patient_block(theme: Theme, handout: Handout) -> Table:
         cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
         for i in range(0, len(cells), 2)
     ]
-    label_w = 28 * mm if theme.large_print else 22 * mm
-    value_w = width / 2 - label_w
     style = [
         ("BACKGROUND", (0, 0), (-1, -1), theme.wash),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -48,7 +58,7 @@ def patient_block(theme: Theme, handout: Handout) -> Table:
         ("LINEBELOW", (3, 0), (3, -2), 0.5, MUTED),
     ]
     if theme.ink_saver:
-        style.append(("BOX", (0, 0), (-1, -1), 0.6, theme.primary))
+        style.append(("BOX", (0, 0), (-1, -1), 0.6, theme.line))
     return Table(rows, colWidths=[label_w, value_w, label_w, value_w], style=styled(theme, style))
 
 
@@ -119,3 +129,19 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
             if block.strip()
         ]
     return story
+
+
+def safety_panel(theme: Theme, handout: Handout) -> list[Flowable]:
+    """The programme's pain rule and the clinic's "stop and seek advice", said once and
+    prominently on page one (not in every footer and card, where it buried each
+    exercise's own safety note)."""
+    parts: list[Flowable] = []
+    if handout.exercises:
+        parts += [
+            para(theme, "Your pain rule", "h3"),
+            para(theme, handout.pain_rule, "callout", "pain rule"),
+        ]
+    parts.append(para(theme, handout.brand.disclaimer, "callout_bold", "brand disclaimer"))
+    panel = mark(box(theme, parts, theme.frame_width(), accent=True), source="the pain rule")
+    panel.spaceAfter = 4 * mm  # not a Spacer: a frame drops space after at a page's foot
+    return [panel]

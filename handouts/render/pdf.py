@@ -15,56 +15,71 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from handouts.compose import Handout
-from handouts.content.models import Patient
+from handouts.content.models import Patient, Section
 from handouts.errors import RenderError
 from handouts.render.cards import exercise_cards
-from handouts.render.document import HandoutDoc, footer_paragraph
-from handouts.render.grid import back_to_portrait, tracking_grid
-from handouts.render.page_one import page_one_block
+from handouts.render.document import HandoutDoc, footer_text_height
+from handouts.render.grid import tracking_grid
+from handouts.render.page_one import page_one_block, safety_panel
 from handouts.render.replay import Recording, RecordingCanvas, replay, seed
 from handouts.render.sections import markdown_styles, section
 from handouts.render.sources import sources
 from handouts.render.theme import Theme
 from handouts.render.workout_table import progression_note, workout_table
 
+FOOTER_NUMBER_ROOM = 30 * mm  # "Page 88 of 88" and its gap, at the right of the footer
+
 
 def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
-    """Everything after page one's personal block: the same for every patient."""
+    """Everything after page one's personal block: the same for every patient.
+
+    In the order the reader needs it: the pain rule, how to read the plan, the plan,
+    the cards, the education sections and the sources; the tracking sheet comes last.
+    """
     contents = handout.contents
     flow: list[Flowable] = [Spacer(0, 0)]  # page one exists even when nothing else follows
+    flow += safety_panel(theme, handout)
+    styles = markdown_styles(theme)
+    leading, rest = _sections_by_place(handout) if contents["sections"] else ([], [])
+    if not contents["table"]:
+        leading, rest = [], leading + rest
+    for item in leading:
+        flow += section(theme, item, styles)
     if contents["table"]:
         table = workout_table(theme, handout)
         flow += table[:2] + progression_note(theme, handout) + table[2:]
     if contents["cards"]:
         flow += exercise_cards(theme, handout)  # it starts its own page
-    if contents["sections"]:
-        styles = markdown_styles(theme)
-        flow += [PageBreak()]
-        for item in handout.sections:
+    if rest:
+        for item in rest:
             flow += section(theme, item, styles)
-    grid = tracking_grid(theme, handout) if contents["tracking"] else []
-    tail = sources(theme, handout) if contents["sources"] else []
-    flow += grid
-    if grid and tail:
-        flow += back_to_portrait()
-    return flow + tail
+    if contents["sources"]:
+        flow += sources(theme, handout)
+    if contents["tracking"]:
+        flow += tracking_grid(theme, handout)
+    return flow
+
+
+def _sections_by_place(handout: Handout) -> tuple[list[Section], list[Section]]:
+    """The sections that go before the workout table, and the others."""
+    leading = [item for item in handout.sections if item.place == "before-table"]
+    return leading, [item for item in handout.sections if item.place != "before-table"]
 
 
 def _fit_footer(theme: Theme, handout: Handout) -> Theme:
-    """The theme, or a copy with a taller footer when a long disclaimer needs more lines.
+    """The theme, or a copy with a taller footer when long contact lines need more lines.
 
     A copy, because the Builder caches themes: growing the shared one would make the
     next handout of a batch depend on the ones built before it. Kept on the theme per
-    footer text (contact, disclaimer, date), the same for every patient of a batch.
+    contact text, the same for every patient of a batch (a name never wraps the footer).
     """
-    brand = handout.brand
-    key = (tuple(brand.contact), brand.disclaimer, handout.date)
+    key = tuple(handout.brand.contact)
     if key not in theme.fitted_footers:
-        _, height = footer_paragraph(theme, handout).wrap(theme.frame_width() - 30 * mm, 1000)
-        needed = height + 5 * mm
+        width = theme.frame_width() - FOOTER_NUMBER_ROOM
+        needed = footer_text_height(theme, handout, width)
         fitted = replace(theme, footer_height=needed) if needed > theme.footer_height else theme
         theme.fitted_footers[key] = fitted
     return theme.fitted_footers[key]
@@ -111,13 +126,19 @@ def _record(theme: Theme, handout: Handout, reserved: float) -> Recording:
     return doc.canv.recording
 
 
+def _shared(handout: Handout) -> Handout:
+    """The handout as its shared pages see it: no patient, only the plan's start date
+    (the workout table and the tracking sheet date their weeks)."""
+    return replace(handout, patient=Patient(start=handout.patient.start))
+
+
 def _shared_key(handout: Handout, reserved: float) -> tuple:
     """What the shared pages depend on: the handout without its patient, the block height.
 
     Pickled, not repr'd: a quarter of the time on the per-patient path, and a
     handout composed the same way always pickles to the same bytes.
     """
-    return pickle.dumps(replace(handout, patient=Patient())), reserved
+    return pickle.dumps(_shared(handout)), reserved
 
 
 def render_pdf(
@@ -144,7 +165,10 @@ def render_pdf(
         return embed_form_fonts(buffer.getvalue(), regular.face.filename, size=0)
     recordings = recordings or Recordings(keep=1)
     recording = recordings.get(
-        _shared_key(handout, reserved), lambda: _record(theme, handout, reserved)
+        _shared_key(handout, reserved),
+        # Laid out without the patient: the recording is every patient's, and a name in it
+        # (the footer's) would give its characters codes a build alone would not.
+        lambda: _record(theme, _shared(handout), reserved),
     )
     canvas = doc.make_canvas(buffer)
     seed(canvas, recording)

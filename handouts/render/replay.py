@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.render.document import TOTAL_FORM, HandoutCanvas
+from handouts.render.document import FOOTER_FORM, TOTAL_FORM, HandoutCanvas
 from handouts.render.tagging import Raw, Tagger
 
 _INTERNAL_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
@@ -103,13 +103,14 @@ class RecordingCanvas(HandoutCanvas):
     def save(self) -> None:
         """Paint the shared forms; keep them, images and the fonts' code assignments."""
         doc = self._doc
-        self.paint_forms(sorted(self.forms_used - {TOTAL_FORM}))  # the total is per handout
+        # The page total and the footer (it names the patient) are painted per handout.
+        self.paint_forms(sorted(name for name in self.forms_used if not _per_handout(name)))
         self.recording.tags = self.tagger
-        total = doc.getXObjectName(TOTAL_FORM)
         self.recording.xobjects = {
             name: obj
             for name, obj in doc.idToObject.items()
-            if name.startswith(doc.getXObjectName("")) and name != total
+            if name.startswith(doc.getXObjectName(""))
+            and not _per_handout(name.removeprefix(doc.getXObjectName("")))
         }
         # Resources name shadings (an SVG logo's gradients) by reference, as "Sh0"…
         self.recording.shadings = {
@@ -120,6 +121,10 @@ class RecordingCanvas(HandoutCanvas):
         for name in doc.fontMapping:
             if not getattr(pdfmetrics.getFont(name), "_dynamicFont", False):
                 raise NotImplementedError(f"recorded pages use the built-in font {name}")
+
+
+def _per_handout(form: str) -> bool:
+    return form == TOTAL_FORM or form.startswith(FOOTER_FORM)
 
 
 def _copy_state(state: object) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, Spacer
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Spacer
 
 from handouts.compose import Handout
 from handouts.content.models import Source
@@ -39,17 +39,20 @@ def sources(theme: Theme, handout: Handout) -> list[Flowable]:
         ListItem(Para(_source_text(theme, item), theme["small"]), value=index)
         for index, item in enumerate(handout.sources, start=1)
     ]
-    listing = ListFlowable(
-        items,
-        bulletType="1",
-        bulletFontName=theme.fonts.main.regular,
-        bulletFontSize=theme.small_size,
-        leftIndent=8 * mm,
-    )
+
+    def listing(part: list[ListItem]) -> ListFlowable:
+        return ListFlowable(
+            part,
+            bulletType="1",
+            bulletFontName=theme.fonts.main.regular,
+            bulletFontSize=theme.small_size,
+            leftIndent=8 * mm,
+        )
+
     intro = para(theme, "The facts and numbers in this handout come from these sources.", "small")
-    return [
-        CondPageBreak(theme.frame_height() / 3),
-        heading(theme, "Sources", source="the sources"),
-        KeepTogether([intro, Spacer(1, 2 * mm)]),
-        listing,
-    ]
+    # No page break of its own: the sources follow the last section, even at a page's
+    # foot, rather than stand alone on a page. The heading, its intro and the first two
+    # sources stay together (each item keeps its own number).
+    opening = [heading(theme, "Sources", source="the sources"), intro, Spacer(1, 2 * mm)]
+    rest = [listing(items[2:])] if items[2:] else []
+    return [KeepTogether([*opening, listing(items[:2])]), *rest]

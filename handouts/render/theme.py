@@ -9,18 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 
 from handouts.content.models import Brand
 from handouts.render.fonts import FontSet
 
-PAPER = {"a4": A4, "letter": LETTER}
-TEXT = colors.HexColor("#1E2328")
-MUTED = colors.HexColor("#5A636B")
+PAPER = {"a4": A4, "letter": LETTER, "a5": A5, "half-letter": (5.5 * inch, 8.5 * inch)}
+SMALL_PAPER = 160 * mm  # narrower than this (A5, half-letter): narrower margins
+TEXT = colors.Color(0, 0, 0)  # pure black: printed with black ink alone (render/ink.py)
+MUTED = colors.Color(0.33, 0.33, 0.33)  # fine print and rules: gray ink, 7.5:1 on white
 WHITE = colors.white
 WCAG_AA = 4.5
+MARKS = 3.0  # WCAG's contrast for graphics: lines, tick boxes and stripes stay visible
+BLEED = 3 * mm  # colour that reaches the trim runs this far past it, for a print shop
+PAPER_EDGE = 10 * mm  # text keeps at least this far from every edge of the paper
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 
@@ -48,17 +52,19 @@ def shade(colour: colors.Color, kept: float) -> colors.Color:
     return colors.Color(*(kept * c for c in (colour.red, colour.green, colour.blue)))
 
 
-def readable_on(colour: colors.Color, background: colors.Color) -> colors.Color:
-    """``colour`` as it is if text in it reaches WCAG AA on ``background``, else the lightest
-    shade of it that does."""
-    if contrast(colour, background) >= WCAG_AA:
+def readable_on(
+    colour: colors.Color, background: colors.Color, ratio: float = WCAG_AA
+) -> colors.Color:
+    """``colour`` as it is if it reaches ``ratio`` (text: WCAG AA) on ``background``, else
+    the lightest shade of it that does."""
+    if contrast(colour, background) >= ratio:
         return colour
     dark, light = 0.0, 1.0  # shares of the colour kept: reaches AA, does not
     for _ in range(16):
         middle = (dark + light) / 2
         dark, light = (
             (middle, light)
-            if contrast(shade(colour, middle), background) >= WCAG_AA
+            if contrast(shade(colour, middle), background) >= ratio
             else (dark, middle)
         )
     return shade(colour, dark)
@@ -72,12 +78,14 @@ class Theme:
     accent: colors.Color
     band_text: colors.Color
     primary_text: colors.Color  # headings and links: the primary, darkened if too light to read
+    line: colors.Color  # rules, borders and tick boxes: the primary, darkened to 3:1 on white
+    accent_line: colors.Color  # the safety stripe and the header's stripe, likewise
     large_print: bool
     ink_saver: bool
     warnings: list[str] = field(default_factory=list)
     margin: float = 16 * mm
-    header_height: float = 20 * mm
-    footer_height: float = 15 * mm
+    header_height: float = 22 * mm  # the band: its text starts PAPER_EDGE from the top
+    footer_height: float = 0.0  # the footer's text; two lines of fine print unless set
     styles: dict[str, ParagraphStyle] = field(default_factory=dict)
     # Footer text → this theme, or a copy with a footer tall enough for it (render/pdf.py).
     fitted_footers: dict[tuple, Theme] = field(
@@ -90,7 +98,13 @@ class Theme:
 
     @property
     def small_size(self) -> float:
-        return 11.0 if self.large_print else 8.5
+        """Smaller text a patient still reads (level labels, notes, the tracker's targets)."""
+        return 11.0 if self.large_print else 10.0
+
+    @property
+    def fine_size(self) -> float:
+        """The footer's fine print: contact, date, page numbers."""
+        return 10.0 if self.large_print else 8.0
 
     @property
     def box_size(self) -> float:
@@ -118,11 +132,16 @@ class Theme:
 
     @property
     def top_margin(self) -> float:
-        return self.header_height + 8 * mm
+        return self.header_height + 7 * mm
+
+    @property
+    def footer_rule(self) -> float:
+        """Height of the footer's rule above the paper's bottom edge."""
+        return PAPER_EDGE + self.footer_height + 1.5 * mm
 
     @property
     def bottom_margin(self) -> float:
-        return self.footer_height + 6 * mm
+        return self.footer_rule + 4 * mm
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         return self.styles[name]
@@ -144,10 +163,27 @@ def _band_text_colour(
     return TEXT if dark_ok else WHITE
 
 
+def _marks_colour(
+    colour: colors.Color, role: str, brand: Brand, warnings: list[str]
+) -> colors.Color:
+    """``colour`` for lines and marks on white: a darker shade of it when too light to see
+    (a pale yellow tick box vanishes on a photocopy)."""
+    marks = readable_on(colour, WHITE, MARKS)
+    if marks is not colour:
+        shown = getattr(brand, role)
+        warnings.append(
+            f"brand {brand.name!r}: {role} colour {shown} has contrast "
+            f"{contrast(colour, WHITE):.1f}:1 on white, below 3:1 for lines and tick boxes; "
+            f"they print in the darker #{marks.hexval()[2:].upper()}"
+        )
+    return marks
+
+
 def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
     regular, bold = theme.fonts.main.regular, theme.fonts.main.bold
     size = theme.body_size
     lead = size * (1.3 if theme.large_print else 1.38)
+    cell = max(theme.small_size, size * 0.9)  # table text: never below the small size
     base = ParagraphStyle(
         "body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5
     )
@@ -167,7 +203,6 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             parent=base,
             fontSize=size * 1.15,
             leading=size * 1.5,
-            textColor=MUTED,
             spaceAfter=size,
         ),
         "h1": ParagraphStyle(
@@ -201,22 +236,22 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
         ),
         "bullet": ParagraphStyle("bullet", parent=base, spaceAfter=size * 0.2),
         "cell": ParagraphStyle(
-            "cell", parent=base, fontSize=size * 0.9, leading=size * 1.18, spaceAfter=0
+            "cell", parent=base, fontSize=cell, leading=cell * 1.3, spaceAfter=0
         ),
         "cell_bold": ParagraphStyle(
             "cell_bold",
             parent=base,
             fontName=bold,
-            fontSize=size * 0.9,
-            leading=size * 1.18,
+            fontSize=cell,
+            leading=cell * 1.3,
             spaceAfter=0,
         ),
         "cell_head": ParagraphStyle(
             "cell_head",
             parent=base,
             fontName=bold,
-            fontSize=size * 0.9,
-            leading=size * 1.18,
+            fontSize=cell,
+            leading=cell * 1.3,
             spaceAfter=0,
             textColor=theme.band_text if not theme.ink_saver else TEXT,
         ),
@@ -232,10 +267,8 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle(
             "note",
             parent=base,
-            fontName=theme.fonts.main.italic,
             fontSize=theme.small_size,
             leading=theme.small_size * 1.3,
-            textColor=MUTED,
             spaceAfter=0,
         ),
         "small": ParagraphStyle(
@@ -243,6 +276,13 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             parent=base,
             fontSize=theme.small_size,
             leading=theme.small_size * 1.3,
+            spaceAfter=0,
+        ),
+        "fine": ParagraphStyle(
+            "fine",
+            parent=base,
+            fontSize=theme.fine_size,
+            leading=theme.fine_size * 1.3,
             textColor=MUTED,
             spaceAfter=0,
         ),
@@ -250,12 +290,14 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             "label",
             parent=base,
             fontName=bold,
-            fontSize=size * 0.85,
-            leading=size * 1.15,
-            textColor=MUTED,
+            fontSize=cell,
+            leading=cell * 1.3,
             spaceAfter=0,
         ),
         "callout": ParagraphStyle("callout", parent=base, spaceAfter=size * 0.25),
+        "callout_bold": ParagraphStyle(
+            "callout_bold", parent=base, fontName=bold, spaceAfter=size * 0.25
+        ),
         "card_title": ParagraphStyle(
             "card_title",
             parent=base,
@@ -281,6 +323,8 @@ def make_theme(
     # Headings sit on white or on the pale wash (card titles, phase rows): AA on the darker.
     primary_text = readable_on(primary, tint(primary, WASH))
     band_text = _band_text_colour(primary, primary_text, brand, warnings)
+    line = _marks_colour(primary, "primary", brand, warnings)
+    accent_line = _marks_colour(accent, "accent", brand, warnings)
     theme = Theme(
         fonts=fonts,
         paper=PAPER[paper or brand.paper],
@@ -288,11 +332,14 @@ def make_theme(
         accent=accent,
         band_text=band_text,
         primary_text=primary_text,
+        line=line,
+        accent_line=accent_line,
         large_print=large_print,
         ink_saver=ink_saver,
         warnings=warnings,
     )
-    if large_print:
-        theme.header_height, theme.footer_height = 20 * mm, 16 * mm
+    if theme.paper[0] < SMALL_PAPER:
+        theme.margin = 12 * mm  # text still PAPER_EDGE from the edge; 8 mm more for the page
     theme.styles = _styles(theme)
+    theme.footer_height = 2 * theme["fine"].leading
     return theme

@@ -15,10 +15,12 @@ fonts keep only the glyphs the handout uses.
 
 from __future__ import annotations
 
+import hashlib
+import string
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, makeToUnicodeCMap
 
 SPACE = 32  # always code 32 in every subset: PDF word spacing applies to it
 PRINTABLE = range(33, 127)  # '!' to '~': each keeps its own code in subset 0
@@ -44,6 +46,37 @@ class PrintFont(TTFont):
             state.subsets[0] += [SPACE] * (SUBSET0_SIZE - len(state.subsets[0]))
             state.readable = True
         return state
+
+    def addObjects(self, doc: object) -> None:  # noqa: N802 - reportlab's name
+        """reportlab's font objects, each subset named with its own tag.
+
+        reportlab tags subset n of every font alike (``AAAAAA+`` for the first), so
+        the three faces of a handout shared one tag: a print shop's RIP that caches
+        fonts by name may then set one face's glyphs with another's.
+        """
+        state = self.state.get(doc) or TTFont.State(self._asciiReadable)
+        self.state[doc] = state
+        state.frozen = 1
+        for number, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(number, doc)[1:]
+            name = (self.face.name + self.face.subfontNameX).decode("pdfdoc")
+            base = f"{subset_tag(name, subset)}+{name}"
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {number}"
+            font.Name, font.BaseFont = internal, base
+            font.FirstChar, font.LastChar = 0, len(subset) - 1
+            font.Widths = pdfdoc.PDFArray([self.face.getCharWidth(char) for char in subset])
+            cmap = pdfdoc.PDFStream()
+            # No ToUnicode entry for code 0 (.notdef, not a character): a screen reader
+            # would meet U+0000, which PDF/UA forbids.
+            cmap.content = _without_notdef(makeToUnicodeCMap(base, subset))
+            if doc.compression:
+                cmap.filters = [pdfdoc.PDFZCompress]
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base, subset)
+            doc.Reference(font, internal)  # registers the object under its name
+            doc.idToObject["BasicFonts"].dict[internal] = font
+        del self.state[doc]
 
     def splitString(self, text: str | bytes, doc: object, encoding: str = "utf-8") -> list:  # noqa: N802
         """(subset, bytes) runs of ``text``, as reportlab's, with ASCII at its own codes."""
@@ -72,19 +105,6 @@ class PrintFont(TTFont):
         if run:
             runs.append((run_subset, bytes(run)))
         return runs
-
-    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - reportlab's name
-        """The subsets' objects, with no ToUnicode entry for code 0 (.notdef, not a character):
-        a screen reader would meet U+0000, which PDF/UA forbids."""
-        state = self.state.get(doc)
-        count = len(state.subsets) if state else 0
-        super().addObjects(doc)
-        face = self.face
-        for n in range(count):
-            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-            cmap = doc.idToObject.get("toUnicodeCMap:" + base)
-            if cmap is not None:
-                cmap.content = _without_notdef(cmap.content)
 
 
 def _without_notdef(cmap: str) -> str:
@@ -142,3 +162,13 @@ def _assign(state: TTFont.State, char: int, font_name: str) -> int:
     state.nextCode = code + 1
     state.assignments[char] = code
     return code
+
+
+def subset_tag(face_name: str, subset: list[int]) -> str:
+    """Six capital letters from the face and the characters its subset holds.
+
+    The same subset of the same face always gets the same tag (the same inputs give
+    the same bytes); different faces or subsets get different tags.
+    """
+    digest = hashlib.sha256(f"{face_name}:{subset}".encode()).digest()
+    return "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])

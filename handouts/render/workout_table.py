@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Table
 from handouts.compose import Handout
 from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, para, styled
+from handouts.render.dates import weeks_dates
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, WHITE, Theme
@@ -97,6 +98,18 @@ class WorkoutTable(Table):
         return getattr(getattr(first, "style", None), "name", "") == "phase"
 
 
+def _keep_rows(label: int, groups: list[tuple[int, int]]) -> list[tuple]:
+    """NOSPLIT ranges for one block of weeks: an exercise's row and its notes stay together;
+    a block split over two pages keeps at least two exercises on each (a 4/1 split leaves
+    one row to read without the rest), and its label never ends a page."""
+    keep = [("NOSPLIT", (0, first), (-1, last)) for first, last in groups]
+    if groups:
+        keep.append(("NOSPLIT", (0, label), (-1, groups[min(1, len(groups) - 1)][1])))
+    if len(groups) >= 2:
+        keep.append(("NOSPLIT", (0, groups[-2][0]), (-1, groups[-1][1])))
+    return keep
+
+
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     widths = table_widths(theme, theme.frame_width(), _body_texts(handout))
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
@@ -110,26 +123,27 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PAD),
     ]
     style += (
-        [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.primary)]
+        [("LINEBELOW", (0, 0), (-1, 0), 1.2, theme.line)]
         if theme.ink_saver
         else [("BACKGROUND", (0, 0), (-1, 0), theme.primary)]
     )
     for phase in handout.phases:
-        title = phase.label + (f" · {phase.title}" if phase.title else "")
+        dates = weeks_dates(handout, *phase.weeks)
+        title = " · ".join(part for part in (phase.label, dates, phase.title) if part)
         rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
         index = len(rows) - 1
         style += [
             ("SPAN", (0, index), (-1, index)),
-            ("LINEBELOW", (0, index), (-1, index), 0.8, theme.primary),
+            ("LINEBELOW", (0, index), (-1, index), 0.8, theme.line),
         ]
-        style.append(("NOSPLIT", (0, index), (-1, index + 1)))
+        label, groups = index, []  # each exercise's rows: (first, last)
         if not theme.ink_saver:
             style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
         for row in phase.rows:
             where = f"exercise {row.exercise.id}"
             name = (
                 f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b><br/>"
-                f'<font size="{theme.small_size}" color="#5A636B">Level {row.dose.level}: '
+                f'<font size="{theme.small_size}">Level {row.dose.level}: '
                 f"{theme.fonts.markup(row.dose.label, where)}</font>"
             )
 
@@ -147,7 +161,8 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
                     ("TOPPADDING", (0, index), (-1, index), 0),
                 ]
                 style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
-                style.append(("NOSPLIT", (0, index - 1), (-1, index)))
+            groups.append((len(rows) - (2 if row.dose.notes else 1), len(rows) - 1))
+        style += _keep_rows(label, groups)
     # The gap below is space after, which a frame drops at the foot of a page; a Spacer
     # there would go on to the next page, and before the page break of the cards leave
     # it empty (large print on letter paper).

@@ -42,9 +42,11 @@ def test_every_page_has_the_brand_header_and_footer(default: Built) -> None:
         for line in brand.contact:
             assert line in text, (number, line)
         assert f"Page {number} of {total}" in text, number
-        assert DATE_TEXT in text, number
-        assert norm(brand.disclaimer) in text, number
+        assert f"{default.handout.patient.name} · {DATE_TEXT}" in text, number
     assert f"Page {total + 1} of" not in " ".join(default.pages)
+    # The clinic's disclaimer (its "stop and seek advice") is said once, on page one.
+    assert norm(brand.disclaimer) in default.pages[0]
+    assert " ".join(default.pages).count(norm(brand.disclaimer)) == 1
 
 
 def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) -> None:
@@ -58,7 +60,7 @@ def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) ->
         )
         assert len(header_footer) == 2
         shared.setdefault(float(page.mediabox.width), set()).add(header_footer)
-    assert len(shared) == 2  # portrait pages, and the landscape tracking sheet
+    assert len(shared) == 1  # every page portrait, the tracking sheet too
     assert all(len(pairs) == 1 for pairs in shared.values())
 
 
@@ -235,12 +237,12 @@ def test_outline_has_every_part_on_its_page(default: Built) -> None:
     handout = default.handout
     outline = default.outline
     titles = [title for _, title, _ in outline]
-    parts = [handout.title, "Your programme", "Your exercises", "Tracking sheet", "Sources"]
+    parts = [handout.title, "Your programme", "Your exercises", "Sources", "Tracking sheet"]
     positions = [titles.index(part) for part in parts]
     assert positions == sorted(positions)
     for level, title, page in outline:
         if title == "Tracking sheet":
-            assert page == default.landscape_pages()[0]
+            assert page == default.tracking_pages()[0]
         else:
             assert title in default.pages[page - 1], (title, page)
         if title in parts:

@@ -24,16 +24,24 @@ def test_fillable_boxes_are_uniquely_named_fields(variants: Variants, tmp_path: 
         if "/T" in ref.get_object()
     ]
     assert len(names) == len(set(names)), "duplicate field names"
-    sessions = handout.weeks * handout.sessions_per_week
+    per_week = handout.sessions_per_week
     sided = {row.exercise.id for phase in handout.phases for row in phase.rows if row.dose.per_side}
-    expected = sum(2 if ex.id in sided else 1 for ex in handout.exercises) * sessions
-    expected += 2 * sessions + handout.weeks  # two pain rows, one notes line a week
-    assert len(fields) == expected == len(names)
-    # L and R rows for exercises done on each side, one row for the others.
-    assert "bent-knee-calf-raise.L.w6.s3" in fields and "bent-knee-calf-raise.R.w1.s1" in fields
-    assert "seated-soleus-raise.x.w1.s1" in fields
+    expected = 0
+    for week in range(1, handout.weeks + 1):
+        for row in handout.phase_for(week).rows:  # none in a week the exercise is not done
+            expected += per_week * (2 if row.dose.per_side else 1)
+    expected += 2 * per_week * handout.weeks  # two pain rows
+    notes = [name for name in fields if name.startswith("notes.")]
+    assert notes == ["notes.p1"]  # the tracking sheet's notes area: one page
+    assert len(fields) == expected + len(notes) == len(names)
+    # L and R rows for levels done on each side, one box for both for the others.
+    assert "bent-knee-calf-raise.L.w6.s3" in fields and "bent-knee-calf-raise.R.w6.s1" in fields
+    assert "bent-knee-calf-raise.x.w1.s1" in fields  # level 1 is double-leg
+    assert "bent-knee-calf-raise.R.w1.s1" not in fields
+    assert "seated-soleus-raise.x.w1.s1" in fields and sided
     assert not any(name.startswith("seated-soleus-raise.L") for name in fields)
-    assert "pain-during.w6.s3" in fields and "notes.w6" in fields
+    assert "balance-reach.L.w1.s1" not in fields  # not done in week 1: shaded, no box
+    assert "pain-during.w6.s3" in fields
     assert all(emb == "yes" for _, emb in pdffonts(built.pdf, tmp_path))
     qpdf_check(built.pdf, tmp_path)
 
@@ -77,7 +85,20 @@ def test_fillable_notes_take_several_lines_in_text_sized_to_fit(variants: Varian
         for annot in (ref.get_object() for ref in page.get("/Annots", []))
         if str(annot.get("/T", "")).startswith("notes.")
     ]
-    assert len(notes) == variants["fillable"].handout.weeks
+    assert len(notes) == 1  # the tracking sheet's notes area
     for note in notes:
         assert int(note["/Ff"]) & multiline and "/MaxLen" not in note
         assert str(note["/DA"]).split()[1] == "0"  # auto size
+
+
+def test_blank_page_one_details_are_fields_to_type_in(builder) -> None:  # noqa: ANN001
+    from handout_pdf import build
+
+    from handouts.build import DEFAULT_PROGRAMME
+    from handouts.compose import Options, Selection
+    from handouts.content.models import Patient
+
+    built = build(builder, Selection(DEFAULT_PROGRAMME), Patient(), options=Options(fillable=True))
+    fields = built.reader.get_fields()
+    assert {"patient.name", "patient.clinician", "patient.start-date"} <= fields.keys()
+    assert "patient.length" not in fields  # printed: the plan's own

@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
 from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
-from handouts.render.grid import MIN_TARGET_SIZE, _geometry, tracking_grid
+from handouts.render.grid import TrackingGrid, _geometry, tracking_grid
 from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
 from handouts.render.workout_table import workout_table
@@ -166,14 +166,13 @@ def test_tracking_targets_stay_readable_and_inside_their_rows(
 ) -> None:
     """ "L1 · 3×12–15 steps/leg" was shrunk to 5.5 pt; now it wraps and its row grows."""
     handout, theme = on_a4
-    room = _geometry(theme, handout.sessions_per_week).cell_width * 3 - 2 * mm
-    layouts = [f for f in tracking_grid(theme, handout) if isinstance(f, Table)]
-    cells = [layout._cellvalues[0][0] for layout in layouts]  # [grid, sidebar] per page
-    grids = [cell[0] if isinstance(cell, list | tuple) else cell for cell in cells]
+    geometry, _ = _geometry(theme, handout)
+    room = geometry.week_width(handout.sessions_per_week) - 2 * mm
+    grids = [f for f in tracking_grid(theme, handout) if isinstance(f, TrackingGrid)]
     assert grids
     for grid in grids:
         for row, height in zip(grid._cellvalues, grid._argH, strict=True):
-            targets = [c for c in paragraphs_in(row) if c.style.name in ("small", "fitted")]
-            for target in (t for t in targets if "×" in t.getPlainText()):
-                assert target.style.fontSize >= MIN_TARGET_SIZE
+            targets = [c for c in paragraphs_in(row) if "×" in c.getPlainText()]
+            for target in targets:
+                assert target.style.fontSize >= theme.small_size >= 10
                 assert target.wrap(room, 1e6)[1] <= height + 0.01, target.getPlainText()

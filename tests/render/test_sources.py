@@ -15,10 +15,11 @@ from handouts.compose import Selection
 # -- page one --
 
 
-def test_sources_come_last(default: Built) -> None:
-    level, title, page = default.outline[-1]
-    assert (level, title, page) == (0, "Sources", len(default.pages))
-    last = default.pages[-1]
+def test_sources_come_last_before_the_tracking_sheet(default: Built) -> None:
+    (level, title, page), tracking = default.outline[-2:]
+    assert (level, title) == (0, "Sources") and tracking[1] == "Tracking sheet"
+    assert page < tracking[2] and page >= len(default.pages) - 2
+    last = " ".join(default.pages[page - 1 : tracking[2] - 1])
     for source in default.handout.sources:
         assert norm(source.title) in last, source.id
 

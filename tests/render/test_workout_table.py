@@ -47,7 +47,11 @@ def table_text(built: Built) -> str:
 def test_workout_table_has_the_sample_dosages_for_weeks_1_and_2(default: Built) -> None:
     text = table_text(default)
     assert TABLE_HEADER in text
-    phases = ["Weeks 1–2 · Build the base", "Weeks 3–4 · One leg", "Weeks 5–6 · Add weight"]
+    phases = [  # each block dated from the patient's start, 2 March
+        "Weeks 1–2 · 2–15 Mar · Build the base",
+        "Weeks 3–4 · 16–29 Mar · One leg",
+        "Weeks 5–6 · 30 Mar–12 Apr · Add weight",
+    ]
     positions = [text.find(phase) for phase in phases]
     assert -1 not in positions and positions == sorted(positions)
     weeks_1_2 = text[positions[0] : positions[1]]
