@@ -527,10 +527,12 @@ def _bottom(theme: Theme, handout: Handout, rule: Table, height: float, key: str
     """The notes area, ``height`` high, beside the pain rule."""
     width = theme.frame_width()
     notes_width = width - RULE_SHARE * width - GAP
-    notes: Flowable = para(theme, " ", "small")
+    notes: list[Flowable] = [para(theme, " ", "small")]
     if handout.tracking.notes:
         field = f"notes.{key}" if handout.options.fillable else None
-        notes = NotesArea(theme, notes_width, height, field)
+        label = para(theme, "Notes", "cell_bold")
+        lines = height - label.wrap(notes_width, 1e6)[1] - 1 * mm
+        notes = [label, NotesArea(theme, notes_width, lines, field)]
     return Table(
         [[notes, rule]],
         colWidths=[notes_width + GAP, RULE_SHARE * width],

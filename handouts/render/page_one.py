@@ -138,7 +138,7 @@ def safety_panel(theme: Theme, handout: Handout) -> list[Flowable]:
     parts: list[Flowable] = []
     if handout.exercises:
         parts += [
-            para(theme, "Your pain rule", "h3"),
+            role(para(theme, "Your pain rule", "h3"), "H2"),
             para(theme, handout.pain_rule, "callout", "pain rule"),
         ]
     parts.append(para(theme, handout.brand.disclaimer, "callout_bold", "brand disclaimer"))

@@ -38,9 +38,10 @@ def test_each_patient_gets_their_own_file() -> None:
 
 
 def test_build_duplex_pads_to_an_even_page_count() -> None:
-    assert run("build", "--section", "what-is-the-soleus", "-o", "plain.pdf").exit_code == 0
+    sections = ("--section", "what-is-the-soleus", "--section", "why-it-matters")
+    assert run("build", *sections, "-o", "plain.pdf").exit_code == 0
     assert pages("plain.pdf") == 3
-    result = run("build", "--section", "what-is-the-soleus", "--duplex", "-o", "duplex.pdf")
+    result = run("build", *sections, "--duplex", "-o", "duplex.pdf")
     assert result.exit_code == 0, result.output
     assert pages("duplex.pdf") == 4
     assert PdfReader("duplex.pdf").pages[3].extract_text() == ""  # the blank back of sheet 2

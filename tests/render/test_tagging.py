@@ -150,8 +150,9 @@ def test_form_fields_say_what_to_enter(builder: Builder) -> None:
     tagged = read(_build(builder, "fillable"))
     forms = [e for e in tagged.root.walk() if e.role == "Form"]
     tips = [str(form.kids[0].attributes["Obj"].TU) for form in forms]
-    assert "Bent-knee calf raise, week 2, session 1, left" in tips
-    assert "Notes, week 1" in tips
+    assert "Bent-knee calf raise, week 3, session 1, left" in tips  # level 2: one leg
+    assert "Bent-knee calf raise, week 1, session 1" in tips  # level 1: both legs, one box
+    assert "Your notes" in tips
     assert len(forms) == sum(len(p.get("/Annots", [])) for p in tagged.pdf.pages)
 
 
