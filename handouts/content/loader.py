@@ -563,8 +563,9 @@ def _error_problem(
         return Problem(display, doc.line(prefix + loc), dotted(prefix + loc[:-1]), message)
     message = _message(error, model, data)
     field, _, rest = message.partition(" ")
-    if not loc and field in model.model_fields:  # a check across fields, about ``field``
-        loc, message = (field,), rest
+    if not loc and field.split(".")[0] in model.model_fields:  # a check across fields
+        loc = tuple(int(key) if key.isdigit() else key for key in field.split("."))
+        message = rest
     return Problem(display, doc.line(prefix + loc), dotted(prefix + loc), message)
 
 

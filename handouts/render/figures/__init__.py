@@ -1,0 +1,130 @@
+"""Exercise figures: posed human outlines drawn from the ``figure:`` in an exercise file.
+
+The engine is independent of page layout. Callers use:
+
+- ``figure_style(theme)`` – the colour or mono style for a handout;
+- ``FigureFlowable(figure, width, height, style)`` – a platypus flowable for cards;
+- ``draw_figure(canvas, figure, x, y, width, height, style)`` – for table cells and rows;
+- ``write_figure(figure, path, style)`` – a .pdf, .svg or .png file of one figure.
+
+Each figure is painted once per document as a form XObject and reused wherever it
+appears, at any size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from handouts.content.figure import Figure
+from handouts.render.figures.paint import Style, colour_style, mono_style, pdf_operators, svg_text
+from handouts.render.figures.picture import Picture, picture
+
+FORM_HEIGHT = 100.0  # points: forms are painted at this height and scaled where drawn
+
+__all__ = [
+    "FigureFlowable",
+    "Picture",
+    "Style",
+    "draw_figure",
+    "figure_picture",
+    "figure_style",
+    "fitted_size",
+    "write_figure",
+]
+
+_PICTURES: dict[tuple[str, bool], Picture] = {}
+
+
+def figure_picture(figure: Figure, mirror: bool = False) -> Picture:
+    """The picture of ``figure`` (cached per process: figures are frozen)."""
+    key = (figure.model_dump_json(), mirror)
+    if key not in _PICTURES:
+        plain = picture(figure)
+        _PICTURES[key] = plain.mirrored() if mirror else plain
+    return _PICTURES[key]
+
+
+def figure_style(theme: object) -> Style:
+    """The style for a handout's theme: the brand's colours, or mono for ink-saver/grayscale."""
+    if getattr(theme, "ink_saver", False) or getattr(theme, "grayscale", False):
+        return mono_style()
+    primary, accent = theme.primary, theme.accent  # type: ignore[attr-defined]
+    return colour_style(
+        (primary.red, primary.green, primary.blue), (accent.red, accent.green, accent.blue)
+    )
+
+
+def fitted_size(pic: Picture, width: float, height: float) -> tuple[float, float]:
+    """The largest size with the picture's proportions inside ``width`` × ``height``."""
+    x0, y0, x1, y1 = pic.box
+    scale = min(width / (x1 - x0), height / (y1 - y0))
+    return (x1 - x0) * scale, (y1 - y0) * scale
+
+
+def _form_name(pic: Picture, figure: Figure, style: Style, mirror: bool) -> str:
+    digest = hashlib.sha1(f"{figure.model_dump_json()}|{style.mono}|{sorted(style.fills.items())}|{mirror}".encode())
+    return "Fig" + digest.hexdigest()[:12]
+
+
+def _ensure_form(canv: Canvas, figure: Figure, style: Style, mirror: bool) -> tuple[str, Picture]:
+    pic = figure_picture(figure, mirror)
+    name = _form_name(pic, figure, style, mirror)
+    if not canv._doc.hasForm(name):
+        x0, y0, x1, y1 = pic.box
+        scale = FORM_HEIGHT / (y1 - y0)
+        saved = canv._code
+        canv.beginForm(name, 0, 0, (x1 - x0) * scale, FORM_HEIGHT)
+        canv._code.append(pdf_operators(pic, style, scale))
+        canv.endForm()
+        del saved
+    return name, pic
+
+
+def draw_figure(
+    canv: Canvas,
+    figure: Figure,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    style: Style,
+    mirror: bool = False,
+) -> tuple[float, float]:
+    """Draw ``figure`` fitted in the box at ``x``, ``y`` (centred); return the size drawn."""
+    name, pic = _ensure_form(canv, figure, style, mirror)
+    w, h = fitted_size(pic, width, height)
+    canv.saveState()
+    canv.translate(x + (width - w) / 2, y + (height - h) / 2)
+    canv.scale(h / FORM_HEIGHT, h / FORM_HEIGHT)
+    canv.doForm(name)
+    canv.restoreState()
+    return w, h
+
+
+class FigureFlowable(Flowable):
+    """A figure as a flowable, fitted into at most ``width`` × ``height`` points."""
+
+    def __init__(self, figure: Figure, width: float, height: float, style: Style, mirror: bool = False) -> None:
+        super().__init__()
+        self.figure, self.style, self.mirror = figure, style, mirror
+        self.max_size = (width, height)
+        self.width, self.height = fitted_size(figure_picture(figure, mirror), width, height)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        width = min(self.max_size[0], available_width)
+        self.width, self.height = fitted_size(figure_picture(self.figure, self.mirror), width, self.max_size[1])
+        return self.width, self.height
+
+    def draw(self) -> None:
+        draw_figure(self.canv, self.figure, 0, 0, self.width, self.height, self.style, self.mirror)
+
+
+def write_figure(figure: Figure, path: Path, style: Style, width: float = 360.0, mirror: bool = False) -> None:
+    """Write one figure as .pdf, .svg or .png (the PNG through poppler's pdftoppm)."""
+    from handouts.render.figures.files import write_figure_file
+
+    write_figure_file(figure, Path(path), style, width, mirror)
