@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from handouts.content.base import Model, Text
 
@@ -142,7 +142,9 @@ def check_contacts(contacts: dict[str, str]) -> dict[str, str]:
             )
         allowed = PART_SURFACES[PARTS[part]]
         if surface not in allowed:
-            raise ValueError(f"{part} cannot rest on a {surface}; it can rest on {', '.join(allowed)}")
+            raise ValueError(
+                f"{part} cannot rest on a {surface}; it can rest on {', '.join(allowed)}"
+            )
     return contacts
 
 
@@ -191,7 +193,9 @@ class Prop(Model):
     @model_validator(mode="after")
     def _options_fit(self) -> Prop:
         if self.held and self.kind not in ("dumbbell", "kettlebell", "ball"):
-            raise ValueError(f"held only applies to a dumbbell, kettlebell or ball, not a {self.kind}")
+            raise ValueError(
+                f"held only applies to a dumbbell, kettlebell or ball, not a {self.kind}"
+            )
         if (self.around or self.anchor) and self.kind != "band":
             raise ValueError(f"around and anchor only apply to a band, not a {self.kind}")
         return self
@@ -212,27 +216,34 @@ class Figure(Model):
     start: Pose | None = None
     end: Pose | None = None
     props: list[Prop] = []
-    contacts: dict[str, str] = {}
+    contacts: dict[str, str] = Field(default={}, validate_default=True)
     arrows: list[Arrow] = []
     panels: Literal["auto", "one", "two"] = "auto"
     caption: str = ""
     alt: Text  # one sentence for readers who cannot see the picture
 
-    _contacts_known = field_validator("contacts")(classmethod(lambda cls, v: check_contacts(v)))
+    @field_validator("contacts")
+    @classmethod
+    def _contacts_met(cls, contacts: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """Known parts on surfaces they can rest on, and each surface that is a prop listed."""
+        check_contacts(contacts)
+        if "props" not in info.data:  # the props have their own problem; say that one only
+            return contacts
+        kinds = {prop.kind for prop in info.data["props"]}
+        poses = [info.data.get(name) for name in ("pose", "start", "end")]
+        every = [contacts] + [pose.contacts for pose in poses if pose is not None]
+        for part, surface in (item for each in every for item in each.items()):
+            needed = PROP_SURFACES.get(surface)
+            if needed and needed not in kinds:
+                raise ValueError(f"{part} rests on a {surface}, but props has no {needed}; add it")
+        return contacts
 
     @model_validator(mode="after")
-    def _poses_and_props(self) -> Figure:
-        # Each message starts with the field it is about: the loader points at its line.
+    def _one_picture(self) -> Figure:
         if self.pose is None and (self.start is None or self.end is None):
             raise ValueError("give either pose (one picture) or both start and end")
         if self.pose is not None and (self.start or self.end):
             raise ValueError("give either pose (one picture) or start and end, not both")
-        kinds = {prop.kind for prop in self.props}
-        every = [self.contacts] + [pose.contacts for pose in self.poses]
-        for part, surface in (item for contacts in every for item in contacts.items()):
-            needed = PROP_SURFACES.get(surface)
-            if needed and needed not in kinds:
-                raise ValueError(f"{part} rests on a {surface}, but props has no {needed}; add it")
         return self
 
     @property

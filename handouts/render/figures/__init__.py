@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.content.figure import Figure
-from handouts.render.figures.paint import Style, colour_style, mono_style, pdf_operators, svg_text
+from handouts.render.figures.paint import Style, colour_style, mono_style, pdf_operators
 from handouts.render.figures.picture import Picture, picture
 
 FORM_HEIGHT = 100.0  # points: forms are painted at this height and scaled where drawn
@@ -65,8 +65,16 @@ def fitted_size(pic: Picture, width: float, height: float) -> tuple[float, float
     return (x1 - x0) * scale, (y1 - y0) * scale
 
 
+def form_operators(pic: Picture, style: Style) -> str:
+    """The content of the form that paints ``pic``: ``FORM_HEIGHT`` points tall."""
+    x0, y0, x1, y1 = pic.box
+    return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0))
+
+
 def _form_name(pic: Picture, figure: Figure, style: Style, mirror: bool) -> str:
-    digest = hashlib.sha1(f"{figure.model_dump_json()}|{style.mono}|{sorted(style.fills.items())}|{mirror}".encode())
+    digest = hashlib.sha1(
+        f"{figure.model_dump_json()}|{style.mono}|{sorted(style.fills.items())}|{mirror}".encode()
+    )
     return "Fig" + digest.hexdigest()[:12]
 
 
@@ -76,11 +84,9 @@ def _ensure_form(canv: Canvas, figure: Figure, style: Style, mirror: bool) -> tu
     if not canv._doc.hasForm(name):
         x0, y0, x1, y1 = pic.box
         scale = FORM_HEIGHT / (y1 - y0)
-        saved = canv._code
         canv.beginForm(name, 0, 0, (x1 - x0) * scale, FORM_HEIGHT)
-        canv._code.append(pdf_operators(pic, style, scale))
+        canv._code.append(form_operators(pic, style))
         canv.endForm()
-        del saved
     return name, pic
 
 
@@ -108,7 +114,9 @@ def draw_figure(
 class FigureFlowable(Flowable):
     """A figure as a flowable, fitted into at most ``width`` × ``height`` points."""
 
-    def __init__(self, figure: Figure, width: float, height: float, style: Style, mirror: bool = False) -> None:
+    def __init__(
+        self, figure: Figure, width: float, height: float, style: Style, mirror: bool = False
+    ) -> None:
         super().__init__()
         self.figure, self.style, self.mirror = figure, style, mirror
         self.max_size = (width, height)
@@ -116,14 +124,18 @@ class FigureFlowable(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         width = min(self.max_size[0], available_width)
-        self.width, self.height = fitted_size(figure_picture(self.figure, self.mirror), width, self.max_size[1])
+        self.width, self.height = fitted_size(
+            figure_picture(self.figure, self.mirror), width, self.max_size[1]
+        )
         return self.width, self.height
 
     def draw(self) -> None:
         draw_figure(self.canv, self.figure, 0, 0, self.width, self.height, self.style, self.mirror)
 
 
-def write_figure(figure: Figure, path: Path, style: Style, width: float = 360.0, mirror: bool = False) -> None:
+def write_figure(
+    figure: Figure, path: Path, style: Style, width: float = 360.0, mirror: bool = False
+) -> None:
     """Write one figure as .pdf, .svg or .png (the PNG through poppler's pdftoppm)."""
     from handouts.render.figures.files import write_figure_file
 

@@ -104,6 +104,7 @@ class Skeleton:
     points: dict[str, tuple[float, float]] = field(default_factory=dict)
     angles: dict[str, float] = field(default_factory=dict)
     flat_toes: dict[str, bool] = field(default_factory=dict)
+    state: dict[str, float] = field(default_factory=dict)  # the angles it was built from
 
     def __getitem__(self, name: str) -> tuple[float, float]:
         return self.points[name]
@@ -117,7 +118,7 @@ def build(state: dict[str, float], flat_toes: dict[str, bool] | None = None) -> 
     foot rests on something, else the ankle decides it.
     """
     flat_toes = flat_toes or {}
-    sk = Skeleton(flat_toes=dict(flat_toes))
+    sk = Skeleton(flat_toes=dict(flat_toes), state=dict(state))
     hip = (state["x"], state["y"])
     lean = _rad(state["trunk"])
     trunk_dir = math.pi / 2 - lean
@@ -170,7 +171,9 @@ def build(state: dict[str, float], flat_toes: dict[str, bool] | None = None) -> 
     sk.points["seat"] = _from(hip, trunk_dir + math.pi + _rad(12), SEAT_DROP)
     for side in SIDES:
         knee_front = sk.angles[f"{side}_thigh"] + math.pi / 2  # in front of the knee joint
-        sk.points[f"{side}_kneecap"] = _from(sk.points[f"{side}_knee"], knee_front - _rad(60), KNEE_FRONT)
+        sk.points[f"{side}_kneecap"] = _from(
+            sk.points[f"{side}_knee"], knee_front - _rad(60), KNEE_FRONT
+        )
         calf = _from(sk.points[f"{side}_knee"], sk.angles[f"{side}_shank"], SHANK * 0.62)
         sk.points[f"{side}_calf"] = _from(calf, sk.angles[f"{side}_shank"] - math.pi / 2, 3.4)
     return sk
@@ -220,7 +223,9 @@ class Goal:
     ties: list[tuple[str, str, float, float]] = field(default_factory=list)  # a at b + (dx, dy)
     weight_on: tuple[str, ...] = SIDES  # the feet that carry the body
 
+
 CONTACT_WEIGHT = 40.0
+FOOT_CLEARANCE = 1.0  # a lifted foot's lowest point stays this far above the floor
 
 
 def residuals(state: dict[str, float], goal: Goal) -> list[float]:
@@ -240,7 +245,9 @@ def residuals(state: dict[str, float], goal: Goal) -> list[float]:
         out.append(CONTACT_WEIGHT * (p[point][1] - p[other][1] - dy))
     for side in SIDES:
         height = goal.surface_y.get(f"{side}-foot")
-        if height is None:
+        if height is None:  # a foot in the air stays above the floor
+            low = min(p[f"{side}_{part}"][1] for part in ("heel", "ball", "toe"))
+            out.append(CONTACT_WEIGHT * min(low - FOOT_CLEARANCE, 0.0))
             continue
         surface = goal.contacts.get(f"{side}-foot")
         if surface == "pool-noodle":  # forefoot on the noodle, heel on the floor
@@ -248,7 +255,7 @@ def residuals(state: dict[str, float], goal: Goal) -> list[float]:
             out.append(CONTACT_WEIGHT * p[f"{side}_heel"][1])
             continue
         pitch = goal.pitch.get(side, 0.0)
-        out.append(CONTACT_WEIGHT * (p[f"{side}_ball"][1] - height))
+        out.append(CONTACT_WEIGHT * (p[foot_contact(goal, side)][1] - height))
         foot_pitch = -math.degrees(sk.angles[f"{side}_foot"])
         out.append(CONTACT_WEIGHT * 0.3 * (foot_pitch - pitch))
     for side in SIDES:
@@ -266,6 +273,13 @@ def residuals(state: dict[str, float], goal: Goal) -> list[float]:
     if goal.balance:
         out.append(CONTACT_WEIGHT * 0.5 * _outside_base(sk, goal))
     return out
+
+
+def foot_contact(goal: Goal, side: str) -> str:
+    """The point a resting foot touches with: the ball, or the heel when the toes point up
+    on flat ground (over a step edge the ball rests on the edge, the heel hangs below)."""
+    heel = goal.pitch.get(side, 0.0) < 0 and goal.contacts.get(f"{side}-foot") != "step-edge"
+    return f"{side}_heel" if heel else f"{side}_ball"
 
 
 def support_range(sk: Skeleton, goal: Goal) -> tuple[float, float] | None:
@@ -298,7 +312,9 @@ def _outside_base(sk: Skeleton, goal: Goal) -> float:
     return 0.0
 
 
-def solve(start: dict[str, float], goal: Goal, free: list[str], rounds: int = 40) -> dict[str, float]:
+def solve(
+    start: dict[str, float], goal: Goal, free: list[str], rounds: int = 40
+) -> dict[str, float]:
     """Damped Gauss–Newton on ``free`` variables; returns the solved state."""
     state = dict(start)
     damping = 1e-3
@@ -311,13 +327,18 @@ def solve(start: dict[str, float], goal: Goal, free: list[str], rounds: int = 40
         for name in free:
             step = 1e-4 if name in ("x", "y") else 1e-3
             moved = dict(state, **{name: state[name] + step})
-            jac.append([(b - a) / step for a, b in zip(current, residuals(moved, goal), strict=True)])
+            jac.append(
+                [(b - a) / step for a, b in zip(current, residuals(moved, goal), strict=True)]
+            )
         gradient = [sum(col[i] * current[i] for i in range(len(current))) for col in jac]
         normal = [[sum(a * b for a, b in zip(ci, cj, strict=True)) for cj in jac] for ci in jac]
         improved = False
         for _attempt in range(8):
             system = [
-                [value + (damping * (normal[i][i] + 1e-6) if i == j else 0.0) for j, value in enumerate(row)]
+                [
+                    value + (damping * (normal[i][i] + 1e-6) if i == j else 0.0)
+                    for j, value in enumerate(row)
+                ]
                 for i, row in enumerate(normal)
             ]
             delta = _linear_solve(system, [-g for g in gradient])

@@ -38,7 +38,9 @@ def write_figure_file(figure: Figure, path: Path, style: Style, width: float, mi
         canv.save()
         data = buffer.getvalue()
     else:
-        raise ValueError(f"a figure file ends in {', '.join(SUFFIXES)}, not {path.suffix or 'nothing'}")
+        raise ValueError(
+            f"a figure file ends in {', '.join(SUFFIXES)}, not {path.suffix or 'nothing'}"
+        )
     write_atomic(path, data)
 
 
@@ -59,7 +61,9 @@ def _flatten(path: ShapePath, to_px, steps: int = 8) -> list[list[tuple[float, f
             for i in range(1, steps + 1):
                 t = i / steps
                 a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
-                lines[-1].append(to_px((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3)))
+                lines[-1].append(
+                    to_px((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+                )
             here = (x3, y3)
         elif name == "Z" and lines:
             lines[-1].append(lines[-1][0])
@@ -78,7 +82,10 @@ def png_bytes(figure: Figure, style: Style, width: float, mirror: bool = False) 
     draw = ImageDraw.Draw(image)
 
     def to_px(point: tuple[float, float]) -> tuple[float, float]:
-        return ((point[0] - x0) * scale + margin * SUPERSAMPLE, (y1 - point[1]) * scale + margin * SUPERSAMPLE)
+        return (
+            (point[0] - x0) * scale + margin * SUPERSAMPLE,
+            (y1 - point[1]) * scale + margin * SUPERSAMPLE,
+        )
 
     def rgb(colour: tuple[float, float, float]) -> tuple[int, int, int]:
         return tuple(round(c * 255) for c in colour)  # type: ignore[return-value]
@@ -128,7 +135,43 @@ def png_bytes(figure: Figure, style: Style, width: float, mirror: bool = False) 
     return out.getvalue()
 
 
-def contact_sheet(items: list[tuple[str, Figure]], path: Path, style: Style, columns: int = 4) -> None:
+def brand_style(brand: object | None, mono: bool) -> Style:
+    """The figure style for a brand's colours (``None``: the default brand's), or mono."""
+    from handouts.content.models import Brand
+    from handouts.render.figures.paint import colour_style, mono_style
+
+    if mono:
+        return mono_style()
+    brand = brand or Brand(name="default")
+
+    def rgb(hex_colour: str) -> tuple[float, float, float]:
+        return tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+    return colour_style(rgb(brand.primary), rgb(brand.accent))
+
+
+def sheet_items(library: object) -> list[tuple[str, Figure]]:
+    """Every exercise's figures, each once, labelled "id · levels" for the contact sheet."""
+    items = []
+    for exercise_id, exercise in sorted(library.exercises.items()):  # type: ignore[attr-defined]
+        shown: list[tuple[Figure, list[int]]] = []
+        for level in exercise.levels:
+            figure = exercise.figure_at(level.level)
+            if figure is None:
+                continue
+            if shown and shown[-1][0] is figure:
+                shown[-1][1].append(level.level)
+            else:
+                shown.append((figure, [level.level]))
+        for figure, levels in shown:
+            span = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}–{levels[-1]}"
+            items.append((f"{exercise_id} · {span}", figure))
+    return items
+
+
+def contact_sheet(
+    items: list[tuple[str, Figure]], path: Path, style: Style, columns: int = 4
+) -> None:
     """A PDF page (or pages) of figures with their labels, for review at a glance."""
     from reportlab.lib.pagesizes import A4, landscape
 

@@ -43,7 +43,9 @@ def foot_picture(figure: Figure) -> Picture:
     poses: list[Pose] = list(figure.poses)
     shapes: list[Shape] = []
     if len(poses) > 1:
-        shapes.append(Shape(smooth_closed(foot_outline(poses[0].arch or 0.0), 0.9), "ghost", "ghost"))
+        shapes.append(
+            Shape(smooth_closed(foot_outline(poses[0].arch or 0.0), 0.9), "ghost", "ghost")
+        )
     end = poses[-1].arch or 0.0
     shapes.append(Shape(smooth_closed(foot_outline(end), 0.9), "body", "body"))
     shapes += floor(shapes)

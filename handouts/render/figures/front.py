@@ -39,7 +39,10 @@ TRUNK_FRONT += [(28.5, 9.0), (30.0, 3.2)]
 def _joints(pose: Pose) -> dict[str, tuple[float, float]]:
     tilt = math.radians(pose.tilt or 0.0)
     stand_hip = (0.0, STEP_TOP + body.ANKLE_HEIGHT + LEG)
-    free_hip = (stand_hip[0] + 2 * HIP_HALF * math.cos(tilt), stand_hip[1] + 2 * HIP_HALF * math.sin(tilt))
+    free_hip = (
+        stand_hip[0] + 2 * HIP_HALF * math.cos(tilt),
+        stand_hip[1] + 2 * HIP_HALF * math.sin(tilt),
+    )
     centre = ((stand_hip[0] + free_hip[0]) / 2, (stand_hip[1] + free_hip[1]) / 2)
     lean = -0.5 * tilt  # the trunk leans toward the standing side to keep balance
     up = math.pi / 2 + lean * -1
@@ -121,7 +124,9 @@ def _panel(figure: Figure, pose: Pose, ghost: Pose | None) -> list[Shape]:
     stand_x = _joints(pose)["stand_ankle"][0]
     shapes: list[Shape] = []
     if any(p.kind == "step" for p in figure.props):
-        shapes.append(Shape(_rounded(stand_x - 16, 0, stand_x + 4.2, STEP_TOP, 1.0), "props", "prop"))
+        shapes.append(
+            Shape(_rounded(stand_x - 16, 0, stand_x + 4.2, STEP_TOP, 1.0), "props", "prop")
+        )
     if ghost is not None:
         shapes += _figure_shapes(ghost, "ghost")
     shapes += _figure_shapes(pose, "body")
@@ -148,5 +153,7 @@ def front_picture(figure: Figure) -> Picture:
     if len(poses) > 1:
         a = _joints(poses[0])["free_hip"]
         b = _joints(poses[-1])["free_hip"]
-        shapes += _arrow_between((a[0] + offset + 5, a[1]), (b[0] + offset + 5, b[1]), panel_mode=True)
+        shapes += _arrow_between(
+            (a[0] + offset + 5, a[1]), (b[0] + offset + 5, b[1]), panel_mode=True
+        )
     return Picture(shapes, bounds(shapes), figure.alt)

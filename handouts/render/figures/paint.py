@@ -132,9 +132,11 @@ def passes(picture: Picture) -> list[tuple[str, list[Shape]]]:
 # --------------------------------------------------------------------------- reportlab
 
 
-def _fmt(value: float) -> str:
-    text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def _fmt(value: float, decimals: int = DECIMALS) -> str:
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def pdf_path(path: Path, scale: float, x0: float, y0: float) -> str:
@@ -142,8 +144,11 @@ def pdf_path(path: Path, scale: float, x0: float, y0: float) -> str:
     parts = []
     for command in path:
         name, values = command[0], command[1:]
+        # A curve's control points are rounded to whole points: it moves less than a line's
+        # width, and the figure stays within its size budget.
         coords = [
-            _fmt((v - (x0 if i % 2 == 0 else y0)) * scale) for i, v in enumerate(values)
+            _fmt((v - (x0 if i % 2 == 0 else y0)) * scale, 0 if name == "C" and i < 4 else DECIMALS)
+            for i, v in enumerate(values)
         ]
         op = {"M": "m", "L": "l", "C": "c", "Z": "h"}[name]
         parts.append(" ".join([*coords, op]))
@@ -197,7 +202,9 @@ def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
                 ops.append(pdf_path(shape.path, scale, x0, y0) + " S")
                 continue
             setting("fill", _colour_op(style.fills[role], False, style.mono))
-            ops.append(pdf_path(shape.path, scale, x0, y0) + (" B" if role in style.strokes else " f"))
+            ops.append(
+                pdf_path(shape.path, scale, x0, y0) + (" B" if role in style.strokes else " f")
+            )
     return "\n".join(ops)
 
 
@@ -226,7 +233,8 @@ def svg_text(picture: Picture, style: Style, width: float) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(height)}" '
-        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" role="img" aria-label="{_escape(picture.alt)}">',
+        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" role="img" '
+        f'aria-label="{_escape(picture.alt)}">',
         f"<title>{_escape(picture.alt)}</title>",
         '<g stroke-linecap="round" stroke-linejoin="round">',
     ]
@@ -237,7 +245,9 @@ def svg_text(picture: Picture, style: Style, width: float) -> str:
             stroke, w = rgb(style.strokes[role]), _fmt(style.widths[role] * 2 * scale)
             for s in shapes:
                 if not s.clip:
-                    out.append(f'<path d="{d(s.path)}" fill="none" stroke="{stroke}" stroke-width="{w}"/>')
+                    out.append(
+                        f'<path d="{d(s.path)}" fill="none" stroke="{stroke}" stroke-width="{w}"/>'
+                    )
             for s in shapes:
                 clip = ""
                 if s.clip:
@@ -248,7 +258,11 @@ def svg_text(picture: Picture, style: Style, width: float) -> str:
             continue
         for s in shapes:
             stroke = style.strokes.get(s.role)
-            attrs = f'stroke="{rgb(stroke)}" stroke-width="{_fmt(style.widths[s.role] * scale)}"' if stroke else ""
+            attrs = (
+                f'stroke="{rgb(stroke)}" stroke-width="{_fmt(style.widths[s.role] * scale)}"'
+                if stroke
+                else ""
+            )
             fill = "none" if s.role in LINES else rgb(style.fills[s.role])
             out.append(f'<path d="{d(s.path)}" fill="{fill}" {attrs}/>')
     out += ["</g>", "</svg>"]
@@ -256,4 +270,6 @@ def svg_text(picture: Picture, style: Style, width: float) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )

@@ -45,7 +45,12 @@ class Picture:
         x0, _, x1, _ = self.box
         flip = x0 + x1
         shapes = [
-            Shape(_mirror_path(s.path, flip), s.layer, s.role, _mirror_path(s.clip, flip) if s.clip else None)
+            Shape(
+                _mirror_path(s.path, flip),
+                s.layer,
+                s.role,
+                _mirror_path(s.clip, flip) if s.clip else None,
+            )
             for s in self.shapes
         ]
         return Picture(shapes, self.box, self.alt)
@@ -90,7 +95,7 @@ def picture(figure: Figure) -> Picture:
     shapes: list[Shape] = []
     if uses_panels(figure, scene):
         offset = 0.0
-        for index, sk in enumerate(scene.skeletons):
+        for index in range(len(scene.skeletons)):
             panel = _panel(scene, index, ghost=None)
             if index == len(scene.skeletons) - 1:
                 panel += arrows(figure, scene, panel_mode=True)
@@ -117,7 +122,12 @@ def _panel(scene: Scene, index: int, ghost: int | None) -> list[Shape]:
 
 
 def _shifted(shape: Shape, dx: float) -> Shape:
-    return Shape(_translate(shape.path, dx), shape.layer, shape.role, _translate(shape.clip, dx) if shape.clip else None)
+    return Shape(
+        _translate(shape.path, dx),
+        shape.layer,
+        shape.role,
+        _translate(shape.clip, dx) if shape.clip else None,
+    )
 
 
 def _translate(path: Path, dx: float) -> Path:
@@ -210,7 +220,10 @@ def _arrow_between(a: tuple[float, float], b: tuple[float, float], panel_mode: b
 
 
 def _curved(
-    start: tuple[float, float], end: tuple[float, float], bend: float, normal: tuple[float, float] | None = None
+    start: tuple[float, float],
+    end: tuple[float, float],
+    bend: float,
+    normal: tuple[float, float] | None = None,
 ) -> list[Shape]:
     dx, dy = end[0] - start[0], end[1] - start[1]
     length = math.hypot(dx, dy) or 1.0
@@ -226,4 +239,7 @@ def _curved(
     shaft = smooth_open([start, mid, shaft_end])
     left = (end[0] - tx * head - ty * head * 0.55, end[1] - ty * head + tx * head * 0.55)
     right = (end[0] - tx * head + ty * head * 0.55, end[1] - ty * head - tx * head * 0.55)
-    return [Shape(shaft, "arrows", "arrow"), Shape(polygon([end, left, right]), "arrows", "arrow-head")]
+    return [
+        Shape(shaft, "arrows", "arrow"),
+        Shape(polygon([end, left, right]), "arrows", "arrow-head"),
+    ]

@@ -49,7 +49,7 @@ def _wall(prop: Placed, scene: Scene, index: int) -> list[Shape]:
     y = 2.0
     while y < top - 2:
         hatch += [("M", x + 0.5, y), ("L", x + 2.7, y + 2.6)]
-        y += 6.0
+        y += 8.0
     shapes.append(Shape(hatch, "props", "hatch"))
     return shapes
 
@@ -85,7 +85,11 @@ def _towel(prop: Placed, scene: Scene, index: int) -> list[Shape]:
     r = prop.width
     return [
         Shape(circle((prop.x, r), r), "props", "prop"),
-        Shape(smooth_open([(prop.x + r * 0.1, r * 1.55), (prop.x - r * 0.5, r), (prop.x, r * 0.45)]), "props", "hatch"),
+        Shape(
+            smooth_open([(prop.x + r * 0.1, r * 1.55), (prop.x - r * 0.5, r), (prop.x, r * 0.45)]),
+            "props",
+            "hatch",
+        ),
     ]
 
 
@@ -142,14 +146,26 @@ def held(scene: Scene, index: int, ghost: bool = False) -> list[Shape]:
 
 def _dumbbell(at: tuple[float, float], role: str, layer: str) -> list[Shape]:
     r = 3.4
-    hexagon = [(at[0] + r * math.cos(math.pi / 6 + k * math.pi / 3), at[1] + r * math.sin(math.pi / 6 + k * math.pi / 3)) for k in range(6)]
-    return [Shape(polygon(hexagon), layer, role), Shape(circle(at, 1.1), layer, "prop" if role != "ghost" else role)]
+    hexagon = [
+        (
+            at[0] + r * math.cos(math.pi / 6 + k * math.pi / 3),
+            at[1] + r * math.sin(math.pi / 6 + k * math.pi / 3),
+        )
+        for k in range(6)
+    ]
+    return [
+        Shape(polygon(hexagon), layer, role),
+        Shape(circle(at, 1.1), layer, "prop" if role != "ghost" else role),
+    ]
 
 
 def _kettlebell(at: tuple[float, float], role: str, layer: str, ghost: bool) -> list[Shape]:
     x, y = at
     handle = [("M", x - 2.2, y - 2.6), ("C", x - 2.6, y + 2.4, x + 2.6, y + 2.4, x + 2.2, y - 2.6)]
-    return [Shape(handle, layer, "ghost-line" if ghost else "band"), Shape(circle((x, y - 6.0), 4.2), layer, role)]
+    return [
+        Shape(handle, layer, "ghost-line" if ghost else "band"),
+        Shape(circle((x, y - 6.0), 4.2), layer, role),
+    ]
 
 
 def _band(prop: Placed, scene: Scene, sk, ghost: bool) -> list[Shape]:
@@ -158,7 +174,13 @@ def _band(prop: Placed, scene: Scene, sk, ghost: bool) -> list[Shape]:
     grip = sk["near_grip"]
     if prop.options.get("anchor") == "post":
         x = _post_x(scene)
-        return [Shape(smooth_open([(x + 1.2, 60.0), ((x + grip[0]) / 2, (60 + grip[1]) / 2 - 1.5), grip]), layer, role)]
+        return [
+            Shape(
+                smooth_open([(x + 1.2, 60.0), ((x + grip[0]) / 2, (60 + grip[1]) / 2 - 1.5), grip]),
+                layer,
+                role,
+            )
+        ]
     side = "far" if prop.options.get("around", "near-foot").startswith("far") else "near"
     ball, toe = sk[f"{side}_ball"], sk[f"{side}_toe"]
     toes_dir = sk.angles[f"{side}_toes"]
@@ -166,8 +188,12 @@ def _band(prop: Placed, scene: Scene, sk, ghost: bool) -> list[Shape]:
     under = (ball[0] + uy * 0.6, ball[1] - ux * 0.6)  # just under the ball of the foot
     front = (toe[0] + ux * 0.9, toe[1] + uy * 0.9 + 1.0)
     over = (ball[0] - uy * 2.8 + ux * 1.0, ball[1] + ux * 2.8 + uy * 1.0)
-    lower = smooth_open([grip, ((grip[0] + under[0]) / 2, (grip[1] + under[1]) / 2 - 1.0), under, front])
-    upper = smooth_open([front, over, ((grip[0] + over[0]) / 2, (grip[1] + over[1]) / 2 + 0.6), grip])
+    lower = smooth_open(
+        [grip, ((grip[0] + under[0]) / 2, (grip[1] + under[1]) / 2 - 1.0), under, front]
+    )
+    upper = smooth_open(
+        [front, over, ((grip[0] + over[0]) / 2, (grip[1] + over[1]) / 2 + 0.6), grip]
+    )
     return [Shape(lower, layer, role), Shape(upper, layer, role)]
 
 

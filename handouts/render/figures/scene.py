@@ -17,6 +17,7 @@ from handouts.render.figures.body import SIDES, Goal, Skeleton
 
 AUTHOR_WEIGHT = 1.0  # how strongly an angle written in the file holds
 DEFAULT_WEIGHT = 0.08  # ... and one taken from the base pose
+BENT_TOO_FAR = 12.0  # degrees an angle from the file may move to meet the contacts
 WALL_GAP = 1.4  # palm thickness between the wrist line and the wall
 
 
@@ -79,7 +80,9 @@ def _preferred(pose: Pose) -> tuple[dict[str, float], dict[str, float]]:
     return preferred, weights
 
 
-def _goal(figure: Figure, pose: Pose, previous: tuple[Goal, Skeleton] | None, props: list[Placed]) -> Goal:
+def _goal(
+    figure: Figure, pose: Pose, previous: tuple[Goal, Skeleton] | None, props: list[Placed]
+) -> Goal:
     contacts = expand_contacts(figure, pose)
     preferred, weights = _preferred(pose)
     goal = Goal(preferred=preferred, weights=weights, contacts=contacts)
@@ -265,8 +268,7 @@ def contact_misses(sk: Skeleton, goal: Goal, tolerance: float = 0.35) -> list[st
             "back": "hip",
         }.get(part)
         if part.endswith("-foot"):
-            side = part.split("-")[0]
-            point = f"{side}_ball"
+            point = body.foot_contact(goal, part.split("-")[0])
         elif part.endswith("-knee"):
             point = f"{part.split('-')[0]}_kneecap"
         elif part.endswith("-hand"):
@@ -275,7 +277,15 @@ def contact_misses(sk: Skeleton, goal: Goal, tolerance: float = 0.35) -> list[st
             height += 5.5
         gap = sk[point][1] - height
         if abs(gap) > tolerance:
-            misses.append(f"{part} is {abs(gap):.0f} % of body height {'above' if gap > 0 else 'below'} its surface")
+            misses.append(
+                f"{part} is {abs(gap):.0f} % of body height "
+                f"{'above' if gap > 0 else 'below'} its surface"
+            )
+    for name, target in goal.preferred.items():
+        moved = sk.state[name] - target
+        if goal.weights[name] >= AUTHOR_WEIGHT and abs(moved) > BENT_TOO_FAR:
+            joint = name.replace("_", " ")
+            misses.append(f"{joint} had to change by {abs(moved):.0f}° to meet the contacts")
     for point, (want_x, want_y) in goal.pins.items():
         if want_y is not None and abs(sk[point][1] - want_y) > tolerance:
             misses.append(f"{point.replace('_', ' ')} does not reach its surface")

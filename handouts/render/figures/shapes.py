@@ -76,10 +76,8 @@ def limb(a: Point, b: Point, profile: list[tuple[float, float, float]]) -> Path:
     left = [at(t * length, r) for t, r, _ in profile]
     right = [at(t * length, -r) for t, _, r in reversed(profile)]
     end_r, start_r = profile[-1][1], profile[0][1]
-    cap_end = [at(length + end_r * 0.72, end_r * 0.72), at(length + end_r, 0.0)]
-    cap_end += [at(length + end_r * 0.72, -end_r * 0.72)]
-    cap_start = [at(-start_r * 0.72, -start_r * 0.72), at(-start_r, 0.0)]
-    cap_start += [at(-start_r * 0.72, start_r * 0.72)]
+    # One point rounds each end: the curve through it is close to a half circle.
+    cap_end, cap_start = [at(length + end_r * 1.08, 0.0)], [at(-start_r * 1.08, 0.0)]
     return smooth_closed(left + cap_end + right + cap_start)
 
 
@@ -103,10 +101,10 @@ def polygon(points: list[Point]) -> Path:
 # --------------------------------------------------------------------------- the body
 
 # Leg profiles: (t, front, back); arm profiles (t, left, right) of the arm's direction.
-THIGH = [(0.0, 5.0, 5.0), (0.2, 5.2, 4.9), (0.55, 4.4, 4.0), (0.85, 3.3, 3.2), (1.0, 3.0, 3.0)]
-SHANK = [(0.0, 2.9, 2.9), (0.22, 2.7, 3.9), (0.45, 2.3, 3.4), (0.8, 1.8, 2.0), (1.0, 1.7, 1.7)]
-UPPER_ARM = [(0.0, 2.8, 2.8), (0.3, 2.6, 2.6), (0.8, 2.0, 2.0), (1.0, 1.9, 1.9)]
-FOREARM = [(0.0, 1.85, 1.85), (0.25, 2.1, 2.0), (0.7, 1.6, 1.5), (1.0, 1.35, 1.35)]
+THIGH = [(0.0, 5.0, 5.0), (0.3, 5.0, 4.7), (0.8, 3.5, 3.4), (1.0, 3.0, 3.0)]
+SHANK = [(0.0, 2.9, 2.9), (0.27, 2.6, 3.9), (0.75, 1.9, 2.2), (1.0, 1.7, 1.7)]
+UPPER_ARM = [(0.0, 2.8, 2.8), (0.45, 2.4, 2.4), (1.0, 1.9, 1.9)]
+FOREARM = [(0.0, 1.85, 1.85), (0.3, 2.05, 1.95), (1.0, 1.35, 1.35)]
 NECK = [(0.0, 2.5, 2.5), (1.0, 2.3, 2.3)]
 
 # Trunk outline in its own frame: (along the trunk from the hip joint in units, forward).
@@ -200,11 +198,16 @@ def body_shapes(sk: Skeleton, flat_hands: dict[str, bool], ghost: bool = False) 
         paths += [trunk_path(sk), neck_path(sk), head_path(sk)]
         paths += leg_paths(sk, "near") + arm_paths(sk, "near", flat=flat_hands.get("near", False))
         return [Shape(path, "ghost", "ghost") for path in paths]
-    shapes = [Shape(p, "far-arm", "far") for p in arm_paths(sk, "far", FAR_SHIFT, flat_hands.get("far", False))]
+    shapes = [
+        Shape(p, "far-arm", "far")
+        for p in arm_paths(sk, "far", FAR_SHIFT, flat_hands.get("far", False))
+    ]
     shapes += [Shape(p, "far-leg", "far") for p in leg_paths(sk, "far", FAR_SHIFT)]
     shapes += [Shape(p, "body") for p in (trunk_path(sk), neck_path(sk), head_path(sk))]
     shapes += [Shape(p, "body") for p in leg_paths(sk, "near")]
-    shapes += [Shape(p, "near-arm") for p in arm_paths(sk, "near", flat=flat_hands.get("near", False))]
+    shapes += [
+        Shape(p, "near-arm") for p in arm_paths(sk, "near", flat=flat_hands.get("near", False))
+    ]
     # The trunk redrawn (fill only) around the shoulder in the arm's layer: the arm's
     # rounded top then disappears into the shoulder instead of leaving a hooked line.
     shoulder = sk["shoulder"]
