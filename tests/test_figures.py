@@ -59,7 +59,7 @@ def test_contacts_rest_on_their_surfaces_and_nothing_sinks(name, figure) -> None
         floor_level = -UNITS_PER_POINT
         for point, (x, y) in skeleton.points.items():
             assert math.isfinite(x) and math.isfinite(y), point
-            if point.endswith(("_heel", "_ball", "_toe", "_kneecap", "seat")):
+            if point.endswith(("_ankle", "_heel", "_ball", "_toe", "_kneecap", "seat")):
                 assert y >= floor_level, f"{point} below the floor"
 
 
@@ -134,3 +134,14 @@ def test_soleus_figures_show_the_knee_bend_that_matters(library) -> None:
     assert abs(stretch["near_heel"][1]) < UNITS_PER_POINT  # ... with the heel down
     band = library.exercises["band-soleus-press"].figure
     assert expand_contacts(band, band.end) and any(p.around == "near-foot" for p in band.props)
+
+
+def test_shipped_solutions_hold_every_built_in_figure_and_match_a_fresh_solve() -> None:
+    from handouts.render.figures import solutions
+
+    for name, figure in SIDE_VIEWS:
+        known = solutions.lookup(figure)
+        assert known, f"{name}: run python -m handouts.render.figures.solutions"
+        fresh = solve_scene(figure, fresh=True).skeletons
+        for state, skeleton in zip(known, fresh, strict=True):
+            assert state == pytest.approx(skeleton.state, abs=1e-6), name

@@ -10,6 +10,7 @@ standing, the centre of mass lies over the feet. Pure Python: no reportlab here.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 
 H = 100.0  # standing height in model units
@@ -232,9 +233,7 @@ def residuals(state: dict[str, float], goal: Goal) -> list[float]:
     """What keeps ``state`` from the goal: zero when every contact and balance is met."""
     sk = build(state, goal.flat_toes)
     p = sk.points
-    out: list[float] = []
-    for name, target in goal.preferred.items():
-        out.append(goal.weights[name] * (state[name] - target))
+    out: list[float] = []  # the preferred angles are the solver's own, cheaper, terms
     for part, (want_x, want_y) in goal.pins.items():
         if want_x is not None:
             out.append(CONTACT_WEIGHT * (p[part][0] - want_x))
@@ -250,9 +249,10 @@ def residuals(state: dict[str, float], goal: Goal) -> list[float]:
             out.append(CONTACT_WEIGHT * min(low - FOOT_CLEARANCE, 0.0))
             continue
         surface = goal.contacts.get(f"{side}-foot")
-        if surface == "pool-noodle":  # forefoot on the noodle, heel on the floor
+        if surface == "pool-noodle":  # forefoot on the noodle, heel on the floor: toes up
             out.append(CONTACT_WEIGHT * (p[f"{side}_ball"][1] - height))
-            out.append(CONTACT_WEIGHT * p[f"{side}_heel"][1])
+            tilt = -math.degrees(math.asin(height / (HEEL_BACK + BALL_FRONT)))
+            out.append(CONTACT_WEIGHT * 0.3 * (-math.degrees(sk.angles[f"{side}_foot"]) - tilt))
             continue
         pitch = goal.pitch.get(side, 0.0)
         out.append(CONTACT_WEIGHT * (p[foot_contact(goal, side)][1] - height))
@@ -315,38 +315,56 @@ def _outside_base(sk: Skeleton, goal: Goal) -> float:
 def solve(
     start: dict[str, float], goal: Goal, free: list[str], rounds: int = 40
 ) -> dict[str, float]:
-    """Damped Gauss–Newton on ``free`` variables; returns the solved state."""
+    """Damped Gauss–Newton (Levenberg–Marquardt) on ``free`` variables; the solved state.
+
+    The contact terms come from ``residuals`` with a numerical Jacobian; each preferred
+    angle adds the term weight × (angle − preferred), whose Jacobian is diagonal.
+    """
     state = dict(start)
+    weights = [goal.weights.get(name, 0.0) for name in free]
+    wanted = [goal.preferred.get(name, 0.0) for name in free]
+
+    def total(values: dict[str, float], dense: list[float]) -> float:
+        prefs = sum(
+            (w * (values[n] - p)) ** 2 for n, w, p in zip(free, weights, wanted, strict=True)
+        )
+        return sum(r * r for r in dense) + prefs
+
     damping = 1e-3
     current = residuals(state, goal)
-    cost = sum(r * r for r in current)
+    cost = total(state, current)
     for _ in range(rounds):
         if cost < 1e-8:
             break
         jac = []
         for name in free:
             step = 1e-4 if name in ("x", "y") else 1e-3
-            moved = dict(state, **{name: state[name] + step})
+            moved = dict(state)
+            moved[name] += step
             jac.append(
                 [(b - a) / step for a, b in zip(current, residuals(moved, goal), strict=True)]
             )
-        gradient = [sum(col[i] * current[i] for i in range(len(current))) for col in jac]
-        normal = [[sum(a * b for a, b in zip(ci, cj, strict=True)) for cj in jac] for ci in jac]
-        improved = False
+        gradient = [
+            sum(map(operator.mul, col, current)) + w * w * (state[n] - p)
+            for col, n, w, p in zip(jac, free, weights, wanted, strict=True)
+        ]
+        size = len(free)
+        normal = [[0.0] * size for _ in range(size)]
+        for i in range(size):
+            for j in range(i, size):
+                normal[i][j] = normal[j][i] = sum(map(operator.mul, jac[i], jac[j]))
+            normal[i][i] += weights[i] * weights[i]
+        improved = settled = False
         for _attempt in range(8):
-            system = [
-                [
-                    value + (damping * (normal[i][i] + 1e-6) if i == j else 0.0)
-                    for j, value in enumerate(row)
-                ]
-                for i, row in enumerate(normal)
-            ]
+            system = [row[:] for row in normal]
+            for i in range(size):
+                system[i][i] += damping * (normal[i][i] + 1e-6)
             delta = _linear_solve(system, [-g for g in gradient])
             trial = dict(state)
             for name, change in zip(free, delta, strict=True):
                 trial[name] += change
             trial_res = residuals(trial, goal)
-            trial_cost = sum(r * r for r in trial_res)
+            trial_cost = total(trial, trial_res)
             if trial_cost < cost:
                 settled = cost - trial_cost < 1e-6 * cost + 1e-9
                 state, current, cost = trial, trial_res, trial_cost

@@ -111,7 +111,7 @@ def _widths() -> dict[str, float]:
         "prop-dark": 0.45,
         "floor": 0.35,
         "hatch": 0.3,
-        "arrow": 1.5,
+        "arrow": 1.7,
         "arrow-head": 0.3,
         "band": 0.9,
         "mark": 0.5,
@@ -143,16 +143,29 @@ def pdf_path(path: Path, scale: float, x0: float, y0: float) -> str:
     """PDF path operators for ``path``, mapped by ``(v - origin) * scale`` and rounded."""
     parts = []
     for command in path:
-        name, values = command[0], command[1:]
-        # A curve's control points are rounded to whole points: it moves less than a line's
-        # width, and the figure stays within its size budget.
-        coords = [
-            _fmt((v - (x0 if i % 2 == 0 else y0)) * scale, 0 if name == "C" and i < 4 else DECIMALS)
-            for i, v in enumerate(values)
-        ]
-        op = {"M": "m", "L": "l", "C": "c", "Z": "h"}[name]
-        parts.append(" ".join([*coords, op]))
+        name = command[0]
+        if name == "C":
+            # A curve's control points are rounded to whole points: the curve moves less
+            # than a line's width, and the figure stays within its size budget.
+            _, ax, ay, bx, by, x, y = command
+            parts.append(
+                f"{round((ax - x0) * scale)} {round((ay - y0) * scale)} "
+                f"{round((bx - x0) * scale)} {round((by - y0) * scale)} "
+                f"{_num((x - x0) * scale)} {_num((y - y0) * scale)} c"
+            )
+        elif name == "Z":
+            parts.append("h")
+        else:
+            op = "m" if name == "M" else "l"
+            parts.append(
+                f"{_num((command[1] - x0) * scale)} {_num((command[2] - y0) * scale)} {op}"
+            )
     return " ".join(parts)
+
+
+def _num(value: float) -> str:
+    """``value`` to one decimal, without a trailing ".0"."""
+    return f"{round(value, DECIMALS):g}"
 
 
 def _colour_op(colour: Colour, stroke: bool, mono: bool) -> str:
@@ -172,6 +185,12 @@ def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
     x0, y0 = picture.box[0], picture.box[1]
     ops = ["1 J 1 j"]  # round caps and joins
     current: dict[str, str] = {}
+    formatted: dict[int, str] = {}  # each path is stroked, then filled: format it once
+
+    def path_of(path: Path) -> str:
+        if id(path) not in formatted:
+            formatted[id(path)] = pdf_path(path, scale, x0, y0)
+        return formatted[id(path)]
 
     def setting(key: str, value: str) -> None:
         if current.get(key) != value:
@@ -183,15 +202,15 @@ def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
             role = shapes[0].role
             setting("stroke", _colour_op(style.strokes[role], True, style.mono))
             setting("width", f"{_fmt(style.widths[role] * 2 * scale)} w")
-            ops += [pdf_path(s.path, scale, x0, y0) + " S" for s in shapes if not s.clip]
+            ops += [path_of(s.path) + " S" for s in shapes if not s.clip]
             for shape in shapes:
                 setting("fill", _colour_op(style.fills[shape.role], False, style.mono))
                 if shape.clip:
-                    ops.append(f"q {pdf_path(shape.clip, scale, x0, y0)} W n")
-                    ops.append(pdf_path(shape.path, scale, x0, y0) + " f Q")
+                    ops.append(f"q {path_of(shape.clip)} W n")
+                    ops.append(path_of(shape.path) + " f Q")
                     current.pop("fill", None)
                 else:
-                    ops.append(pdf_path(shape.path, scale, x0, y0) + " f")
+                    ops.append(path_of(shape.path) + " f")
             continue
         for shape in shapes:
             role = shape.role
@@ -199,12 +218,10 @@ def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
                 setting("stroke", _colour_op(style.strokes[role], True, style.mono))
                 setting("width", f"{_fmt(style.widths[role] * scale)} w")
             if role in LINES:
-                ops.append(pdf_path(shape.path, scale, x0, y0) + " S")
+                ops.append(path_of(shape.path) + " S")
                 continue
             setting("fill", _colour_op(style.fills[role], False, style.mono))
-            ops.append(
-                pdf_path(shape.path, scale, x0, y0) + (" B" if role in style.strokes else " f")
-            )
+            ops.append(path_of(shape.path) + (" B" if role in style.strokes else " f"))
     return "\n".join(ops)
 
 

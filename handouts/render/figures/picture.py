@@ -211,7 +211,7 @@ def _arrow_between(a: tuple[float, float], b: tuple[float, float], panel_mode: b
     normal = (-uy, ux) if ux >= 0 else (uy, -ux)  # the side away from the floor
     if abs(dy) > abs(dx):  # vertical movements: arrow behind the joint
         normal = (-1.0, 0.0)
-    span = max(min(length, 14.0), 8.0)
+    span = max(min(length, 14.0), 11.0)
     mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
     gap = 4.5
     start = (mid[0] - ux * span / 2 + normal[0] * gap, mid[1] - uy * span / 2 + normal[1] * gap)
@@ -230,7 +230,7 @@ def _curved(
     ux, uy = dx / length, dy / length
     nx, ny = normal or (-uy, ux)
     mid = ((start[0] + end[0]) / 2 + nx * bend, (start[1] + end[1]) / 2 + ny * bend)
-    head = 3.2
+    head = 3.6
     # The shaft stops short of the tip so the stroke end hides under the head.
     tip_dir = (end[0] - mid[0], end[1] - mid[1])
     tip_len = math.hypot(*tip_dir) or 1.0

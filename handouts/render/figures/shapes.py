@@ -17,7 +17,7 @@ Point = tuple[float, float]
 # A path is a list of commands: ("M", x, y), ("L", x, y), ("C", x1, y1, x2, y2, x, y), ("Z",).
 Path = list[tuple]
 
-FAR_SHIFT = (0.9, 0.0)  # far limbs sit a little behind the near ones, so both read
+FAR_SHIFT = (1.8, 0.0)  # far limbs sit a little beside the near ones, so both read
 
 
 @dataclass
