@@ -23,6 +23,7 @@ from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.blocks import box, heading, keep_units, lower_first, para, styled
 from handouts.render.document import mark
+from handouts.render.figures.placement import card_figures
 from handouts.render.paragraph import Para
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.tagging import data_table, figure
@@ -175,6 +176,8 @@ def _main_column(
         needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
         facts.append(f"<b>You need:</b> {markup(needs, where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
+    if not handout.images.get(exercise.id):  # a clinic's own picture wins over a drawn figure
+        how += card_figures(theme, exercise, levels)
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])

@@ -20,6 +20,7 @@ from handouts.compose import Handout, Row
 from handouts.errors import RenderError
 from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.document import LANDSCAPE, PORTRAIT, mark
+from handouts.render.figures.placement import with_thumbnail
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table, role
 from handouts.render.theme import MUTED, TEXT, Theme
@@ -230,6 +231,7 @@ LABEL_MARGIN = 1 * mm  # kept clear above and below a label that fills its rows
 # A week's target shrinks to fit its line down to this size, then wraps (its row grows):
 # smaller print is hard to read for the older patients large print is made for.
 MIN_TARGET_SIZE = 7.0
+TRACKER_THUMB = 7 * mm  # the exercise's picture at the start of its rows
 
 
 class _GridBuilder:
@@ -258,9 +260,13 @@ class _GridBuilder:
         style = self._span_weeks(weeks, 0) + [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1))]
         return [first, second], style
 
-    def _label(self, row: GridRow) -> Paragraph:
-        if row.kind == "target":
-            return para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
+    def _label(self, row: GridRow) -> Flowable:
+        if row.kind == "target":  # the exercise's name, after its picture as on its card
+            name = para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
+            rows = (r for phase in self.handout.phases for r in phase.rows)
+            first = next(r for r in rows if r.exercise.id == row.exercise)
+            level = first.dose.level
+            return with_thumbnail(self.theme, first.exercise, level, name, TRACKER_THUMB)
         return para(self.theme, row.label, "cell_bold" if row.kind == "tick" else "cell")
 
     def _label_width(self, row: GridRow) -> float:

@@ -103,7 +103,9 @@ class RecordingCanvas(HandoutCanvas):
     def save(self) -> None:
         """Paint the shared forms; keep them, images and the fonts' code assignments."""
         doc = self._doc
-        self.paint_forms(sorted(self.forms_used - {TOTAL_FORM}))  # the total is per handout
+        # Exercise figures are painted where first drawn: only the header and footer here.
+        names = sorted(self.forms_used - {TOTAL_FORM})  # the total is per handout
+        self.paint_forms([name for name in names if not self.hasForm(name)])
         self.recording.tags = self.tagger
         total = doc.getXObjectName(TOTAL_FORM)
         self.recording.xobjects = {

@@ -36,14 +36,25 @@ __all__ = [
     "write_figure",
 ]
 
-_PICTURES: dict[tuple[str, bool], Picture] = {}
+_PICTURES: dict[tuple[str, bool, bool], Picture] = {}
+_TEXTS: dict[int, tuple[Figure, str]] = {}  # id → (the figure, kept alive; its JSON)
 
 
-def figure_picture(figure: Figure, mirror: bool = False) -> Picture:
-    """The picture of ``figure`` (cached per process: figures are frozen)."""
-    key = (figure.model_dump_json(), mirror)
+def _text(figure: Figure) -> str:
+    """The figure as JSON, once per figure object: the key of its caches and form names."""
+    if id(figure) not in _TEXTS:
+        _TEXTS[id(figure)] = (figure, figure.model_dump_json())
+    return _TEXTS[id(figure)][1]
+
+
+def figure_picture(figure: Figure, mirror: bool = False, end_only: bool = False) -> Picture:
+    """The picture of ``figure`` (cached per process: figures are frozen).
+
+    ``end_only``: the end pose alone, for thumbnails in tables and the tracking sheet.
+    """
+    key = (_text(figure), mirror, end_only)
     if key not in _PICTURES:
-        plain = picture(figure)
+        plain = picture(figure, end_only)
         _PICTURES[key] = plain.mirrored() if mirror else plain
     return _PICTURES[key]
 
@@ -71,16 +82,18 @@ def form_operators(pic: Picture, style: Style) -> str:
     return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0))
 
 
-def _form_name(pic: Picture, figure: Figure, style: Style, mirror: bool) -> str:
+def _form_name(figure: Figure, style: Style, mirror: bool, end_only: bool) -> str:
     digest = hashlib.sha1(
-        f"{figure.model_dump_json()}|{style.mono}|{sorted(style.fills.items())}|{mirror}".encode()
+        f"{_text(figure)}|{style.key}|{mirror}|{end_only}".encode(), usedforsecurity=False
     )
     return "Fig" + digest.hexdigest()[:12]
 
 
-def _ensure_form(canv: Canvas, figure: Figure, style: Style, mirror: bool) -> tuple[str, Picture]:
-    pic = figure_picture(figure, mirror)
-    name = _form_name(pic, figure, style, mirror)
+def _ensure_form(
+    canv: Canvas, figure: Figure, style: Style, mirror: bool, end_only: bool
+) -> tuple[str, Picture]:
+    pic = figure_picture(figure, mirror, end_only)
+    name = _form_name(figure, style, mirror, end_only)
     if not canv._doc.hasForm(name):
         x0, y0, x1, y1 = pic.box
         scale = FORM_HEIGHT / (y1 - y0)
@@ -99,9 +112,10 @@ def draw_figure(
     height: float,
     style: Style,
     mirror: bool = False,
+    end_only: bool = False,
 ) -> tuple[float, float]:
     """Draw ``figure`` fitted in the box at ``x``, ``y`` (centred); return the size drawn."""
-    name, pic = _ensure_form(canv, figure, style, mirror)
+    name, pic = _ensure_form(canv, figure, style, mirror, end_only)
     w, h = fitted_size(pic, width, height)
     canv.saveState()
     canv.translate(x + (width - w) / 2, y + (height - h) / 2)
@@ -112,25 +126,46 @@ def draw_figure(
 
 
 class FigureFlowable(Flowable):
-    """A figure as a flowable, fitted into at most ``width`` × ``height`` points."""
+    """A figure as a flowable, fitted into at most ``width`` × ``height`` points.
+
+    ``alt`` is the figure's one-sentence alternative text.
+    """
 
     def __init__(
-        self, figure: Figure, width: float, height: float, style: Style, mirror: bool = False
+        self,
+        figure: Figure,
+        width: float,
+        height: float,
+        style: Style,
+        mirror: bool = False,
+        end_only: bool = False,
     ) -> None:
         super().__init__()
-        self.figure, self.style, self.mirror = figure, style, mirror
+        self.figure, self.style, self.mirror, self.end_only = figure, style, mirror, end_only
+        self.alt = figure.alt
         self.max_size = (width, height)
-        self.width, self.height = fitted_size(figure_picture(figure, mirror), width, height)
+        self.width, self.height = fitted_size(self._picture(), width, height)
+
+    def _picture(self) -> Picture:
+        return figure_picture(self.figure, self.mirror, self.end_only)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         width = min(self.max_size[0], available_width)
-        self.width, self.height = fitted_size(
-            figure_picture(self.figure, self.mirror), width, self.max_size[1]
-        )
+        self.width, self.height = fitted_size(self._picture(), width, self.max_size[1])
         return self.width, self.height
 
     def draw(self) -> None:
-        draw_figure(self.canv, self.figure, 0, 0, self.width, self.height, self.style, self.mirror)
+        draw_figure(
+            self.canv,
+            self.figure,
+            0,
+            0,
+            self.width,
+            self.height,
+            self.style,
+            self.mirror,
+            self.end_only,
+        )
 
 
 def write_figure(

@@ -30,8 +30,10 @@ class Style:
     widths: dict[str, float]
     mono: bool = False
 
-    def __hash__(self) -> int:
-        return hash((tuple(sorted(self.fills.items())), self.mono))
+    @property
+    def key(self) -> str:
+        """Text that differs between styles that paint differently (names their forms)."""
+        return repr((self.mono, sorted(self.fills.items()), sorted(self.strokes.items())))
 
 
 def _mix(colour: Colour, amount: float) -> Colour:

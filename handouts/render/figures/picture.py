@@ -16,7 +16,7 @@ from handouts.render.figures.scene import Scene, solve_scene
 from handouts.render.figures.shapes import Path, Shape, body_shapes, polygon, smooth_open
 
 SMALL_MOVE = 9.0  # units: below this the ghost would hide behind the end pose
-PANEL_GAP = 8.0
+PANEL_GAP = 14.0
 ARROW_POINTS = {
     "heel": "near_heel",
     "near-heel": "near_heel",
@@ -81,8 +81,11 @@ def uses_panels(figure: Figure, scene: Scene) -> bool:
     return figure.panels == "two" or movement(*scene.skeletons) < SMALL_MOVE
 
 
-def picture(figure: Figure) -> Picture:
-    """Everything to draw for ``figure``, in model units."""
+def picture(figure: Figure, end_only: bool = False) -> Picture:
+    """Everything to draw for ``figure``, in model units.
+
+    ``end_only``: the end pose alone, without arrows: a thumbnail for a table row.
+    """
     if figure.view == "foot":
         from handouts.render.figures.foot import foot_picture
 
@@ -93,7 +96,9 @@ def picture(figure: Figure) -> Picture:
         return front_picture(figure)
     scene = solve_scene(figure)
     shapes: list[Shape] = []
-    if uses_panels(figure, scene):
+    if end_only:
+        shapes = _panel(scene, len(scene.skeletons) - 1, ghost=None)
+    elif uses_panels(figure, scene):
         offset = 0.0
         for index in range(len(scene.skeletons)):
             panel = _panel(scene, index, ghost=None)
