@@ -366,10 +366,11 @@ def _write_figure(
         raise click.UsageError(f"exercise {item_id} has no figure; add one (see the README)")
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise click.BadParameter("give a file ending in .png, .svg or .pdf", param_hint="--figure")
-    from handouts.render.figures import write_figure
-    from handouts.render.figures.files import brand_style
+    from handouts.deliver.files import write_atomic
+    from handouts.render.figures.files import brand_style, figure_file_bytes
 
-    write_figure(figure, path, brand_style(_figure_brand(app, library), mono), mirror=mirror)
+    style = brand_style(_figure_brand(app, library), mono)
+    write_atomic(path, figure_file_bytes(figure, path.suffix, style, 360.0, mirror))
     click.echo(f"wrote {path}")
 
 
@@ -397,11 +398,12 @@ def figures(
     ctx: click.Context, sheet: Path, content_dirs: tuple[Path, ...], ink_saver: bool
 ) -> None:
     """Write a contact sheet (PDF) of every exercise figure, for review."""
+    from handouts.deliver.files import write_atomic
     from handouts.render.figures.files import brand_style, contact_sheet, sheet_items
 
     library, app = _library(ctx, content_dirs)
     items = sheet_items(library)
-    contact_sheet(items, sheet, brand_style(_figure_brand(app, library), ink_saver))
+    write_atomic(sheet, contact_sheet(items, brand_style(_figure_brand(app, library), ink_saver)))
     click.echo(f"wrote {sheet}: {len(items)} figures")
 
 

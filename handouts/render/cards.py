@@ -30,6 +30,7 @@ from handouts.render.tagging import data_table, figure
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
+FIGURE_SCALES = (1.0, 0.75, 0.5, 0.0)  # of a card's pictures, tried in turn until it fits
 QR_SIZE = 30 * mm
 CARD_GAP = 6 * mm
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
@@ -162,7 +163,7 @@ def _tips_and_mistakes(
 
 
 def _main_column(
-    theme: Theme, handout: Handout, exercise: Exercise, width: float
+    theme: Theme, handout: Handout, exercise: Exercise, width: float, figure_scale: float = 1.0
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how; then tips, mistakes and safety."""
     where = f"exercise {exercise.id}"
@@ -176,8 +177,8 @@ def _main_column(
         needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
         facts.append(f"<b>You need:</b> {markup(needs, where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
-    if not handout.images.get(exercise.id):  # a clinic's own picture wins over a drawn figure
-        how += card_figures(theme, exercise, levels)
+    if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
+        how += card_figures(theme, exercise, levels, figure_scale)
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
@@ -270,14 +271,11 @@ def _fits(theme: Theme, card: Table) -> bool:
     return card.wrap(theme.frame_width(), theme.frame_height())[1] <= theme.frame_height()
 
 
-def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
-    """One card on one page; a card taller than a page (large print on letter paper) becomes
-    two whole cards, "continued" on the next page, split between the steps and the tips."""
+def _cards(
+    theme: Theme, exercise: Exercise, how: list[Flowable], tips: list[Flowable], side: list
+) -> list[Table]:
+    """The card whole, or as two cards split between the steps and the tips."""
     where = f"exercise {exercise.id}"
-    pad = 4 * mm
-    side = _side_column(theme, handout, exercise)
-    main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
-    how, tips = _main_column(theme, handout, exercise, main_width)
     cards = [_card(theme, exercise.name, how + tips, side, where)]
     if not _fits(theme, cards[0]) and tips[0].getSpaceBefore():
         # Whole on one page matters more than the gap above "Tips": a card that fits only
@@ -289,6 +287,23 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
             _card(theme, exercise.name, how, side, where),
             _card(theme, f"{exercise.name} (continued)", tips, [], where),
         ]
+    return cards
+
+
+def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
+    """One card on one page; a card taller than a page (large print on letter paper) becomes
+    two whole cards, "continued" on the next page, split between the steps and the tips."""
+    where = f"exercise {exercise.id}"
+    pad = 4 * mm
+    side = _side_column(theme, handout, exercise)
+    main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
+    # A picture shrinks before a card is split, and before a split card is too tall.
+    tries = [(scale, True) for scale in FIGURE_SCALES] + [(scale, False) for scale in FIGURE_SCALES]
+    for figure_scale, whole in tries:
+        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale)
+        cards = _cards(theme, exercise, how, tips, side)
+        if (len(cards) == 1 or not whole) and all(_fits(theme, card) for card in cards):
+            break
     for card in cards:
         if not _fits(theme, card):
             height = card.wrap(theme.frame_width(), theme.frame_height())[1]

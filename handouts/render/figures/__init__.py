@@ -5,7 +5,7 @@ The engine is independent of page layout. Callers use:
 - ``figure_style(theme)`` – the colour or mono style for a handout;
 - ``FigureFlowable(figure, width, height, style)`` – a platypus flowable for cards;
 - ``draw_figure(canvas, figure, x, y, width, height, style)`` – for table cells and rows;
-- ``write_figure(figure, path, style)`` – a .pdf, .svg or .png file of one figure.
+- ``files.figure_file_bytes(figure, ".png", style, width)`` – one figure as a file's bytes.
 
 Each figure is painted once per document as a form XObject and reused wherever it
 appears, at any size.
@@ -14,7 +14,6 @@ appears, at any size.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -33,7 +32,6 @@ __all__ = [
     "figure_picture",
     "figure_style",
     "fitted_size",
-    "write_figure",
 ]
 
 _PICTURES: dict[tuple[str, bool, bool], Picture] = {}
@@ -166,12 +164,3 @@ class FigureFlowable(Flowable):
             self.mirror,
             self.end_only,
         )
-
-
-def write_figure(
-    figure: Figure, path: Path, style: Style, width: float = 360.0, mirror: bool = False
-) -> None:
-    """Write one figure as .pdf, .svg or .png (the PNG through poppler's pdftoppm)."""
-    from handouts.render.figures.files import write_figure_file
-
-    write_figure_file(figure, Path(path), style, width, mirror)

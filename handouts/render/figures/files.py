@@ -7,11 +7,9 @@ smooth without a PDF rasteriser.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.atomic import write_atomic
 from handouts.content.figure import Figure
 from handouts.render.figures import draw_figure, figure_picture, fitted_size
 from handouts.render.figures.paint import LINES, Style, passes, svg_text
@@ -21,8 +19,11 @@ SUFFIXES = (".pdf", ".svg", ".png")
 SUPERSAMPLE = 3
 
 
-def write_figure_file(figure: Figure, path: Path, style: Style, width: float, mirror: bool) -> None:
-    suffix = path.suffix.lower()
+def figure_file_bytes(
+    figure: Figure, suffix: str, style: Style, width: float, mirror: bool = False
+) -> bytes:
+    """One figure as the bytes of a .pdf, .svg or .png file."""
+    suffix = suffix.lower()
     pic = figure_picture(figure, mirror)
     if suffix == ".svg":
         data = svg_text(pic, style, width).encode()
@@ -38,10 +39,8 @@ def write_figure_file(figure: Figure, path: Path, style: Style, width: float, mi
         canv.save()
         data = buffer.getvalue()
     else:
-        raise ValueError(
-            f"a figure file ends in {', '.join(SUFFIXES)}, not {path.suffix or 'nothing'}"
-        )
-    write_atomic(path, data)
+        raise ValueError(f"a figure file ends in {', '.join(SUFFIXES)}, not {suffix or 'nothing'}")
+    return data
 
 
 def _flatten(path: ShapePath, to_px, steps: int = 8) -> list[list[tuple[float, float]]]:
@@ -169,9 +168,7 @@ def sheet_items(library: object) -> list[tuple[str, Figure]]:
     return items
 
 
-def contact_sheet(
-    items: list[tuple[str, Figure]], path: Path, style: Style, columns: int = 4
-) -> None:
+def contact_sheet(items: list[tuple[str, Figure]], style: Style, columns: int = 4) -> bytes:
     """A PDF page (or pages) of figures with their labels, for review at a glance."""
     from reportlab.lib.pagesizes import A4, landscape
 
@@ -192,4 +189,4 @@ def contact_sheet(
         canv.drawString(x + 6, y + 10, label[:70])
     canv.showPage()
     canv.save()
-    write_atomic(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -84,12 +84,14 @@ class FigureRow(Flowable):
             x += w + FIGURE_GAP
 
 
-def card_figures(theme: Theme, exercise: Exercise, levels: Iterable[int]) -> list[Flowable]:
+def card_figures(
+    theme: Theme, exercise: Exercise, levels: Iterable[int], scale: float = 1.0
+) -> list[Flowable]:
     """The card's pictures in a row (with the figures' captions under them), or nothing."""
     shown = figures_for_levels(exercise, levels)
     if not shown:
         return []
-    height = CARD_FIGURE_HEIGHT * (1.2 if theme.large_print else 1.0)
+    height = CARD_FIGURE_HEIGHT * (1.2 if theme.large_print else 1.0) * scale
     out: list[Flowable] = [FigureRow(theme, shown, height, figure_style(theme))]
     captions = [figure.caption for _, figure in shown if figure.caption]
     for caption in dict.fromkeys(captions):
