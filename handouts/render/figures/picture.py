@@ -17,7 +17,7 @@ from handouts.render.figures.shapes import Path, Shape, body_shapes, polygon, sm
 
 SMALL_MOVE = 9.0  # units: below this the ghost would hide behind the end pose
 PANEL_GAP = 14.0
-ARROW_POINTS = {
+ARROW_POINTS = {  # where an arrow "at" a body part starts
     "heel": "near_heel",
     "near-heel": "near_heel",
     "far-heel": "far_heel",
@@ -111,7 +111,34 @@ def picture(figure: Figure, end_only: bool = False) -> Picture:
         ghost = 0 if len(scene.skeletons) > 1 else None
         shapes = _panel(scene, len(scene.skeletons) - 1, ghost)
         shapes += arrows(figure, scene, panel_mode=False)
+    if figure.reach and not end_only:
+        shapes += reach_inset(figure.reach, shapes)
     return Picture(shapes, bounds(shapes), figure.alt)
+
+
+REACH = {"forward": (1.0, 0.0), "back": (-1.0, 0.0), "side": (0.0, -1.0)}
+REACH["across"] = (0.71, 0.71)  # 45° across the front of the standing leg
+
+
+def reach_inset(directions: list[str], shapes: list[Shape]) -> list[Shape]:
+    """A small view from above: the standing foot, and an arrow for each reach direction.
+
+    It sits in the picture's top corner behind the body (the figure faces right), where a
+    standing figure leaves room.
+    """
+    x0, _, _, y1 = bounds(shapes)
+    centre = (x0 + 11.0, y1 - 13.0)
+    foot = [(centre[0] + 4.6 * dx, centre[1] + 1.9 * dy) for dx, dy in _OVAL]
+    out = [Shape(polygon(foot), "reach", "body")]
+    for direction in directions:
+        dx, dy = REACH[direction]
+        start = (centre[0] + dx * 6.0, centre[1] + dy * 4.0)
+        end = (centre[0] + dx * 13.0, centre[1] + dy * 11.0)
+        out += _curved(start, end, bend=0.0)
+    return out
+
+
+_OVAL = [(math.cos(a * math.pi / 8), math.sin(a * math.pi / 8)) for a in range(16)]
 
 
 def _panel(scene: Scene, index: int, ghost: int | None) -> list[Shape]:
