@@ -9,7 +9,9 @@ from __future__ import annotations
 from handouts.content.figure import Figure, Pose
 from handouts.render.figures.picture import Picture, _curved, bounds
 from handouts.render.figures.props import floor
-from handouts.render.figures.shapes import Shape, smooth_closed
+from handouts.render.figures.shapes import Shape, polygon, smooth_closed
+
+CROP = 40.0  # the height where the close-up's top edge cuts the leg
 
 
 def foot_outline(arch: float) -> list[tuple[float, float]]:
@@ -48,6 +50,8 @@ def foot_picture(figure: Figure) -> Picture:
         )
     end = poses[-1].arch or 0.0
     shapes.append(Shape(smooth_closed(foot_outline(end), 0.9), "body", "body"))
+    # A close-up: the leg is cut off by the picture's top edge, not rounded like a sock.
+    shapes.append(Shape(polygon([(5, CROP), (35, CROP), (35, 50), (5, 50)]), "crop", "crop"))
     shapes += floor(shapes)
     if figure.arrows and len(poses) > 1:  # the arch lifts; the ball draws back to the heel
         shapes += _curved((38.0, -13.0), (38.0, 4.0), bend=-3.0)

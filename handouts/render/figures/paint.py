@@ -56,6 +56,7 @@ def colour_style(primary: Colour, accent: Colour) -> Style:
         "prop-dark": (0.36, 0.37, 0.39),
         "floor": (0.9, 0.89, 0.87),
         "arrow-head": accent,
+        "crop": (1.0, 1.0, 1.0),
     }
     strokes = {
         "body": outline,
@@ -85,6 +86,7 @@ def mono_style() -> Style:
         "prop-dark": grey(0.35),
         "floor": grey(0.88),
         "arrow-head": grey(0.1),
+        "crop": grey(1.0),
     }
     strokes = {
         "body": grey(0.08),

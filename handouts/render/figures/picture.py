@@ -184,8 +184,12 @@ def _right_edge(shapes: list[Shape]) -> float:
 
 
 def bounds(shapes: list[Shape]) -> tuple[float, float, float, float]:
-    xs = _xs(shapes)
-    ys = [y for s in shapes for c in s.path for y in c[2::2]]
+    """The box around every shape; a crop mask only sets the top."""
+    xs = _xs([s for s in shapes if s.role != "crop"])
+    ys = [y for s in shapes if s.role != "crop" for c in s.path for y in c[2::2]]
+    crops = [min(c[2::2]) for s in shapes if s.role == "crop" for c in s.path[:1]]
+    if crops:
+        return (min(xs), min(ys), max(xs), min(max(ys), min(crops)))
     return (min(xs), min(ys), max(xs), max(ys))
 
 
