@@ -349,7 +349,7 @@ def show(
 
 
 def _write_figure(
-    app: App, library: Library, item_id: str, path: Path, level: int, mirror: bool, mono: bool
+    app: Session, library: Library, item_id: str, path: Path, level: int, mirror: bool, mono: bool
 ) -> None:
     """``show --figure``: one exercise's figure as a file."""
     from handouts.content.models import levels_text
@@ -374,7 +374,7 @@ def _write_figure(
     click.echo(f"wrote {path}")
 
 
-def _figure_brand(app: App, library: Library) -> Any:
+def _figure_brand(app: Session, library: Library) -> Any:
     from handouts.build import DEFAULT_BRAND
     from handouts.content.loader import load_brand_file
 
