@@ -153,12 +153,13 @@ def _start_state(goal: Goal) -> dict[str, float]:
     return state
 
 
-def _hand_directions(figure: Figure, contacts: dict[str, str], state: dict[str, float]) -> None:
+def _hand_directions(contacts: dict[str, str], state: dict[str, float]) -> None:
+    """A palm on the wall points its fingers up; on the floor, down and a little back."""
     for side in SIDES:
         if contacts.get(f"{side}-hand") == "wall":
             state[f"{side}_hand_dir"] = math.pi / 2 - math.radians(6)
         elif contacts.get(f"{side}-hand") in ("floor", "mat"):
-            state[f"{side}_hand_dir"] = math.pi * 0.0 if False else -math.pi / 2 + 0.5
+            state[f"{side}_hand_dir"] = -math.pi / 2 + 0.5
 
 
 def _free(goal: Goal, contacts: dict[str, str]) -> list[str]:
@@ -247,7 +248,7 @@ def _solve(figure: Figure, known: list[dict[str, float]] | None) -> Scene:
             state = known[index]
         else:
             state = _start_state(goal)
-            _hand_directions(figure, goal.contacts, state)
+            _hand_directions(goal.contacts, state)
             state = body.solve(state, goal, _free(goal, goal.contacts))
         if index == 0:  # placed where the first pose touches them, so it still holds
             props = _place_props(figure, goal, body.build(state, goal.flat_toes))
