@@ -115,8 +115,8 @@ class Beside(Flowable):
 
     def __init__(self, thumbnail: Flowable, text: Flowable, slot: float, gap: float = GAP):
         super().__init__()
+        # No alt of its own: the thumbnail is the Figure (with its alt), the text is text.
         self.thumbnail, self.text, self.slot, self.gap = thumbnail, text, slot, gap
-        self.alt = getattr(thumbnail, "alt", "")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.thumb_size = self.thumbnail.wrap(self.slot, available_height)
