@@ -858,7 +858,12 @@ def _layout_problems(
     for kind, item_id, selection, uses in _layout_jobs(library):
         if failed & uses:
             continue
-        if message := _layout_problem(builder, selection, brand_file):
+        try:
+            message = _layout_problem(builder, selection, brand_file)
+        except ContentError as error:  # found before layout, at its own file and line
+            problems += error.problems
+            continue
+        if message:
             problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
             failed |= {item_id} if kind == "exercises" else set()
     return problems
@@ -879,13 +884,16 @@ def _figure_problems(library: Library) -> list[Problem]:
 
 
 def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
-    """(kind, id, selection, exercises used): each clinic exercise, then each clinic programme."""
+    """(kind, id, selection, exercises used): each clinic exercise and section, then each
+    clinic programme."""
     from handouts.compose import Selection
 
     def mine(kind: str) -> list[str]:
         return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
 
     jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
+    # A section alone: a character no font has, or a block taller than a page, shows here.
+    jobs += [("sections", i, Selection(sections=[i]), set()) for i in mine("sections")]
     for programme in mine("programmes"):
         phases = library.programmes[programme].phases
         uses = {entry.exercise for phase in phases for entry in phase.exercises}
@@ -906,6 +914,8 @@ def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> st
         options = Options(paper="", large_print=large_print)  # "": the brand's paper
         try:
             builder.build(Request(selection, brand_file=brand_file, options=options))
+        except ContentError:
+            raise
         except HandoutsError as error:
             return error.format_message()
         return None

@@ -127,6 +127,9 @@ def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph:
     return Para("<br/>".join(lines), theme["small"])
 
 
+MAX_TRIES_ON_A_PAGE = 20_000  # flowables placed or retried on one page before giving up
+
+
 class HandoutCanvas(Canvas):
     """Fixes the creation date; draws the forms pages share once, when the document is saved.
 
@@ -246,6 +249,13 @@ class HandoutDoc(BaseDocTemplate):
     def handle_flowable(self, flowables: list) -> None:
         if flowables:
             self._source = getattr(flowables[0], "_source", self._source)
+        # reportlab can retry a block taller than a page forever without starting a page
+        # (a section title of 400 words): a page holds a few hundred flowables at most.
+        page, tries = getattr(self, "_tries_on_page", (0, 0))
+        tries = tries + 1 if page == self.page else 0
+        self._tries_on_page = (self.page, tries)
+        if tries > MAX_TRIES_ON_A_PAGE:
+            raise LayoutError("no progress on a page")
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
