@@ -765,10 +765,12 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
     """
     from handouts.content.loader import display_path
     from handouts.errors import BrandError, Problem
-    from handouts.render.fonts import resolve_family
+    from handouts.render.fonts import UNREADABLE_FONT, resolve_family, unreadable_fonts
     from handouts.render.logo import logo_problem
 
-    problems = []
+    problems = [
+        Problem(display_path(path), 0, "", UNREADABLE_FONT) for path in unreadable_fonts(dirs)
+    ]
     for path, brand, logo in brands:
         where = display_path(path)
         try:
