@@ -38,11 +38,15 @@ def handout_date(explicit: dt.date | None = None) -> dt.date:
         return explicit
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
+        shown = epoch if len(epoch) <= 30 else epoch[:29] + "…"
+        if not re.fullmatch(r"-?\d+", epoch):
+            raise HandoutsError(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds")
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except ValueError:
+        except (ValueError, OverflowError, OSError):  # past the year 9999, or before year 1
             raise HandoutsError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+                f"SOURCE_DATE_EPOCH={shown!r} is not a date handouts can print (seconds since"
+                " 1970, before the year 10000: 253402300799 at most)"
             ) from None
     return dt.date.today()
 

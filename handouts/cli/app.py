@@ -729,6 +729,7 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         except ContentError as error:
             problems += error.problems
     problems += _brand_problems(brands, app.font_dirs(content_dirs))
+    problems += _mail_problems(app)
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
@@ -756,6 +757,25 @@ def _yaml_traps(library: Library) -> list[Problem]:
                 path = library.origin(kind, item_id)
                 warnings += split_sentences(path, display_path(path))
     return warnings
+
+
+def _mail_problems(app: Session) -> list[Problem]:
+    """The smtp: settings of handouts.yaml, as e-mail would read them (a stored password,
+    a timeout of .nan): check finds them before a batch does."""
+    import os
+
+    from handouts.content.loader import display_path
+    from handouts.deliver.mail import smtp_settings
+    from handouts.errors import Problem
+
+    workspace = app.workspace()
+    if not workspace.smtp or workspace.file is None:
+        return []
+    try:
+        smtp_settings(workspace.smtp, dict(os.environ))
+    except HandoutsError as error:
+        return [Problem(display_path(workspace.file), 0, "", error.format_message())]
+    return []
 
 
 def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
