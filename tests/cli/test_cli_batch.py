@@ -124,8 +124,9 @@ def test_mixed_roster_builds_good_rows_and_reports_the_rest(tmp_path: Path) -> N
         {
             "row": "8",
             "patient": "Bad Brand",
-            "reason": 'brand: no brand "missing-brand.yaml" in the library and no file '
-            f"{ROSTERS / 'missing-brand.yaml'}",
+            "reason": 'brand: no brand "missing-brand.yaml" in the library, and no brand YAML'
+            " file of that name in the roster's or the working folder; give a brand id from"
+            " `handouts list brands`",
         },
     ]
     lines = result.stderr.splitlines()
