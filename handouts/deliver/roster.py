@@ -356,8 +356,8 @@ def _looks_like_row(text: str, columns: int, delimiter: str) -> bool:
 def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], Records]:
     import yaml
 
-    loader = _text_loader()(text)
     try:
+        loader = _text_loader()(text)  # the reader refuses control characters up front
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise _yaml_syntax_error(text, path, exc) from None
