@@ -389,7 +389,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     pdf = read_outside(data, str(source))  # repaired by qpdf, or one line naming it
     with reading(str(source)):
         note = has_forms_or_outline(pdf)
-        result = sound(impose_booklet(pdf), str(source))
+        result = sound(impose_booklet(pdf, _impose_progress), str(source))
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
     if same_file(output, source):  # a symlink or a hard link to it too
         raise HandoutsError(f"{output}: choose an output file other than the input")
@@ -398,6 +398,14 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     if note:
         say.note(IMPOSE_NOTE)
     click.echo(str(output))
+
+
+IMPOSE_PROGRESS_EVERY = 250  # sheet sides: a long file says how far it is, about every 10 s
+
+
+def _impose_progress(done: int, total: int) -> None:
+    if total > IMPOSE_PROGRESS_EVERY and (done % IMPOSE_PROGRESS_EVERY == 0 or done == total):
+        click.echo(f"imposing: {done:,} of {total:,} sheet sides", err=True)
 
 
 # --------------------------------------------------------------------------- mail-check
