@@ -48,6 +48,8 @@ TARGETS = {
     "handout_kb": 35.0,  # the default handout
     "flat_ratio": 1.25,  # largest batch size vs 10: cost/memory may grow at most 25 %
     "web_preview_ms_median": 50.0,  # `handouts serve`: a warm preview, new patient, server time
+    "figure_kb_max": 4.0,  # the largest exercise figure, compressed, as drawn in the PDF
+    "figures_cold_ms": 50.0,  # solving and painting the default handout's figures, cold
 }
 
 # Reference figures from peers for the same 6-page handout (context only).
@@ -253,6 +255,66 @@ def worker_inproc(count: int, rounds: int) -> dict:
         "rss_end_kb": status.get("VmRSS", 0),
         "peak_rss_kb": status.get("VmHWM", 0),
     }
+
+
+def worker_figures() -> dict:
+    """Runs in a fresh interpreter: what exercise figures cost a cold build, and their size.
+
+    A cold ``handouts build`` solves and paints each figure of its programme once; that
+    time is the build's growth from figures. Sizes are each form's content, compressed
+    as in the PDF, for every built-in figure.
+    """
+    import zlib
+
+    from handouts.content.loader import load_library
+    from handouts.render.figures import figure_picture, form_operators
+    from handouts.render.figures.check import exercise_figures
+    from handouts.render.figures.paint import colour_style, mono_style
+
+    library = load_library()
+    programme = library.programmes[PROGRAMME]
+    used = {(e.exercise, e.level) for phase in programme.phases for e in phase.exercises}
+    style = colour_style((0.12, 0.37, 0.55), (0.88, 0.48, 0.18))
+    start, cpu = time.perf_counter(), time.process_time()
+    handout_figures = {
+        id(figure): figure
+        for exercise_id, level in sorted(used)
+        if (figure := library.exercises[exercise_id].figure_at(level)) is not None
+    }
+    for figure in handout_figures.values():
+        form_operators(figure_picture(figure), style)
+    # CPU time: on a shared machine the wall time mostly measures the other processes.
+    cold_ms = (time.process_time() - cpu) * 1000
+    cold_wall_ms = (time.perf_counter() - start) * 1000
+    sizes = {}
+    start = time.perf_counter()
+    for exercise in library.exercises.values():
+        for field, figure in exercise_figures(exercise).items():
+            for name, chosen in (("colour", style), ("mono", mono_style())):
+                data = form_operators(figure_picture(figure), chosen).encode()
+                sizes[f"{exercise.id}:{field}:{name}"] = len(zlib.compress(data))
+    all_ms = (time.perf_counter() - start) * 1000
+    largest = max(sizes, key=sizes.get)
+    return {
+        "handout_figures": len(handout_figures),
+        "cold_ms": cold_ms,
+        "cold_wall_ms": cold_wall_ms,
+        "all_figures": len(sizes) // 2,
+        "all_ms": all_ms,
+        "max_bytes": sizes[largest],
+        "largest": largest,
+        "mean_bytes": statistics.mean(sizes.values()),
+    }
+
+
+def run_figures(workdir: Path) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "figures"]
+    done = subprocess.run(
+        cmd, cwd=workdir, capture_output=True, text=True, timeout=600, env=child_env()
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"figures worker failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_worker(count: int, rounds: int, workdir: Path, timeout: float) -> dict:
@@ -566,13 +628,16 @@ def main() -> int:
         help=f"Where to write JSON (default: {DEFAULT_JSON.relative_to(REPO)}).",
     )
     parser.add_argument("--skip-batch", action="store_true", help="Do not run `handouts batch`.")
-    parser.add_argument("--worker", choices=["inproc"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["inproc", "figures"], help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=200, help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker == "inproc":
         print(json.dumps(worker_inproc(args.count, args.rounds)))
+        return 0
+    if args.worker == "figures":
+        print(json.dumps(worker_figures()))
         return 0
 
     quick = args.quick
@@ -611,9 +676,10 @@ def main() -> int:
         )
         default_pdf = build_dir / "output" / f"{PROGRAMME}.pdf"
 
-        # 4. Bytes per handout, fonts share.
-        log("4/6 PDF size breakdown (pypdf)")
+        # 4. Bytes per handout, fonts share; exercise figures.
+        log("4/6 PDF size breakdown (pypdf); exercise figures")
         results["size"] = pdf_breakdown(default_pdf)
+        results["figures"] = run_figures(workdir)
 
         # 5. Growth: fresh process per batch size.
         sizes = [10, 100] if quick else [10, 100, 1000]
@@ -794,6 +860,22 @@ def report(r: dict) -> list[str]:
     add("   per page (peers: 35 KB / 6 pages = 5.8 KB)", fmt_kb(s["bytes"] / s["pages"]))
     pb = ip["personalised_bytes"]
     add("   personalised handout (in-process, median)", fmt_kb(pb["median"]))
+    fig = r.get("figures")
+    if fig:
+        add(
+            f"   largest exercise figure, compressed ({fig['largest']})",
+            fmt_kb(fig["max_bytes"]),
+            f"≤ {t['figure_kb_max']:.0f} KB",
+            verdict(fig["max_bytes"] / 1024, t["figure_kb_max"]),
+        )
+        add("   mean exercise figure, compressed", fmt_kb(fig["mean_bytes"]))
+        add(
+            f"   cold build: its {fig['handout_figures']} figures solved and painted (CPU; wall)",
+            f"{fmt_ms(fig['cold_ms'])}; {fmt_ms(fig['cold_wall_ms'])}",
+            f"≤ {t['figures_cold_ms']:.0f} ms",
+            verdict(fig["cold_ms"], t["figures_cold_ms"]),
+        )
+        add(f"   all {fig['all_figures']} built-in figures, colour and mono", fmt_ms(fig["all_ms"]))
 
     growth = r["growth_inprocess"]
     base = growth[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +38,15 @@ def handout_date(explicit: dt.date | None = None) -> dt.date:
         return explicit
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
+        shown = epoch if len(epoch) <= 30 else epoch[:29] + "…"
+        if not re.fullmatch(r"-?\d+", epoch):
+            raise HandoutsError(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds")
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except ValueError:
+        except (ValueError, OverflowError, OSError):  # past the year 9999, or before year 1
             raise HandoutsError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+                f"SOURCE_DATE_EPOCH={shown!r} is not a date handouts can print (seconds since"
+                " 1970, before the year 10000: 253402300799 at most)"
             ) from None
     return dt.date.today()
 
@@ -52,7 +57,7 @@ def markdown_problems(library, section_ids: Iterable[str]) -> list[Problem]:  # 
     ``handouts check`` and the build both report it this way, so the line names the file.
     """
     from handouts.content.loader import display_path
-    from handouts.render.markdown import unsupported_markdown
+    from handouts.render.markdown import MAX_HEADING, markdown_limits, unsupported_markdown
 
     problems = []
     for section_id in section_ids:
@@ -61,7 +66,50 @@ def markdown_problems(library, section_ids: Iterable[str]) -> list[Problem]:  # 
         for offset, node in unsupported_markdown(section.body):
             message = f"unsupported Markdown: {node}; a printed handout cannot show it: remove it"
             problems.append(Problem(where, section.body_line + offset, "", message))
+        for offset, message in markdown_limits(section.body):
+            problems.append(Problem(where, section.body_line + offset, "", message))
+        problems += _control_characters(where, section.body, section.body_line)
+        if len(section.title) > MAX_HEADING:
+            message = f"{len(section.title):,} characters; keep a title to {MAX_HEADING}"
+            problems.append(Problem(where, 0, "title", message))
     return problems
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and line ends are text
+
+
+def _control_characters(where: str, text: str, first_line: int) -> list[Problem]:
+    """Control characters (a terminal's colour codes, a bell) print as nothing or a box."""
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        message = f"control character U+{ord(match[0]):04X} cannot be printed; remove it"
+        problems.append(Problem(where, line, "", message))
+    return problems[:1]
+
+
+def _unprintable(library, section, fonts) -> list[Problem]:  # noqa: ANN001
+    """The first character of the section's title and body that no font can print."""
+    from handouts.content.loader import display_path
+
+    where = display_path(library.origin("sections", section.id))
+    for field_name, text, first_line in (
+        ("title", section.title, 0),
+        ("", section.body, section.body_line),
+    ):
+        if fonts.main.cmap.issuperset(map(ord, text)):
+            continue
+        for number, line in enumerate(text.splitlines()):
+            line = _CONTROL.sub("", line)  # reported as control characters
+            char = next((c for c in line if fonts.face_for(c) is None), None)
+            if char is not None:
+                message = (
+                    f"character {char!r} (U+{ord(char):04X}) cannot be printed with the brand"
+                    " font or the fallback font; remove or replace it"
+                )
+                line_number = first_line + number if first_line else 0
+                return [Problem(where, line_number, field_name, message)]
+    return []
 
 
 @dataclass
@@ -165,12 +213,13 @@ class Builder:
 
         if self._recordings is None:
             self._recordings = Recordings()
-        self._check_markdown(handout)
         theme = self.theme(handout.brand, handout.logo, handout.options)
+        self._check_markdown(handout, theme.fonts)
         return render_pdf(theme, handout, self.intro(handout), self._recordings)
 
-    def _check_markdown(self, handout: Handout) -> None:
-        """Stop before layout on Markdown the page cannot show, as `handouts check` words it."""
+    def _check_markdown(self, handout: Handout, fonts: object) -> None:
+        """Stop before layout on Markdown the page cannot show, as `handouts check` words it:
+        what it uses, and characters no font of the brand has, at their file and line."""
         if not handout.contents["sections"]:
             return
         problems = []
@@ -178,6 +227,10 @@ class Builder:
             if section.id not in self._markdown:
                 self._markdown[section.id] = markdown_problems(self.library, [section.id])
             problems += self._markdown[section.id]
+            key = (section.id, fonts.main.names["regular"])
+            if key not in self._markdown:
+                self._markdown[key] = _unprintable(self.library, section, fonts)
+            problems += self._markdown[key]
         if problems:
             raise ContentError(problems)
 

@@ -306,12 +306,36 @@ def _json_item(library: Library, kind: str, item_id: str, item: Any) -> dict[str
     type=click.Choice(KIND_CHOICES),
     help="Which kind of item, if the id is used by several.",
 )
+@click.option(
+    "--figure",
+    "figure_file",
+    type=PathType(dir_okay=False),
+    help="Draw the exercise's figure to this .png, .svg or .pdf file.",
+)
+@click.option(
+    "--level", type=click.IntRange(1, 20), default=1, help="The level to draw (--figure)."
+)
+@click.option("--mirror", is_flag=True, help="Draw the figure facing the other way (--figure).")
+@click.option(
+    "--ink-saver", is_flag=True, help="Draw the figure in grey, without colour (--figure)."
+)
 @click.pass_context
-def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
+def show(
+    ctx: click.Context,
+    item_id: str,
+    kind: str | None,
+    figure_file: Path | None,
+    level: int,
+    mirror: bool,
+    ink_saver: bool,
+) -> None:
     """Show one exercise, section, programme, brand or source in full."""
     from handouts.content.loader import kind_name
 
-    library, _ = _library(ctx)
+    library, app = _library(ctx)
+    if figure_file is not None:
+        _write_figure(app, library, item_id, figure_file, level, mirror, ink_saver)
+        return
     kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
     if len(kinds) > 1:
         names = " and ".join(_a(_singular(k)) for k in kinds)
@@ -322,6 +346,65 @@ def show(ctx: click.Context, item_id: str, kind: str | None) -> None:
     kind = kinds[0]
     lines = _SHOW[kind](library, item_id)
     click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+
+
+def _write_figure(
+    app: Session, library: Library, item_id: str, path: Path, level: int, mirror: bool, mono: bool
+) -> None:
+    """``show --figure``: one exercise's figure as a file."""
+    from handouts.content.models import levels_text
+
+    exercise = library.exercises.get(item_id)
+    if exercise is None:
+        raise click.BadParameter(_not_found(library, item_id, ["exercises"]), param_hint="ID")
+    if level > len(exercise.levels):
+        raise click.BadParameter(
+            f"{item_id} has {levels_text(len(exercise.levels))}", param_hint="--level"
+        )
+    figure = exercise.figure_at(level)
+    if figure is None:
+        raise click.UsageError(f"exercise {item_id} has no figure; add one (see the README)")
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter("give a file ending in .png, .svg or .pdf", param_hint="--figure")
+    from handouts.deliver.files import write_atomic
+    from handouts.render.figures.files import brand_style, figure_file_bytes
+
+    style = brand_style(_figure_brand(app, library), mono)
+    write_atomic(path, figure_file_bytes(figure, path.suffix, style, 360.0, mirror))
+    click.echo(f"wrote {path}")
+
+
+def _figure_brand(app: Session, library: Library) -> Any:
+    from handouts.build import DEFAULT_BRAND
+    from handouts.content.loader import load_brand_file
+
+    brand_file = app.workspace().brand
+    return load_brand_file(brand_file)[0] if brand_file else library.brands.get(DEFAULT_BRAND)
+
+
+@main.command()
+@click.argument("sheet", type=PathType(dir_okay=False))
+@click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    type=PathType(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Also draw this clinic folder's exercises (repeatable).",
+)
+@click.option("--ink-saver", is_flag=True, help="Draw in grey, without colour.")
+@click.pass_context
+def figures(
+    ctx: click.Context, sheet: Path, content_dirs: tuple[Path, ...], ink_saver: bool
+) -> None:
+    """Write a contact sheet (PDF) of every exercise figure, for review."""
+    from handouts.deliver.files import write_atomic
+    from handouts.render.figures.files import brand_style, contact_sheet, sheet_items
+
+    library, app = _library(ctx, content_dirs)
+    items = sheet_items(library)
+    write_atomic(sheet, contact_sheet(items, brand_style(_figure_brand(app, library), ink_saver)))
+    click.echo(f"wrote {sheet}: {len(items)} figures")
 
 
 def _singular(kind: str) -> str:
@@ -646,11 +729,13 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
         except ContentError as error:
             problems += error.problems
     problems += _brand_problems(brands, app.font_dirs(content_dirs))
+    problems += _mail_problems(app)
     problems += _markdown_problems(library) if library else []
     problems += _image_problems(library) if library else []
     if library and not problems:
         brand_file = brands[-1][0] if brand else None
         problems += _template_problems(app, library, brand_file, content_dirs)
+        problems += [] if problems else _figure_problems(library)
         problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
     if problems or library is None:
         raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
@@ -674,6 +759,25 @@ def _yaml_traps(library: Library) -> list[Problem]:
     return warnings
 
 
+def _mail_problems(app: Session) -> list[Problem]:
+    """The smtp: settings of handouts.yaml, as e-mail would read them (a stored password,
+    a timeout of .nan): check finds them before a batch does."""
+    import os
+
+    from handouts.content.loader import display_path
+    from handouts.deliver.mail import smtp_settings
+    from handouts.errors import Problem
+
+    workspace = app.workspace()
+    if not workspace.smtp or workspace.file is None:
+        return []
+    try:
+        smtp_settings(workspace.smtp, dict(os.environ))
+    except HandoutsError as error:
+        return [Problem(display_path(workspace.file), 0, "", error.format_message())]
+    return []
+
+
 def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
     """What a build would find wrong with each brand that its file cannot show.
 
@@ -681,10 +785,12 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
     """
     from handouts.content.loader import display_path
     from handouts.errors import BrandError, Problem
-    from handouts.render.fonts import resolve_family
+    from handouts.render.fonts import UNREADABLE_FONT, resolve_family, unreadable_fonts
     from handouts.render.logo import logo_problem
 
-    problems = []
+    problems = [
+        Problem(display_path(path), 0, "", UNREADABLE_FONT) for path in unreadable_fonts(dirs)
+    ]
     for path, brand, logo in brands:
         where = display_path(path)
         try:
@@ -774,20 +880,42 @@ def _layout_problems(
     for kind, item_id, selection, uses in _layout_jobs(library):
         if failed & uses:
             continue
-        if message := _layout_problem(builder, selection, brand_file):
+        try:
+            message = _layout_problem(builder, selection, brand_file)
+        except ContentError as error:  # found before layout, at its own file and line
+            problems += error.problems
+            continue
+        if message:
             problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
             failed |= {item_id} if kind == "exercises" else set()
     return problems
 
 
+def _figure_problems(library: Library) -> list[Problem]:
+    """Each clinic figure whose contacts cannot be met (built-in ones are tested)."""
+    from handouts.content.loader import display_path
+    from handouts.render.figures.check import exercise_figures, figure_problems
+
+    problems = []
+    for item_id, exercise in library.exercises.items():
+        if not library.is_builtin("exercises", item_id):
+            path = library.origin("exercises", item_id)
+            found = exercise_figures(exercise)
+            problems += figure_problems(item_id, found, path, display_path(path))
+    return problems
+
+
 def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
-    """(kind, id, selection, exercises used): each clinic exercise, then each clinic programme."""
+    """(kind, id, selection, exercises used): each clinic exercise and section, then each
+    clinic programme."""
     from handouts.compose import Selection
 
     def mine(kind: str) -> list[str]:
         return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
 
     jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
+    # A section alone: a character no font has, or a block taller than a page, shows here.
+    jobs += [("sections", i, Selection(sections=[i]), set()) for i in mine("sections")]
     for programme in mine("programmes"):
         phases = library.programmes[programme].phases
         uses = {entry.exercise for phase in phases for entry in phase.exercises}
@@ -808,6 +936,8 @@ def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> st
         options = Options(paper="", large_print=large_print)  # "": the brand's paper
         try:
             builder.build(Request(selection, brand_file=brand_file, options=options))
+        except ContentError:
+            raise
         except HandoutsError as error:
             return error.format_message()
         return None

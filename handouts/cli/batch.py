@@ -378,14 +378,18 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     """
     from handouts.deliver.files import same_file, write_atomic
     from handouts.post.impose import IMPOSE_NOTE, has_forms_or_outline, impose_booklet
-    from handouts.post.merge import page_count
+    from handouts.post.outside import read_outside, reading, sound
 
     if not booklet:
         raise click.UsageError("choose a layout: --booklet")
-    pdf = source.read_bytes()
-    page_count(pdf, str(source))  # an unreadable or encrypted input: one line naming it
-    note = has_forms_or_outline(pdf)
-    result = impose_booklet(pdf)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise HandoutsError(f"{source}: {error.strerror or error}") from None
+    pdf = read_outside(data, str(source))  # repaired by qpdf, or one line naming it
+    with reading(str(source)):
+        note = has_forms_or_outline(pdf)
+        result = sound(impose_booklet(pdf, _impose_progress), str(source))
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
     if same_file(output, source):  # a symlink or a hard link to it too
         raise HandoutsError(f"{output}: choose an output file other than the input")
@@ -394,6 +398,14 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
     if note:
         say.note(IMPOSE_NOTE)
     click.echo(str(output))
+
+
+IMPOSE_PROGRESS_EVERY = 250  # sheet sides: a long file says how far it is, about every 10 s
+
+
+def _impose_progress(done: int, total: int) -> None:
+    if total > IMPOSE_PROGRESS_EVERY and (done % IMPOSE_PROGRESS_EVERY == 0 or done == total):
+        click.echo(f"imposing: {done:,} of {total:,} sheet sides", err=True)
 
 
 # --------------------------------------------------------------------------- mail-check
@@ -468,13 +480,15 @@ def send(
     from handouts.deliver.mail_plan import compose_message
     from handouts.deliver.roster import safe_name
     from handouts.post.merge import is_valid_pdf
+    from handouts.post.outside import reading
 
     check_address(to, "--to")
     data = pdf.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise HandoutsError(f"{pdf}: not a PDF file")
-    if not is_valid_pdf(pdf):
-        raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
+    with reading(str(pdf)):  # the file goes out as it is: its problems are said, not raised
+        if not is_valid_pdf(pdf):
+            raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
     brand, _ = app.builder().brand(brand_file or app.workspace().brand)  # a file or an id
     if not dry_run:
         refuse_demo_brand(brand, "send")

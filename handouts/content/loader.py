@@ -249,6 +249,9 @@ class _Builder:
             return
         for kind, suffixes in _FOLDERS.items():
             for path in _files(root / kind, suffixes):
+                if not inside(path, root):  # a link to a file elsewhere: never read it
+                    self.problems.append(Problem(display_path(path), 0, "", OUTSIDE_LINK))
+                    continue
                 item = self._read_file(kind, path, root)
                 if item:
                     yield item
@@ -406,6 +409,20 @@ class _Builder:
         return library
 
 
+OUTSIDE_LINK = (
+    "a link to a file outside the content folder, which handouts does not read;"
+    " copy the file into the folder instead"
+)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, its links followed, is ``root`` or within it."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -517,7 +534,9 @@ def _validate(
         problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))
         return None
     if not isinstance(data, dict):
-        message = f"expected a mapping of fields such as 'name: …', found {_describe(data)}"
+        # Not _describe: the value may be a whole file that is not ours (/etc/passwd).
+        found = "text" if isinstance(data, str) else _describe(data)
+        message = f"expected a mapping of fields such as 'name: …', found {found}"
         problems.append(Problem(display, doc.line(prefix) if doc else 0, dotted(prefix), message))
         return None
     try:
@@ -581,8 +600,9 @@ def _error_problem(
         return Problem(display, doc.line(prefix + loc), dotted(prefix + loc[:-1]), message)
     message = _message(error, model, data)
     field, _, rest = message.partition(" ")
-    if not loc and field in model.model_fields:  # a check across fields, about ``field``
-        loc, message = (field,), rest
+    if not loc and field.split(".")[0] in model.model_fields:  # a check across fields
+        loc = tuple(int(key) if key.isdigit() else key for key in field.split("."))
+        message = rest
     return Problem(display, doc.line(prefix + loc), dotted(prefix + loc), message)
 
 
@@ -766,14 +786,23 @@ class Workspace:
 
 def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | None:
     """``brand:`` as a file next to handouts.yaml or, like ``--brand``, as a brand id."""
-    path = _absolute(base / brand)
+    path = _absolute(base / Path(brand).expanduser())
     if path.is_file() or not re.match(ID_PATTERN, brand):
-        return path if path.is_file() else None
+        # The clinic's own settings, like --brand: any YAML file (never a file of another
+        # kind such as /etc/passwd); a roster's brand column is held to the workspace.
+        allowed = path.suffix.lower() in _FOLDERS["brands"]
+        return path if path.is_file() and allowed else None
     for folder in [*reversed(content), paths.builtin_content_dir()]:  # the last one wins
         for suffix in _FOLDERS["brands"]:
             if (found := folder / "brands" / f"{brand}{suffix}").is_file():
                 return _absolute(found)
     return None
+
+
+def brand_file_allowed(path: Path, root: Path) -> bool:
+    """A brand named by a file: a YAML file inside ``root`` (links followed). A roster's brand
+    column or handouts.yaml naming /etc/passwd read it, and its first line was echoed."""
+    return path.suffix.lower() in _FOLDERS["brands"] and inside(path, root)
 
 
 def load_workspace(cwd: Path, file: Path | None = None) -> Workspace:

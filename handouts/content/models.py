@@ -8,60 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from handouts.content.base import NON_ASCII, Model, Text, clean_text
+from handouts.content.figure import Figure, figure_for
+
+__all__ = ["NON_ASCII", "Model", "Text", "clean_text"]  # kept importable from here
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, Field(min_length=1)]
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 WEEK_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
-
-
-def clean_text(text: str) -> str:
-    """NFC, without invisible format characters (zero-width space, BOM, direction marks).
-
-    Text pasted from macOS or a records system often spells "é" as "e" plus a combining
-    accent, which prints as two marks; format characters print as missing-glyph boxes.
-    """
-    if text.isascii():
-        return text  # already NFC, and every format character is beyond ASCII
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return NON_ASCII.sub(_drop_format_char, text)
-
-
-NON_ASCII = re.compile(r"[^\x00-\x7f]")  # only these are looked up: content is mostly ASCII
-
-
-def _drop_format_char(match: re.Match) -> str:
-    return "" if unicodedata.category(match[0]) == "Cf" else match[0]
-
-
-class Model(BaseModel):
-    # coerce_numbers_to_str: ``reps: 15`` or ``rest: 60`` in YAML is a number, but the
-    # field is text; accept it rather than make authors quote every number.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
-    )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _clean_text(cls, value: object) -> object:
-        if isinstance(value, str):
-            return clean_text(value)
-        if isinstance(value, list):
-            return [clean_text(item) if isinstance(item, str) else item for item in value]
-        return value
 
 
 def levels_text(count: int) -> str:
@@ -99,6 +63,8 @@ class Exercise(Model):
     tags: list[Text] = []
     sources: list[Text] = []
     levels: list[Level] = Field(min_length=1)
+    figure: Figure | None = None  # the picture, drawn from a pose (see content/figure.py)
+    figure_levels: dict[int, Figure] = {}  # a level's own picture, from that level on
 
     @field_validator("levels")
     @classmethod
@@ -108,8 +74,22 @@ class Exercise(Model):
             raise ValueError(f"levels must be numbered 1, 2, 3… in order; found {numbers}")
         return levels
 
+    @model_validator(mode="after")
+    def _figure_levels_exist(self) -> Exercise:
+        for number in self.figure_levels:
+            if not 1 <= number <= len(self.levels):
+                raise ValueError(
+                    f"figure_levels.{number} level {number} does not exist; this exercise has "
+                    f"{levels_text(len(self.levels))}"
+                )
+        return self
+
     def level(self, number: int) -> Level:
         return self.levels[number - 1]
+
+    def figure_at(self, number: int) -> Figure | None:
+        """The figure level ``number`` shows (a level's own, else the exercise's)."""
+        return figure_for(self.figure, self.figure_levels, number)
 
 
 class Source(Model):

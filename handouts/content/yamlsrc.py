@@ -86,7 +86,7 @@ def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     """A date as YAML reads it; 2026-02-30 is a problem at its line, not a crash."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, AttributeError, OverflowError):  # "!!timestamp nope": no match at all
         message = f"{node.value} is not a date in the calendar; write it as YYYY-MM-DD"
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
@@ -189,7 +189,11 @@ def _compose_and_construct(
     if bomb:
         return None, [bomb]
     problems = list(_duplicate_keys(node, display, offset))
-    data = loader.construct_document(node)
+    try:
+        data = loader.construct_document(node)
+    except (ValueError, TypeError, AttributeError, OverflowError):  # a tag PyYAML trips on
+        message = "a value with a YAML tag (!!…) cannot be read; remove the tag"
+        return None, [Problem(display, first_line, "", message)]
     lines: dict[FieldPath, int] = {}
     _record_lines(loader, node, (), lines, offset, set())
     return YamlDoc(data, lines), problems

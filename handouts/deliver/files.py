@@ -48,17 +48,27 @@ def atomic_path(path: Path) -> Iterator[Path]:
     ``path`` is left untouched.
     """
     path = Path(path)
-    tmp = _create_part_file(path)
+    try:
+        tmp = _create_part_file(path)
+    except OSError as error:
+        raise _named(error, path) from None
     try:
         yield tmp
         _fsync_file(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         # BaseException too: a KeyboardInterrupt must not leave a .part file.
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if isinstance(error, OSError) and error.errno and error.filename in (None, str(tmp)):
+            raise _named(error, path) from None
         raise
     _fsync_dir(path.parent)
+
+
+def _named(error: OSError, path: Path) -> OSError:
+    """The error as the user's file's, not the hidden part file's (a full disk, say)."""
+    return type(error)(error.errno, error.strerror, str(path))
 
 
 def append_line(path: Path, line: str) -> None:

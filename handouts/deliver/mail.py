@@ -14,6 +14,7 @@ import datetime as dt
 import email.errors
 import email.utils
 import ipaddress
+import math
 import re
 import smtplib
 import ssl
@@ -161,6 +162,9 @@ def _text(raw: dict[str, tuple[str, Any]], key: str) -> str:
     return value.strip()
 
 
+MAX_SETTING = 100_000  # seconds or messages a minute; .nan and 1e400 were tracebacks
+
+
 def _number(raw: dict[str, tuple[str, Any]], key: str, kind: type, default: Any) -> Any:
     if key not in raw or raw[key][1] is None:
         return default
@@ -171,8 +175,8 @@ def _number(raw: dict[str, tuple[str, Any]], key: str, kind: type, default: Any)
         number = kind(value)
     except (TypeError, ValueError):
         raise HandoutsError(f"{where}: must be a number, not {value!r}") from None
-    if number <= 0:
-        raise HandoutsError(f"{where}: must be more than 0, not {value!r}")
+    if not math.isfinite(number) or not 0 < number <= MAX_SETTING:
+        raise HandoutsError(f"{where}: must be a number above 0 and up to {MAX_SETTING:,}")
     return number
 
 

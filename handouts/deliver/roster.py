@@ -356,8 +356,8 @@ def _looks_like_row(text: str, columns: int, delimiter: str) -> bool:
 def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], Records]:
     import yaml
 
-    loader = _text_loader()(text)
     try:
+        loader = _text_loader()(text)  # the reader refuses control characters up front
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise _yaml_syntax_error(text, path, exc) from None
@@ -365,6 +365,10 @@ def _yaml_records(text: str, path: Path) -> tuple[tuple[str, ...], Records]:
         raise RosterError(f"{path}: the roster is empty")
     if not isinstance(root, yaml.SequenceNode):
         raise RosterError(f"{path}: a YAML roster must be a list of rows (- patient: ...)")
+    from handouts.content.yamlsrc import expansion_problem
+
+    if bomb := expansion_problem(root, str(path)):  # aliases that expand to gigabytes
+        raise RosterError(str(bomb))
     records = [(node.start_mark.line + 1, _yaml_record(loader, node)) for node in root.value]
     keys = dict.fromkeys(k for _, r in records if isinstance(r, dict) for k in r if type(k) is str)
     return tuple(keys), records
@@ -401,14 +405,25 @@ def _yaml_record(loader: Any, node: Any) -> Any:
         return None
     record: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = str(getattr(key_node, "value", "?")).strip().lower()
+        key = _node_text(key_node).strip().lower()
         if key in record:
             record.setdefault(_REPEATED, []).append(key)
         try:
             record[key] = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError):
-            record[key] = getattr(value_node, "value", None)
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise many kinds on a bad tag
+            record[key] = _node_text(value_node)
     return record
+
+
+def _node_text(node: Any) -> str:
+    """A YAML node as the text its author wrote, never PyYAML's ``ScalarNode(tag=…)``."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return "[" + ", ".join(_node_text(item) for item in node.value[:20]) + "]"
+    return "{a mapping}"
 
 
 def _yaml_syntax_error(text: str, path: Path, exc: Exception) -> RosterError:

@@ -155,9 +155,16 @@ class Worker:
         library = self.builder.library
         if value in library.brands:
             return library.origin("brands", value)
+        from handouts.content.loader import brand_file_allowed
+
         path = brand_path(value, self.settings.roster_dir)
-        if not path.is_file():
-            raise HandoutsError(f'brand: no brand "{value}" in the library and no file {path}')
+        roots = (self.settings.roster_dir, Path.cwd())  # the roster's folder, the workspace
+        if not path.is_file() or not any(brand_file_allowed(path, root) for root in roots):
+            raise HandoutsError(
+                f'brand: no brand "{value}" in the library, and no brand YAML file of that'
+                " name in the roster's or the working folder; give a brand id from"
+                " `handouts list brands`"
+            )
         return path
 
     @staticmethod

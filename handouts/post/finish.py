@@ -11,6 +11,7 @@ from handouts.post.impose import (
     impose_booklet,
 )
 from handouts.post.merge import attach, pad_to_even
+from handouts.post.outside import reading, sound
 from handouts.post.protect import encrypt, scrub_metadata
 
 
@@ -35,8 +36,10 @@ def finish_pdf(
     are in the booklet too.
     """
     notes: list[str] = []
-    if attachments:
-        pdf = attach(pdf, list(attachments), field_prefix)
+    if attachments:  # read through qpdf already (read_attachments); checked by it again here
+        what = "the handout with its --attach files"
+        with reading(what):
+            pdf = sound(attach(pdf, list(attachments), field_prefix), what)
     if private_name.strip():
         pdf = scrub_metadata(pdf, private_name)  # belt and braces: the renderer already did
     if booklet:

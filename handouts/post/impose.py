@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -90,16 +91,20 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= SIZE_TOLERANCE
 
 
-def impose_booklet(pdf: bytes) -> bytes:
+def impose_booklet(pdf: bytes, progress: Callable[[int, int], None] | None = None) -> bytes:
     """Two pages per side, ordered so the folded stack reads 1, 2, 3…
 
     Print duplex, flip on the short edge, fold in half. Fields and bookmarks do
     not survive (see :data:`IMPOSE_NOTE`), so impose a print copy only.
+    ``progress(done, total)`` hears of every sheet side placed (time is linear in pages).
     """
     reader = _reader(pdf)
     width, height = sheet_size(*_shown_size(reader.pages[0]))
     writer = PdfWriter()
-    for left, right in booklet_order(len(reader.pages)):
+    order = booklet_order(len(reader.pages))
+    for done, (left, right) in enumerate(order, start=1):
+        if progress:
+            progress(done, len(order))
         sheet = writer.add_blank_page(width, height)
         for half, index in ((0, left), (1, right)):
             if index is not None:

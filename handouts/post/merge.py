@@ -23,7 +23,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from handouts.errors import HandoutsError, PdfError
+from handouts.errors import PdfError
+from handouts.post.outside import read_outside
 
 # pypdf logs what it repairs ("EOF marker not found") to stderr; a file it cannot read
 # raises, and that becomes our one-line error.
@@ -99,11 +100,8 @@ def read_attachments(paths: Sequence[Path]) -> list[bytes]:
             raise PdfError(
                 f"attachment {path}: {exc.strerror or exc}", subject="attachment"
             ) from None
-        try:
-            page_count(content)
-        except HandoutsError as exc:
-            raise PdfError(f"attachment {path}: {exc.message}", subject="attachment") from None
-        data.append(content)
+        # Repaired by qpdf, or refused in one line naming the file.
+        data.append(read_outside(content, f"attachment {path}", subject="attachment"))
     return data
 
 

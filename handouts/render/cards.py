@@ -22,12 +22,14 @@ from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.blocks import box, heading, keep_units, lower_first, para, styled
 from handouts.render.document import mark
+from handouts.render.figures.placement import card_figures
 from handouts.render.paragraph import Para
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.tagging import data_table, figure
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
+FIGURE_SCALES = (1.0, 0.75, 0.5, 0.0)  # of a card's pictures, tried in turn until it fits
 QR_SIZE = 30 * mm
 CARD_GAP = 6 * mm
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
@@ -160,7 +162,7 @@ def _tips_and_mistakes(
 
 
 def _main_column(
-    theme: Theme, handout: Handout, exercise: Exercise, width: float
+    theme: Theme, handout: Handout, exercise: Exercise, width: float, figure_scale: float = 1.0
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how; then tips, mistakes and safety."""
     where = f"exercise {exercise.id}"
@@ -174,6 +176,8 @@ def _main_column(
         needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
         facts.append(f"<b>You need:</b> {markup(needs, where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
+    if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
+        how += card_figures(theme, exercise, levels, figure_scale)
     how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
@@ -268,27 +272,57 @@ def _fits(theme: Theme, card: Table) -> bool:
 
 def _parts(how: list[Flowable], tips: list[Flowable]) -> list[list[Flowable]]:
     """The card's text in the pieces a card taller than a page is cut between: what and
-    why; how to do it; tips and mistakes; the safety note."""
+    why (with its pictures); how to do it; tips and mistakes; the safety note."""
     steps = len(how) - 2  # the "How to do it" heading and its steps end ``how``
     return [part for part in (how[:steps], how[steps:], tips[:-2], tips[-2:]) if part]
 
 
+def _whole(
+    theme: Theme, exercise: Exercise, how: list[Flowable], tips: list[Flowable], side: list
+) -> Table | None:
+    """The card on one page, or None when it is taller than a page."""
+    where = f"exercise {exercise.id}"
+    card = _card(theme, exercise.name, how + tips, side, where)
+    if not _fits(theme, card) and tips[0].getSpaceBefore():
+        # Whole on one page matters more than the gap above "Tips": a card that fits only
+        # without it drops it rather than split (a continued card starts at "Tips" anyway).
+        tips[0].spaceBefore = 0
+        card = _card(theme, exercise.name, how + tips, side, where)
+    return card if _fits(theme, card) else None
+
+
+def _split(
+    theme: Theme, handout: Handout, exercise: Exercise, side: list, width: float
+) -> list[Table]:
+    """The card continued over pages, its pictures as large as let each part fit a page."""
+    for figure_scale in FIGURE_SCALES:
+        how, tips = _main_column(theme, handout, exercise, width, figure_scale)
+        tips[0].spaceBefore = 0
+        try:
+            return _continued(
+                theme, exercise.name, _parts(how, tips), side, f"exercise {exercise.id}"
+            )
+        except RenderError:
+            if figure_scale == FIGURE_SCALES[-1]:
+                raise
+    raise AssertionError("FIGURE_SCALES ends in a scale that raises or returns")
+
+
 def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
     """One card on one page; a card taller than a page (large print, A5) continues as
-    "(continued)" cards on the next pages, cut between its parts (never inside one)."""
+    "(continued)" cards on the next pages, cut between its parts (never inside one).
+    A picture shrinks before a card is split, and before a split card is too tall."""
     where = f"exercise {exercise.id}"
     pad = 4 * mm
     side = _side_column(theme, handout, exercise)
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
-    how, tips = _main_column(theme, handout, exercise, main_width)
-    cards = [_card(theme, exercise.name, how + tips, side, where)]
-    if not _fits(theme, cards[0]) and tips[0].getSpaceBefore():
-        # Whole on one page matters more than the gap above "Tips": a card that fits only
-        # without it drops it rather than split (a continued card starts at "Tips" anyway).
-        tips[0].spaceBefore = 0
-        cards = [_card(theme, exercise.name, how + tips, side, where)]
-    if not _fits(theme, cards[0]):
-        cards = _continued(theme, exercise.name, _parts(how, tips), side, where)
+    for figure_scale in FIGURE_SCALES:
+        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale)
+        if card := _whole(theme, exercise, how, tips, side):
+            cards = [card]
+            break
+    else:
+        cards = _split(theme, handout, exercise, side, main_width)
     for card in cards:
         # The gap below is space after, not a Spacer: a frame drops it at the foot of a page,
         # so a card that fits a page alone is never pushed on by its gap (once an empty page).

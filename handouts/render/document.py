@@ -126,6 +126,9 @@ def footer_paragraph(theme: Theme, handout: Handout) -> Paragraph | None:
     return Para(contact, theme["fine"]) if contact else None
 
 
+MAX_TRIES_ON_A_PAGE = 20_000  # flowables placed or retried on one page before giving up
+
+
 def date_line(theme: Theme, handout: Handout, width: float) -> Paragraph:
     """The patient's name (so pages that come apart can be told apart) and the handout date,
     on one line: a name too long for it is shortened with "…"."""
@@ -268,6 +271,13 @@ class HandoutDoc(BaseDocTemplate):
     def handle_flowable(self, flowables: list) -> None:
         if flowables:
             self._source = getattr(flowables[0], "_source", self._source)
+        # reportlab can retry a block taller than a page forever without starting a page
+        # (a section title of 400 words): a page holds a few hundred flowables at most.
+        page, tries = getattr(self, "_tries_on_page", (0, 0))
+        tries = tries + 1 if page == self.page else 0
+        self._tries_on_page = (self.page, tries)
+        if tries > MAX_TRIES_ON_A_PAGE:
+            raise LayoutError("no progress on a page")
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name

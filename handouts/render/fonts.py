@@ -116,22 +116,43 @@ def _face_of(font: FTFont) -> str:
     return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
 
 
-def _scan_font_dirs(dirs: list[Path], family: str) -> dict[str, Path]:
-    """Static TTFs of ``family`` found in the clinic's font folders, by face."""
-    found: dict[str, Path] = {}
+UNREADABLE_FONT = "cannot read the font (damaged, or not a TrueType font); replace or remove it"
+
+
+def _folder_fonts(dirs: list[Path]) -> Iterable[tuple[Path, FTFont | None]]:
+    """Each TTF in the clinic's font folders, opened; None for a file that cannot be read.
+
+    The name, cmap and OS/2 tables are read here: a truncated file fails now, not in
+    the middle of a build.
+    """
     for folder in dirs:
         for path in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
             try:
                 font = _open_font(path, lazy=True)
-            except Exception:  # noqa: BLE001 - a broken file is skipped, not fatal
-                continue
-            if _family_name(font).casefold() != family.casefold():
-                continue
-            if "fvar" in font:
-                for face in FACES:
-                    found.setdefault(face, _instance(path, *_FACE_WEIGHT_STYLE[face], face))
-            else:
-                found.setdefault(_face_of(font), path)
+                for tag in ("name", "cmap", "OS/2", "head", "hmtx"):
+                    font[tag]  # noqa: B018 - reading the table is the check
+                yield path, font
+            except Exception:  # noqa: BLE001 - fontTools raises many kinds for a broken file
+                yield path, None
+
+
+def unreadable_fonts(dirs: list[Path]) -> list[Path]:
+    """The TTF files in the clinic's font folders that no build can use: ``check`` lists them,
+    a build carries on without them."""
+    return [path for path, font in _folder_fonts(dirs) if font is None]
+
+
+def _scan_font_dirs(dirs: list[Path], family: str) -> dict[str, Path]:
+    """Static TTFs of ``family`` found in the clinic's font folders, by face."""
+    found: dict[str, Path] = {}
+    for path, font in _folder_fonts(dirs):
+        if font is None or _family_name(font).casefold() != family.casefold():
+            continue
+        if "fvar" in font:
+            for face in FACES:
+                found.setdefault(face, _instance(path, *_FACE_WEIGHT_STYLE[face], face))
+        else:
+            found.setdefault(_face_of(font), path)
     return found
 
 
@@ -256,8 +277,14 @@ def _name_face(font: FTFont, weight: int, style: str) -> None:
 
 
 def resolve_family(family: str, font_dirs: list[Path]) -> FaceFiles:
-    """Find the four faces of ``family``; missing bold/italic reuse the regular face."""
-    faces = _scan_font_dirs(font_dirs, family) or _fontpkg_faces(family)
+    """Find the four faces of ``family``; missing bold/italic reuse the regular face.
+
+    Faces in the clinic's folders come first; an installed package gives the rest (a
+    folder holding only the Bold face hid the installed family).
+    """
+    faces = _scan_font_dirs(font_dirs, family)
+    if "regular" not in faces:
+        faces = {**_fontpkg_faces(family), **faces}
     if "regular" not in faces:
         raise BrandError(missing_family_message(family, font_dirs))
     faces.setdefault("bold", faces["regular"])
@@ -301,13 +328,7 @@ def missing_family_message(family: str, font_dirs: list[Path]) -> str:
 
 def _folder_families(dirs: list[Path]) -> set[str]:
     """The families of the TTF files in the clinic's font folders."""
-    names = set()
-    for folder in dirs:
-        for path in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
-            try:
-                names.add(_family_name(_open_font(path, lazy=True)))
-            except Exception:  # noqa: BLE001, S112 - a broken file is not a family
-                continue
+    names = {_family_name(font) for _, font in _folder_fonts(dirs) if font is not None}
     return {name for name in names if name}
 
 
@@ -359,6 +380,7 @@ class FontSet:
 
     main: RegisteredFamily
     _fallback: RegisteredFamily | None = None
+    warnings: list[str] = field(default_factory=list)  # font files skipped, for the user
 
     @property
     def fallback(self) -> RegisteredFamily:
@@ -433,4 +455,6 @@ def _script(char: str) -> str:
 
 
 def load_fonts(family: str, font_dirs: list[Path]) -> FontSet:
-    return FontSet(_register(resolve_family(family, font_dirs)))
+    fonts = FontSet(_register(resolve_family(family, font_dirs)))
+    fonts.warnings = [f"font {path}: {UNREADABLE_FONT}" for path in unreadable_fonts(font_dirs)]
+    return fonts

@@ -26,6 +26,7 @@ from handouts.errors import RenderError
 from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.document import mark
+from handouts.render.figures.placement import with_thumbnail_below
 from handouts.render.notes import NotesArea
 from handouts.render.pages import FrontSideBreak
 from handouts.render.paragraph import Para
@@ -166,6 +167,7 @@ class Geometry:
         return self.cell_width * sessions
 
 
+TRACKER_THUMB = 7 * mm  # the exercise's picture at the start of its rows
 WEEK_MIN = 22 * mm  # a week's heading and target ("L2 · 3×12–15/leg" on two lines)
 
 
@@ -253,9 +255,15 @@ class _GridBuilder:
         return sum(self.header_rows(weeks)[2])
 
     # -- labels and heights --------------------------------------------------
-    def _label(self, row: GridRow) -> Paragraph:
-        if row.kind == "target":
-            return para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
+    def _label(self, row: GridRow) -> Flowable:
+        if (
+            row.kind == "target"
+        ):  # the exercise's name (the column's whole width), its picture below
+            name = para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
+            rows = (r for phase in self.handout.phases for r in phase.rows)
+            first = next(r for r in rows if r.exercise.id == row.exercise)
+            level = first.dose.level
+            return with_thumbnail_below(self.theme, first.exercise, level, name, TRACKER_THUMB)
         if row.kind == "tick":
             return para(self.theme, row.side, "cell_bold")
         return para(self.theme, row.label, "cell")

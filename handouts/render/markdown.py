@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NoReturn
@@ -35,12 +35,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, RenderError
 from handouts.render.fonts import escape_markup
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
 
-__all__ = ["MarkdownError", "MarkdownStyles", "markdown_to_flowables", "unsupported_markdown"]
+__all__ = [
+    "MarkdownError",
+    "MarkdownStyles",
+    "markdown_limits",
+    "markdown_to_flowables",
+    "unsupported_markdown",
+]
 
 BULLET = "\u2022"  # "•": present in every text font we ship
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -49,6 +55,11 @@ _SPLIT_IN_ROW = (
     {"splitInRow": 1} if "splitInRow" in inspect.signature(Table.__init__).parameters else {}
 )
 _ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+# What a printed page can show: deeper nesting, wider tables or longer headings gave a
+# RecursionError, a ValueError from reportlab or a build that never ended.
+MAX_NESTING = 20  # lists, quotes and emphasis inside one another
+MAX_TABLE_COLUMNS = 10  # across a large-print page, each column still holds a word
+MAX_HEADING = 150  # characters: about two lines of a heading
 
 
 class MarkdownError(HandoutsError):
@@ -105,12 +116,16 @@ def markdown_to_flowables(
     ``first_line`` is the line of ``text``'s first line within ``source``
     (e.g. after YAML front matter).
     """
+    for offset, message in markdown_limits(text):
+        raise MarkdownError(f"{source}:{first_line + offset}: {message}")
     context = _Context(styles, source, first_line, available_width, styles.body)
     return _render_blocks(_tree(text).children, context)
 
 
 def unsupported_markdown(text: str) -> list[tuple[int, str]]:
     """(line offset, node type) of each thing the renderer would refuse, without rendering."""
+    if _too_deep(_tokens(text)) is not None:
+        return []  # markdown_limits says so; the tree cannot be built
     found = []
     for node in _tree(text).walk():
         if node.type not in _RENDERED:
@@ -118,10 +133,72 @@ def unsupported_markdown(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def markdown_limits(text: str) -> list[tuple[int, str]]:
+    """(line offset, message) for Markdown deeper, wider or longer than a page can show."""
+    tokens = _tokens(text)
+    deep = _too_deep(tokens)
+    if deep is not None:
+        message = (
+            f"Markdown nested more than {MAX_NESTING} levels deep (lists, quotes or"
+            " emphasis inside one another); flatten it"
+        )
+        return [(deep, message)]
+    found = []
+    for index, token in enumerate(tokens):
+        line = token.map[0] if token.map else 0
+        if token.type == "tr_open":
+            columns = sum(1 for _ in _row_cells(tokens, index))
+            if columns > MAX_TABLE_COLUMNS and tokens[index - 1].type == "thead_open":
+                message = (
+                    f"a table of {columns} columns; a printed page holds at most"
+                    f" {MAX_TABLE_COLUMNS}: split it into narrower tables"
+                )
+                found.append((line, message))
+        elif token.type == "inline" and tokens[index - 1].type == "heading_open":
+            found += _long_heading(line, token.content)
+    return found
+
+
+def _long_heading(line: int, text: str) -> list[tuple[int, str]]:
+    if len(text) <= MAX_HEADING:
+        return []
+    message = (
+        f"a heading of {len(text):,} characters; keep headings to {MAX_HEADING}"
+        " and put the rest in a paragraph"
+    )
+    return [(line, message)]
+
+
+def _row_cells(tokens: list, start: int) -> Iterator[object]:
+    for token in tokens[start + 1 :]:
+        if token.type == "tr_close":
+            return
+        if token.type in ("th_open", "td_open"):
+            yield token
+
+
+def _too_deep(tokens: list) -> int | None:
+    """The line offset where nesting passes MAX_NESTING, if it does (counted without recursion)."""
+    for token in tokens:
+        depth = token.level
+        for child in token.children or ():
+            depth += child.nesting
+            if depth > MAX_NESTING:
+                return token.map[0] if token.map else 0
+        if token.level > MAX_NESTING:
+            return token.map[0] if token.map else 0
+    return None
+
+
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> list:
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    return parser.parse(text)
+
+
 @lru_cache(maxsize=64)  # a build checks each section (unsupported_markdown), then renders it
 def _tree(text: str) -> SyntaxTreeNode:
-    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    return SyntaxTreeNode(parser.parse(text))
+    return SyntaxTreeNode(_tokens(text))
 
 
 # --- helpers ---------------------------------------------------------------
@@ -395,7 +472,12 @@ BLOCK_RENDERERS: dict[str, Callable[[SyntaxTreeNode, _Context], list[Flowable]]]
 
 
 def _text(node: SyntaxTreeNode, context: _Context) -> str:
-    return context.styles.escape(node.content)
+    try:
+        return context.styles.escape(node.content)
+    except RenderError as error:  # a character no font has: say where it is
+        message = error.format_message().removeprefix("text: ")
+        line = context.first_line + _line_offset(node)
+        raise MarkdownError(f"{context.source}:{line}: {message}") from None
 
 
 def _tag(tag: str) -> Callable[[SyntaxTreeNode, _Context], str]:

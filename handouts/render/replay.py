@@ -103,8 +103,10 @@ class RecordingCanvas(HandoutCanvas):
     def save(self) -> None:
         """Paint the shared forms; keep them, images and the fonts' code assignments."""
         doc = self._doc
-        # The page total and the footer (it names the patient) are painted per handout.
-        self.paint_forms(sorted(name for name in self.forms_used if not _per_handout(name)))
+        # The page total and the footer (it names the patient) are painted per handout;
+        # exercise figures are painted where first drawn: only the header here.
+        names = sorted(name for name in self.forms_used if not _per_handout(name))
+        self.paint_forms([name for name in names if not self.hasForm(name)])
         self.recording.tags = self.tagger
         self.recording.xobjects = {
             name: obj

@@ -319,7 +319,7 @@ def make_theme(
     ink_saver: bool = False,
 ) -> Theme:
     primary, accent = colors.HexColor(brand.primary), colors.HexColor(brand.accent)
-    warnings: list[str] = []
+    warnings: list[str] = list(fonts.warnings)
     # Headings sit on white or on the pale wash (card titles, phase rows): AA on the darker.
     primary_text = readable_on(primary, tint(primary, WASH))
     band_text = _band_text_colour(primary, primary_text, brand, warnings)

@@ -13,6 +13,7 @@ from handouts.compose import Handout
 from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, para, styled
 from handouts.render.dates import weeks_dates
+from handouts.render.figures.placement import thumbnail_slot, with_thumbnail
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, WHITE, Theme
@@ -35,13 +36,16 @@ def _word_width(text: str, font: str, size: float) -> float:
     return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
 
 
-def table_widths(theme: Theme, width: float, rows: Sequence[Sequence[str]] = ()) -> list[float]:
+def table_widths(
+    theme: Theme, width: float, rows: Sequence[Sequence[str]] = (), lead: float = 0.0
+) -> list[float]:
     """Column widths by TABLE_WEIGHTS, none narrower than its longest word.
 
     A word wider than its column is broken mid-word ("Set" / "s" in large print, "As nee" /
     "ded" in a Rest column): such a column gets the word's width and the others share what
     is left by weight. ``rows`` are the body's texts (one per column); their words count
-    only while all of them fit across, the headings' always.
+    only while all of them fit across, the headings' always. ``lead``: room the first
+    column keeps before its words (the exercise's picture).
     """
     head, cell = theme["cell_head"], theme["cell"]
     needs = [_word_width(title, head.fontName, head.fontSize) for title in TABLE_COLUMNS]
@@ -49,6 +53,10 @@ def table_widths(theme: Theme, width: float, rows: Sequence[Sequence[str]] = ())
         max([needs[i], *(_word_width(row[i], cell.fontName, cell.fontSize) for row in rows)])
         for i in range(len(TABLE_COLUMNS))
     ]
+    if lead:  # the name prints in bold after the picture
+        bold = theme.fonts.main.bold
+        names = (_word_width(row[0], bold, cell.fontSize) for row in rows)
+        body[0] = max([needs[0], *names]) + lead
     if sum(body) <= width:
         needs = body
     fixed: dict[int, float] = {}
@@ -111,7 +119,9 @@ def _keep_rows(label: int, groups: list[tuple[int, int]]) -> list[tuple]:
 
 
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
-    widths = table_widths(theme, theme.frame_width(), _body_texts(handout))
+    pictured = any(thumbnail_slot(theme, e) for e in handout.exercises)
+    lead = thumbnail_slot(theme) if pictured else 0.0
+    widths = table_widths(theme, theme.frame_width(), _body_texts(handout), lead)
     head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
     rows: list[list] = [head]
     style = [
@@ -148,7 +158,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
             )
 
             cells = [
-                Para(name, theme["cell"]),
+                with_thumbnail(theme, row.exercise, row.dose.level, Para(name, theme["cell"])),
                 para(theme, row.exercise.position, "cell", where),
             ]
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]

@@ -124,8 +124,9 @@ def test_mixed_roster_builds_good_rows_and_reports_the_rest(tmp_path: Path) -> N
         {
             "row": "8",
             "patient": "Bad Brand",
-            "reason": 'brand: no brand "missing-brand.yaml" in the library and no file '
-            f"{ROSTERS / 'missing-brand.yaml'}",
+            "reason": 'brand: no brand "missing-brand.yaml" in the library, and no brand YAML'
+            " file of that name in the roster's or the working folder; give a brand id from"
+            " `handouts list brands`",
         },
     ]
     lines = result.stderr.splitlines()
@@ -435,14 +436,17 @@ def test_combine_duplex_attach_and_passwords(tmp_path: Path, consent_form: Path)
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [(b"%PDF-1.7\n1 0 obj\n<<", "is not a readable PDF"), ("encrypted", "is password-protected")],
+    [
+        (b"%PDF-1.7\n1 0 obj\n<<", ": cannot read the PDF"),
+        ("encrypted", ": the PDF is protected by a password"),
+    ],
 )
 def test_impose_errors_name_the_file(tmp_path: Path, content: bytes | str, problem: str) -> None:
     source = tmp_path / "fake.pdf"
     source.write_bytes(protect.encrypt(make_pdf(2), "pw") if content == "encrypted" else content)
     result = run("impose", source, "--booklet")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {source} {problem}")
+    assert result.stderr.startswith(f"error: {source}{problem}")
     assert len(result.stderr.splitlines()) == 1
 
 

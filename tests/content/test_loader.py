@@ -327,8 +327,7 @@ def test_exercise_messages(tmp_path, change, expected):
         ),
         (
             "just text\n",
-            "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', "
-            'found "just text"',
+            "exercises/x.yaml:1: expected a mapping of fields such as 'name: …', found text",
         ),
     ],
 )

@@ -190,8 +190,9 @@ def test_read_attachments_names_the_bad_file(tmp_path: Path) -> None:
     with pytest.raises(HandoutsError, match=r"^attachment .*missing.pdf: No such file") as error:
         merge.read_attachments([tmp_path / "missing.pdf"])
     assert error.value.subject == "attachment"
-    with pytest.raises(HandoutsError, match=r"^attachment .*bad.pdf: PDF is not a readable PDF"):
+    with pytest.raises(HandoutsError, match=r"^attachment .*bad.pdf: cannot read the PDF") as bad:
         merge.read_attachments([tmp_path / "bad.pdf"])
+    assert bad.value.subject == "attachment"
 
 
 WATCHED_CHILD = """

@@ -402,7 +402,7 @@ def test_password_in_the_config_file_is_refused() -> None:
             "HANDOUTS_SMTP_PORT: 99999 is not a port",
         ),
         ({"from": SENDER, "security": "ssl"}, {}, "smtp.security: must be one of"),
-        ({"from": SENDER, "rate_per_minute": 0}, {}, "must be more than 0"),
+        ({"from": SENDER, "rate_per_minute": 0}, {}, "must be a number above 0"),
         ({}, {}, "no sender address"),
         ({"from": "desk at clinic"}, {}, "is not an e-mail address"),
     ],

@@ -124,7 +124,8 @@ def test_once_or_twice_a_week_the_tracking_sheet_stays_readable(
     assert all(f"Week {week}" in page for week in range(1, 7))
     assert "L1 · 3×15 L1 · 3×15 L2 · 3×12–15/leg" in page
     theme = builder.theme(built.handout.brand, built.handout.logo, Options())
-    footer = {"Page 17 of", "17", f"{built.handout.patient.name} · 1 March 2026"}
+    total = str(len(built.reader.pages))
+    footer = {f"Page {total} of", total, f"{built.handout.patient.name} · 1 March 2026"}
     footer |= {" · ".join(built.handout.brand.contact)}  # the footer's fine print: 8 pt
     sizes = [run for run in text_sizes(built.reader.pages[number - 1]) if run[0] not in footer]
     assert min(size for _, size in sizes) >= theme.small_size * 0.95, sorted(

@@ -165,7 +165,7 @@ def test_no_heading_ends_a_page(printed) -> None:  # noqa: ANN001
 # Pages of each built-in programme and variant: at most these (all content kept).
 PAGES = {
     ("soleus-strength-runners", "a4"): 17,
-    ("soleus-strength-runners", "letter"): 17,
+    ("soleus-strength-runners", "letter"): 19,  # the cards' exercise figures (#14)
     ("soleus-strength-runners", "fillable"): 17,
     ("soleus-strength-runners", "large"): 22,
     ("achilles-eccentric", "a4"): 13,
