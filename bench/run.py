@@ -50,6 +50,8 @@ TARGETS = {
     "web_preview_ms_median": 50.0,  # `handouts serve`: a warm preview, new patient, server time
     "figure_kb_max": 4.0,  # the largest exercise figure, compressed, as drawn in the PDF
     "figures_cold_ms": 50.0,  # solving and painting the default handout's figures, cold
+    "tagging_bytes_ratio": 1.25,  # the default handout tagged vs untagged: at most +25 %
+    "tagged_ms_median": 12.0,  # ms per personalised, tagged handout in a batch
 }
 
 # Reference figures from peers for the same 6-page handout (context only).
@@ -317,12 +319,53 @@ def run_figures(workdir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_worker(count: int, rounds: int, workdir: Path, timeout: float) -> dict:
+def worker_tagging(count: int) -> dict:
+    """Runs in a fresh interpreter: what tagging (PDF/UA-1) costs.
+
+    The default handout's bytes, and ms per personalised handout in a batch, built
+    tagged and untagged (``HandoutCanvas.tagged``, the switch that exists for this
+    figure only). The two are built in turn, one handout each, so a busy machine
+    slows both alike.
+    """
+    from handouts.build import Builder, Request
+    from handouts.compose import Options, Selection
+    from handouts.content.loader import load_library
+    from handouts.content.models import Patient
+    from handouts.render.document import HandoutCanvas
+
+    library = load_library()
+    builders = {tagged: Builder(library) for tagged in (False, True)}
+    selection, options = Selection(programme=PROGRAMME), Options()
+
+    def one(tagged: bool, patient: Patient) -> tuple[float, int]:
+        HandoutCanvas.tagged = tagged
+        start = time.perf_counter()
+        request = Request(selection, patient, options=options, date=HANDOUT_DATE)
+        _, pdf = builders[tagged].build(request)
+        return (time.perf_counter() - start) * 1000, len(pdf)
+
+    sizes = {tagged: one(tagged, Patient())[1] for tagged in (False, True)}  # `handouts build`
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for name in patient_names(count):
+        for tagged in (False, True):
+            times[tagged].append(one(tagged, Patient(name=name))[0])
+    HandoutCanvas.tagged = True
+    return {
+        "untagged_bytes": sizes[False],
+        "tagged_bytes": sizes[True],
+        "untagged_ms": summary(times[False]),
+        "tagged_ms": summary(times[True]),
+    }
+
+
+def run_worker(
+    count: int, rounds: int, workdir: Path, timeout: float, kind: str = "inproc"
+) -> dict:
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
         "--worker",
-        "inproc",
+        kind,
         "--count",
         str(count),
         "--rounds",
@@ -628,7 +671,9 @@ def main() -> int:
         help=f"Where to write JSON (default: {DEFAULT_JSON.relative_to(REPO)}).",
     )
     parser.add_argument("--skip-batch", action="store_true", help="Do not run `handouts batch`.")
-    parser.add_argument("--worker", choices=["inproc", "figures"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=["inproc", "figures", "tagging"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--count", type=int, default=200, help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -638,6 +683,9 @@ def main() -> int:
         return 0
     if args.worker == "figures":
         print(json.dumps(worker_figures()))
+        return 0
+    if args.worker == "tagging":
+        print(json.dumps(worker_tagging(args.count)))
         return 0
 
     quick = args.quick
@@ -676,10 +724,11 @@ def main() -> int:
         )
         default_pdf = build_dir / "output" / f"{PROGRAMME}.pdf"
 
-        # 4. Bytes per handout, fonts share; exercise figures.
-        log("4/6 PDF size breakdown (pypdf); exercise figures")
+        # 4. Bytes per handout, fonts share; exercise figures; what tagging adds.
+        log("4/6 PDF size breakdown (pypdf); exercise figures; tagged vs untagged")
         results["size"] = pdf_breakdown(default_pdf)
         results["figures"] = run_figures(workdir)
+        results["tagging"] = run_worker(50 if quick else 200, 1, workdir, 1800, "tagging")
 
         # 5. Growth: fresh process per batch size.
         sizes = [10, 100] if quick else [10, 100, 1000]
@@ -876,6 +925,22 @@ def report(r: dict) -> list[str]:
             verdict(fig["cold_ms"], t["figures_cold_ms"]),
         )
         add(f"   all {fig['all_figures']} built-in figures, colour and mono", fmt_ms(fig["all_ms"]))
+    if "tagging" in r:  # JSON from before tagging has none
+        tg = r["tagging"]
+        ratio = tg["tagged_bytes"] / tg["untagged_bytes"]
+        add(
+            "   tagged (PDF/UA-1) vs untagged bytes",
+            f"{fmt_kb(tg['tagged_bytes'])} / {fmt_kb(tg['untagged_bytes'])} = ×{ratio:.2f}",
+            f"≤ ×{t['tagging_bytes_ratio']:.2f}",
+            verdict(ratio, t["tagging_bytes_ratio"]),
+        )
+        tagged_ms, untagged_ms = tg["tagged_ms"]["median"], tg["untagged_ms"]["median"]
+        add(
+            "   ms/handout in a batch, tagged / untagged (taken in turn)",
+            f"{tagged_ms:.1f} / {untagged_ms:.1f} ms",
+            f"≤ {t['tagged_ms_median']:.0f} ms",
+            verdict(tagged_ms, t["tagged_ms_median"]),
+        )
 
     growth = r["growth_inprocess"]
     base = growth[0]

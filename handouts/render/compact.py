@@ -111,16 +111,11 @@ def _xref_stream(number: int, entries: list[tuple[int, int, int]], trailer: dict
     """
     width = max(1, (max(at for _, at, _ in entries).bit_length() + 7) // 8)
     columns = 1 + width + 2
-    rows = [
+    rows = b"".join(
         kind.to_bytes(1, "big") + at.to_bytes(width, "big") + extra.to_bytes(2, "big")
         for kind, at, extra in entries
-    ]
-    above = bytes(columns)
-    data = bytearray()
-    for row in rows:
-        data.append(2)  # PNG filter type 2: Up
-        data += bytes((a - b) & 0xFF for a, b in zip(row, above, strict=True))
-        above = row
+    )
+    data = _up_filtered(rows, columns)
     keys = b" ".join(b"/%s %s" % (key.encode(), value) for key, value in trailer.items())
     header = b"/Type /XRef /Size %d /W [1 %d 2] /DecodeParms <</Predictor 12 /Columns %d>> %s" % (
         len(entries),
@@ -128,7 +123,30 @@ def _xref_stream(number: int, entries: list[tuple[int, int, int]], trailer: dict
         columns,
         keys,
     )
-    return _stream_object(number, header, zlib.compress(bytes(data)))
+    return _stream_object(number, header, zlib.compress(data))
+
+
+def _up_filtered(rows: bytes, columns: int) -> bytes:
+    """``rows`` (each ``columns`` bytes) PNG-Up filtered: each byte less the one above it,
+    modulo 256, each row led by its filter type (2).
+
+    Computed on the whole table as one integer: a row's bytes less the row above, byte
+    by byte with no borrow between bytes (the SWAR subtraction), in microseconds.
+    """
+    size = len(rows)
+    current = int.from_bytes(rows, "big")
+    above = current >> (8 * columns)  # each row moved down one: row 0 gets zeros
+    high = int.from_bytes(b"\x80" * size, "big")
+    ones = (1 << (8 * size)) - 1
+    low = ones ^ high
+    difference = ((current | high) - (above & low)) ^ ((current ^ (ones ^ above)) & high)
+    filtered = (difference & ones).to_bytes(size, "big")
+    count = size // columns
+    out = bytearray(count * (columns + 1))
+    out[0 :: columns + 1] = b"\x02" * count
+    for column in range(columns):
+        out[column + 1 :: columns + 1] = filtered[column::columns]
+    return bytes(out)
 
 
 def _stream_object(number: int, header: bytes, data: bytes) -> bytes:

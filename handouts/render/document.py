@@ -7,6 +7,7 @@ import hashlib
 import io
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import combinations, pairwise
 
 from reportlab import rl_config
@@ -14,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -149,6 +151,16 @@ def footer_text_height(theme: Theme, handout: Handout, width: float) -> float:
     return line + (contact.wrap(width, 1000)[1] if contact else 0.0)
 
 
+class LineText(NeutralText):
+    """Text whose lines each end in a space, so the text a screen reader gets keeps the
+    words at a line break apart ("works in", not "worksin"). The space is not seen."""
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N803 - reportlab's name
+        if TStar and not text[-1:].isspace():  # a T*: the line ends here
+            text += " "
+        super()._textOut(text, TStar)
+
+
 class HandoutCanvas(NeutralInk, Canvas):
     """Fixes the creation date; draws the forms pages share once, when the document is saved.
 
@@ -158,13 +170,14 @@ class HandoutCanvas(NeutralInk, Canvas):
     """
 
     top_block_at = 0  # page one's operators before the personal block: header and footer
+    tagged = True  # False only to measure what tagging costs (bench/run.py)
 
     def __init__(self, *args, handout_epoch: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
         write_compactly(self)
         self.forms_used: set[str] = set()
         self.paint_form: Callable[[Canvas, str], None] | None = None  # set by HandoutDoc
-        self.tagger = Tagger()
+        self.tagger = Tagger() if self.tagged else None
         # The creation date is the handout date, so the same inputs give the same bytes.
         stamp = TimeStamp(invariant=1)
         stamp.t, stamp.lt = handout_epoch, time.gmtime(handout_epoch)
@@ -175,29 +188,40 @@ class HandoutCanvas(NeutralInk, Canvas):
         self._doc.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
         self._doc.signature.update(ascii(float(handout_epoch)).encode())
 
-    def beginText(self, x: float = 0, y: float = 0, direction: str | None = None) -> NeutralText:  # noqa: N802
-        return NeutralText(self, x, y, direction=direction)
-
     def doForm(self, name: str) -> None:  # noqa: N802 - reportlab's name
         self.forms_used.add(name)
         super().doForm(name)
 
+    def beginText(self, x: float = 0, y: float = 0, direction: str | None = None) -> PDFTextObject:  # noqa: N802
+        text_class = LineText if self.tagger else NeutralText
+        return text_class(self, x, y, direction=direction)
+
     def _addAnnotation(self, annotation, name=None, addtopage=1) -> None:  # noqa: ANN001, N802
-        self.tagger.annotation(self, annotation)
+        if self.tagger:
+            self.tagger.annotation(self, annotation)
         super()._addAnnotation(annotation, name, addtopage)
+
+    def element(self, node: Node) -> AbstractContextManager:
+        """Draw ``node``'s content (a no-op untagged)."""
+        return self.tagger.element(self, node) if self.tagger else nullcontext()
+
+    def artifact(self) -> AbstractContextManager:
+        """Draw an artifact: what a screen reader skips (a no-op untagged)."""
+        return self.tagger.artifact(self) if self.tagger else nullcontext()
 
     def paint_forms(self, names: list[str]) -> None:
         """Define the forms ``names``: drawn where a page marks them, they add no tags."""
-        self.tagger.sealed += 1
-        for name in names:
-            self.paint_form(self, name)
-        self.tagger.sealed -= 1
+        tags = self.tagger.sealed() if self.tagger else nullcontext()
+        with tags:
+            for name in names:
+                self.paint_form(self, name)
 
     def save(self) -> None:
         self.paint_forms([n for n in sorted(self.forms_used) if not self.hasForm(n)])
         if self._code:
             self.showPage()
-        self.tagger.write(self)
+        if self.tagger:
+            self.tagger.write(self)
         super().save()
 
 
@@ -328,18 +352,17 @@ class HandoutDoc(BaseDocTemplate):
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width = canvas._pagesize[0]
         header, footer = f"{HEADER_FORM}{width:.0f}", f"{FOOTER_FORM}{width:.0f}"
-        tagger = canvas.tagger
         if canvas.getPageNumber() == 1:
             # Read once: the clinic first, its contact lines, the patient and date last.
-            with tagger.element(canvas, self._header_element()):
+            with canvas.element(self._header_element()):
                 canvas.doForm(header)
-            with tagger.element(canvas, Node("P", place=BACK)):
+            with canvas.element(Node("P", place=BACK)):
                 canvas.doForm(footer)
         else:
-            with tagger.artifact(canvas):  # the same on every page: a reader skips them
+            with canvas.artifact():  # the same on every page: a reader skips them
                 canvas.doForm(header)
                 canvas.doForm(footer)
-        with tagger.artifact(canvas):
+        with canvas.artifact():
             self._page_number(canvas, canvas.getPageNumber(), width)
         if canvas.getPageNumber() == 1:
             if self.top_block is not None:

@@ -45,7 +45,7 @@ class Recording:
     fonts: list[tuple[object, object]] = field(default_factory=list)  # (TTFont, its State)
     xobjects: dict[str, object] = field(default_factory=dict)  # internal name → form or image
     shadings: dict[str, object] = field(default_factory=dict)  # "Sh0"… → gradient a form paints
-    tags: Tagger = field(default_factory=Tagger)  # the structure of the recorded pages
+    tags: Tagger | None = None  # the structure of the recorded pages
 
 
 def _page_stream(canvas: Canvas, code: list[str]) -> pdfdoc.PDFStream:
@@ -74,7 +74,8 @@ class RecordingCanvas(HandoutCanvas):
         self.recording.outline.append((title, key, level, closed))
 
     def _addAnnotation(self, annotation, name=None, addtopage=1) -> None:  # noqa: ANN001, N802
-        self.tagger.annotation(self, annotation)
+        if self.tagger:
+            self.tagger.annotation(self, annotation)
         self._page_annotations.append((annotation, addtopage))
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -176,7 +177,8 @@ def seed(canvas: Canvas, recording: Recording) -> None:
         doc.Reference(_unshared(shading), name)
     doc.shadingCounter += len(recording.shadings)  # the next gradient gets the next free name
     # The personal block's marked content follows the recorded page one's.
-    canvas.tagger.next_mcid[0] = recording.tags.next_mcid.get(0, 0)
+    if canvas.tagger and recording.tags:
+        canvas.tagger.next_mcid[0] = recording.tags.next_mcid.get(0, 0)
 
 
 def replay(canvas: Canvas, recording: Recording) -> None:
@@ -204,4 +206,5 @@ def replay(canvas: Canvas, recording: Recording) -> None:
             pages[-1].Contents = Raw(lambda document, data=page.contents: data)
     for title, key, level, closed in recording.outline:
         canvas.addOutlineEntry(title, key, level=level, closed=closed)
-    canvas.tagger.adopt(recording.tags, copies)
+    if canvas.tagger and recording.tags:
+        canvas.tagger.adopt(recording.tags, copies)

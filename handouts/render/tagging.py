@@ -105,7 +105,7 @@ class Tagger:
         self.root = Node("Document")
         self.stack: list[Node] = [self.root]
         self.next_mcid: dict[int, int] = {}  # page index → next MCID on it
-        self.sealed = 0  # > 0 inside an artifact or a figure: nothing nested is tagged
+        self.sealed_depth = 0  # > 0 inside an artifact or a figure: nothing nested is tagged
         self.drawn = 0  # flowables drawn so far: tells a leaf from a container
         self.flowables: list[object] = []
         self.cells: list[tuple[bool, bool]] = []  # per open table cell: (element, marked)
@@ -132,15 +132,22 @@ class Tagger:
         self.next_mcid[page] = mcid + 1
         node.kids.append((page, mcid))
         canvas._code.append(f"/{node.role}<</MCID {mcid}>>BDC")
-        self.sealed += 1
+        self.sealed_depth += 1
 
     def end(self, canvas: Canvas) -> None:
         canvas._code.append("EMC")
-        self.sealed -= 1
+        self.sealed_depth -= 1
 
     def begin_artifact(self, canvas: Canvas) -> None:
         canvas._code.append(f"/{ARTIFACT} BMC")
-        self.sealed += 1
+        self.sealed_depth += 1
+
+    @contextmanager
+    def sealed(self) -> Iterator[None]:
+        """Nothing drawn meanwhile is tagged (forms: their use on a page is marked)."""
+        self.sealed_depth += 1
+        yield
+        self.sealed_depth -= 1
 
     @contextmanager
     def artifact(self, canvas: Canvas) -> Iterator[None]:
@@ -482,7 +489,7 @@ class TableTags:
         if tagger is None:
             return
         if event.startswith("start"):  # every start has its end: both act, or neither
-            active = not tagger.sealed
+            active = not tagger.sealed_depth
             tagger.table_events.append(active)
             if active:
                 self._start(table, tagger, event, args)
@@ -555,7 +562,11 @@ def _wrap(cls: type) -> None:
 
     def drawOn(self, canvas, *args, **kwargs):  # noqa: ANN001, ANN202, N802 - reportlab's
         tagger = getattr(canvas, "tagger", None)
-        if tagger is None or tagger.sealed or (tagger.flowables and tagger.flowables[-1] is self):
+        if (
+            tagger is None
+            or tagger.sealed_depth
+            or (tagger.flowables and tagger.flowables[-1] is self)
+        ):
             return original(self, canvas, *args, **kwargs)
         tagger.draw(self, canvas, lambda: original(self, canvas, *args, **kwargs))
 
@@ -565,7 +576,7 @@ def _wrap(cls: type) -> None:
 
 def _list_item_draw_on(self, canvas, x, y, _sW=0):  # noqa: ANN001, ANN202, N803
     tagger = getattr(canvas, "tagger", None)
-    if tagger is None or tagger.sealed:
+    if tagger is None or tagger.sealed_depth:
         return _LI_DRAW_ON(self, canvas, x, y, _sW)
     tagger.list_item(self, canvas, x, y, _sW)
 

@@ -19,6 +19,9 @@ VALUE = "makes a value of more than 100,000 characters or items"
 NUMBER = "passes 1,000,000,000 to a filter or method"
 WIDTH = "formats with a width over 100,000"
 STEPS = "loops or calls more than 200,000 times"
+# A hang guard, not a speed target: unbounded, these templates ran past 60 s; bounded,
+# they stop in well under a second on a quiet machine, and CI machines are not quiet.
+HANG = 30
 OUTPUT = "writes more than 1,000,000 characters"
 
 HOSTILE = {
@@ -75,7 +78,7 @@ def test_a_template_past_a_bound_stops_in_one_line_at_its_file(
     started = time.monotonic()
     with pytest.raises(TemplateError) as error:
         render_template([tmp_path], "intro.txt.j2", {})
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG  # the bound is counted in steps, not seconds
     message = error.value.format_message()
     where = f"{tmp_path / 'intro.txt.j2'}" + ("" if expected == OUTPUT else ":2")
     assert message.startswith(f"{where}: ")
@@ -175,4 +178,4 @@ def test_fuzz_a_template_renders_or_fails_in_one_line(
         assert error.format_message().startswith(str(path))
     else:
         assert len(text) <= 1_000_000
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < HANG

@@ -147,7 +147,7 @@ def test_a_long_note_in_large_print_is_blamed_not_the_introduction_below_it(
 def test_a_note_keeps_its_lines_and_paragraphs(builder: Builder) -> None:
     note = "This week:\n1. Calf raises daily\n2. Walk 20 minutes\n\nCall us if it swells."
     built = build(builder, Selection(DEFAULT_PROGRAMME), Patient(name="Ann", note=note))
-    lines = built.reader.pages[0].extract_text().splitlines()
+    lines = [line.rstrip() for line in built.reader.pages[0].extract_text().splitlines()]
     start = lines.index("This week:")
     assert lines[start : start + 4] == [
         "This week:",

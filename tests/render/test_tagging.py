@@ -185,3 +185,11 @@ def test_print_files_say_they_are_not_tagged(builder: Builder) -> None:
     assert b"/StructTreeRoot" not in combined and b"/Marked true" not in combined
     assert "not tagged" in COMBINED_NOTE
     assert has_forms_or_outline(handout) and "screen readers" in IMPOSE_NOTE
+
+
+def test_words_at_a_line_break_stay_apart(tagged: TaggedPdf) -> None:
+    """A wrapped line ends in a space: "works in", never "worksin"."""
+    texts = [element.text for element in tagged.root.walk()]
+    summary = next(text for text in texts if text.startswith("A 6-week plan"))
+    assert "works in every running stride" in summary  # "works" ends the first line
+    assert any(text.startswith("Bent-knee calf raise Level 1: ") for text in texts)  # <br/>
