@@ -28,15 +28,15 @@ import click
 
 from handouts import __version__
 from handouts.cli import say
-from handouts.cli.build import PathType
+from handouts.cli.options import PathType
 from handouts.errors import ContentError, HandoutsError
 from handouts.session import Session
+from handouts.wording import dose_parts
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.content.loader import Library
-    from handouts.errors import Problem
 
 WIDTH = 88  # `show` wraps text at this width
 KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
@@ -482,14 +482,6 @@ def _block(title: str, items: Sequence[str], numbered: bool = False) -> list[str
     return lines
 
 
-def _dose(sets: int, reps: str, tempo: str, rest: str, load: str, per_side: bool) -> list[str]:
-    """Dose parts such as ``3 × 15``, ``tempo 2 s up / 2 s down``, ``rest 45 s``."""
-    says_side = any(word in reps.lower() for word in ("side", "leg", "each", "per "))
-    parts = [f"{sets} × {reps}" + (" each side" if per_side and not says_side else "")]
-    parts += [f"tempo {tempo}" if tempo else "", f"rest {rest}" if rest else "", load]
-    return [part for part in parts if part]
-
-
 def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
     """Join parts on lines no wider than WIDTH, breaking only between parts."""
     lines: list[str] = []
@@ -527,7 +519,9 @@ def _show_exercise(library: Library, item_id: str) -> list[str]:
     lines += ["", "Levels"]
     for level in item.levels:
         lines.append(f"  {level.level}. {level.label}")
-        dose = _dose(level.sets, level.reps, level.tempo, level.rest, level.load, level.per_side)
+        dose = dose_parts(
+            level.sets, level.reps, level.tempo, level.rest, level.load, level.per_side
+        )
         lines += _join(dose, "     ") + (_wrap(level.notes, "     ") if level.notes else [])
     return lines
 
@@ -559,7 +553,7 @@ def _show_programme(library: Library, item_id: str) -> list[str]:
         for entry in phase.exercises:
             exercise = library.exercises[entry.exercise]
             level = exercise.level(entry.level)
-            dose = _dose(
+            dose = dose_parts(
                 entry.sets or level.sets,
                 entry.reps or level.reps,
                 _pick(entry.tempo, level.tempo),
@@ -707,245 +701,16 @@ def _after_copy(copied: Any, what: str) -> str:
 @click.pass_context
 def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     """Validate all content; list every problem (exit 1 if any)."""
-    from handouts.content.loader import load_brand_file
+    from handouts.check import check_library
 
     app = _app(ctx)
-    brand = app.workspace().brand  # a broken handouts.yaml stops here, with its problems
-    problems = []
-    library = None
-    try:
-        library = app.library(content_dirs)
-    except ContentError as error:
-        problems += error.problems
-    brands = []  # (file, brand, logo file)
-    if library:
-        brands += [
-            (library.origin("brands", key), item, library.logo_path(key))
-            for key, item in library.brands.items()
-        ]
-    if brand:
-        try:
-            brands.append((brand, *load_brand_file(brand)))
-        except ContentError as error:
-            problems += error.problems
-    problems += _brand_problems(brands, app.font_dirs(content_dirs))
-    problems += _mail_problems(app)
-    problems += _markdown_problems(library) if library else []
-    problems += _image_problems(library) if library else []
-    if library and not problems:
-        brand_file = brands[-1][0] if brand else None
-        problems += _template_problems(app, library, brand_file, content_dirs)
-        problems += [] if problems else _figure_problems(library)
-        problems += [] if problems else _layout_problems(app, library, brand_file, content_dirs)
-    if problems or library is None:
-        raise ContentError(list(dict.fromkeys(problems)))  # the brand may be in a content folder
-    for warning in _yaml_traps(library):
+    result = check_library(app, content_dirs)
+    if result.problems or result.library is None:
+        raise ContentError(result.problems)
+    for warning in result.warnings:
         say.warn(str(warning))
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
-    click.echo(f"ok: {_counts(library)} ({folders})")
-
-
-def _yaml_traps(library: Library) -> list[Problem]:
-    """Valid YAML that likely says something else (a sentence split at a comma in [ ])."""
-    from handouts.content.loader import display_path
-    from handouts.content.yaml_traps import split_sentences
-
-    warnings = []
-    for kind in ("exercises", "programmes"):
-        for item_id in library.items(kind):
-            if not library.is_builtin(kind, item_id):
-                path = library.origin(kind, item_id)
-                warnings += split_sentences(path, display_path(path))
-    return warnings
-
-
-def _mail_problems(app: Session) -> list[Problem]:
-    """The smtp: settings of handouts.yaml, as e-mail would read them (a stored password,
-    a timeout of .nan): check finds them before a batch does."""
-    import os
-
-    from handouts.content.loader import display_path
-    from handouts.deliver.mail import smtp_settings
-    from handouts.errors import Problem
-
-    workspace = app.workspace()
-    if not workspace.smtp or workspace.file is None:
-        return []
-    try:
-        smtp_settings(workspace.smtp, dict(os.environ))
-    except HandoutsError as error:
-        return [Problem(display_path(workspace.file), 0, "", error.format_message())]
-    return []
-
-
-def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
-    """What a build would find wrong with each brand that its file cannot show.
-
-    The font family must be installed, and the logo must be an image the build can draw.
-    """
-    from handouts.content.loader import display_path
-    from handouts.errors import BrandError, Problem
-    from handouts.render.fonts import UNREADABLE_FONT, resolve_family, unreadable_fonts
-    from handouts.render.logo import logo_problem
-
-    problems = [
-        Problem(display_path(path), 0, "", UNREADABLE_FONT) for path in unreadable_fonts(dirs)
-    ]
-    for path, brand, logo in brands:
-        where = display_path(path)
-        try:
-            resolve_family(brand.font, dirs)
-        except BrandError as error:
-            problems.append(Problem(where, 0, "font", error.format_message()))
-        if logo and (message := logo_problem(logo)):
-            problems.append(Problem(where, 0, "", message))  # it names the logo file
-    return problems
-
-
-def _markdown_problems(library: Library) -> list[Problem]:
-    """Markdown a printed handout cannot show (an image, say), found before a build is."""
-    from handouts.build import markdown_problems
-
-    return markdown_problems(library, library.sections)
-
-
-def _image_problems(library: Library) -> list[Problem]:
-    """Exercise pictures the build could not draw (not an image, or damaged)."""
-    from handouts.content.loader import display_path
-    from handouts.errors import Problem
-    from handouts.render.raster import image_problem
-
-    problems = []
-    for exercise_id in library.exercises:
-        path = library.image_path(exercise_id)
-        if path and (message := image_problem(path)):
-            where = display_path(library.origin("exercises", exercise_id))
-            problems.append(Problem(where, 0, "", message))
-    return problems
-
-
-def _template_problems(
-    app: Session, library: Library, brand_file: Path | None, extra: Sequence[Path]
-) -> list[Problem]:
-    """Render the clinic's templates once with sample values, as every build would.
-
-    A typo in ``templates/intro.txt.j2`` (``{{ patient.nmae }}``) stops every handout;
-    check is where a clinic should meet it. Every patient field is filled, so each
-    ``{% if %}`` branch that prints one runs.
-    """
-    import datetime as dt
-
-    from handouts.build import DEFAULT_BRAND, DEFAULT_PROGRAMME, Request
-    from handouts.compose import Selection
-    from handouts.content.models import Patient
-    from handouts.content.templating import TemplateError
-    from handouts.deliver.mail_plan import check_templates, email_template_dirs
-    from handouts.errors import Problem
-
-    if not library.programmes or (brand_file is None and DEFAULT_BRAND not in library.brands):
-        return []
-    builder = app.builder(extra=extra)
-    programme = (
-        DEFAULT_PROGRAMME if DEFAULT_PROGRAMME in library.programmes else min(library.programmes)
-    )
-    patient = Patient(name="Sam Lee", clinician="Alex Moore", start=dt.date(2026, 3, 2), note="Hi")
-    selection = Selection(programme=programme)
-    try:
-        builder.intro(builder.compose(Request(selection, patient, brand_file=brand_file)))
-        check_templates(email_template_dirs(app.workspace_dir))
-    except TemplateError as error:
-        where, line, message = error.where
-        return [Problem(where, line, "", message)]
-    return []
-
-
-def _layout_problems(
-    app: Session, library: Library, brand_file: Path | None, extra: Sequence[Path]
-) -> list[Problem]:
-    """Lay out the clinic's programmes and exercises as a build would, in both print sizes.
-
-    An exercise card or a tracking sheet too tall for a page only shows when laid out;
-    check is where a clinic should meet it, not a patient's build. Built-in content is
-    laid out by the project's own tests.
-    """
-    from handouts.build import DEFAULT_BRAND
-    from handouts.content.loader import display_path
-    from handouts.errors import Problem
-
-    if brand_file is None and DEFAULT_BRAND not in library.brands:
-        return []
-    builder = app.builder(extra=extra)
-    problems = []
-    failed: set[str] = set()  # exercises whose own layout failed: their programmes would too
-    for kind, item_id, selection, uses in _layout_jobs(library):
-        if failed & uses:
-            continue
-        try:
-            message = _layout_problem(builder, selection, brand_file)
-        except ContentError as error:  # found before layout, at its own file and line
-            problems += error.problems
-            continue
-        if message:
-            problems.append(Problem(display_path(library.origin(kind, item_id)), 0, "", message))
-            failed |= {item_id} if kind == "exercises" else set()
-    return problems
-
-
-def _figure_problems(library: Library) -> list[Problem]:
-    """Each clinic figure whose contacts cannot be met (built-in ones are tested)."""
-    from handouts.content.loader import display_path
-    from handouts.render.figures.check import exercise_figures, figure_problems
-
-    problems = []
-    for item_id, exercise in library.exercises.items():
-        if not library.is_builtin("exercises", item_id):
-            path = library.origin("exercises", item_id)
-            found = exercise_figures(exercise)
-            problems += figure_problems(item_id, found, path, display_path(path))
-    return problems
-
-
-def _layout_jobs(library: Library) -> list[tuple[str, str, Any, set[str]]]:
-    """(kind, id, selection, exercises used): each clinic exercise and section, then each
-    clinic programme."""
-    from handouts.compose import Selection
-
-    def mine(kind: str) -> list[str]:
-        return [i for i in library.items(kind) if not library.is_builtin(kind, i)]
-
-    jobs = [("exercises", i, Selection(exercises=[(i, None)]), set()) for i in mine("exercises")]
-    # A section alone: a character no font has, or a block taller than a page, shows here.
-    jobs += [("sections", i, Selection(sections=[i]), set()) for i in mine("sections")]
-    for programme in mine("programmes"):
-        phases = library.programmes[programme].phases
-        uses = {entry.exercise for phase in phases for entry in phase.exercises}
-        jobs.append(("programmes", programme, Selection(programme=programme), uses))
-    return jobs
-
-
-def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> str | None:
-    """What stops this selection's handout (the brand's paper), in large print or in both.
-
-    Large print is laid out first: what fits in it fits in normal print, so a clean
-    library costs one layout per item.
-    """
-    from handouts.build import Request
-    from handouts.compose import Options
-
-    def problem(large_print: bool) -> str | None:
-        options = Options(paper="", large_print=large_print)  # "": the brand's paper
-        try:
-            builder.build(Request(selection, brand_file=brand_file, options=options))
-        except ContentError:
-            raise
-        except HandoutsError as error:
-            return error.format_message()
-        return None
-
-    large = problem(large_print=True)
-    if large is None:
-        return None
-    return problem(large_print=False) or f"{large} (with --large-print)"
+    click.echo(f"ok: {_counts(result.library)} ({folders})")
 
 
 def _counts(library: Library) -> str:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli import say
-from handouts.cli.build import FILE_PATH, PathType
-from handouts.cli.options import handout_options, take_options
+from handouts.cli.options import FILE_PATH, PathType, handout_options, take_options
 from handouts.errors import HandoutsError, UsageProblem
 
 if TYPE_CHECKING:

@@ -19,22 +19,6 @@ if TYPE_CHECKING:
     from handouts.session import Session
 
 
-class PathType(click.Path):
-    """A ``click.Path`` whose values are ``pathlib.Path`` objects.
-
-    ``click.Path(path_type=Path)`` needs pathlib where the options are declared, so
-    every ``handouts --help`` would import it; this imports it for the first value.
-    """
-
-    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
-        from pathlib import Path
-
-        return Path(super().convert(value, param, ctx))
-
-
-FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
-
-
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if not value:
         return None
@@ -98,26 +82,6 @@ def os_reason(error: OSError) -> str:
     if isinstance(error, (FileExistsError, NotADirectoryError)):
         return "a file stands where a folder is needed"
     return (error.strerror or str(error)).lower()
-
-
-def build_despite_other_problems(builder, request):  # noqa: ANN001, ANN201
-    """Build from a leniently loaded library: content problems elsewhere are a warning.
-
-    If the build itself fails while the library has problems, they are the likely cause
-    (a broken programme is simply missing), so every one of them is the error.
-    """
-    from handouts.errors import ContentError
-
-    problems = builder.library.problems
-    try:
-        built = builder.build(request)
-    except HandoutsError as error:
-        if problems:  # with the build's own content problems, if it found any
-            own = error.problems if isinstance(error, ContentError) else []
-            raise ContentError([*problems, *own]) from None
-        raise
-    warn_about_problems(problems)
-    return built
 
 
 def warn_about_problems(problems: list) -> None:
@@ -210,60 +174,43 @@ def build(
     With no arguments, builds the default programme with the built-in demo
     brand into output/<programme-id>.pdf and prints the path.
     """
-    from handouts.build import DEFAULT_PROGRAMME, Request
-    from handouts.compose import Selection, parse_exercise_ref
+    from pathlib import Path
+
+    from handouts import api
+    from handouts.compose import parse_exercise_ref
     from handouts.content.models import Patient
 
     options = take_options(values)
-    if not programme and not exercises and not sections:
-        programme = DEFAULT_PROGRAMME
-    selection = Selection(
+    request = api.HandoutRequest(
         programme=programme,
         exercises=[parse_exercise_ref(ref) for ref in exercises],
-        sections=list(sections),
+        sections=sections,
         level=level,
-        weeks=options.weeks,
-        sessions=options.sessions,
-    )
-    request = Request(
-        selection=selection,
         patient=Patient(
             name=patient, clinician=clinician, start=parse_date(start, "--start"), note=note
         ),
-        brand_file=options.brand or app.workspace().brand,
-        options=options.render_options(),
+        options=options,
         date=parse_date(options.date, "--date"),
+        duplex=duplex,
     )
-    # Post-processing loads pypdf: only pay for it when an option asks for a step.
-    post_steps = options.post_steps or duplex
-    if post_steps:
-        from handouts.post import finish, merge
+    brand_file = options.brand or app.workspace().brand
+    if options.attach:  # a bad attachment stops us before building
+        from handouts.post.merge import read_attachments
 
-        extras = merge.read_attachments(options.attach)  # a bad attachment stops us before building
+        read_attachments(options.attach)
     say.sources(app)
-    builder = app.builder(lenient=True)
-    prepare_fonts(builder, request.brand_file, (patient, clinician, note))
-    handout, pdf = build_despite_other_problems(builder, request)
-    say.info(f"brand: {handout.brand.name} ({request.brand_file or 'the built-in demo brand'})")
-    for warning in builder.warnings(handout):
-        say.warn(warning)
-    if post_steps:
-        pdf, notes = finish.finish_pdf(
-            pdf,
-            attachments=extras,
-            private_name=patient if options.private else "",
-            booklet=options.booklet,
-            password=options.password or "",
-            large_print=options.large_print,
-            duplex=duplex,
-        )
-        for line in notes:
-            say.note(line)
-    from pathlib import Path
-
+    prepare_fonts(app.builder(lenient=True), brand_file, (patient, clinician, note))
+    built = api.build(app, request)
+    warn_about_problems(built.problems)
+    say.info(f"brand: {built.handout.brand.name} ({brand_file or 'the built-in demo brand'})")
+    for line in built.warnings:
+        say.warn(line)
+    for line in built.notes:
+        say.note(line)
+    pdf, handout = built.pdf, built.handout
     inputs = dict.fromkeys(options.attach, "an --attach file")
-    if request.brand_file is not None and Path(request.brand_file).is_file():
-        inputs[Path(request.brand_file)] = "the brand file"
+    if brand_file is not None and Path(brand_file).is_file():
+        inputs[Path(brand_file)] = "the brand file"
     path = write_output(pdf, output, handout.id, inputs, patient)
     warn_if_demo_brand(handout.brand)  # once it is written: a failure is the only line
     if path:

@@ -1,4 +1,5 @@
-"""Click options made from ``handouts.options``: each handout option declared once."""
+"""Click option types, and the click options made from ``handouts.options``: each handout
+option declared once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,22 @@ import click
 from handouts.options import OPTIONS, HandoutOptions, Option
 
 
+class PathType(click.Path):
+    """A ``click.Path`` whose values are ``pathlib.Path`` objects.
+
+    ``click.Path(path_type=Path)`` needs pathlib where the options are declared, so
+    every ``handouts --help`` would import it; this imports it for the first value.
+    """
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        from pathlib import Path
+
+        return Path(super().convert(value, param, ctx))
+
+
+FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
+
+
 def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """An empty option value is a script's unset variable, never what the user meant."""
     if value is not None and not value.strip():
@@ -19,8 +36,6 @@ def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 def _click_option(spec: Option, command: str) -> Callable:
     """The click option for one handout option."""
-    from handouts.cli.build import FILE_PATH
-
     flag = "--" + spec.name.replace("_", "-")
     kwargs: dict[str, Any] = {"help": spec.batch_help or spec.help}
     if command != "batch":

@@ -246,8 +246,8 @@ class Engine:
 
         ``brand_file``: a draft brand instead of the workspace's (the brand page's preview).
         """
+        from handouts.api import build_despite_other_problems
         from handouts.build import Request
-        from handouts.cli.build import build_despite_other_problems
         from handouts.content.models import Patient
         from handouts.deliver.roster import safe_name
         from handouts.options import HandoutOptions

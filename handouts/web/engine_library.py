@@ -54,9 +54,9 @@ class ItemInfo:
 
 def dose_text(sets: int, reps: str, per_side: bool = False) -> str:
     """``3 × 15 each side``, worded as `handouts show` words it."""
-    from handouts.cli.app import _dose
+    from handouts.wording import dose_parts
 
-    return _dose(sets, reps, "", "", "", per_side)[0]
+    return dose_parts(sets, reps, "", "", "", per_side)[0]
 
 
 def programmes(engine: Engine) -> list[ItemInfo]:
@@ -114,21 +114,15 @@ def figure(engine: Engine, exercise_id: str) -> tuple[Path, str] | None:
 
 def check(engine: Engine) -> list[str]:
     """Every content problem, as `handouts check` lists them ([] when all is well)."""
-    import contextlib
-    import io
+    from handouts import api
 
-    import click
-
-    from handouts.cli.app import check as check_command
-
-    quiet = contextlib.redirect_stdout(io.StringIO())  # its "ok: …" line is for a terminal
-    with engine.lock, quiet, click.Context(check_command, obj=engine.session) as context:
+    with engine.lock:
         try:
-            context.invoke(check_command, content_dirs=())
-        except ContentError as error:
+            result = api.check(engine.session)
+        except HandoutsError as error:  # a broken handouts.yaml
             return error_text(error)
-        except HandoutsError as error:
-            return error_text(error)
+    if result.problems or result.library is None:
+        return error_text(ContentError(result.problems))
     return []
 
 
