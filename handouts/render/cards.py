@@ -298,20 +298,18 @@ def _split(
     for figure_scale in FIGURE_SCALES:
         how, tips = _main_column(theme, handout, exercise, width, figure_scale)
         tips[0].spaceBefore = 0
+        parts, where = _parts(how, tips), f"exercise {exercise.id}"
         try:
-            return _continued(
-                theme, exercise.name, _parts(how, tips), side, f"exercise {exercise.id}"
-            )
+            return _continued(theme, exercise.name, parts, side, where)
         except RenderError:
-            if figure_scale == FIGURE_SCALES[-1]:
+            if figure_scale == FIGURE_SCALES[-1]:  # no pictures, and still too tall
                 raise
-    raise AssertionError("FIGURE_SCALES ends in a scale that raises or returns")
+    return []  # not reached: the last scale returns or raises
 
 
 def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
     """One card on one page; a card taller than a page (large print, A5) continues as
-    "(continued)" cards on the next pages, cut between its parts (never inside one).
-    A picture shrinks before a card is split, and before a split card is too tall."""
+    "(continued)" cards, cut between its parts; its pictures shrink before it is split."""
     where = f"exercise {exercise.id}"
     pad = 4 * mm
     side = _side_column(theme, handout, exercise)
