@@ -250,7 +250,6 @@ class Engine:
         from handouts.build import Request
         from handouts.content.models import Patient
         from handouts.deliver.roster import safe_name
-        from handouts.options import HandoutOptions
 
         with self.lock:
             builder = self.builder()
@@ -265,13 +264,7 @@ class Engine:
                     note=patient.note,
                 ),
                 brand_file=brand_file or self.workspace_brand(),
-                options=HandoutOptions(
-                    paper=options.paper,
-                    large_print=options.large_print,
-                    ink_saver=options.ink_saver,
-                    fillable=options.fillable,
-                    private=options.private,
-                ).render_options(),
+                options=options.render_options(),
                 date=options.date,
             )
             if draft is not None and library.programmes.get(draft.id) is not draft:

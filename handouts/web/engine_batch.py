@@ -210,7 +210,6 @@ def start_batch(
     """Start building every ready row in a background thread; returns the job to watch."""
     from handouts.deliver import batch as driver
     from handouts.deliver.jobs import Settings
-    from handouts.options import HandoutOptions
 
     plan = mail_plan(engine, settings.dry_run) if settings.email else None
     options = settings.options
@@ -223,13 +222,7 @@ def start_batch(
         cwd=engine.session.cwd,
         config=engine.session.workspace().file,
         brand_file=engine.workspace_brand(),
-        options=HandoutOptions(
-            paper=options.paper,
-            large_print=options.large_print,
-            ink_saver=options.ink_saver,
-            fillable=options.fillable,
-            private=options.private,
-        ).render_options(),
+        options=options.render_options(),
         date=options.date,
         programme=settings.programme or None,
         booklet=settings.layout == "booklet",

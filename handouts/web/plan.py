@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 DOSE_FIELDS = ("sets", "reps", "tempo", "rest", "load", "notes")
 MAX_BLOCKS = 12
@@ -85,6 +86,18 @@ class PageOptions:
     private: bool = False
     booklet: bool = False
     date: dt.date | None = None  # the date printed on the handout; None means today
+
+    def render_options(self) -> Any:
+        """The engine's render options for these choices, through the CLI's one definition."""
+        from handouts.options import HandoutOptions
+
+        return HandoutOptions(
+            paper=self.paper,
+            large_print=self.large_print,
+            ink_saver=self.ink_saver,
+            fillable=self.fillable,
+            private=self.private,
+        ).render_options()
 
 
 def _int(form: Mapping[str, str], key: str, default: int | None, low: int, high: int) -> int | None:
