@@ -56,7 +56,7 @@ def markdown_problems(library, section_ids: Iterable[str]) -> list[Problem]:  # 
 
     ``handouts check`` and the build both report it this way, so the line names the file.
     """
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.render.markdown import MAX_HEADING, markdown_limits, unsupported_markdown
 
     problems = []
@@ -90,7 +90,7 @@ def _control_characters(where: str, text: str, first_line: int) -> list[Problem]
 
 def _unprintable(library, section, fonts) -> list[Problem]:  # noqa: ANN001
     """The first character of the section's title and body that no font can print."""
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
 
     where = display_path(library.origin("sections", section.id))
     for field_name, text, first_line in (
@@ -114,7 +114,7 @@ def _unprintable(library, section, fonts) -> list[Problem]:  # noqa: ANN001
 
 @dataclass
 class Builder:
-    library: object  # handouts.content.loader.Library
+    library: object  # handouts.content.library.Library
     font_dirs: list[Path] = field(default_factory=list)
     template_dirs: list[Path] = field(default_factory=list)
     _brands: dict = field(default_factory=dict)

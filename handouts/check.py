@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.errors import ContentError, HandoutsError, Problem
 from handouts.session import Session
 
@@ -65,7 +65,7 @@ def check_library(session: Session, extra: Sequence[Path] = ()) -> CheckResult:
 
 def _yaml_traps(library: Library) -> list[Problem]:
     """Valid YAML that likely says something else (a sentence split at a comma in [ ])."""
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.content.yaml_traps import split_sentences
 
     warnings = []
@@ -82,7 +82,7 @@ def _mail_problems(session: Session) -> list[Problem]:
     a timeout of .nan): check finds them before a batch does."""
     import os
 
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.deliver.mail import smtp_settings
     from handouts.errors import Problem
 
@@ -101,7 +101,7 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
 
     The font family must be installed, and the logo must be an image the build can draw.
     """
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.errors import BrandError, Problem
     from handouts.render.fonts import UNREADABLE_FONT, resolve_family, unreadable_fonts
     from handouts.render.logo import logo_problem
@@ -129,7 +129,7 @@ def _markdown_problems(library: Library) -> list[Problem]:
 
 def _image_problems(library: Library) -> list[Problem]:
     """Exercise pictures the build could not draw (not an image, or damaged)."""
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.errors import Problem
     from handouts.render.raster import image_problem
 
@@ -187,7 +187,7 @@ def _layout_problems(
     laid out by the project's own tests.
     """
     from handouts.build import DEFAULT_BRAND
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.errors import Problem
 
     if brand_file is None and DEFAULT_BRAND not in library.brands:
@@ -211,7 +211,7 @@ def _layout_problems(
 
 def _figure_problems(library: Library) -> list[Problem]:
     """Each clinic figure whose contacts cannot be met (built-in ones are tested)."""
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
     from handouts.render.figures.check import exercise_figures, figure_problems
 
     problems = []

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.build import Builder
-    from handouts.content.loader import Library, Workspace
+    from handouts.content.library import Library
+    from handouts.content.workspace import Workspace
 
 
 class Session:
@@ -53,7 +54,7 @@ class Session:
         """The settings of handouts.yaml (empty if there is none); see ``content.discover``."""
         if self._workspace is None:
             from handouts.content.discover import find_workspace_file
-            from handouts.content.loader import load_workspace
+            from handouts.content.workspace import load_workspace
 
             self._workspace = load_workspace(self.cwd, find_workspace_file(self.cwd, self.config))
         return self._workspace

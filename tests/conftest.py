@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from handouts.build import Builder
-from handouts.content.loader import Library, load_library
+from handouts.content.library import Library
+from handouts.content.loader import load_library
 from handouts.render.fonts import RegisteredFamily
 
 

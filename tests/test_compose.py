@@ -8,7 +8,7 @@ import pytest
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Handout, Selection, SelectionError, parse_exercise_ref
-from handouts.content.loader import Library
+from handouts.content.library import Library
 
 DATE = dt.date(2026, 3, 1)
 

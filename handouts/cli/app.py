@@ -36,7 +36,7 @@ from handouts.wording import dose_parts
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from handouts.content.loader import Library
+    from handouts.content.library import Library
 
 WIDTH = 88  # `show` wraps text at this width
 KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
@@ -330,7 +330,7 @@ def show(
     ink_saver: bool,
 ) -> None:
     """Show one exercise, section, programme, brand or source in full."""
-    from handouts.content.loader import kind_name
+    from handouts.content.library import kind_name
 
     library, app = _library(ctx)
     if figure_file is not None:
@@ -432,7 +432,7 @@ def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
 
 
 def _origin_line(library: Library, kind: str, item_id: str) -> str:
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
 
     path = display_path(library.origin(kind, item_id))
     builtin = library.is_builtin(kind, item_id)
@@ -497,7 +497,7 @@ def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
 
 
 def _show_exercise(library: Library, item_id: str) -> list[str]:
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
 
     item = library.exercises[item_id]
     image = library.image_path(item_id)
@@ -574,7 +574,7 @@ def _pick(override: str | None, default: str) -> str:
 
 
 def _show_brand(library: Library, item_id: str) -> list[str]:
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
 
     item = library.brands[item_id]
     logo = library.logo_path(item_id)
@@ -649,7 +649,8 @@ def copy_command(
     Nothing is overwritten.
     """
     from handouts.content.copy import COPYABLE, copy_item
-    from handouts.content.loader import display_path, kind_name
+    from handouts.content.files import display_path
+    from handouts.content.library import kind_name
 
     library, app = _library(ctx)
     kinds = [kind_name(kind)] if kind else [k for k in library.kinds_of(item_id) if k in COPYABLE]

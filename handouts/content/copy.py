@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from handouts.errors import HandoutsError
 
 if TYPE_CHECKING:
-    from handouts.content.loader import Library
+    from handouts.content.library import Library
 
 COPYABLE = ("exercises", "sections", "programmes", "brands")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,7 +49,7 @@ def copy_item(
     target = folder / kind / f"{new_id}{source.suffix}"
     extra = _companion(library, kind, item_id)  # (file, its path relative to the item's folder)
     targets = [target] + [target.parent / relative for _, relative in extra]
-    from handouts.content.loader import display_path
+    from handouts.content.files import display_path
 
     in_the_way = [display_path(path) for path in targets if path.exists()]
     if in_the_way:

@@ -41,7 +41,7 @@ def _plain(message: str, names: Sequence[str] = ()) -> str:
 
 def _shown(path: str) -> str:
     """A template's path as the content messages show theirs: from the working folder."""
-    from handouts.content.loader import display_path  # only on an error: no yaml import
+    from handouts.content.files import display_path  # only on an error: no yaml import
 
     return display_path(Path(path))
 

@@ -155,7 +155,7 @@ class Worker:
         library = self.builder.library
         if value in library.brands:
             return library.origin("brands", value)
-        from handouts.content.loader import brand_file_allowed
+        from handouts.content.workspace import brand_file_allowed
 
         path = brand_path(value, self.settings.roster_dir)
         roots = (self.settings.roster_dir, Path.cwd())  # the roster's folder, the workspace

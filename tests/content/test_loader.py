@@ -13,14 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handouts import paths
-from handouts.content.loader import (
-    Library,
-    Workspace,
-    load_brand_file,
-    load_library,
-    load_workspace,
-)
+from handouts.content.library import Library
+from handouts.content.loader import load_brand_file, load_library
 from handouts.content.models import Patient
+from handouts.content.workspace import Workspace, load_workspace
 from handouts.errors import ContentError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

@@ -20,7 +20,8 @@ from PIL import Image
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Selection
-from handouts.content.loader import Library, load_library
+from handouts.content.library import Library
+from handouts.content.loader import load_library
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from handout_pdf import (
 
 from handouts.build import Builder
 from handouts.compose import Row, Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.errors import HandoutsError, RenderError
 from handouts.render.blocks import lower_first
 from handouts.render.cards import dose_line, equipment_needed

@@ -27,7 +27,7 @@ from reportlab.platypus import Paragraph
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.errors import HandoutsError
 from handouts.render.document import fit_name, format_date
 

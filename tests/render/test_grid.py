@@ -19,7 +19,8 @@ from reportlab.platypus import Paragraph
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Options, Selection
-from handouts.content.loader import Library, load_library
+from handouts.content.library import Library
+from handouts.content.loader import load_library
 from handouts.render.grid import TrackingGrid, _geometry, target
 
 

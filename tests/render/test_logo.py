@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.cli.app import main
 from handouts.compose import Options, Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.errors import HandoutsError
 from handouts.render import raster
 from handouts.render.logo import logo_problem

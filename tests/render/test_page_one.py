@@ -17,7 +17,7 @@ from handout_pdf import (
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.content.models import Patient
 from handouts.content.templating import TemplateError
 from handouts.errors import HandoutsError

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Options, Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.content.models import Patient
 
 # -- the shared pages, laid out once per programme --

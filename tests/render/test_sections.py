@@ -11,7 +11,7 @@ from reportlab.lib.rl_accel import fp_str
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Selection
-from handouts.content.loader import Library
+from handouts.content.library import Library
 from handouts.content.models import Patient
 
 # -- page one --
