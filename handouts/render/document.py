@@ -432,8 +432,10 @@ class HandoutDoc(BaseDocTemplate):
         self._brand_name(canvas, x, right, middle, top - bottom)
         if brand.website:
             canvas.setFont(website_font, website_size)
+            # The leading space is invisible ink but keeps the name and the address two
+            # words apart for a screen reader, which reads this header on page one.
             canvas.drawRightString(
-                width - theme.margin, middle - website_size * 0.35, brand.website
+                width - theme.margin, middle - website_size * 0.35, " " + brand.website
             )
         canvas.restoreState()
 

@@ -193,3 +193,9 @@ def test_words_at_a_line_break_stay_apart(tagged: TaggedPdf) -> None:
     summary = next(text for text in texts if text.startswith("A 6-week plan"))
     assert "works in every running stride" in summary  # "works" ends the first line
     assert any(text.startswith("Bent-knee calf raise Level 1: ") for text in texts)  # <br/>
+
+
+def test_the_clinic_name_and_its_website_read_as_two_words(tagged: TaggedPdf) -> None:
+    """The header draws them apart on the page; their text must not run together."""
+    header = tagged.root.kids[0].text
+    assert "Running Clinic https://example.org" in header, header
