@@ -330,22 +330,33 @@ def show(
     ink_saver: bool,
 ) -> None:
     """Show one exercise, section, programme, brand or source in full."""
-    from handouts.content.library import kind_name
-
     library, app = _library(ctx)
     if figure_file is not None:
         _write_figure(app, library, item_id, figure_file, level, mirror, ink_saver)
         return
+    kind = _kind_of(library, item_id, kind)
+    lines = _SHOW[kind](library, item_id)
+    click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+
+
+def _kind_of(
+    library: Library, item_id: str, kind: str | None, among: Sequence[str] | None = None
+) -> str:
+    """The kind of item ``item_id`` is (``--kind`` when given), ``among`` these kinds.
+
+    A usage error when the id is several kinds' or none's.
+    """
+    from handouts.content.library import kind_name
+
     kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
+    kinds = [k for k in kinds if among is None or k in among]
     if len(kinds) > 1:
         names = " and ".join(_a(_singular(k)) for k in kinds)
         choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
         raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
     if not kinds or item_id not in library.items(kinds[0]):
         raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
-    kind = kinds[0]
-    lines = _SHOW[kind](library, item_id)
-    click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+    return kinds[0]
 
 
 def _write_figure(
@@ -650,16 +661,9 @@ def copy_command(
     """
     from handouts.content.copy import COPYABLE, copy_item
     from handouts.content.files import display_path
-    from handouts.content.library import kind_name
 
     library, app = _library(ctx)
-    kinds = [kind_name(kind)] if kind else [k for k in library.kinds_of(item_id) if k in COPYABLE]
-    if len(kinds) > 1:
-        names = " and ".join(_a(_singular(k)) for k in kinds)
-        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
-        raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
-    if not kinds or item_id not in library.items(kinds[0]):
-        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+    item_kind = _kind_of(library, item_id, kind, COPYABLE)
     content = app.content_folders()
     folder = folder or (content[0] if content else None)
     if folder is None:
@@ -667,7 +671,7 @@ def copy_command(
             "no content folder to copy into: make a workspace with `handouts init DIR` "
             "and run this there, or give --to DIR"
         )
-    copied = copy_item(library, kinds[0], item_id, folder, new_id)
+    copied = copy_item(library, item_kind, item_id, folder, new_id)
     what = _singular(copied.kind)
     first, *more = (display_path(path) for path in copied.files)
     click.echo(f"copied {what} {item_id} to {first}" + "".join(f" and {p}" for p in more))

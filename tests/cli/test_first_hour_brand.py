@@ -10,12 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fake_smtp import Collector
+from first_hour import clean_folder, run
 from test_cli_batch import MAIL_ROSTER, roster, smtp_server
-
-from handouts.cli.app import main
-from handouts.deliver import mail
 
 DATE = "2026-03-02"
 EXERCISE = "hip-hikes"  # a one-exercise handout builds in about a second
@@ -30,13 +27,7 @@ DEMO_WARNING = f"warning: this handout carries the demo brand ({DEMO}); for your
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in [*mail.ENV_KEYS.values(), mail.PASSWORD_ENV, "HANDOUTS_CONFIG"]:
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+    clean_folder(monkeypatch, tmp_path)
 
 
 def build(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201

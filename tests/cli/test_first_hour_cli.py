@@ -8,25 +8,17 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from first_hour import clean_folder, run
 
 from handouts import __version__
-from handouts.cli import main, say
+from handouts.cli import say
 
 SECTION = ["build", "--section", "what-is-the-soleus", "--date", "2026-03-02"]
 
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(
-        main, [str(a) for a in args], env=env, prog_name="handouts", catch_exceptions=False
-    )
+    clean_folder(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -5,23 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from first_hour import clean_folder, run
 
 from handouts import paths
-from handouts.cli.app import main
 
 BUILTIN = paths.builtin_content_dir()
 
 
 @pytest.fixture(autouse=True)
 def _workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
+    clean_folder(monkeypatch, tmp_path)
     assert run("init", ".", "--name", "Hillside Running Club").exit_code == 0
-
-
-def run(*args: str | Path):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_copy_with_the_same_id_replaces_the_builtin_item(tmp_path: Path) -> None:

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from handouts.cli.app import main
+from first_hour import clean_folder, run
 
 INSTALL = (
     "install the package fontpkg-open-sans into the environment handouts runs from "
@@ -19,12 +17,7 @@ INSTALL = (
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-
-
-def run(*args: str | Path):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    clean_folder(monkeypatch, tmp_path)
 
 
 def brand(tmp_path: Path, font: str) -> Path:

@@ -11,12 +11,10 @@ import smtplib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fake_smtp import Collector, free_port
+from first_hour import clean_folder, run
 from test_cli_batch import MAIL_ROSTER, roster, smtp_server
 
-from handouts.cli.app import main
-from handouts.deliver import mail
 from handouts.deliver.mail import SmtpSettings, connection_advice
 
 LOCAL_RELAY = (
@@ -27,13 +25,7 @@ LOCAL_RELAY = (
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in [*mail.ENV_KEYS.values(), mail.PASSWORD_ENV, "HANDOUTS_CONFIG"]:
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+    clean_folder(monkeypatch, tmp_path)
 
 
 def test_mail_check_connects_and_sends_nothing() -> None:

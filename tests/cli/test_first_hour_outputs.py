@@ -5,22 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from first_hour import clean_folder, run
 from pypdf import PdfReader
-
-from handouts.cli import main
 
 FAST = "inner-calf-circuit"
 
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-def run(*args: str | Path):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    clean_folder(monkeypatch, tmp_path)
 
 
 def pages(path: str | Path) -> int:

@@ -6,22 +6,18 @@ import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from handouts.cli.app import main
+from first_hour import clean_folder, run
 
 FAST = "inner-calf-circuit"  # the quickest built-in programme
 
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
+    clean_folder(monkeypatch, tmp_path)
 
 
 def batch(roster: Path, *args: str):  # noqa: ANN201 - click Result
-    argv = ["batch", str(roster), "--out-dir", "out", "--date", "2026-03-02", "-j", "1", *args]
-    return CliRunner().invoke(main, argv, catch_exceptions=False)
+    return run("batch", roster, "--out-dir", "out", "--date", "2026-03-02", "-j", "1", *args)
 
 
 def write(tmp_path: Path, text: str) -> Path:

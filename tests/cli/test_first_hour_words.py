@@ -7,10 +7,8 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from first_hour import clean_folder, run
 from pypdf import PdfReader
-
-from handouts.cli import main
 
 FAST = "inner-calf-circuit"
 CLUB = "name: Hillside Running Club\nroles: {clinician: coach, patient: athlete}\n"
@@ -18,15 +16,10 @@ CLUB = "name: Hillside Running Club\nroles: {clinician: coach, patient: athlete}
 
 @pytest.fixture(autouse=True)
 def _club(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
+    clean_folder(monkeypatch, tmp_path)
     (tmp_path / "brands").mkdir()
     (tmp_path / "brands" / "club.yaml").write_text(CLUB, encoding="utf-8")
     (tmp_path / "handouts.yaml").write_text("content: .\nbrand: club\n", encoding="utf-8")
-
-
-def run(*args: str | Path):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_a_brand_renames_the_roles_it_prints() -> None:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from handouts.cli import main
+from first_hour import clean_folder, run
 
 
 @pytest.fixture(autouse=True)
 def _workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("HANDOUTS_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
+    clean_folder(monkeypatch, tmp_path)
     assert run("init", ".").exit_code == 0
-
-
-def run(*args: str | Path):  # noqa: ANN201 - click Result
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def set_cues(tmp_path: Path, line: str) -> Path:
