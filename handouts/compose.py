@@ -7,7 +7,6 @@ looks anything up and a test can build one without touching files.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from handouts.content.models import (
     levels_text,
 )
 from handouts.errors import SelectionError
+from handouts.wording import unknown_item
 
 ADHOC_WEEKS = 6
 ADHOC_SESSIONS = 3
@@ -139,9 +139,7 @@ def parse_exercise_ref(ref: str) -> tuple[str, int | None]:
 def _lookup(kind: str, wanted: str, known: dict) -> object:
     if wanted in known:
         return known[wanted]
-    close = difflib.get_close_matches(wanted, list(known), n=1)
-    hint = f' (did you mean "{close[0]}"?)' if close else f"; see: handouts list {kind}"
-    raise SelectionError(f'unknown {kind[:-1]} "{wanted}"{hint}')
+    raise SelectionError(unknown_item(kind, wanted, known))
 
 
 def _level_of(exercise: Exercise, number: int, context: str, subject: str = "") -> Level:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from handouts.wording import count
+
 # Exit codes, documented in ``handouts --help``.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # content errors, failed batch rows, failed build
@@ -85,8 +87,7 @@ class ContentError(HandoutsError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        count = len(self.problems)
-        return [*map(str, self.problems), f"{count} problem{'s' if count != 1 else ''} found"]
+        return [*map(str, self.problems), f"{count(len(self.problems), 'problem')} found"]
 
 
 class SelectionError(HandoutsError):

@@ -27,8 +27,16 @@ LONG_MODULES = {
     "handouts/render/markdown.py": "one renderer: a table of small node functions",
     "handouts/post/concat.py": "streaming concatenation of a batch's print file",
 }
-# What each stage may import from the project (besides errors, paths, options, session).
-SHARED = {"handouts", "handouts.errors", "handouts.paths", "handouts.options", "handouts.session"}
+# What each stage may import from the project (besides errors, paths, options, session,
+# and wording: the plain-words helpers every stage speaks with).
+SHARED = {
+    "handouts",
+    "handouts.errors",
+    "handouts.paths",
+    "handouts.options",
+    "handouts.session",
+    "handouts.wording",
+}
 
 
 def modules() -> dict[str, Path]:

@@ -20,8 +20,7 @@ problem) and its exit code.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -31,16 +30,14 @@ from handouts.cli import say
 from handouts.cli.options import PathType
 from handouts.errors import ContentError, HandoutsError
 from handouts.session import Session
-from handouts.wording import dose_parts
+from handouts.wording import KINDS, count, singular, with_article
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.content.library import Library
 
-WIDTH = 88  # `show` wraps text at this width
-KIND_CHOICES = ["exercise", "section", "programme", "brand", "source"]
-KIND_CHOICES += [f"{kind}s" for kind in KIND_CHOICES]
+KIND_CHOICES = [*map(singular, KINDS), *KINDS]
 
 MAIN_HELP = """Make branded, print-ready PDF exercise handouts.
 
@@ -204,9 +201,7 @@ def main(
 
 
 @main.command("list")
-@click.argument(
-    "kind", type=click.Choice(["exercises", "sections", "programmes", "brands", "sources"])
-)
+@click.argument("kind", type=click.Choice(KINDS))
 @click.option(
     "--tag",
     "tags",
@@ -218,20 +213,22 @@ def main(
 @click.pass_context
 def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bool) -> None:
     """List exercises, sections, programmes, brands or sources."""
+    from handouts import views
+
     if tags and kind in ("brands", "sources"):
         raise click.UsageError(
             f"{kind} have no tags; --tag works with exercises, sections and programmes"
         )
     library, _ = _library(ctx)
     items = {
-        item_id: item for item_id, item in library.items(kind).items() if _has_tags(item, tags)
+        item_id: item for item_id, item in library.items(kind).items() if views.has_tags(item, tags)
     }
     if as_json:
         import json  # here, not at the top: --help stays quick
 
         click.echo(
             json.dumps(
-                [_json_item(library, kind, i, m) for i, m in items.items()],
+                [views.json_item(library, kind, i, m) for i, m in items.items()],
                 indent=2,
                 ensure_ascii=False,
             )
@@ -239,61 +236,8 @@ def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bo
     elif not items:
         click.echo(f"no {kind}" + (f" tagged {', '.join(tags)}" if tags else ""), err=True)
     else:
-        rows = [_row(library, kind, item_id, item) for item_id, item in items.items()]
-        for line in _table([_HEADERS[kind], *rows]):
+        for line in views.list_lines(library, kind, items):
             click.echo(line)
-
-
-_HEADERS = {
-    "exercises": ("ID", "NAME", "LEVELS", "TAGS", "ORIGIN"),
-    "sections": ("ID", "TITLE", "TAGS", "ORIGIN"),
-    "programmes": ("ID", "TITLE", "WEEKS", "TAGS", "ORIGIN"),
-    "brands": ("ID", "NAME", "PAPER", "ORIGIN"),
-    "sources": ("ID", "TITLE", "YEAR", "ORIGIN"),
-}
-
-
-def _has_tags(item: Any, tags: Iterable[str]) -> bool:
-    have = {tag.casefold() for tag in getattr(item, "tags", [])}
-    return all(tag.casefold() in have for tag in tags)
-
-
-def _origin_label(library: Library, kind: str, item_id: str) -> str:
-    return "builtin" if library.is_builtin(kind, item_id) else "clinic"
-
-
-def _row(library: Library, kind: str, item_id: str, item: Any) -> tuple[str, ...]:
-    origin = _origin_label(library, kind, item_id)
-    tags = _shorten(", ".join(getattr(item, "tags", [])), 36)
-    if kind == "exercises":
-        return (item_id, item.name, str(len(item.levels)), tags, origin)
-    if kind == "sections":
-        return (item_id, item.title, tags, origin)
-    if kind == "programmes":
-        return (item_id, item.title, str(item.weeks), tags, origin)
-    if kind == "brands":
-        return (item_id, item.name, item.paper, origin)
-    return (item_id, _shorten(item.title, 60), str(item.year or ""), origin)
-
-
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip(", ") + "…"
-
-
-def _json_item(library: Library, kind: str, item_id: str, item: Any) -> dict[str, Any]:
-    return {
-        "id": item_id,
-        **item.model_dump(mode="json"),
-        "origin": _origin_label(library, kind, item_id),
-        "path": str(library.origin(kind, item_id)),
-    }
 
 
 # --------------------------------------------------------------------------- show
@@ -334,9 +278,10 @@ def show(
     if figure_file is not None:
         _write_figure(app, library, item_id, figure_file, level, mirror, ink_saver)
         return
+    from handouts.views import show_lines
+
     kind = _kind_of(library, item_id, kind)
-    lines = _SHOW[kind](library, item_id)
-    click.echo("\n".join([*lines[:1], _origin_line(library, kind, item_id), *lines[1:]]))
+    click.echo("\n".join(show_lines(library, kind, item_id)))
 
 
 def _kind_of(
@@ -346,16 +291,17 @@ def _kind_of(
 
     A usage error when the id is several kinds' or none's.
     """
-    from handouts.content.library import kind_name
+    from handouts.views import not_found
+    from handouts.wording import kind_name
 
     kinds = [kind_name(kind)] if kind else library.kinds_of(item_id)
     kinds = [k for k in kinds if among is None or k in among]
     if len(kinds) > 1:
-        names = " and ".join(_a(_singular(k)) for k in kinds)
-        choices = " or ".join(f"--kind {_singular(k)}" for k in kinds)
+        names = " and ".join(with_article(singular(k)) for k in kinds)
+        choices = " or ".join(f"--kind {singular(k)}" for k in kinds)
         raise click.UsageError(f'"{item_id}" is the id of {names}; choose with {choices}')
     if not kinds or item_id not in library.items(kinds[0]):
-        raise click.BadParameter(_not_found(library, item_id, kinds), param_hint="ID")
+        raise click.BadParameter(not_found(library, item_id, kinds), param_hint="ID")
     return kinds[0]
 
 
@@ -364,10 +310,11 @@ def _write_figure(
 ) -> None:
     """``show --figure``: one exercise's figure as a file."""
     from handouts.content.models import levels_text
+    from handouts.views import not_found
 
     exercise = library.exercises.get(item_id)
     if exercise is None:
-        raise click.BadParameter(_not_found(library, item_id, ["exercises"]), param_hint="ID")
+        raise click.BadParameter(not_found(library, item_id, ["exercises"]), param_hint="ID")
     if level > len(exercise.levels):
         raise click.BadParameter(
             f"{item_id} has {levels_text(len(exercise.levels))}", param_hint="--level"
@@ -418,220 +365,6 @@ def figures(
     click.echo(f"wrote {sheet}: {len(items)} figures")
 
 
-def _singular(kind: str) -> str:
-    return kind[:-1]
-
-
-def _a(noun: str) -> str:
-    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
-
-
-def _not_found(library: Library, item_id: str, kinds: list[str]) -> str:
-    import difflib
-
-    pool = kinds or ["exercises", "sections", "programmes", "brands", "sources"]
-    names = sorted({name for k in pool for name in library.items(k)})
-    close = difflib.get_close_matches(item_id, names, n=1, cutoff=0.6)
-    what = _singular(kinds[0]) if kinds else "item"
-    stems = {problem.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for problem in library.problems}
-    if item_id in stems:  # the file named for it has problems (item ids name their files)
-        return f'{what} "{item_id}" has problems and is left out; see `handouts check`'
-    if any((kind, item_id) in library.left_out for kind in pool):
-        uses = "uses an item with problems and is left out"
-        return f'{what} "{item_id}" {uses}; see `handouts check`'
-    return f'no {what} "{item_id}"' + (f' (did you mean "{close[0]}"?)' if close else "")
-
-
-def _origin_line(library: Library, kind: str, item_id: str) -> str:
-    from handouts.content.files import display_path
-
-    path = display_path(library.origin(kind, item_id))
-    builtin = library.is_builtin(kind, item_id)
-    line = f"{_singular(kind)} {item_id} · {'built-in' if builtin else 'clinic'} · {path}"
-    if builtin and kind != "sources":
-        line += f"\n(to make it your own: handouts copy {item_id})"
-    replaced = library.replaced.get((kind, item_id))
-    return line + (f"\n(replaces {display_path(replaced)})" if replaced else "")
-
-
-def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
-    """``text`` wrapped to ``width`` columns; one empty line for empty text."""
-    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent) or [""]
-
-
-def _wrap(text: str, indent: str = "") -> list[str]:
-    return [line for paragraph in text.split("\n") for line in _wrapped(paragraph, WIDTH, indent)]
-
-
-def _fields(pairs: Iterable[tuple[str, Any]]) -> list[str]:
-    """Aligned ``Label: value`` lines; empty values are left out."""
-    present = [(label, _text(value)) for label, value in pairs if _text(value)]
-    width = max((len(label) for label, _ in present), default=0) + 2
-    lines: list[str] = []
-    for label, value in present:
-        wrapped = _wrapped(value, WIDTH - width)
-        lines.append(f"{label + ':':<{width}}{wrapped[0]}")
-        lines += [" " * width + more for more in wrapped[1:]]
-    return lines
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _block(title: str, items: Sequence[str], numbered: bool = False) -> list[str]:
-    if not items:
-        return []
-    lines = ["", title]
-    for number, item in enumerate(items, 1):
-        bullet = f"{number}. " if numbered else "- "
-        wrapped = _wrapped(item, WIDTH - 4 - len(bullet))
-        lines.append(f"  {bullet}{wrapped[0]}")
-        lines += [" " * (2 + len(bullet)) + more for more in wrapped[1:]]
-    return lines
-
-
-def _join(parts: Sequence[str], indent: str, sep: str = " · ") -> list[str]:
-    """Join parts on lines no wider than WIDTH, breaking only between parts."""
-    lines: list[str] = []
-    current = ""
-    for part in parts:
-        if current and len(indent + current + sep + part) > WIDTH:
-            lines.append(current)
-            current = part
-        else:
-            current = f"{current}{sep}{part}" if current else part
-    lines.append(current)
-    return [(indent if n == 0 else " " * len(indent)) + line for n, line in enumerate(lines)]
-
-
-def _show_exercise(library: Library, item_id: str) -> list[str]:
-    from handouts.content.files import display_path
-
-    item = library.exercises[item_id]
-    image = library.image_path(item_id)
-    image = display_path(image) if image else None  # as the item's own path is shown
-    lines = [item.name, "", *_wrap(item.summary), ""]
-    lines += _fields(
-        [
-            ("Targets", item.targets),
-            ("Equipment", item.equipment),
-            ("Position", item.position),
-            ("Tags", item.tags),
-            ("Sources", item.sources),
-            ("Video", item.video),
-            ("Image", image),
-        ]
-    )
-    lines += _block("Steps", item.steps, numbered=True) + _block("Cues", item.cues)
-    lines += _block("Common mistakes", item.mistakes) + ["", "Safety", *_wrap(item.safety, "  ")]
-    lines += ["", "Levels"]
-    for level in item.levels:
-        lines.append(f"  {level.level}. {level.label}")
-        dose = dose_parts(
-            level.sets, level.reps, level.tempo, level.rest, level.load, level.per_side
-        )
-        lines += _join(dose, "     ") + (_wrap(level.notes, "     ") if level.notes else [])
-    return lines
-
-
-def _show_section(library: Library, item_id: str) -> list[str]:
-    item = library.sections[item_id]
-    lines = [item.title, ""]
-    lines += _fields([("Audience", item.audience), ("Tags", item.tags), ("Sources", item.sources)])
-    return [*lines, "", *item.body.rstrip().split("\n")]
-
-
-def _show_programme(library: Library, item_id: str) -> list[str]:
-    item = library.programmes[item_id]
-    lines = [item.title, "", *_wrap(item.summary), ""]
-    lines += _fields(
-        [
-            ("Weeks", item.weeks),
-            ("Sessions per week", item.sessions_label),
-            ("Audience", item.audience),
-            ("Sections", item.sections),
-            ("Tags", item.tags),
-            ("Sources", item.sources),
-        ]
-    )
-    if item.intro:
-        lines += ["", *_wrap(item.intro)]
-    for phase in item.phases:
-        lines += ["", phase.label + (f": {phase.title}" if phase.title else "")]
-        for entry in phase.exercises:
-            exercise = library.exercises[entry.exercise]
-            level = exercise.level(entry.level)
-            dose = dose_parts(
-                entry.sets or level.sets,
-                entry.reps or level.reps,
-                _pick(entry.tempo, level.tempo),
-                _pick(entry.rest, level.rest),
-                _pick(entry.load, level.load),
-                level.per_side,
-            )
-            name = f"{exercise.name} ({exercise.id})"
-            lines += _join([name, f"level {entry.level}: {level.label}"], "  - ", ", ")
-            lines += _join(dose, "    ")
-            notes = _pick(entry.notes, "")
-            lines += _wrap(notes, "    ") if notes else []
-    return [*lines, "", "Pain rule", *_wrap(item.pain_rule, "  ")]
-
-
-def _pick(override: str | None, default: str) -> str:
-    return default if override is None else override
-
-
-def _show_brand(library: Library, item_id: str) -> list[str]:
-    from handouts.content.files import display_path
-
-    item = library.brands[item_id]
-    logo = library.logo_path(item_id)
-    lines = [item.name, ""]
-    lines += _fields(
-        [
-            ("Primary", item.primary),
-            ("Accent", item.accent),
-            ("Font", item.font),
-            ("Paper", item.paper),
-            ("Logo", display_path(logo) if logo else None),
-            ("Contact", " · ".join(item.contact)),  # as the footer prints them; lines hold commas
-            ("Website", item.website),
-        ]
-    )
-    return [*lines, "", "Disclaimer", *_wrap(item.disclaimer, "  ")]
-
-
-def _show_source(library: Library, item_id: str) -> list[str]:
-    item = library.sources[item_id]
-    doi = f"https://doi.org/{item.doi}" if item.doi else None
-    return [
-        item.title,
-        "",
-        *_fields(
-            [
-                ("Author", item.author),
-                ("Year", item.year),
-                ("Publisher", item.publisher),
-                ("URL", item.url),
-                ("DOI", doi),
-                ("Note", item.note),
-            ]
-        ),
-    ]
-
-
-_SHOW = {
-    "exercises": _show_exercise,
-    "sections": _show_section,
-    "programmes": _show_programme,
-    "brands": _show_brand,
-    "sources": _show_source,
-}
-
-
 # --------------------------------------------------------------------------- copy
 
 
@@ -672,7 +405,7 @@ def copy_command(
             "and run this there, or give --to DIR"
         )
     copied = copy_item(library, item_kind, item_id, folder, new_id)
-    what = _singular(copied.kind)
+    what = singular(copied.kind)
     first, *more = (display_path(path) for path in copied.files)
     click.echo(f"copied {what} {item_id} to {first}" + "".join(f" and {p}" for p in more))
     click.echo(_after_copy(copied, what))
@@ -707,6 +440,7 @@ def _after_copy(copied: Any, what: str) -> str:
 def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     """Validate all content; list every problem (exit 1 if any)."""
     from handouts.check import check_library
+    from handouts.views import counts
 
     app = _app(ctx)
     result = check_library(app, content_dirs)
@@ -715,19 +449,11 @@ def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     for warning in result.warnings:
         say.warn(str(warning))
     folders = _folders_text(app, len(app.content_folders(content_dirs)))
-    click.echo(f"ok: {_counts(result.library)} ({folders})")
-
-
-def _counts(library: Library) -> str:
-    counts = [
-        (len(library.items(kind)), kind)
-        for kind in ("exercises", "sections", "programmes", "brands", "sources")
-    ]
-    return ", ".join(f"{n} {kind if n != 1 else _singular(kind)}" for n, kind in counts)
+    click.echo(f"ok: {counts(result.library)} ({folders})")
 
 
 def _folders_text(app: Session, clinic: int) -> str:
-    folders = f"{clinic} clinic folder{'s' if clinic != 1 else ''}"
+    folders = count(clinic, "clinic folder")
     if not app.include_builtin:
         return folders
     return f"built-in content and {folders}" if clinic else "built-in content only"

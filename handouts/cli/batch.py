@@ -19,6 +19,7 @@ import click
 from handouts.cli import say
 from handouts.cli.options import FILE_PATH, PathType, handout_options, take_options
 from handouts.errors import HandoutsError, UsageProblem
+from handouts.wording import unknown_item
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -194,7 +195,8 @@ def batch(
     )
     library = app.library()  # content problems stop the batch here, all of them listed
     if programme and programme not in library.programmes:
-        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+        unknown = unknown_item("programme", programme, library.programmes)
+        raise HandoutsError(f"--programme: {unknown}")
     if combine:
         inputs = {roster: "the roster", **dict.fromkeys(options.attach, "an --attach file")}
         _check_combine_path(combine, out_dir, table.rows, settings, inputs)
@@ -298,14 +300,6 @@ def _check_brand(app: Any, path: Path | None, sending: bool) -> Path | None:
     if sending:
         refuse_demo_brand(brand, "--email")
     return path
-
-
-def _unknown(kind: str, wanted: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(wanted, list(known), n=1)
-    hint = f' (did you mean "{close[0]}"?)' if close else f"; see: handouts list {kind}s"
-    return f'unknown {kind} "{wanted}"{hint}'
 
 
 def _check_combine_path(
@@ -510,7 +504,8 @@ def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tup
     """Title, weeks and sessions of --programme, else of the programme in the PDF's keywords."""
     library = app.library()
     if programme and programme not in library.programmes:
-        raise HandoutsError(f"--programme: {_unknown('programme', programme, library.programmes)}")
+        unknown = unknown_item("programme", programme, library.programmes)
+        raise HandoutsError(f"--programme: {unknown}")
     metadata = _metadata(pdf)
     if not programme:  # handouts writes "exercise handout, <programme id>" as keywords
         keywords = [k.strip() for k in str(metadata.get("/Keywords") or "").split(",")]

@@ -12,6 +12,7 @@ import click
 from handouts.cli import say
 from handouts.cli.options import handout_options, not_empty, take_options
 from handouts.errors import HandoutsError, UsageProblem
+from handouts.wording import count
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -87,8 +88,7 @@ def os_reason(error: OSError) -> str:
 def warn_about_problems(problems: list) -> None:
     """One stderr line for content problems in items a command could do without."""
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        say.warn(f"{count} in content left out; see `handouts check`")
+        say.warn(f"{count(len(problems), 'problem')} in content left out; see `handouts check`")
 
 
 def prepare_fonts(builder, brand_file: Path | None, texts: Sequence[str]) -> None:  # noqa: ANN001

@@ -12,28 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from handouts.content.files import resolve
 from handouts.errors import Problem
+from handouts.wording import KINDS, kind_name
 
 if TYPE_CHECKING:
     from handouts.content.models import Brand, Exercise, Programme, Section, Source
 
-KINDS = ("exercises", "sections", "programmes", "brands", "sources")
-SINGULAR = {
-    "exercises": "exercise",
-    "sections": "section",
-    "programmes": "programme",
-    "brands": "brand",
-    "sources": "source",
-}
-
 ItemKey = tuple[str, str]  # (kind, id)
-
-
-def kind_name(kind: str) -> str:
-    """Normalise ``"exercise"``/``"exercises"`` to the plural kind used as dict name."""
-    plural = kind if kind in SINGULAR else f"{kind}s"
-    if plural not in SINGULAR:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return plural
 
 
 @dataclass

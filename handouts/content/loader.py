@@ -14,7 +14,6 @@ on every command.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from handouts.content.files import (
     parse_section,
     resolve,
 )
-from handouts.content.library import SINGULAR, ItemKey, Library
+from handouts.content.library import ItemKey, Library
 from handouts.content.messages import describe, validate
 from handouts.content.models import (
     ID_PATTERN,
@@ -48,6 +47,7 @@ from handouts.content.models import (
 )
 from handouts.content.yamlsrc import FieldPath, YamlDoc, dotted
 from handouts.errors import ContentError, Problem
+from handouts.wording import did_you_mean, singular
 
 SOURCES_FILE = "sources.yaml"
 _FOLDERS = {
@@ -156,7 +156,7 @@ class _Builder:
                     if first.path == item.path
                     else f"in {first.display}"
                 )
-                message = f'duplicate {SINGULAR[item.kind]} id "{item.id}" (also {also})'
+                message = f'duplicate {singular(item.kind)} id "{item.id}" (also {also})'
                 where = ("id",) if item.kind != "brands" else ()
                 self.problems.append(item.problem(where, message))
                 self.flagged.add(key)
@@ -296,7 +296,7 @@ class _Builder:
                     continue
                 message = (
                     f'{{{condition.kind}: ...}} names unknown exercise "{name}"'
-                    f"{_did_you_mean(name, known)}"
+                    f"{did_you_mean(name, known)}"
                 )
                 line = section.body_line + condition.line
                 self.problems.append(Problem(item.display, line, "", message))
@@ -307,7 +307,7 @@ class _Builder:
             return True
         if (kind, name) not in self.broken and (kind, "*") not in self.broken:
             known = [key[1] for key in self.items if key[0] == kind]
-            message = f'unknown {SINGULAR[kind]} "{name}"{_did_you_mean(name, known)}'
+            message = f'unknown {singular(kind)} "{name}"{did_you_mean(name, known)}'
             self.problems.append(item.problem(where, message))
         return False
 
@@ -343,11 +343,6 @@ class _Builder:
             library.items(kind)[item_id] = item.model
             library.origins[(kind, item_id)] = absolute(item.path)
         return library
-
-
-def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def _item_file_problems(item: _Item) -> list[Problem]:

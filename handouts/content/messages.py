@@ -7,7 +7,6 @@ error into a ``Problem`` a clinician can act on: "expected a whole number, found
 
 from __future__ import annotations
 
-import difflib
 import types
 from collections.abc import Sequence
 from typing import Any, Union, get_args, get_origin
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from handouts.content.models import ID_PATTERN, Section
 from handouts.content.yamlsrc import FieldPath, Key, YamlDoc, dotted
 from handouts.errors import Problem
+from handouts.wording import closest
 
 _HIDDEN_FIELDS = {Section: {"body", "body_line"}}
 
@@ -235,9 +235,9 @@ def _suggest_field(model: type[BaseModel], loc: Sequence[Key], mapping: Any) -> 
         return key.lower()
     required = sorted(n for n, f in free.items() if f.is_required())
     for names in (required, sorted(free)):
-        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        close = closest(key, names)
         if close:
-            return close[0]
+            return close
     return None
 
 

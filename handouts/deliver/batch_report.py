@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from handouts.wording import count
+
 # post.combine keeps the pages, not the handouts' structure trees.
 COMBINED_NOTE = (
     "the combined file is for printing: it is not tagged for screen readers; "
@@ -170,7 +172,7 @@ class Report:
         speed = built / self.elapsed if self.elapsed > 0 else 0.0
         total = len(self._rows)
         lines = [
-            f"{total} row{'s' if total != 1 else ''}: {built} built, {skipped} skipped, "
+            f"{count(total, 'row')}: {built} built, {skipped} skipped, "
             f"{failed} failed in {self.elapsed:.1f} s ({speed:.1f} handouts/s)"
         ]
         if mail_dry_run is not None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
-import difflib
 import io
 import re
 import unicodedata
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts.errors import HandoutsError
+from handouts.wording import did_you_mean
 
 COLUMNS = (
     "patient",
@@ -451,9 +451,9 @@ def _check_columns(names: tuple[str, ...], path: Path) -> list[str]:
         missing = [column for column in COLUMNS if column not in names]
         # A typo keeps about the length: "clinic" is a clinic's name, not "clinician" misspelt.
         alike = [column for column in missing if abs(len(column) - len(name)) <= 2]
-        close = difflib.get_close_matches(name, alike, n=1, cutoff=MISSPELLING_CUTOFF)
-        if close:
-            hints.append(f'"{name}" (did you mean "{close[0]}"?)')
+        hint = did_you_mean(name, alike, cutoff=MISSPELLING_CUTOFF)
+        if hint:
+            hints.append(f'"{name}"{hint}')
         else:
             ignored.append(name)
     if hints:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.errors import BrandError, RenderError
+from handouts.wording import closest
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont as FTFont
@@ -307,9 +308,9 @@ def missing_family_message(family: str, font_dirs: list[Path]) -> str:
 
     installed = {fam.name for fam in fontpkg.families().values()} | _folder_families(font_dirs)
     installed_names = sorted(installed)
-    typo = difflib.get_close_matches(family, installed_names, n=1, cutoff=0.8)
+    typo = closest(family, installed_names, cutoff=0.8)
     if typo:
-        return f'font family "{family}" not found; did you mean "{typo[0]}" (installed)?'
+        return f'font family "{family}" not found; did you mean "{typo}" (installed)?'
     package = f"fontpkg-{fontpkg.slugify(family)}"
     where = ", ".join(str(d) for d in font_dirs) or "no fonts/ folder yet"
     message = (
