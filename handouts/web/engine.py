@@ -60,6 +60,7 @@ class Engine:
         self.include_builtin = include_builtin
         self.lock = threading.RLock()
         self._session: Any = None
+        self.figures: dict[tuple[str, ...], bytes] = {}  # drawn SVGs, until content is read again
 
     # ------------------------------------------------------------------ workspace
 
@@ -86,6 +87,7 @@ class Engine:
         """Read the content folders again (after a save, or a colleague's edit)."""
         with self.lock:
             self._session = None
+            self.figures.clear()
 
     @property
     def library(self) -> Any:

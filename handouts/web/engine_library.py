@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from handouts.errors import ContentError, HandoutsError
 from handouts.web.engine import Engine, error_text
@@ -31,14 +32,41 @@ class LevelInfo:
 
 
 @dataclass(frozen=True)
+class FigureInfo:
+    """One picture of an exercise as the page shows it: where to get it, and what it shows."""
+
+    url: str
+    alt: str  # the figure's own one-sentence alternative text
+    levels: tuple[int, ...]  # the levels it shows (levels of one pose share a figure)
+
+    @property
+    def caption(self) -> str:
+        if len(self.levels) == 1:
+            return f"Level {self.levels[0]}"
+        return f"Levels {self.levels[0]}–{self.levels[-1]}"
+
+
+@dataclass(frozen=True)
 class ExerciseInfo:
     id: str
     name: str
     summary: str
     tags: tuple[str, ...]
     levels: tuple[LevelInfo, ...]
-    has_figure: bool
+    figures: tuple[FigureInfo, ...]  # one per pose (the library page); () without a picture
     builtin: bool
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.figures)
+
+    def thumb(self, level: int = 1) -> FigureInfo | None:
+        """The small picture of ``level`` (the build page's picker and plan rows)."""
+        for info in self.figures:
+            if level in info.levels:
+                small = "&size=small" if "?" in info.url else ""
+                return FigureInfo(info.url + small, info.alt, info.levels)
+        return None
 
 
 @dataclass(frozen=True)
@@ -93,23 +121,89 @@ def exercises(engine: Engine) -> list[ExerciseInfo]:
                 )
                 for lv in e.levels
             ),
-            has_figure=figure(engine, e.id) is not None,
+            figures=_figures(library, e),
             builtin=library.is_builtin("exercises", e.id),
         )
         for e in sorted(library.exercises.values(), key=lambda e: e.name.lower())
     ]
 
 
-def figure(engine: Engine, exercise_id: str) -> tuple[Path, str] | None:
-    """The exercise's picture file and its media type, if it has one the page can show."""
-    library = engine.library
-    if exercise_id not in library.exercises:
-        return None
+def _figures(library: Any, exercise: Any) -> tuple[FigureInfo, ...]:
+    """The exercise's pictures: its own image, else one drawn figure per pose."""
+    levels = tuple(level.level for level in exercise.levels)
+    if _image(library, exercise.id) is not None:
+        return (FigureInfo(f"/figure/{exercise.id}", f"Picture: {exercise.name}", levels),)
+    shown: list[tuple[Any, list[int]]] = []  # (figure, its levels); a pose shared is shown once
+    for number in levels:
+        drawn = exercise.figure_at(number)
+        if drawn is None:
+            continue
+        if shown and shown[-1][0] is drawn:
+            shown[-1][1].append(number)
+        else:
+            shown.append((drawn, [number]))
+    return tuple(
+        FigureInfo(f"/figure/{exercise.id}?level={numbers[0]}", drawn.alt, tuple(numbers))
+        for drawn, numbers in shown
+    )
+
+
+def _image(library: Any, exercise_id: str) -> tuple[Path, str] | None:
+    """The clinic's own picture file of an exercise (``image:``) and its media type."""
     path = library.image_path(exercise_id)
     if path is None or not path.is_file():
         return None
     media = IMAGE_TYPES.get(path.suffix.lower())
     return (path, media) if media else None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture to send: the bytes of a file, or of an SVG drawn from the exercise's pose."""
+
+    media_type: str
+    data: bytes = b""
+    path: Path | None = None  # a clinic's own image file, sent as it is
+
+
+FIGURE_WIDTHS = {"": 240.0, "small": 64.0}  # pixels; an SVG scales, so these set its detail
+
+
+def figure(engine: Engine, exercise_id: str, level: int = 1, size: str = "") -> Picture | None:
+    """The picture of one level of an exercise, or None if it has none.
+
+    A clinic's own ``image:`` is sent as its file. Otherwise the level's figure is drawn
+    as SVG from the pose in the exercise file, in the workspace brand's colours (as the
+    handout draws it), the end pose alone when ``size`` is "small" (as the handout's
+    thumbnails); drawn once and kept until the content is read again. The SVG holds only
+    paths and the escaped alternative text, never markup from a file.
+    """
+    if size not in FIGURE_WIDTHS:
+        return None
+    with engine.lock:
+        library = engine.library
+        exercise = library.exercises.get(exercise_id)
+        if exercise is None:
+            return None
+        image = _image(library, exercise_id)
+        if image is not None:
+            return Picture(image[1], path=image[0])
+        if not 1 <= level <= len(exercise.levels):
+            return None
+        drawn = exercise.figure_at(level)
+        if drawn is None:
+            return None
+        brand, _logo = engine.builder().brand(engine.workspace_brand())
+        key = (drawn.model_dump_json(), size, brand.primary, brand.accent)
+        cache = engine.figures
+        if key not in cache:
+            from handouts.render.figures import figure_picture
+            from handouts.render.figures.files import brand_style
+            from handouts.render.figures.paint import svg_text
+
+            pic = figure_picture(drawn, end_only=size == "small")
+            cache[key] = svg_text(pic, brand_style(brand, mono=False), FIGURE_WIDTHS[size]).encode()
+        return Picture("image/svg+xml", cache[key])
 
 
 def check(engine: Engine) -> list[str]:

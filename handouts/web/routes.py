@@ -7,6 +7,8 @@ patient is kept on the server.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import time
 from typing import Any
 
@@ -245,11 +247,31 @@ async def build_email(request: Request) -> Response:
 
 
 async def figure(request: Request) -> Response:
-    found = library.figure(_engine(request), request.path_params["exercise"])
+    """An exercise's picture: ``?level=N`` (default 1), ``&size=small`` for a thumbnail."""
+    level = request.query_params.get("level", "1")
+    size = request.query_params.get("size", "")
+    found = None
+    if level.isdigit() and len(level) < 4:
+        found = await run_in_threadpool(
+            library.figure, _engine(request), request.path_params["exercise"], int(level), size
+        )
     if found is None:
         raise HTTPException(404, "There is no picture for that exercise.")
-    path, media = found
-    return FileResponse(path, media_type=media, headers={"cache-control": "max-age=300"})
+    # A picture is never a page: nothing in it may run or load, even opened on its own.
+    headers = {"content-security-policy": "default-src 'none'; style-src 'unsafe-inline'"}
+    if found.path is not None:
+        headers["cache-control"] = "max-age=300"
+        return FileResponse(found.path, media_type=found.media_type, headers=headers)
+    tag = '"' + hashlib.sha256(found.data).hexdigest()[:20] + '"'
+    headers |= {"etag": tag, "cache-control": "no-cache"}  # asked again, answered 304
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    data = found.data
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+        headers["content-encoding"] = "gzip"
+    headers["vary"] = "accept-encoding"
+    return Response(data, media_type=found.media_type, headers=headers)
 
 
 async def login_page(request: Request) -> Response:
