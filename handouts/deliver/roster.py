@@ -37,7 +37,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,9 @@ class RosterRow:
     error: str | None = None
     email_error: str | None = None  # fails only the e-mail: the handout is still built
     entry: int = 0  # the entry's place in a YAML list, when its line starts other entries too
+    # The text of each value that could not be read (level "x", start "2026-02-30"), as
+    # written: a page that lets the user fix the row shows it, not an empty box.
+    unread: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def label(self) -> str:
@@ -482,6 +485,7 @@ def _row(number: int, record: Any, entry: int = 0, date_format: str | None = Non
         return RosterRow(number, error="not a mapping of column: value", entry=entry)
     problems: list[str] = []
     values: dict[str, Any] = {}
+    unread: dict[str, str] = {}
     for column in COLUMNS:
         if column in ("level", "start"):
             continue
@@ -490,6 +494,7 @@ def _row(number: int, record: Any, entry: int = 0, date_format: str | None = Non
         except ValueError as exc:
             problems.append(str(exc))
             values[column] = ""
+            unread[column] = str(record.get(column))
     if not values["patient"]:
         problems.append("patient: missing (every row needs the patient's name)")
     level = start = None
@@ -497,10 +502,12 @@ def _row(number: int, record: Any, entry: int = 0, date_format: str | None = Non
         level = _level(record.get("level"))
     except ValueError as exc:
         problems.append(str(exc))
+        unread["level"] = str(record.get("level")).strip()
     try:
         start = _start(record.get("start"), date_format)
     except ValueError as exc:
         problems.append(str(exc))
+        unread["start"] = str(record.get("start")).strip()
     problems += [f"{column}: given more than once" for column in record.get(_REPEATED, [])]
     if _EXTRA in record:
         problems.append(
@@ -516,6 +523,7 @@ def _row(number: int, record: Any, entry: int = 0, date_format: str | None = Non
         error=error,
         email_error=email_error,
         entry=entry,
+        unread=unread,
         **values,
     )
 

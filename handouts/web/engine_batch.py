@@ -113,7 +113,8 @@ def read_roster(
         wanted = row.programme or programme
         if not reason and wanted not in programmes:
             reason = f'programme: unknown programme "{wanted}"'
-        values = {column: _text(getattr(row, column)) for column in columns}
+        # A value the reader could not read keeps the user's text, to fix in place.
+        values = {column: row.unread.get(column, _text(getattr(row, column))) for column in columns}
         rows.append(RosterRowView(row.number, row.label, values, reason, row.email_error or ""))
     notes = (*roster.warnings, *roster.notes)
     return RosterView(name, columns, rows, notes), roster

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import time
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -175,8 +176,8 @@ async def build_pdf(request: Request) -> Response:
         "content-disposition": f'{disposition}; filename="{built.filename}"',
         "server-timing": f"build;dur={elapsed:.1f}",
     }
-    if built.warnings:
-        headers["x-handout-warnings"] = str(len(built.warnings))
+    if built.warnings:  # the page's script shows them under the preview (a colour darkened)
+        headers["x-handout-notes"] = quote("\n".join(built.warnings))
     return Response(built.pdf, media_type="application/pdf", headers=headers)
 
 

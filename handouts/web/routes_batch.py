@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from handouts.errors import HandoutsError
@@ -22,6 +22,7 @@ from handouts.web.engine import error_text
 from handouts.web.engine_batch import (
     BatchJob,
     BatchSettings,
+    RosterView,
     date_format,
     job_counts,
     job_files,
@@ -64,6 +65,9 @@ def _view(request: Request, status_code: int = 200, **context) -> Response:  # n
         "demo_brand": engine.uses_demo_brand(),
         "brand": engine.brand_name(),
     }
+    roster = context.get("roster")
+    if roster is not None:
+        base |= {"summary": _summary(roster), "build_label": _build_label(roster)}
     return page(request, "batch.html", base | context, status_code)
 
 
@@ -113,14 +117,41 @@ async def batch_check(request: Request) -> Response:
     """Show the roster's rows, each with ✓ or the reason it cannot be built."""
     engine = request.app.state.engine
     form = await checked_form(request)
+    fetch = request.headers.get("x-requested-with") == "fetch"
     try:
         settings = _settings(form)
         view, _roster = await _roster_from(form, settings.programme, engine)
-    except PlanError as error:
-        return _view(request, 422, messages=[str(error)])
-    except HandoutsError as error:
-        return _view(request, 422, messages=error_text(error))
+    except (PlanError, HandoutsError) as error:
+        lines = [str(error)] if isinstance(error, PlanError) else error_text(error)
+        if fetch:
+            return PlainTextResponse("\n".join(lines), status_code=422)
+        return _view(request, 422, messages=lines)
+    if fetch:  # the page's script checks edited rows as they are typed
+        return JSONResponse(_row_states(view))
     return _view(request, **_kept(settings), roster=view)
+
+
+def _row_states(view: RosterView) -> dict:
+    """What the page's script needs to bring the table's ✓/✗ and the Build button up to date."""
+    return {
+        "ready": view.ready,
+        "total": len(view.rows),
+        "rows": [{"reason": row.reason, "email": row.email_problem} for row in view.rows],
+        "summary": _summary(view),
+        "build": _build_label(view),
+    }
+
+
+def _summary(view: RosterView) -> str:
+    total = len(view.rows)
+    text = f"{view.ready} of {total} row{'s' if total != 1 else ''} ready."
+    if view.ready < total:
+        text += " Fix a row below and press “Check again”, or build the ready rows now."
+    return text
+
+
+def _build_label(view: RosterView) -> str:
+    return f"Build {view.ready} handout{'s' if view.ready != 1 else ''}"
 
 
 def _kept(settings: BatchSettings) -> dict:

@@ -30,7 +30,7 @@ def check(client, roster: bytes = ROSTER, name: str = "patients.csv", **fields: 
 
 
 def statuses(page: str) -> list[str]:
-    cells = re.findall(r'<td><span class="(ok|bad)"[^>]*>(.*?)</span>', page)
+    cells = re.findall(r'<td[^>]*><span class="(ok|bad)"[^>]*>(.*?)</span>', page)
     return ["✓" if kind == "ok" else html.unescape(text) for kind, text in cells]
 
 

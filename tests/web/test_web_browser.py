@@ -88,6 +88,15 @@ def test_a_roster_with_a_bad_row_shows_the_reason(site, tmp_path: Path) -> None:
     assert "start:" in row.text and "is not a date" in row.text
     assert "✓" in driver.find_element(By.ID, "row-2").text
     assert "1 of 2 rows ready" in driver.find_element(By.ID, "rows-summary").text
+    start = driver.find_element(By.ID, "r1-start")
+    assert start.get_attribute("value") == "31 Dec 2026"  # the user's text, to fix in place
+    button = driver.find_element(By.ID, "build-button")
+    assert button.text == "Build 1 handout"
+    start.clear()
+    start.send_keys("2026-12-31")  # the script checks the edited rows as they are typed
+    WebDriverWait(driver, WAIT).until(lambda d: button.text == "Build 2 handouts")
+    assert "✓" in driver.find_element(By.ID, "row-3").text
+    assert "2 of 2 rows ready" in driver.find_element(By.ID, "rows-summary").text
 
 
 def wait_for_file(folder: Path, pattern: str, timeout: float = WAIT) -> Path:
