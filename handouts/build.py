@@ -140,7 +140,8 @@ class Builder:
                 brand = self.library.brands.get(DEFAULT_BRAND)
                 if brand is None:
                     raise HandoutsError(
-                        "no brand given and the demo brand is missing; use --brand FILE"
+                        "no brand given and the demo brand is missing; give a brand file",
+                        needs="brand",
                     )
                 self._brands[key] = (brand, self.library.logo_path(DEFAULT_BRAND))
         return self._brands[key]

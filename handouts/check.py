@@ -263,4 +263,4 @@ def _layout_problem(builder: Any, selection: Any, brand_file: Path | None) -> st
     large = problem(large_print=True)
     if large is None:
         return None
-    return problem(large_print=False) or f"{large} (with --large-print)"
+    return problem(large_print=False) or f"{large} (in large print)"

@@ -245,7 +245,10 @@ def compose(
         else None
     )
     if programme is None and not selection.exercises and not selection.sections:
-        raise SelectionError("nothing to build: name a programme, or give --exercise or --section")
+        raise SelectionError(
+            "nothing to build: name a programme, or choose exercises or sections",
+            needs="selection",
+        )
     weeks = selection.weeks or (programme.weeks if programme else ADHOC_WEEKS)
     sessions = selection.sessions or (programme.sessions_per_week if programme else ADHOC_SESSIONS)
     phases = _adhoc_phases(library, selection, weeks)

@@ -35,12 +35,15 @@ class HandoutsError(Exception):
 
     exit_code = EXIT_PROBLEMS
 
-    def __init__(self, message: str, subject: str = "") -> None:
+    def __init__(self, message: str, subject: str = "", needs: str = "") -> None:
         """``subject``: the input the message starts with ("exercise", "attachment"), so a
-        front end can name it as its user gave it (the CLI says "--exercise", "--attach")."""
+        front end can name it as its user gave it (the CLI says "--exercise", "--attach").
+        ``needs``: the input the message asks for, in words ("a new id for the copy"); a
+        front end may add where its user gives that (the CLI names the option)."""
         super().__init__(message)
         self.message = message
         self.subject = subject
+        self.needs = needs
 
     def __str__(self) -> str:
         return self.message

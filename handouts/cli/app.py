@@ -125,7 +125,18 @@ class _Group(click.Group):
 
 
 # The input an error is about ("subject"), as the command line's user gave it.
-_FLAGS = {"exercise": "--exercise", "attachment": "--attach"}
+_FLAGS = {
+    "exercise": "--exercise",
+    "attachment": "--attach",
+    "new id": "--as",
+    "print file": "--combine",
+}
+# The input an error asks for ("needs"), and the options that give it.
+_GIVEN_WITH = {
+    "new id": "--as NEW",
+    "brand": "--brand FILE|ID",
+    "selection": "--exercise or --section",
+}
 
 
 class _Shown(click.ClickException):
@@ -144,10 +155,13 @@ class _Shown(click.ClickException):
 
 
 def _lines(error: HandoutsError) -> list[str]:
-    """The error's lines, the input it names said as the option that gave it."""
+    """The error's lines, the input it names said as the option that gave it, and the
+    option that gives what it asks for."""
     flag = _FLAGS.get(error.subject)
     if flag and error.message.startswith(f"{error.subject} "):
         return [f"error: {flag}{error.message[len(error.subject) :]}"]
+    if error.needs in _GIVEN_WITH:
+        return [f"error: {error.message} with {_GIVEN_WITH[error.needs]}"]
     return error.lines()
 
 

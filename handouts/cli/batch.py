@@ -202,7 +202,10 @@ def batch(
         _check_combine_path(combine, out_dir, table.rows, settings, inputs)
         problem = driver.print_file_password_problem(table.rows, settings)
         if problem and not combine_unencrypted:
-            raise UsageProblem(f"--combine {combine}: {problem}")
+            raise UsageProblem(
+                f"--combine {combine}: {problem}; add --password to encrypt the print file, "
+                "or --combine-unencrypted to write it without one"
+            )
     plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
     brand, _ = app.builder().brand(settings.brand_file)  # loaded and checked above
 

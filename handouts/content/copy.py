@@ -43,7 +43,9 @@ def copy_item(
     new_id = new_id or item_id
     if not _ID.match(new_id):
         raise CopyError(
-            f"--as {new_id}: an id is lowercase letters, digits and hyphens, such as my-{item_id}"
+            f"new id {new_id}: an id is lowercase letters, digits and hyphens, "
+            f"such as my-{item_id}",
+            subject="new id",
         )
     source = library.origin(kind, item_id)
     target = folder / kind / f"{new_id}{source.suffix}"
@@ -53,7 +55,9 @@ def copy_item(
 
     in_the_way = [display_path(path) for path in targets if path.exists()]
     if in_the_way:
-        raise CopyError(f"not overwriting {', '.join(in_the_way)}; choose another id with --as")
+        raise CopyError(
+            f"not overwriting {', '.join(in_the_way)}; give the copy another id", needs="new id"
+        )
     text = source.read_text(encoding="utf-8")
     if new_id != item_id and kind != "brands":  # a brand's id is its file name
         text = _with_id(text, item_id, new_id, source)
@@ -84,5 +88,5 @@ def _with_id(text: str, old: str, new: str, source: Path) -> str:
     pattern = re.compile(rf"^id:[ \t]*(['\"]?){re.escape(old)}\1[ \t]*(#.*)?$", re.MULTILINE)
     changed, count = pattern.subn(lambda m: f"id: {new}" + (f"  {m[2]}" if m[2] else ""), text, 1)
     if not count:  # pragma: no cover - every built-in item states its id on a line
-        raise CopyError(f"{source}: no 'id: {old}' line to change; copy it without --as")
+        raise CopyError(f"{source}: no 'id: {old}' line to change; copy it with the same id")
     return changed

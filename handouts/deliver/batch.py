@@ -120,7 +120,11 @@ def run(
     started = time.monotonic()
     problem = print_file_password_problem(rows, settings) if combine else ""
     if problem and not combine_unencrypted:
-        raise HandoutsError(f"--combine {combine}: {problem}")
+        raise HandoutsError(
+            f"print file {combine}: {problem}; give the batch a password to encrypt it, "
+            "or allow it unencrypted",
+            subject="print file",
+        )
     with claim(settings.out_dir):
         planned = make_jobs(rows, settings)
         batch = BatchRun(planned, settings, mail, progress, combine is not None, combine_new_only)
@@ -140,7 +144,8 @@ def run(
 def print_file_password_problem(rows: Sequence[RosterRow], settings: Settings) -> str:
     """Why a print file of these rows needs a choice: rows with a password of their own.
 
-    The print file holds every handout decrypted: encrypted with --password, or not at all.
+    The print file holds every handout decrypted: encrypted with the batch's password, or
+    not at all. Each front end says how to choose.
     """
     if settings.password:
         return ""
@@ -152,10 +157,7 @@ def print_file_password_problem(rows: Sequence[RosterRow], settings: Settings) -
         if len(own) == 1
         else f"rows {', '.join(own)} have passwords, and the print file would hold their handouts"
     )
-    return (
-        f"{which} unencrypted; add --password to encrypt the print file, "
-        "or --combine-unencrypted to write it without one"
-    )
+    return f"{which} unencrypted"
 
 
 def _execute(

@@ -76,7 +76,7 @@ def test_copy_never_overwrites_and_refuses_a_bad_id() -> None:
     again = run("copy", "hip-hikes")
     assert again.exit_code == 1
     assert again.stderr == (
-        "error: not overwriting exercises/hip-hikes.yaml; choose another id with --as\n"
+        "error: not overwriting exercises/hip-hikes.yaml; give the copy another id with --as NEW\n"
     )
     bad = run("copy", "hip-hikes", "--as", "My Hikes")
     assert bad.exit_code == 1
