@@ -27,7 +27,7 @@ import click
 
 from handouts import __version__
 from handouts.cli import say
-from handouts.cli.options import PathType
+from handouts.cli.options import PathType, content_option, handout_option
 from handouts.errors import ContentError, HandoutsError
 from handouts.session import Session
 from handouts.wording import KINDS, count, singular, with_article
@@ -52,8 +52,6 @@ Exit codes:
   1  content problems, a failed build, or failed batch rows
   2  command-line usage error
 """
-
-_content_option_type = PathType(exists=True, file_okay=False)
 
 
 def _app(ctx: click.Context) -> Session:
@@ -167,14 +165,7 @@ def _lines(error: HandoutsError) -> list[str]:
 
 @click.group(cls=_Group, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="handouts")
-@click.option(
-    "--content",
-    "content_dirs",
-    multiple=True,
-    type=_content_option_type,
-    metavar="DIR",
-    help="A clinic content folder (repeatable); loaded after the built-in library.",
-)
+@content_option("A clinic content folder (repeatable); loaded after the built-in library.")
 @click.option(
     "--config",
     type=PathType(exists=True, dir_okay=False),
@@ -274,9 +265,7 @@ def list_items(ctx: click.Context, kind: str, tags: tuple[str, ...], as_json: bo
     "--level", type=click.IntRange(1, 20), default=1, help="The level to draw (--figure)."
 )
 @click.option("--mirror", is_flag=True, help="Draw the figure facing the other way (--figure).")
-@click.option(
-    "--ink-saver", is_flag=True, help="Draw the figure in grey, without colour (--figure)."
-)
+@handout_option("ink_saver", "Draw the figure in grey, without colour (--figure).")
 @click.pass_context
 def show(
     ctx: click.Context,
@@ -356,15 +345,8 @@ def _figure_brand(app: Session, library: Library) -> Any:
 
 @main.command()
 @click.argument("sheet", type=PathType(dir_okay=False))
-@click.option(
-    "--content",
-    "content_dirs",
-    multiple=True,
-    type=PathType(file_okay=False, exists=True),
-    metavar="DIR",
-    help="Also draw this clinic folder's exercises (repeatable).",
-)
-@click.option("--ink-saver", is_flag=True, help="Draw in grey, without colour.")
+@content_option("Also draw this clinic folder's exercises (repeatable).")
+@handout_option("ink_saver", "Draw in grey, without colour.")
 @click.pass_context
 def figures(
     ctx: click.Context, sheet: Path, content_dirs: tuple[Path, ...], ink_saver: bool
@@ -442,14 +424,7 @@ def _after_copy(copied: Any, what: str) -> str:
 
 
 @main.command()
-@click.option(
-    "--content",
-    "content_dirs",
-    multiple=True,
-    type=_content_option_type,
-    metavar="DIR",
-    help="Also check this clinic folder (repeatable).",
-)
+@content_option("Also check this clinic folder (repeatable).")
 @click.pass_context
 def check(ctx: click.Context, content_dirs: tuple[Path, ...]) -> None:
     """Validate all content; list every problem (exit 1 if any)."""

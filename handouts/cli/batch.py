@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli import say
-from handouts.cli.options import FILE_PATH, PathType, handout_options, take_options
+from handouts.cli.options import (
+    FILE_PATH,
+    PathType,
+    handout_option,
+    handout_options,
+    take_options,
+)
 from handouts.errors import HandoutsError, UsageProblem
 from handouts.wording import unknown_item
 
@@ -362,9 +368,7 @@ def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 
 @click.option(
     "-o", "--output", type=FILE_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
 )
-@click.option(
-    "--booklet", is_flag=True, help="A5 booklet on A4 (or half letter on letter) landscape sheets."
-)
+@handout_option("booklet", "A5 booklet on A4 (or half letter on letter) landscape sheets.")
 def impose(source: Path, output: Path | None, booklet: bool) -> None:
     """Impose a PDF for printing (--booklet: an A5 booklet).
 
@@ -441,13 +445,7 @@ def mail_check(app, to: str | None) -> None:  # noqa: ANN001
 @click.option(
     "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
 )
-@click.option(
-    "--brand",
-    "brand_file",
-    type=FILE_PATH,
-    metavar="FILE|ID",
-    help="Brand YAML file or brand id (the clinic's name and contact).",
-)
+@handout_option("brand", "Brand YAML file or brand id (the clinic's name and contact).")
 @click.option(
     "--dry-run",
     is_flag=True,
@@ -460,7 +458,7 @@ def send(
     to: str,
     patient: str,
     programme: str | None,
-    brand_file: Path | None,
+    brand: Path | None,
     dry_run: bool,
 ) -> None:  # noqa: ANN001
     """E-mail one handout PDF.
@@ -485,7 +483,7 @@ def send(
     with reading(str(pdf)):  # the file goes out as it is: its problems are said, not raised
         if not is_valid_pdf(pdf):
             raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
-    brand, _ = app.builder().brand(brand_file or app.workspace().brand)  # a file or an id
+    brand, _ = app.builder().brand(brand or app.workspace().brand)  # a file or an id
     if not dry_run:
         refuse_demo_brand(brand, "send")
     plan = _mail_plan(app, dry_run, None)

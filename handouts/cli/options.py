@@ -71,6 +71,24 @@ def handout_options(command: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
+def handout_option(name: str, help: str = "") -> Callable[[Callable], Callable]:
+    """One handout option on another command (``send --brand``), with help said for it."""
+    spec = next(spec for spec in OPTIONS if spec.name == name)
+    return _click_option(spec._replace(help=help or spec.help), "")
+
+
+def content_option(help: str) -> Callable[[Callable], Callable]:
+    """``--content DIR`` (repeatable) as ``content_dirs``: each command says what it does."""
+    return click.option(
+        "--content",
+        "content_dirs",
+        multiple=True,
+        type=PathType(exists=True, file_okay=False),
+        metavar="DIR",
+        help=help,
+    )
+
+
 def take_options(values: dict[str, Any]) -> HandoutOptions:
     """The handout options among a command's parameters (removed from ``values``)."""
     given = {spec.name: values.pop(spec.name) for spec in OPTIONS}

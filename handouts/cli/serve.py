@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from handouts.errors import HandoutsError
+from handouts.web import DEFAULT_HOST, DEFAULT_PORT
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option(
     "--host",
-    default="127.0.0.1",
+    default=DEFAULT_HOST,
     show_default=True,
     help="Address to listen on. Any other than this computer's needs a password "
     "(HANDOUTS_SERVE_PASSWORD, or serve-password.txt beside handouts.yaml).",

@@ -7,15 +7,13 @@ import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
+from handouts.web import DEFAULT_HOST, DEFAULT_PORT
 from handouts.web.security import (
     allowed_hosts,
     is_loopback,
     read_password,
     require_password_off_loopback,
 )
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8765
 
 
 def url_for(host: str, port: int) -> str:
