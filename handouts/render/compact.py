@@ -14,6 +14,7 @@ objects are packed as reportlab formats them.
 from __future__ import annotations
 
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 
 from reportlab.pdfbase import pdfdoc
@@ -28,6 +29,40 @@ def write_compactly(canvas: Canvas) -> None:
     reportlab's Canvas makes its own ``PDFDocument`` and has no hook for its class.
     """
     canvas._doc.__class__ = CompactDocument
+
+
+class RepeatedFlate:
+    """Flate for streams that repeat from one handout to the next: each distinct
+    content is compressed once and its bytes reused.
+
+    In a batch the exercise figures, the header and the font programs and
+    ToUnicode maps are the same for most patients; compressing them again took
+    about a third of each handout. zlib gives the same bytes for the same input,
+    so a handout is byte-for-byte what compressing afresh would give.
+    """
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep  # a handout has a few dozen such streams; a few programmes fit
+        self._compressed: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        done = self._compressed.get(data)
+        if done is None:
+            done = self._compressed[data] = zlib.compress(data)
+            if len(self._compressed) > self.keep:
+                self._compressed.popitem(last=False)
+        else:
+            self._compressed.move_to_end(data)
+        return done
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+REPEATED_FLATE = RepeatedFlate()
 
 
 class ObjectBlock(pdfdoc.PDFObject):

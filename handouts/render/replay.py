@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from handouts.render.compact import REPEATED_FLATE
 from handouts.render.document import FOOTER_FORM, TOTAL_FORM, HandoutCanvas
 from handouts.render.tagging import Raw, Tagger
 
@@ -158,6 +159,15 @@ def _unshared(obj: object) -> object:
     return fresh
 
 
+def _compressed_once(xobject: object) -> object:
+    """A recorded form whose content is compressed once for all the handouts that draw it."""
+    if isinstance(xobject, pdfdoc.PDFFormXObject) and xobject.compression and not xobject.Contents:
+        stream = pdfdoc.PDFStream(content=xobject.stream, filters=[REPEATED_FLATE])
+        stream.__Comment__ = "xobject form stream"  # as reportlab's own
+        xobject.Contents, xobject.compression = stream, 0
+    return xobject
+
+
 def seed(canvas: Canvas, recording: Recording) -> None:
     """Give a new canvas the recorded fonts, forms, images and shadings, before anything is drawn.
 
@@ -172,7 +182,7 @@ def seed(canvas: Canvas, recording: Recording) -> None:
         doc.fontMapping[font.fontName] = "/" + state.internalName
         doc.delayedFonts.append(font)
     for xname, obj in recording.xobjects.items():
-        doc.Reference(_fresh(obj), xname)
+        doc.Reference(_compressed_once(_fresh(obj)), xname)
     for name, shading in recording.shadings.items():
         doc.Reference(_unshared(shading), name)
     doc.shadingCounter += len(recording.shadings)  # the next gradient gets the next free name

@@ -22,6 +22,8 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, makeToUnicodeCMap
 
+from handouts.render.compact import REPEATED_FLATE
+
 SPACE = 32  # always code 32 in every subset: PDF word spacing applies to it
 PRINTABLE = range(33, 127)  # '!' to '~': each keeps its own code in subset 0
 SUBSET0_SIZE = 128
@@ -71,7 +73,7 @@ class PrintFont(TTFont):
             # would meet U+0000, which PDF/UA forbids.
             cmap.content = _without_notdef(makeToUnicodeCMap(base, subset))
             if doc.compression:
-                cmap.filters = [pdfdoc.PDFZCompress]
+                cmap.filters = [REPEATED_FLATE]
             font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
             font.FontDescriptor = self.face.addSubsetObjects(doc, base, subset)
             doc.Reference(font, internal)  # registers the object under its name
@@ -125,6 +127,14 @@ class _PrintFace(TTFontFace):
 
     def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - reportlab's name
         return _subset_program(self, tuple(subset))
+
+    def addSubsetObjects(self, doc: object, fontname: str, subset: list[int]) -> object:  # noqa: N802
+        """reportlab's, with the font program compressed once per distinct subset."""
+        descriptor = super().addSubsetObjects(doc, fontname, subset)
+        program = doc.idToObject[f"fontFile:{self.filename}({fontname})"]
+        if program.filters:
+            program.filters = [REPEATED_FLATE]
+        return descriptor
 
 
 @lru_cache(maxsize=64)  # a few faces × the variants a batch's names add; ~8 KB each
