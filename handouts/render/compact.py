@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 OBJECT_STREAM_VERSION = (1, 5)
+OTHERS, BLOCKS = 0, 1  # the two object streams
 
 
 def write_compactly(canvas: Canvas) -> None:
@@ -90,7 +91,10 @@ class CompactDocument(pdfdoc.PDFDocument):
         catalog_ref, info_ref = self.Reference(self.Catalog), self.Reference(self.info)
         out = pdfdoc.PDFFile(self._pdfVersion)
         entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]  # object 0 is always free
+        # Two object streams: the blocks' objects (a structure tree's elements, the same
+        # for most patients of a batch, so compressed once) and the other small objects.
         packed: list[tuple[int, bytes]] = []
+        blocks: list[tuple[int, bytes]] = []
         number = 0
         # Formatting an object can register new ones, so walk the numbers until they run out.
         while number + 1 in self.numberToId:
@@ -98,8 +102,8 @@ class CompactDocument(pdfdoc.PDFDocument):
             obj = self.idToObject[self.numberToId[number]]
             if isinstance(obj, ObjectBlock):
                 bodies = obj.bodies(self)
-                entries += [(2, 0, len(packed) + i) for i in range(len(bodies))]
-                packed += zip(range(number, number + len(bodies)), bodies, strict=True)
+                entries += [(2, BLOCKS, len(blocks) + i) for i in range(len(bodies))]
+                blocks += zip(range(number, number + len(bodies)), bodies, strict=True)
                 number += len(bodies) - 1
                 continue
             body = pdfdoc.format(obj, self, toplevel=1).strip()
@@ -107,11 +111,15 @@ class CompactDocument(pdfdoc.PDFDocument):
                 offset = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body))
                 entries.append((1, offset, 0))
             else:
-                entries.append((2, 0, len(packed)))  # the stream's number is filled in below
+                entries.append((2, OTHERS, len(packed)))  # streams are numbered below
                 packed.append((number, body))
-        stream_number, xref_number = number + 1, number + 2
-        entries = [(kind, stream_number if kind == 2 else at, i) for kind, at, i in entries]
-        entries.append((1, out.add(_object_stream(stream_number, packed)), 0))
+        streams = {OTHERS: packed, BLOCKS: blocks} if blocks else {OTHERS: packed}
+        numbers = {kind: number + 1 + i for i, kind in enumerate(streams)}
+        xref_number = number + 1 + len(streams)
+        entries = [(kind, numbers[at] if kind == 2 else at, i) for kind, at, i in entries]
+        for kind, objects in streams.items():
+            compress = REPEATED_FLATE.encode if kind == BLOCKS else zlib.compress
+            entries.append((1, out.add(_object_stream(numbers[kind], objects, compress)), 0))
         xref_at = out.offset
         entries.append((1, xref_at, 0))
         trailer = {
@@ -124,7 +132,9 @@ class CompactDocument(pdfdoc.PDFDocument):
         return out.format(self)
 
 
-def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
+def _object_stream(
+    number: int, packed: list[tuple[int, bytes]], compress: Callable[[bytes], bytes]
+) -> bytes:
     """An ``/ObjStm``: "number offset" pairs, then the objects' bodies."""
     offsets, bodies, at = [], [], 0
     for obj_number, body in packed:
@@ -132,7 +142,7 @@ def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
         bodies.append(body)
         at += len(body) + 1
     head = b" ".join(offsets) + b"\n"
-    data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+    data = compress(head + b"\n".join(bodies) + b"\n")
     header = b"/Type /ObjStm /N %d /First %d" % (len(packed), len(head))
     return _stream_object(number, header, data)
 

@@ -111,7 +111,7 @@ class RecordingCanvas(HandoutCanvas):
         self.paint_forms([name for name in names if not self.hasForm(name)])
         self.recording.tags = self.tagger
         self.recording.xobjects = {
-            name: obj
+            name: _written_once(obj)
             for name, obj in doc.idToObject.items()
             if name.startswith(doc.getXObjectName(""))
             and not _per_handout(name.removeprefix(doc.getXObjectName("")))
@@ -166,6 +166,23 @@ def _compressed_once(xobject: object) -> object:
         stream.__Comment__ = "xobject form stream"  # as reportlab's own
         xobject.Contents, xobject.compression = stream, 0
     return xobject
+
+
+def _written_once(xobject: object) -> object:
+    """A form that refers to no other object (an exercise figure) as its finished bytes.
+
+    Its bytes are then the same in every document: written once per recording, not
+    formatted again for each patient.
+    """
+    resources = getattr(xobject, "Resources", None)
+    if not isinstance(xobject, pdfdoc.PDFFormXObject) or not isinstance(
+        resources, pdfdoc.PDFResourceDictionary
+    ):
+        return xobject
+    if any(getattr(resources, kind) for kind in resources.dict_attributes):
+        return xobject  # it names fonts, images or colours: numbers of this document
+    data = _compressed_once(copy.copy(xobject)).format(pdfdoc.PDFDocument())
+    return Raw(lambda document, data=data: data)
 
 
 def seed(canvas: Canvas, recording: Recording) -> None:

@@ -58,5 +58,6 @@ def test_a_second_patient_compresses_no_figure_header_or_font_again(
     pdf = handout("Lee Ann")  # the same letters: the same font subsets
     forms = pdf.count(b"/Subtype /Form")
     assert forms > 10
-    # Per patient: page one, its footer, the page total, the object and xref streams.
+    # Per patient: page one, its footer, the page total, the small objects other than the
+    # structure tree's (fonts, metadata), the cross-reference stream.
     assert len(compressed) <= 5
