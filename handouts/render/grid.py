@@ -26,7 +26,11 @@ from handouts.errors import RenderError
 from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.document import mark
-from handouts.render.figures.placement import with_thumbnail_below
+from handouts.render.figures.placement import (
+    side_figure_width,
+    with_side_figure,
+    with_thumbnail_below,
+)
 from handouts.render.notes import NotesArea
 from handouts.render.pages import FrontSideBreak
 from handouts.render.paragraph import Para
@@ -146,6 +150,20 @@ def _exercise_rows(handout: Handout) -> list[list[GridRow]]:
     return groups
 
 
+def _sided_figures(handout: Handout) -> bool:
+    """Whether some exercise has L and R rows and a figure to show beside them."""
+    firsts = [_first_row(handout, group[0].exercise) for group in _exercise_rows(handout)]
+    return any(
+        len(group) > 2 and not first.exercise.image and first.exercise.figure_at(first.dose.level)
+        for group, first in zip(_exercise_rows(handout), firsts, strict=True)
+    )
+
+
+def _first_row(handout: Handout, exercise_id: str | None) -> Row:
+    """The exercise's first row in the plan: its level names the picture the tracker shows."""
+    return next(r for phase in handout.phases for r in phase.rows if r.exercise.id == exercise_id)
+
+
 def _pain_rows(handout: Handout) -> list[GridRow]:
     if not handout.tracking.pain_rows:
         return []
@@ -162,6 +180,7 @@ class Geometry:
     cell_width: float  # one session
     row_height: float  # a tick row at its smallest
     max_row_height: float  # ... and at its tallest, when the page has room
+    side_figures: bool = False  # a figure beside "L" and "R", facing that side
 
     def week_width(self, sessions: int) -> float:
         return self.cell_width * sessions
@@ -180,10 +199,16 @@ def _geometry(theme: Theme, handout: Handout) -> tuple[Geometry, int]:
     large = theme.large_print
     label_width = (44 if large else 34) * mm
     side_width = (7 if large else 5) * mm
-    room = theme.frame_width() - label_width - side_width
     sessions = handout.sessions_per_week
     least_cell = theme.box_size + BOX_GAP
     week = max(least_cell * sessions, WEEK_MIN)
+    widths = _sided_figures(handout) and _with_side_figures(
+        theme, handout, week, label_width, side_width
+    )
+    side_figures = bool(widths)
+    if widths:
+        label_width, side_width = widths
+    room = theme.frame_width() - label_width - side_width
     per_page = int(room // week)
     if per_page < 1:
         raise RenderError(
@@ -199,8 +224,30 @@ def _geometry(theme: Theme, handout: Handout) -> tuple[Geometry, int]:
         cell_width=cell,
         row_height=least_cell,
         max_row_height=least_cell * 1.6,
+        side_figures=side_figures,
     )
     return geo, per_page
+
+
+def _with_side_figures(
+    theme: Theme, handout: Handout, week: float, label_width: float, side_width: float
+) -> tuple[float, float] | None:
+    """The name and side columns with room for a figure beside "L" and "R", or None.
+
+    The room comes from what the weeks across leave spare, then from the names' column
+    as far as its longest word allows: the figures never cost a week across a page, and
+    never break a word.
+    """
+    extra = side_figure_width(theme)
+    room = theme.frame_width() - label_width - side_width
+    spare = room - (room // week) * week
+    style = theme["cell_bold"]
+    words = [word for exercise in handout.exercises for word in exercise.name.split()]
+    longest = max(stringWidth(word, style.fontName, style.fontSize) for word in words)
+    take = min(extra - min(extra, spare), max(0.0, label_width - longest - 2 * mm))  # padding
+    if min(extra, spare) + take < extra:
+        return None
+    return label_width - take, side_width + extra
 
 
 def _week_chunks(handout: Handout, per_page: int) -> list[list[int]]:
@@ -260,12 +307,15 @@ class _GridBuilder:
             row.kind == "target"
         ):  # the exercise's name (the column's whole width), its picture below
             name = para(self.theme, row.label, "cell_bold", f"exercise {row.exercise}")
-            rows = (r for phase in self.handout.phases for r in phase.rows)
-            first = next(r for r in rows if r.exercise.id == row.exercise)
+            first = _first_row(self.handout, row.exercise)
             level = first.dose.level
             return with_thumbnail_below(self.theme, first.exercise, level, name, TRACKER_THUMB)
         if row.kind == "tick":
-            return para(self.theme, row.side, "cell_bold")
+            letter = para(self.theme, row.side, "cell_bold")
+            if not row.side or not self.geo.side_figures:
+                return letter
+            first = _first_row(self.handout, row.exercise)
+            return with_side_figure(self.theme, first.exercise, first.dose.level, row.side, letter)
         return para(self.theme, row.label, "cell")
 
     def _label_width(self, row: GridRow) -> float:

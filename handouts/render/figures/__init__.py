@@ -84,18 +84,14 @@ def form_operators(pic: Picture, style: Style, small: bool = False) -> str:
     return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0), 0 if small else 1)
 
 
-def _form_name(figure: Figure, style: Style, mirror: bool, end_only: bool) -> str:
-    digest = hashlib.sha1(
-        f"{_text(figure)}|{style.key}|{mirror}|{end_only}".encode(), usedforsecurity=False
-    )
+def _form_name(figure: Figure, style: Style, end_only: bool) -> str:
+    digest = hashlib.sha1(f"{_text(figure)}|{style.key}|{end_only}".encode(), usedforsecurity=False)
     return "Fig" + digest.hexdigest()[:12]
 
 
-def _ensure_form(
-    canv: Canvas, figure: Figure, style: Style, mirror: bool, end_only: bool
-) -> tuple[str, Picture]:
-    pic = figure_picture(figure, mirror, end_only)
-    name = _form_name(figure, style, mirror, end_only)
+def _ensure_form(canv: Canvas, figure: Figure, style: Style, end_only: bool) -> tuple[str, Picture]:
+    pic = figure_picture(figure, end_only=end_only)
+    name = _form_name(figure, style, end_only)
     if not canv._doc.hasForm(name):
         x0, y0, x1, y1 = pic.box
         scale = FORM_HEIGHT / (y1 - y0)
@@ -120,12 +116,16 @@ def draw_figure(
     mirror: bool = False,
     end_only: bool = False,
 ) -> tuple[float, float]:
-    """Draw ``figure`` fitted in the box at ``x``, ``y`` (centred); return the size drawn."""
-    name, pic = _ensure_form(canv, figure, style, mirror, end_only)
+    """Draw ``figure`` fitted in the box at ``x``, ``y`` (centred); return the size drawn.
+
+    ``mirror``: facing the other way (the other leg), the same form drawn flipped.
+    """
+    name, pic = _ensure_form(canv, figure, style, end_only)
     w, h = fitted_size(pic, width, height)
     canv.saveState()
-    canv.translate(x + (width - w) / 2, y + (height - h) / 2)
-    canv.scale(h / FORM_HEIGHT, h / FORM_HEIGHT)
+    left = x + (width - w) / 2
+    canv.translate(left + w if mirror else left, y + (height - h) / 2)
+    canv.scale(-h / FORM_HEIGHT if mirror else h / FORM_HEIGHT, h / FORM_HEIGHT)
     canv.doForm(name)
     canv.restoreState()
     return w, h

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
 
 from handouts.content.figure import Figure
 from handouts.content.models import Exercise
@@ -22,6 +23,7 @@ from handouts.render.figures import (
     fitted_size,
 )
 from handouts.render.paragraph import Para
+from handouts.render.tagging import ARTIFACT
 from handouts.render.theme import TEXT, Theme
 
 CARD_FIGURE_HEIGHT = 40 * mm  # a standing person on a card; large print: × 1.2
@@ -181,3 +183,57 @@ def with_thumbnail_below(
     if not isinstance(beside, Beside):
         return text
     return Below(beside.thumbnail, text, beside.slot)
+
+
+SIDE_FIGURE = 4 * mm  # the figure beside a tracker row's "L" or "R"; large print: × 1.4
+SIDE_GAP = 0.5 * mm
+
+
+class SideFigure(Flowable):
+    """A tracking row's side: its letter, and the figure facing that way beside it.
+
+    A figure faces right, its near side (the left) toward the reader: the "L" row shows
+    it as drawn, the "R" row mirrored (the same form, flipped), so the patient sees which
+    leg the row is for. The picture repeats the one under the exercise's name, which
+    carries the alternative text: here it is an artifact, and the letter is the text.
+    """
+
+    def __init__(self, letter: Paragraph, picture: FigureFlowable, gap: float = SIDE_GAP):
+        super().__init__()
+        self.letter, self.picture, self.gap = letter, picture, gap
+        style = letter.style
+        self.letter_width = stringWidth(letter.getPlainText(), style.fontName, style.fontSize)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.letter_size = self.letter.wrap(available_width, available_height)
+        room = max(available_width - self.letter_width - self.gap, 1.0)
+        self.picture_size = self.picture.wrap(room, available_height)
+        self.width = available_width
+        self.height = max(self.letter_size[1], self.picture_size[1])
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.letter.drawOn(self.canv, 0, (self.height - self.letter_size[1]) / 2)
+        x = self.letter_width + self.gap
+        self.picture.drawOn(self.canv, x, (self.height - self.picture_size[1]) / 2)
+
+
+def side_figure_width(theme: Theme) -> float:
+    """The room a side's figure and its gap take beside the letter, in the tracker."""
+    return SIDE_FIGURE * (1.4 if theme.large_print else 1.0) + SIDE_GAP
+
+
+def with_side_figure(
+    theme: Theme, exercise: Exercise, level: int, side: str, letter: Paragraph
+) -> Flowable:
+    """The row's letter ("L" or "R") with the level's figure facing that side, or the letter."""
+    figure = exercise.figure_at(level)
+    if figure is None or exercise.image or side not in ("L", "R"):
+        return letter
+    size = SIDE_FIGURE * (1.4 if theme.large_print else 1.0)
+    picture = FigureFlowable(
+        figure, size, size, figure_style(theme), mirror=side == "R", end_only=True
+    )
+    picture.alt = None  # the exercise's picture, with its alt, is beside the name
+    picture._tag = ARTIFACT
+    return SideFigure(letter, picture)
