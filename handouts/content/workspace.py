@@ -45,19 +45,30 @@ class Workspace:
     date_format: str | None = None  # how rosters write dates ("DD/MM/YYYY"), if not ISO
 
 
-def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> Path | None:
-    """``brand:`` as a file next to handouts.yaml or, like ``--brand``, as a brand id."""
+def _workspace_brand(base: Path, brand: str, content: Sequence[Path]) -> tuple[Path | None, str]:
+    """``brand:`` as a brand id, or as a YAML file inside the workspace: this file's folder
+    or a content folder it lists (links followed). Else None and why, in the words of the
+    setting: never a word of the file, which may be anything (/etc/passwd)."""
     path = absolute(base / Path(brand).expanduser())
-    if path.is_file() or not re.match(ID_PATTERN, brand):
-        # The clinic's own settings, like --brand: any YAML file (never a file of another
-        # kind such as /etc/passwd); a roster's brand column is held to the workspace.
-        allowed = path.suffix.lower() in YAML_SUFFIXES
-        return path if path.is_file() and allowed else None
-    for folder in [*reversed(content), paths.builtin_content_dir()]:  # the last one wins
-        for suffix in YAML_SUFFIXES:
-            if (found := folder / "brands" / f"{brand}{suffix}").is_file():
-                return absolute(found)
-    return None
+    if re.match(ID_PATTERN, brand) and not path.is_file():
+        for folder in [*reversed(content), paths.builtin_content_dir()]:  # the last one wins
+            for suffix in YAML_SUFFIXES:
+                if (found := folder / "brands" / f"{brand}{suffix}").is_file():
+                    return absolute(found), ""
+    shown = display_path(path)
+    if not path.is_file():
+        return None, (
+            f"file not found: {shown}; give the brand file's path from this file, "
+            "such as brands/clinic.yaml, or a brand id"
+        )
+    if not any(inside(path, root) for root in (base, *content)):
+        return None, (
+            f"{shown} is outside the workspace (this file's folder and its content folders); "
+            "copy the brand file into it, such as brands/clinic.yaml, or give a brand id"
+        )
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        return None, f"{shown} is not a brand file: give a .yaml file, or a brand id"
+    return path, ""
 
 
 def brand_file_allowed(path: Path, root: Path) -> bool:
@@ -88,13 +99,9 @@ def load_workspace(cwd: Path, file: Path | None = None) -> Workspace:
             message = f"folder not found: {display_path(folder)}"
             line = doc.line(("content", index))
             problems.append(Problem(display, line, f"content[{index}]", message))
-    brand = _workspace_brand(base, settings.brand, content) if settings.brand else None
-    if settings.brand and brand is None:
-        message = (
-            f"file not found: {display_path(base / settings.brand)}; give the brand file's "
-            "path from this file, such as brands/clinic.yaml, or a brand id"
-        )
-        problems.append(Problem(display, doc.line(("brand",)), "brand", message))
+    brand, why = _workspace_brand(base, settings.brand, content) if settings.brand else (None, "")
+    if why:
+        problems.append(Problem(display, doc.line(("brand",)), "brand", why))
     if problems:
         raise ContentError(problems)
     return Workspace(

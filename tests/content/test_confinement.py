@@ -50,7 +50,7 @@ def test_a_roster_brand_inside_the_workspace_still_builds(workspace: Path) -> No
 
 
 @pytest.mark.parametrize("brand", OUTSIDE)
-def test_handouts_yaml_brand_that_is_not_a_brand_is_refused_unquoted(
+def test_handouts_yaml_brand_outside_the_workspace_is_refused_unread(
     workspace: Path, brand: str
 ) -> None:
     settings = workspace / "handouts.yaml"
@@ -60,9 +60,13 @@ def test_handouts_yaml_brand_that_is_not_a_brand_is_refused_unquoted(
     settings.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
-    assert "secret-line" not in result.output  # a text file is not read; a YAML one not quoted
-    if brand.endswith(".txt"):
-        assert "brand: file not found" in result.stderr
+    assert "secret-line" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if "brand:" in line]
+    assert line.startswith("handouts.yaml:")
+    assert line.endswith(
+        "is outside the workspace (this file's folder and its content folders); "
+        "copy the brand file into it, such as brands/clinic.yaml, or give a brand id"
+    )
 
 
 @pytest.mark.parametrize("kind", ["exercises/x.yaml", "sections/x.md", "brands/x.yaml"])
