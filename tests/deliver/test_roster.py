@@ -48,7 +48,9 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
         ("Αυτός Ευθύμιος", "aftos-efthymios"),  # before a voiceless one
         ("Μωϋσής", "moysis"),  # the diaeresis keeps ο and ϋ apart
         ("Jürgen Straße", "jurgen-strasse"),
-        ("O'Brien, Mary-Jane (2)", "obrien-mary-jane-2"),
+        ("O'Brien, Mary-Jane (2)", "o-brien-mary-jane-2"),  # an apostrophe splits words
+        ("Margaret O’Brien", "margaret-o-brien"),
+        ("D`Arcy ʼOkafor", "d-arcy-okafor"),
         ("  .hidden   name  ", "hidden-name"),
         ("", "handout"),
         ("...", "handout"),
