@@ -128,6 +128,11 @@ class Selection:
 def parse_exercise_ref(ref: str) -> tuple[str, int | None]:
     """``"bent-knee-calf-raise:2"`` → ``("bent-knee-calf-raise", 2)``."""
     name, colon, level = ref.partition(":")
+    if not name.strip():
+        raise SelectionError(
+            f"exercise {ref}: give an exercise id, such as bent-knee-calf-raise:2",
+            subject="exercise",
+        )
     if not colon:
         return name, None
     if not level.isdigit() or int(level) < 1:

@@ -11,7 +11,7 @@ and another front end (a web page) can turn them into its own responses.
     HandoutsError                  exit 1
     ├── UsageProblem               exit 2: a bad option value or combination
     ├── ContentError               problems in content files, every one (Problem)
-    ├── SelectionError             compose: what to put in the handout
+    ├── SelectionError             exit 2: compose: what was asked for (an unknown id, a level)
     ├── BrandError                 the brand file (colours, fonts, logo)
     ├── RenderError                the handout cannot be laid out or drawn
     ├── PdfError                   post: a PDF that cannot be read, merged or imposed
@@ -94,7 +94,12 @@ class ContentError(HandoutsError):
 
 
 class SelectionError(HandoutsError):
-    """What was asked for cannot make a handout (an unknown id, a level out of range)."""
+    """What was asked for cannot make a handout (an unknown id, a level out of range).
+
+    On the command line that is a bad option value or argument: exit 2, as for usage errors.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 class BrandError(HandoutsError):

@@ -28,7 +28,7 @@ import click
 from handouts import __version__
 from handouts.cli import say
 from handouts.cli.options import PathType, content_option, handout_option
-from handouts.errors import ContentError, HandoutsError
+from handouts.errors import ContentError, HandoutsError, UsageProblem
 from handouts.session import Session
 from handouts.wording import KINDS, count, singular, with_article
 
@@ -49,8 +49,8 @@ HANDOUTS_CONFIG, else the nearest one in the working folder or a folder above it
 \b
 Exit codes:
   0  success
-  1  content problems, a failed build, or failed batch rows
-  2  command-line usage error
+  1  content problems, a damaged input file, a failed build, or failed batch rows
+  2  command-line usage error: an unknown option or id, a bad option value
 """
 
 
@@ -396,7 +396,7 @@ def copy_command(
     content = app.content_folders()
     folder = folder or (content[0] if content else None)
     if folder is None:
-        raise HandoutsError(
+        raise UsageProblem(
             "no content folder to copy into: make a workspace with `handouts init DIR` "
             "and run this there, or give --to DIR"
         )

@@ -20,6 +20,8 @@ from handouts.cli import say
 from handouts.cli.options import (
     FILE_PATH,
     PathType,
+    address_option,
+    check_brand_option,
     handout_option,
     handout_options,
     take_options,
@@ -173,6 +175,7 @@ def batch(
             "--email sends the handout to read on screen and --booklet makes a print layout; "
             "e-mail in a run without --booklet (and another --out-dir)"
         )
+    check_brand_option(app, options.brand, lenient=False)
     date_format = (date_format or app.workspace().date_format or "").upper() or None
     table = read_roster(roster, date_format)
     for warning in table.warnings + (() if email else _address_warnings(roster, table.rows)):
@@ -202,7 +205,7 @@ def batch(
     library = app.library()  # content problems stop the batch here, all of them listed
     if programme and programme not in library.programmes:
         unknown = unknown_item("programme", programme, library.programmes)
-        raise HandoutsError(f"--programme: {unknown}")
+        raise UsageProblem(f"--programme: {unknown}")
     if combine:
         inputs = {roster: "the roster", **dict.fromkeys(options.attach, "an --attach file")}
         _check_combine_path(combine, out_dir, table.rows, settings, inputs)
@@ -392,7 +395,7 @@ def impose(source: Path, output: Path | None, booklet: bool) -> None:
         result = sound(impose_booklet(pdf, _impose_progress), str(source))
     output = output or source.with_name(f"{source.stem}-booklet.pdf")
     if same_file(output, source):  # a symlink or a hard link to it too
-        raise HandoutsError(f"{output}: choose an output file other than the input")
+        raise UsageProblem(f"-o {output}: choose an output file other than the input")
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, result)
     if note:
@@ -422,12 +425,12 @@ def mail_check(app, to: str | None) -> None:  # noqa: ANN001
     With --to, also send one short test message (no handout, no patient data) to
     ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
     """
-    from handouts.deliver.mail import Mailer, check_address, test_message
+    from handouts.deliver.mail import Mailer, test_message
     from handouts.deliver.mail_plan import mail_settings
 
-    settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
     if to:
-        check_address(to, "--to")
+        address_option(to)
+    settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
     with Mailer(settings) as mailer:
         done = mailer.check()
         if to:
@@ -470,19 +473,20 @@ def send(
     """
     from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
-    from handouts.deliver.mail import Mailer, check_address, message_context
+    from handouts.deliver.mail import Mailer, message_context
     from handouts.deliver.mail_plan import compose_message
     from handouts.deliver.roster import safe_name
     from handouts.post.merge import is_valid_pdf
     from handouts.post.outside import reading
 
-    check_address(to, "--to")
+    address_option(to)
     data = pdf.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise HandoutsError(f"{pdf}: not a PDF file")
     with reading(str(pdf)):  # the file goes out as it is: its problems are said, not raised
         if not is_valid_pdf(pdf):
             raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
+    check_brand_option(app, brand, lenient=False)
     brand, _ = app.builder().brand(brand or app.workspace().brand)  # a file or an id
     if not dry_run:
         refuse_demo_brand(brand, "send")
@@ -506,7 +510,7 @@ def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tup
     library = app.library()
     if programme and programme not in library.programmes:
         unknown = unknown_item("programme", programme, library.programmes)
-        raise HandoutsError(f"--programme: {unknown}")
+        raise UsageProblem(f"--programme: {unknown}")
     metadata = _metadata(pdf)
     if not programme:  # handouts writes "exercise handout, <programme id>" as keywords
         keywords = [k.strip() for k in str(metadata.get("/Keywords") or "").split(",")]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli import say
-from handouts.cli.options import handout_options, not_empty, take_options
+from handouts.cli.options import check_brand_option, handout_options, not_empty, take_options
 from handouts.errors import HandoutsError, UsageProblem
 from handouts.wording import count
 
@@ -67,9 +67,9 @@ def write_output(
     path = Path(output) if output else default_output(handout_id, patient)
     for source, what in (inputs or {}).items():
         if same_file(path, source):
-            raise HandoutsError(f"-o {path}: that is {what}; choose another output file")
+            raise UsageProblem(f"-o {path}: that is {what}; choose another output file")
     if path.is_dir():
-        raise HandoutsError(f"-o {path}: is a folder; give a file name, such as {path / 'x.pdf'}")
+        raise UsageProblem(f"-o {path}: is a folder; give a file name, such as {path / 'x.pdf'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pdf)
@@ -193,6 +193,7 @@ def build(
         date=parse_date(options.date, "--date"),
         duplex=duplex,
     )
+    check_brand_option(app, options.brand)
     brand_file = options.brand or app.workspace().brand
     if options.attach:  # a bad attachment stops us before building
         from handouts.post.merge import read_attachments

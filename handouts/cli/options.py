@@ -4,11 +4,17 @@ option declared once."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.errors import HandoutsError, UsageProblem
 from handouts.options import OPTIONS, HandoutOptions, Option
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from handouts.session import Session
 
 
 class PathType(click.Path):
@@ -25,6 +31,7 @@ class PathType(click.Path):
 
 
 FILE_PATH = PathType(dir_okay=False)  # an input or output file, never a folder
+INPUT_FILE = PathType(exists=True, dir_okay=False)  # a missing one is a usage error (exit 2)
 
 
 def not_empty(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -52,7 +59,7 @@ def _click_option(spec: Option, command: str) -> Callable:
     elif kind == "file":
         kwargs["type"] = FILE_PATH
     elif kind == "files":
-        kwargs.update(type=FILE_PATH, multiple=True)
+        kwargs.update(type=INPUT_FILE, multiple=True)
     elif kind == "secret":
         kwargs["callback"] = not_empty  # "" would be "no encryption": refused instead
     # click checks a default against the type: "" is no paper size, so no default is given
@@ -95,3 +102,28 @@ def take_options(values: dict[str, Any]) -> HandoutOptions:
     if given["paper"] is None:
         given["paper"] = ""
     return HandoutOptions(**given)
+
+
+def check_brand_option(session: Session, brand: Path | None, lenient: bool = True) -> None:
+    """``--brand`` names a file or a library brand id; anything else is a usage error.
+
+    A brand in handouts.yaml is the workspace's content: its problems stay exit 1.
+    """
+    if brand is None or brand.exists():
+        return
+    library = session.builder(lenient=lenient).library
+    if str(brand) not in library.brands:
+        raise UsageProblem(
+            f"--brand {brand}: no such file or brand id; give a brand YAML file or an id "
+            "from `handouts list brands`"
+        )
+
+
+def address_option(address: str, flag: str = "--to") -> str:
+    """An e-mail address given as an option value: one plausible address, or exit 2."""
+    from handouts.deliver.mail import check_address
+
+    try:
+        return check_address(address, flag)
+    except HandoutsError as error:
+        raise UsageProblem(error.message) from None

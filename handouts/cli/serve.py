@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from handouts.errors import HandoutsError
+from handouts.errors import UsageProblem
 from handouts.web import DEFAULT_HOST, DEFAULT_PORT
 
 
@@ -47,4 +47,4 @@ def serve(app, port: int, host: str, allow_hosts: tuple[str, ...], open_browser:
             say=click.echo,
         )
     except StartupRefused as error:
-        raise HandoutsError(str(error)) from None
+        raise UsageProblem(str(error)) from None  # --host without a password

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, UsageProblem
 
 if TYPE_CHECKING:
     from handouts.content.library import Library
@@ -25,6 +25,10 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 class CopyError(HandoutsError):
     """The item cannot be copied there (unknown, a bad new id, or a file in the way)."""
+
+
+class NewIdError(CopyError, UsageProblem):
+    """The new id asked for is no id: a bad value, not a problem with the content (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def copy_item(
     """Copy ``item_id`` of ``kind`` into ``folder`` (a content folder); see the module doc."""
     new_id = new_id or item_id
     if not _ID.match(new_id):
-        raise CopyError(
+        raise NewIdError(
             f"new id {new_id}: an id is lowercase letters, digits and hyphens, "
             f"such as my-{item_id}",
             subject="new id",

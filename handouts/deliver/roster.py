@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, UsageProblem
 from handouts.wording import did_you_mean
 
 COLUMNS = (
@@ -91,6 +91,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as csv and io.StringIO(newline="") sp
 
 class RosterError(HandoutsError):
     """The roster file cannot be used at all; nothing is built."""
+
+
+class NotARoster(RosterError, UsageProblem):
+    """The file given as the roster is not a spreadsheet or YAML list at all (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def read_roster(path: Path, date_format: str | None = None) -> Roster:
 
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in CSV_SUFFIXES + YAML_SUFFIXES:
-        raise RosterError(f"{path}: a roster must be a .csv or .yaml file")
+        raise NotARoster(f"{path}: a roster must be a .csv or .yaml file")
 
 
 def parse_roster(raw: bytes, path: Path, date_format: str | None = None) -> Roster:

@@ -302,20 +302,21 @@ def test_a_broken_file_stops_only_the_handouts_that_use_it(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("output", "message"),
-    [
-        ("folder", "-o {folder}: is a folder; give a file name, such as {folder}/x.pdf"),
+    ("output", "code", "message"),
+    [  # a folder as -o is a usage error (as click's own file options say); a failed write is not
+        ("folder", 2, "-o {folder}: is a folder; give a file name, such as {folder}/x.pdf"),
         (
             "file/x.pdf",
+            1,
             "cannot write {file}/x.pdf: a file stands where a folder is needed; choose another -o",
         ),
     ],
 )
-def test_an_unwritable_output_is_one_line(tmp_path, output, message):
+def test_an_unwritable_output_is_one_line(tmp_path, output, code, message):
     (tmp_path / "folder").mkdir()
     (tmp_path / "file").write_text("")
     result = run(*BUILD_VALID, "-o", str(tmp_path / output))
-    assert result.exit_code == 1
+    assert result.exit_code == code
     expected = message.format(folder=tmp_path / "folder", file=tmp_path / "file")
     assert result.stderr.splitlines() == [f"error: {expected}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]  # no part file
@@ -336,9 +337,11 @@ def test_brand_by_id_as_listed(tmp_path, monkeypatch):
     result = run(*knee, "--brand", "clinic", "-o", "x.pdf")
     assert result.exit_code == 0, result.output
     result = run(*knee, "--brand", "nope")
-    assert result.stderr.splitlines()[0] == (
-        "nope: brand file not found; give a YAML file or an id from `handouts list brands`"
-    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: --brand nope: no such file or brand id; give a brand YAML file or an id from "
+        "`handouts list brands`"
+    ]
 
 
 def test_check_reads_handouts_yaml(tmp_path, monkeypatch):

@@ -239,7 +239,7 @@ def test_build_never_overwrites_its_own_attachment(tmp_path: Path) -> None:
     for output in (consent, tmp_path / "sub" / ".." / "consent.pdf", tmp_path / "link.pdf",
                    tmp_path / "hard.pdf"):  # fmt: skip
         result = run("build", FAST, "--attach", consent, "-o", output)
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert result.stderr == (
             f"error: -o {output}: that is an --attach file; choose another output file\n"
         )
@@ -250,7 +250,7 @@ def test_build_never_overwrites_its_brand_file(tmp_path: Path) -> None:
     brand = tmp_path / "clinic.yaml"
     brand.write_text("name: Clinic\n")
     result = run("build", FAST, "--brand", brand, "-o", brand)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         result.stderr == f"error: -o {brand}: that is the brand file; choose another output file\n"
     )
@@ -301,6 +301,6 @@ def test_no_output_overwrites_an_input_however_it_is_spelt(tmp_path: Path, spell
     twin = tmp_path / "twin.pdf"
     os.link(source, twin) if spelling == "hard link" else twin.symlink_to(source)
     result = run("impose", source, "--booklet", "-o", twin)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "choose an output file other than the input" in result.stderr
     assert path.read_bytes() == before and source.read_bytes() == make_pdf(2)

@@ -79,7 +79,7 @@ def test_copy_never_overwrites_and_refuses_a_bad_id() -> None:
         "error: not overwriting exercises/hip-hikes.yaml; give the copy another id with --as NEW\n"
     )
     bad = run("copy", "hip-hikes", "--as", "My Hikes")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert bad.stderr == (
         "error: --as My Hikes: an id is lowercase letters, digits and hyphens, "
         "such as my-hip-hikes\n"
@@ -98,7 +98,7 @@ def test_without_a_workspace_copy_says_how_to_make_one(
     monkeypatch.chdir(tmp_path / "elsewhere")
     (tmp_path / "handouts.yaml").unlink()
     result = run("copy", "hip-hikes")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "error: no content folder to copy into: make a workspace with `handouts init DIR` "
         "and run this there, or give --to DIR\n"
