@@ -5,6 +5,8 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from handouts.render.acroform import acro_form
+
 
 def text_field(
     canvas: Canvas,
@@ -17,7 +19,7 @@ def text_field(
     ``multiline``. Font size 0: viewers fit typed text to the field (render/forms.py gives
     it the brand's font)."""
     width, height = size
-    canvas.acroForm.textfield(
+    acro_form(canvas).textfield(
         name=name,
         tooltip=tooltip or name,  # what to type, as a screen reader says it
         x=0,

@@ -8,6 +8,9 @@ copy of the brand's regular face, which viewers use when a patient types.
 That copy cannot be the subset the pages use: it holds only the letters printed,
 so a typed "Q" or "é" would vanish. It is the face cut to the WinAnsi character
 set (every letter of Western European languages), made once per process.
+
+The file is edited with pikepdf (qpdf): a year-long tracker has thousands of fields,
+and rewriting it object by object in Python took longer than laying it out.
 """
 
 from __future__ import annotations
@@ -16,17 +19,8 @@ import functools
 import io
 from typing import NamedTuple
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, String
 
 FORM_FONT = "/HOFont"
 FIRST_CODE, LAST_CODE = 32, 255  # WinAnsi's printable codes
@@ -83,81 +77,62 @@ def form_font(path: str) -> FormFont:
     )
 
 
-def _font_object(writer: PdfWriter, font: FormFont):  # noqa: ANN202 - pypdf object
-    program = StreamObject()
-    program.set_data(font.program)
-    program = program.flate_encode()
-    program[NameObject("/Length1")] = NumberObject(len(font.program))
-    descriptor = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/FontDescriptor"),
-            NameObject("/FontName"): NameObject("/" + font.name),
-            NameObject("/Flags"): NumberObject(NONSYMBOLIC),
-            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in font.bbox),
-            NameObject("/ItalicAngle"): NumberObject(0),
-            NameObject("/Ascent"): NumberObject(font.ascent),
-            NameObject("/Descent"): NumberObject(font.descent),
-            NameObject("/CapHeight"): NumberObject(font.cap_height),
-            NameObject("/StemV"): NumberObject(80),
-            NameObject("/FontFile2"): writer._add_object(program),
-        }
+def _font_object(pdf: Pdf, font: FormFont) -> pikepdf.Object:
+    program = pdf.make_stream(font.program, Length1=len(font.program))
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=Name("/" + font.name),
+        Flags=NONSYMBOLIC,
+        FontBBox=Array(font.bbox),
+        ItalicAngle=0,
+        Ascent=font.ascent,
+        Descent=font.descent,
+        CapHeight=font.cap_height,
+        StemV=80,
+        FontFile2=program,
     )
-    return writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/TrueType"),
-                NameObject("/BaseFont"): NameObject("/" + font.name),
-                NameObject("/FirstChar"): NumberObject(FIRST_CODE),
-                NameObject("/LastChar"): NumberObject(LAST_CODE),
-                NameObject("/Widths"): ArrayObject(NumberObject(w) for w in font.widths),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                NameObject("/FontDescriptor"): writer._add_object(descriptor),
-            }
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.TrueType,
+            BaseFont=Name("/" + font.name),
+            FirstChar=FIRST_CODE,
+            LastChar=LAST_CODE,
+            Widths=Array(font.widths),
+            Encoding=Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
         )
     )
 
 
-def _empty_appearance(writer: PdfWriter, width: float, height: float):  # noqa: ANN202
-    stream = DecodedStreamObject()
-    stream.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): _bbox(width, height),
-        }
+def _empty_appearance(pdf: Pdf, width: float, height: float) -> pikepdf.Object:
+    return pdf.make_stream(
+        b"/Tx BMC EMC", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, width, height])
     )
-    stream.set_data(b"/Tx BMC EMC")
-    return writer._add_object(stream)
-
-
-def _bbox(width: float, height: float):  # noqa: ANN202
-    return ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)])
 
 
 def embed_form_fonts(pdf: bytes, font_file: str, size: float = 10) -> bytes:
     """Rewrite text-field appearances and defaults to type in the TrueType ``font_file``."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    acro = writer._root_object.get("/AcroForm")
-    if acro is None:
-        return pdf
-    font_ref = _font_object(writer, form_font(font_file))
-    acro = acro.get_object()
-    acro[NameObject("/DR")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject(FORM_FONT): font_ref})}
-    )
-    appearance = f"{FORM_FONT} {size:g} Tf 0 g"
-    acro[NameObject("/DA")] = TextStringObject(appearance)
-    for page in writer.pages:
-        for ref in page.get("/Annots", []):
-            annot = ref.get_object()
-            if annot.get("/FT") != "/Tx":
-                continue
-            x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
-            annot[NameObject("/DA")] = TextStringObject(appearance)
-            annot[NameObject("/AP")] = DictionaryObject(
-                {NameObject("/N"): _empty_appearance(writer, x1 - x0, y1 - y0)}
-            )
-    out = io.BytesIO()
-    writer.write(out)
+    with Pdf.open(io.BytesIO(pdf)) as doc:
+        acro = doc.Root.get("/AcroForm")
+        if acro is None:
+            return pdf
+        font_ref = _font_object(doc, form_font(font_file))
+        acro.DR = Dictionary(Font=Dictionary({FORM_FONT: font_ref}))
+        appearance = String(f"{FORM_FONT} {size:g} Tf 0 g")
+        acro.DA = appearance
+        empty: dict[tuple[float, float], pikepdf.Object] = {}  # one per size, shared
+        for page in doc.pages:
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/FT") != Name.Tx:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+                box = (round(x1 - x0, 4), round(y1 - y0, 4))
+                if box not in empty:
+                    empty[box] = _empty_appearance(doc, *box)
+                annot.DA = appearance
+                annot.AP = Dictionary(N=empty[box])
+        out = io.BytesIO()
+        # deterministic_id: the same handout and --date give the same bytes
+        doc.save(out, deterministic_id=True)
     return out.getvalue()

@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from handouts.compose import Handout, Row
 from handouts.errors import RenderError
+from handouts.render.acroform import acro_form
 from handouts.render.blocks import box, lower_first, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.document import mark
@@ -72,7 +73,7 @@ class TickBox(Flowable):
 
 
 def _form_field(canvas, name: str, kind: str, size: tuple, tooltip: str) -> None:  # noqa: ANN001
-    form = canvas.acroForm
+    form = acro_form(canvas)
     width, height = size
     common = dict(name=name, tooltip=tooltip, x=0, y=0, borderWidth=0, relative=True)
     if kind == "check":

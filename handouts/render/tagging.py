@@ -352,6 +352,9 @@ class _Elements:
             for kid in kids
             if isinstance(kid, Annotation)
         ]
+        # each annotation's place in that order, looked up per element (a search per
+        # annotation made a 4,000-box tracker quadratic)
+        self.annotation_at = {id(kid): n for n, (kid, _) in enumerate(self.annotated)}
         self._cache: tuple[tuple, list[bytes]] | None = None
 
     def bodies(self, numbers: _Numbers, document: object) -> list[bytes]:
@@ -373,8 +376,7 @@ class _Elements:
             if isinstance(kid, Node):
                 kids.append(f"{first + self.index[id(kid)]} 0 R")
             elif isinstance(kid, Annotation):
-                at = next(n for n, (mark, _) in enumerate(self.annotated) if mark is kid)
-                obj = numbers.annotations[at]
+                obj = numbers.annotations[self.annotation_at[id(kid)]]
                 kids.append(f"<</Type/OBJR/Obj {obj} 0 R/Pg {pages[kid.page]} 0 R>>")
                 page = kid.page if page is None else page
                 annotation += 1
