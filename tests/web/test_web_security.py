@@ -109,7 +109,7 @@ def test_serve_on_the_network_without_a_password_exits_with_one_line(
 ) -> None:
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "1"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the command line cannot run as typed
     assert "needs a password" in result.output
     assert "Traceback" not in result.output
 
