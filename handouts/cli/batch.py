@@ -239,7 +239,11 @@ def batch(
     for line in report.messages():
         _say(line)
     for line in report.summary(None if plan is None else plan.dry_run):
-        click.echo(line)
+        kind, _, text = line.partition(": ")
+        if kind == "note":  # a note is not a result: on stderr, and -q drops it
+            say.note(text)
+        else:
+            click.echo(line)
     if report.exit_code:
         sys.exit(report.exit_code)
 
