@@ -163,7 +163,7 @@ class Report:
         if self.mail_error:
             lines.append(f"error: e-mail stopped: {self.mail_error}")
         if self.combine_error:
-            lines.append(f"error: --combine: {self.combine_error}")
+            lines.append(f"error: print file {self.combine_error}")
         return lines
 
     def summary(self, mail_dry_run: bool | None = None) -> list[str]:

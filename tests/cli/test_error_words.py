@@ -64,3 +64,20 @@ def test_a_print_file_of_protected_rows_is_refused_in_words_of_the_input(tmp_pat
     assert error.message.endswith("a password to encrypt it, or allow it unencrypted")
     assert _lines(error)[0].startswith(f"error: --combine {tmp_path / 'all.pdf'}: row 2 has a")
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_a_print_file_not_written_is_said_as_the_print_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from handouts.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text("patient\nAnn\n", encoding="utf-8")  # no programme: fails
+    result = CliRunner().invoke(main, ["batch", "r.csv", "--jobs", "1", "--combine", "all.pdf"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: print file all.pdf not written: no handout was built"
+    )
+    assert not (tmp_path / "all.pdf").exists()
