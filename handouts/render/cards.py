@@ -29,6 +29,8 @@ from handouts.render.tagging import data_table, figure
 from handouts.render.theme import MUTED, Theme
 
 SIDE_WIDTH = 42 * mm
+FIGURE_SHARE = 0.45  # of a card's text width, at most, for the pictures beside the steps
+FIGURE_GAP = 5 * mm  # between the steps and their pictures
 FIGURE_SCALES = (1.0, 0.75, 0.5, 0.0)  # of a card's pictures, tried in turn until it fits
 QR_SIZE = 30 * mm
 CARD_GAP = 6 * mm
@@ -161,10 +163,35 @@ def _tips_and_mistakes(
     ]
 
 
+def _beside(theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float) -> Table:
+    """The steps with the pictures to their right: a row of pictures above the steps took
+    a third of the card's height, and kept two cards from sharing a page."""
+    natural = figures[0].wrap(1e6, 1e6)[0]  # the row of pictures at its full height
+    picture_width = min(natural, width * FIGURE_SHARE)
+    return Table(
+        [[steps, figures]],
+        colWidths=[width - picture_width, picture_width],
+        style=styled(
+            theme,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (1, 0), (1, 0), theme["h3"].spaceBefore),
+            ],
+        ),
+        spaceBefore=theme["h3"].spaceBefore,
+    )
+
+
 def _main_column(
     theme: Theme, handout: Handout, exercise: Exercise, width: float, figure_scale: float = 1.0
 ) -> tuple[list[Flowable], list[Flowable]]:
-    """The card's text in two halves: what and how; then tips, mistakes and safety."""
+    """The card's text in two halves: what and how (with the pictures beside the steps);
+    then tips, mistakes and the safety note."""
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
     how: list[Flowable] = [_dose_table(theme, handout, exercise, width)]
@@ -176,9 +203,11 @@ def _main_column(
         needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
         facts.append(f"<b>You need:</b> {markup(needs, where)}")
     how.append(Para("<br/>".join(facts), theme["body"]))
+    steps = _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
+    figures = []
     if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
-        how += card_figures(theme, exercise, levels, figure_scale)
-    how += _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
+        figures = card_figures(theme, exercise, levels, figure_scale)
+    how += [_beside(theme, steps, figures, width)] if figures else steps
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
     tips += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
@@ -273,7 +302,8 @@ def _fits(theme: Theme, card: Table) -> bool:
 def _parts(how: list[Flowable], tips: list[Flowable]) -> list[list[Flowable]]:
     """The card's text in the pieces a card taller than a page is cut between: what and
     why (with its pictures); how to do it; tips and mistakes; the safety note."""
-    steps = len(how) - 2  # the "How to do it" heading and its steps end ``how``
+    # The steps (beside their pictures, or the heading and the steps) end ``how``.
+    steps = len(how) - (1 if isinstance(how[-1], Table) else 2)
     return [part for part in (how[:steps], how[steps:], tips[:-2], tips[-2:]) if part]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
 from handouts.compose import Handout
 from handouts.content.models import Level
@@ -19,7 +19,7 @@ from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
-TABLE_WEIGHTS = (24, 15, 6, 12, 17, 10, 16)  # relative column widths
+TABLE_WEIGHTS = (22, 17, 6, 11, 18, 8, 18)  # relative column widths
 TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
 
 
@@ -27,6 +27,15 @@ def dose_cells(dose: Level) -> list[str]:
     """The workout table's dose cells, each number kept with its unit."""
     cells = [str(dose.sets), dose.reps, dose.tempo or "–", dose.rest or "–", dose.load or "–"]
     return [keep_units(cell) for cell in cells]
+
+
+def level_line(theme: Theme, dose: Level, where: str) -> Paragraph:
+    """ "Level 2: Single-leg, bodyweight · Move up when…": the level and its notes."""
+    markup = theme.fonts.markup
+    text = f"<b>Level {dose.level}:</b> {markup(dose.label, where)}"
+    if dose.notes:
+        text += f" · {markup(dose.notes, where)}"
+    return Para(text, theme["note"])
 
 
 def _word_width(text: str, font: str, size: float) -> float:
@@ -151,27 +160,23 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
             style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
         for row in phase.rows:
             where = f"exercise {row.exercise.id}"
-            name = (
-                f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b><br/>"
-                f'<font size="{theme.small_size}">Level {row.dose.level}: '
-                f"{theme.fonts.markup(row.dose.label, where)}</font>"
-            )
-
+            name = f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b>"
             cells = [
                 with_thumbnail(theme, row.exercise, row.dose.level, Para(name, theme["cell"])),
                 para(theme, row.exercise.position, "cell", where),
             ]
             cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
             rows.append(cells)
-            if row.dose.notes:  # the level's notes on a full-width line under its row
-                rows.append([para(theme, row.dose.notes, "note", where)] + [""] * 6)
-                index = len(rows) - 1
-                style += [
-                    ("SPAN", (0, index), (-1, index)),
-                    ("TOPPADDING", (0, index), (-1, index), 0),
-                ]
-                style.append(("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE))
-            groups.append((len(rows) - (2 if row.dose.notes else 1), len(rows) - 1))
+            # The level and its notes on a full-width line under the row: in the name's
+            # narrow column the label took three lines and made every row twice as tall.
+            rows.append([level_line(theme, row.dose, where)] + [""] * 6)
+            index = len(rows) - 1
+            style += [
+                ("SPAN", (0, index), (-1, index)),
+                ("TOPPADDING", (0, index), (-1, index), 0),
+                ("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE),
+            ]
+            groups.append((index - 1, index))
         style += _keep_rows(label, groups)
     # The gap below is space after, which a frame drops at the foot of a page; a Spacer
     # there would go on to the next page, and before the page break of the cards leave

@@ -61,7 +61,8 @@ def test_page_one_keeps_to_what_the_handout_holds(builder: Builder, default: Bui
     assert sections_only.handout.title == "Your handout" and "exercise programme" not in page
     for promise in ("week", "table", "exercise cards", "tracking sheet", "Length", "Sessions"):
         assert promise not in page, promise
-    assert "Stop and contact Riverside Physio & Running Clinic if you feel sharp pain" in page
+    # The stop advice is the safety panel's, said once: not repeated by the introduction.
+    assert "Stop and seek advice if you have sharp pain" in page
     # A programme without some parts: the intro names only those it has.
     handout = default.handout
     intro = builder.intro(replace(handout, parts=handout.parts.model_copy(update={"table": False})))

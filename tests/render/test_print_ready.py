@@ -144,6 +144,7 @@ def test_weeks_carry_their_dates(printed) -> None:  # noqa: ANN001
 def test_the_general_stop_advice_is_said_once(printed) -> None:  # noqa: ANN001
     texts = " ".join(text.replace("\n", " ") for *_, text in printed[PROGRAMMES[0], "a4"].pages)
     assert texts.count("Stop and seek advice if you have sharp pain") == 1
+    assert texts.count("sharp pain") == 1  # the introduction no longer says it again
     assert texts.index("Your pain rule") < texts.index("Stop and seek advice")
 
 

@@ -192,7 +192,10 @@ def test_words_at_a_line_break_stay_apart(tagged: TaggedPdf) -> None:
     texts = [element.text for element in tagged.root.walk()]
     summary = next(text for text in texts if text.startswith("A 6-week plan"))
     assert "works in every running stride" in summary  # "works" ends the first line
-    assert any(text.startswith("Bent-knee calf raise Level 1: ") for text in texts)  # <br/>
+    # A <br/> too: the card's position, then what the patient needs.
+    assert any(
+        text.startswith("Position: Standing, knees slightly bent You need: ") for text in texts
+    )
 
 
 def test_the_clinic_name_and_its_website_read_as_two_words(tagged: TaggedPdf) -> None:
