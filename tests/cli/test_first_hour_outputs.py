@@ -31,9 +31,10 @@ def test_each_patient_gets_their_own_file() -> None:
 
 
 def test_build_duplex_pads_to_an_even_page_count() -> None:
-    sections = ("--section", "what-is-the-soleus", "--section", "why-it-matters")
+    sections = ["what-is-the-soleus", "why-it-matters", "how-to-train"]
+    sections = tuple(arg for section in sections for arg in ("--section", section))
     assert run("build", *sections, "-o", "plain.pdf").exit_code == 0
-    assert pages("plain.pdf") == 3
+    assert pages("plain.pdf") == 3  # odd: the case where duplex pads
     result = run("build", *sections, "--duplex", "-o", "duplex.pdf")
     assert result.exit_code == 0, result.output
     assert pages("duplex.pdf") == 4
