@@ -123,7 +123,7 @@ def build(session: Session, request: HandoutRequest) -> Built:
         selection=selection,
         patient=patient,
         brand_file=Path(brand) if brand else None,
-        options=options.render_options(),
+        options=options.render_options(request.duplex),
         date=request.date or _date(options.date),
     )
     extras: list[bytes] = []

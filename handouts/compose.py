@@ -61,6 +61,9 @@ class Options:
     ink_saver: bool = False
     fillable: bool = False
     private: bool = False  # keep the patient's name out of the PDF metadata
+    # Printed double-sided: the tracking sheet starts on a front (a notes page before it
+    # where needed). Printed one-sided, any page is a front: no notes page to fill.
+    duplex: bool = False
 
 
 @dataclass(frozen=True)

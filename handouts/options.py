@@ -102,8 +102,9 @@ class HandoutOptions(_Values):
 
     __slots__ = ()
 
-    def render_options(self) -> Options:
-        """What the renderer needs of these (paper "" means: the brand's)."""
+    def render_options(self, duplex: bool = False) -> Options:
+        """What the renderer needs of these (paper "" means: the brand's). ``duplex``: the
+        handout is printed double-sided (a booklet always is)."""
         from handouts.compose import Options
 
         return Options(
@@ -112,6 +113,7 @@ class HandoutOptions(_Values):
             ink_saver=self.ink_saver,
             fillable=self.fillable,
             private=self.private,
+            duplex=duplex or self.booklet,
         )
 
     @property

@@ -191,7 +191,7 @@ def batch(
         cwd=app.cwd,
         config=app.workspace().file,
         brand_file=_check_brand(app, options.brand or app.workspace().brand, email and not dry_run),
-        options=options.render_options(),
+        options=options.render_options(duplex),
         date=parse_date(options.date, "--date"),
         programme=programme,
         level=level,

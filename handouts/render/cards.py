@@ -23,6 +23,7 @@ from handouts.errors import RenderError
 from handouts.render.blocks import box, heading, keep_units, lower_first, para, styled
 from handouts.render.document import mark
 from handouts.render.figures.placement import card_figures
+from handouts.render.pages import stacked_height
 from handouts.render.paragraph import Para
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.tagging import data_table, figure
@@ -394,17 +395,6 @@ def _continued(
     return cards
 
 
-def _stacked_height(flowables: list[Flowable], width: float) -> float:
-    """Height of flowables one under the other at the top of a frame, spaced as it spaces them."""
-    height, after = 0.0, None
-    for flowable in flowables:
-        height += flowable.wrap(width, 1e6)[1]
-        if after is not None:  # a frame overlaps one's space after with the next's before
-            height += max(after, flowable.getSpaceBefore())
-        after = flowable.getSpaceAfter()
-    return height
-
-
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     """The cards, each kept whole, under a heading kept with the first card.
 
@@ -425,6 +415,6 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     # KeepTogether hands its contents to the frame: the outline mark stays on each card.
     kept = [mark(KeepTogether([card]), source=card._source) for card in cards]
     first = [*opening, cards[0]]
-    if _stacked_height(first, theme.frame_width()) <= theme.frame_height():
+    if stacked_height(first, theme.frame_width()) <= theme.frame_height():
         return [KeepTogether(first), *kept[1:]]  # after the table's end when it fits there
     return [*opening, *kept]

@@ -1,13 +1,17 @@
-"""Page flow: the tracking sheet starts on a front side, so it can be taken off whole.
+"""Page flow: the tracking sheet starts a page of its own, so it can be taken off whole.
 
-Printed double-sided, an odd page is the front of a sheet. When the tracking sheet
-would start on a back, the page before it (the back of the last sheet) holds a
-notes page, not nothing.
+Printed double-sided (``--duplex``, a booklet), an odd page is the front of a sheet.
+When the tracking sheet would start on a back, the page before it (the back of the
+last sheet) holds a notes page, not nothing. Printed one-sided, every page is a
+front: no notes page.
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak
+import io
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from handouts.render.blocks import para
 from handouts.render.notes import NotesArea
@@ -17,7 +21,8 @@ NOTES_TITLE = "Your notes"
 
 
 class FrontSideBreak(Flowable):
-    """Go on to the next odd page: a page break, and a notes page where one is needed."""
+    """Go on to a new page; printed double-sided, to the next odd page, after a notes page
+    where one is needed."""
 
     def __init__(self, theme: Theme, fillable: bool = False) -> None:
         super().__init__()
@@ -29,7 +34,8 @@ class FrontSideBreak(Flowable):
         page, empty = doc.page, frame._atTop
         content: list[Flowable] = [] if empty else [PageBreak()]
         next_page = page if empty else page + 1
-        if next_page % 2 == 0:  # a back side: notes on it, then the front of a new sheet
+        duplex = doc.handout.options.duplex
+        if duplex and next_page % 2 == 0:  # a back side: notes on it, then a new sheet
             content += [*self.notes_page(), PageBreak()]
         if content:
             frame.add_generated_content(*content)
@@ -44,3 +50,21 @@ class FrontSideBreak(Flowable):
 
     def draw(self) -> None:
         pass
+
+
+def stacked_height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables one under the other at the top of a frame, spaced as it spaces them."""
+    canvas = Canvas(io.BytesIO())  # lists measure their items on a canvas
+    height, after = 0.0, None
+    # A KeepTogether gives no height of its own (it asks to be split): measure its content.
+    flat = [
+        f
+        for item in flowables
+        for f in (item._content if isinstance(item, KeepTogether) else [item])
+    ]
+    for flowable in flat:
+        height += flowable.wrapOn(canvas, width, 1e6)[1]
+        if after is not None:  # a frame overlaps one's space after with the next's before
+            height += max(after, flowable.getSpaceBefore())
+        after = flowable.getSpaceAfter()
+    return height

@@ -25,7 +25,7 @@ from handouts.render.document import HandoutDoc, footer_text_height
 from handouts.render.grid import tracking_grid
 from handouts.render.page_one import page_one_block, safety_panel
 from handouts.render.replay import Recording, RecordingCanvas, replay, seed
-from handouts.render.sections import markdown_styles, section
+from handouts.render.sections import keep_closing_block, markdown_styles, section
 from handouts.render.sources import sources
 from handouts.render.theme import Theme
 from handouts.render.workout_table import progression_note, workout_table
@@ -57,7 +57,10 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
         for item in rest:
             flow += section(theme, item, styles)
     if contents["sources"]:
-        flow += sources(theme, handout)
+        listed = sources(theme, handout)
+        if rest and len(listed) == 1:  # a short list, kept whole: never alone on its page
+            flow = keep_closing_block(theme, flow, listed)
+        flow += listed
     if contents["tracking"]:
         flow += tracking_grid(theme, handout)
     return flow

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, ListFlowable, Paragraph
 
 from handouts.content.models import Section
 from handouts.render.blocks import heading, hex_colour
 from handouts.render.document import mark
 from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
+from handouts.render.pages import stacked_height
 from handouts.render.theme import MUTED, WHITE, Theme
+
+# A section starts on a new page when less than this share of one is left: its title and
+# first lines (kept together by the Markdown renderer) need about 30 mm, and a larger
+# threshold left a quarter page blank before each of a handout's seven sections.
+SECTION_ROOM = 1 / 8
+
+
+def _closing_block(flow: list[Flowable]) -> int:
+    """Where a section's last block begins: its last heading (kept with what follows it)."""
+    for back, flowable in enumerate(reversed(flow[-4:]), 1):
+        if getattr(flowable, "keepWithNext", False) and isinstance(flowable, Paragraph):
+            return len(flow) - back
+    return len(flow) - 1
+
+
+def keep_closing_block(theme: Theme, flow: list[Flowable], after: list[Flowable]) -> list[Flowable]:
+    """``flow`` with its last section's closing block kept with ``after`` (the sources):
+    where both do not fit, they start the next page together, so that it never holds
+    only what follows the section."""
+    cut = _closing_block(flow)
+    needed = stacked_height([*flow[cut:], *after], theme.frame_width())
+    return [*flow[:cut], CondPageBreak(needed), *flow[cut:]]
 
 
 def markdown_styles(theme: Theme) -> MarkdownStyles:
@@ -43,8 +66,21 @@ def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowabl
     )
     for flowable in body:
         mark(flowable, source=source)
-    return [
-        CondPageBreak(theme.frame_height() / 4),
-        heading(theme, item.title, 0, source=source),
-        *body,
-    ]
+    title = heading(theme, item.title, 0, source=source)
+    title.keepWithNext = True  # its first block comes with it: never a title at a page's foot
+    return [CondPageBreak(theme.frame_height() * SECTION_ROOM), *_headings_kept([title, *body])]
+
+
+def _headings_kept(flow: list[Flowable]) -> list[Flowable]:
+    """``flow`` with the headings above a list held together with it: reportlab keeps
+    nothing with a list (a container), and the headings were left at a page's foot."""
+    kept: list[Flowable] = []
+    for flowable in flow:
+        if isinstance(flowable, ListFlowable):
+            above: list[Flowable] = []
+            while kept and isinstance(kept[-1], Paragraph) and kept[-1].getKeepWithNext():
+                above.insert(0, kept.pop())  # a section's title and its first heading too
+            if above:
+                flowable = mark(KeepTogether([*above, flowable]), source=flowable._source)
+        kept.append(flowable)
+    return kept

@@ -12,6 +12,8 @@ from handouts.render.fonts import escape_markup
 from handouts.render.paragraph import Para
 from handouts.render.theme import Theme
 
+SHORT_LIST = 12  # sources kept whole on one page: a dozen take about a third of one
+
 
 def _source_text(theme: Theme, item: Source) -> str:
     markup = theme.fonts.markup
@@ -51,8 +53,10 @@ def sources(theme: Theme, handout: Handout) -> list[Flowable]:
 
     intro = para(theme, "The facts and numbers in this handout come from these sources.", "small")
     # No page break of its own: the sources follow the last section, even at a page's
-    # foot, rather than stand alone on a page. The heading, its intro and the first two
-    # sources stay together (each item keeps its own number).
+    # foot, rather than stand alone on a page. A short list stays whole (one flowable:
+    # the caller keeps the section's end with it); a longer one keeps its heading, intro
+    # and first two sources together (each item keeps its own number).
     opening = [heading(theme, "Sources", source="the sources"), intro, Spacer(1, 2 * mm)]
-    rest = [listing(items[2:])] if items[2:] else []
-    return [KeepTogether([*opening, listing(items[:2])]), *rest]
+    if len(items) <= SHORT_LIST:
+        return [KeepTogether([*opening, listing(items)])]
+    return [KeepTogether([*opening, listing(items[:2])]), listing(items[2:])]
