@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
     ListFlowable,
     ListItem,
     Spacer,
@@ -20,20 +16,18 @@ from reportlab.platypus import (
 from handouts.compose import Handout, Row
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
-from handouts.render.blocks import box, heading, keep_units, lower_first, para, styled
+from handouts.render.blocks import box, keep_units, lower_first, para, styled
+from handouts.render.card_pictures import SIDE_WIDTH, beside_steps, side_column
 from handouts.render.document import mark
 from handouts.render.figures.placement import card_figures
-from handouts.render.pages import stacked_height
 from handouts.render.paragraph import Para
-from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
-from handouts.render.tagging import data_table, figure
+from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, Theme
 
-SIDE_WIDTH = 42 * mm
-FIGURE_SHARE = 0.45  # of a card's text width, at most, for the pictures beside the steps
-FIGURE_GAP = 5 * mm  # between the steps and their pictures
-FIGURE_SCALES = (1.0, 0.75, 0.5, 0.0)  # of a card's pictures, tried in turn until it fits
-QR_SIZE = 30 * mm
+# A card's pictures, tried in turn until it fits a page: (size, beside the steps). Beside
+# the steps is shorter in normal print; in large print the steps need the width.
+FIGURE_LAYOUTS = ((1.0, True), (1.0, False), (0.75, True), (0.75, False), (0.5, True))
+FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
 CARD_GAP = 6 * mm
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
 FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
@@ -164,32 +158,13 @@ def _tips_and_mistakes(
     ]
 
 
-def _beside(theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float) -> Table:
-    """The steps with the pictures to their right: a row of pictures above the steps took
-    a third of the card's height, and kept two cards from sharing a page."""
-    natural = figures[0].wrap(1e6, 1e6)[0]  # the row of pictures at its full height
-    picture_width = min(natural, width * FIGURE_SHARE)
-    return Table(
-        [[steps, figures]],
-        colWidths=[width - picture_width, picture_width],
-        style=styled(
-            theme,
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (1, 0), (1, 0), theme["h3"].spaceBefore),
-            ],
-        ),
-        spaceBefore=theme["h3"].spaceBefore,
-    )
-
-
 def _main_column(
-    theme: Theme, handout: Handout, exercise: Exercise, width: float, figure_scale: float = 1.0
+    theme: Theme,
+    handout: Handout,
+    exercise: Exercise,
+    width: float,
+    figure_scale: float = 1.0,
+    beside: bool = True,
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how (with the pictures beside the steps);
     then tips, mistakes and the safety note."""
@@ -208,63 +183,14 @@ def _main_column(
     figures = []
     if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
         figures = card_figures(theme, exercise, levels, figure_scale)
-    how += [_beside(theme, steps, figures, width)] if figures else steps
+    if figures and beside:
+        how.append(beside_steps(theme, steps, figures, width, figure_scale))
+    else:
+        how += figures + steps
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
     tips += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
     return how, tips
-
-
-def short_url(url: str) -> str:
-    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
-
-
-def _qr(theme: Theme, url: str) -> list[Flowable]:
-    from reportlab.graphics.barcode.qr import QrCodeWidget  # only cards with a video need it
-
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
-    )
-    drawing.add(widget)
-    drawing.initialFontName = theme.fonts.main.regular  # else renderPDF selects Helvetica
-    figure(drawing, f"QR code linking to the video at {url}")
-    caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
-    return [drawing, Spacer(1, 1 * mm), caption]
-
-
-class Picture(Flowable):
-    """An image drawn at a given size, centred in its column."""
-
-    def __init__(self, image: ImageReader, width: float, height: float):
-        super().__init__()
-        self.image, self.width, self.height = image, width, height
-        self.hAlign = "CENTER"
-
-    def draw(self) -> None:
-        self.canv.drawImage(self.image, 0, 0, self.width, self.height, mask="auto")
-
-
-def _image(path: Path, exercise: Exercise, max_height: float) -> Picture:
-    """The exercise's picture fitted to the side column, stored at print resolution."""
-    try:
-        size = pixel_size(path)
-        scale = min(SIDE_WIDTH / size[0], max_height / size[1])
-        image = print_image(path, print_pixels(size, scale))
-    except UnreadableImage as error:
-        raise RenderError(f"exercise {exercise.id}: {error}") from None
-    return figure(Picture(image, size[0] * scale, size[1] * scale), f"Picture of {exercise.name}")
-
-
-def _side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:
-    side: list[Flowable] = []
-    image = handout.images.get(exercise.id)
-    if image:
-        side += [_image(image, exercise, 70 * mm), Spacer(1, 3 * mm)]
-    if exercise.video:
-        side += _qr(theme, exercise.video)
-    return side
 
 
 def _card(
@@ -296,8 +222,10 @@ def _card(
     )
 
 
-def _fits(theme: Theme, card: Table) -> bool:
-    return card.wrap(theme.frame_width(), theme.frame_height())[1] <= theme.frame_height()
+def _fits(theme: Theme, card: Table, room: float | None = None) -> bool:
+    """Whether ``card`` fits a page (or ``room``, the height left under a heading)."""
+    room = room or theme.frame_height()
+    return card.wrap(theme.frame_width(), theme.frame_height())[1] <= room
 
 
 def _parts(how: list[Flowable], tips: list[Flowable]) -> list[list[Flowable]]:
@@ -309,49 +237,81 @@ def _parts(how: list[Flowable], tips: list[Flowable]) -> list[list[Flowable]]:
 
 
 def _whole(
-    theme: Theme, exercise: Exercise, how: list[Flowable], tips: list[Flowable], side: list
+    theme: Theme,
+    exercise: Exercise,
+    how: list[Flowable],
+    tips: list[Flowable],
+    side: list,
+    room: float | None = None,
 ) -> Table | None:
-    """The card on one page, or None when it is taller than a page."""
+    """The card on one page (in ``room``), or None when it is taller."""
     where = f"exercise {exercise.id}"
     card = _card(theme, exercise.name, how + tips, side, where)
-    if not _fits(theme, card) and tips[0].getSpaceBefore():
+    if not _fits(theme, card, room) and tips[0].getSpaceBefore():
         # Whole on one page matters more than the gap above "Tips": a card that fits only
         # without it drops it rather than split (a continued card starts at "Tips" anyway).
         tips[0].spaceBefore = 0
         card = _card(theme, exercise.name, how + tips, side, where)
-    return card if _fits(theme, card) else None
+    return card if _fits(theme, card, room) else None
 
 
 def _split(
-    theme: Theme, handout: Handout, exercise: Exercise, side: list, width: float
+    theme: Theme,
+    handout: Handout,
+    exercise: Exercise,
+    side: list,
+    width: float,
+    room: float | None = None,
 ) -> list[Table]:
-    """The card continued over pages, its pictures as large as let each part fit a page."""
-    for figure_scale in FIGURE_SCALES:
-        how, tips = _main_column(theme, handout, exercise, width, figure_scale)
+    """The card continued over pages, its pictures as large as let each part fit a page
+    (the first in ``room``)."""
+    for figure_scale, beside in FIGURE_LAYOUTS:
+        how, tips = _main_column(theme, handout, exercise, width, figure_scale, beside)
         tips[0].spaceBefore = 0
         parts, where = _parts(how, tips), f"exercise {exercise.id}"
         try:
-            return _continued(theme, exercise.name, parts, side, where)
+            return _continued(theme, exercise.name, parts, side, where, room)
         except RenderError:
-            if figure_scale == FIGURE_SCALES[-1]:  # no pictures, and still too tall
+            if not figure_scale:  # no pictures, and still too tall
                 raise
     return []  # not reached: the last scale returns or raises
 
 
-def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
+def exercise_card(
+    theme: Theme, handout: Handout, exercise: Exercise, room: float | None = None
+) -> list[Table]:
     """One card on one page; a card taller than a page (large print, A5) continues as
-    "(continued)" cards, cut between its parts; its pictures shrink before it is split."""
+    "(continued)" cards, cut between its parts; its pictures shrink before it is split.
+
+    ``room``: the height left under the cards' heading, where the first card starts:
+    whole there with smaller pictures, else continued from there; [] if not even that.
+    """
     where = f"exercise {exercise.id}"
     pad = 4 * mm
-    side = _side_column(theme, handout, exercise)
+    side = side_column(theme, handout, exercise)
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
-    for figure_scale in FIGURE_SCALES:
-        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale)
+    if room:
+        for figure_scale, beside in FIGURE_LAYOUTS[:-1]:  # with pictures
+            how, tips = _main_column(theme, handout, exercise, main_width, figure_scale, beside)
+            if card := _whole(theme, exercise, how, tips, side, room):
+                return _finished([card], where, exercise)
+        try:
+            return _finished(
+                _split(theme, handout, exercise, side, main_width, room), where, exercise
+            )
+        except RenderError:
+            return []
+    for figure_scale, beside in FIGURE_LAYOUTS:
+        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale, beside)
         if card := _whole(theme, exercise, how, tips, side):
             cards = [card]
             break
     else:
         cards = _split(theme, handout, exercise, side, main_width)
+    return _finished(cards, where, exercise)
+
+
+def _finished(cards: list[Table], where: str, exercise: Exercise) -> list[Table]:
     for card in cards:
         # The gap below is space after, not a Spacer: a frame drops it at the foot of a page,
         # so a card that fits a page alone is never pushed on by its gap (once an empty page).
@@ -361,9 +321,15 @@ def exercise_card(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
 
 
 def _continued(
-    theme: Theme, name: str, parts: list[list[Flowable]], side: list[Flowable], where: str
+    theme: Theme,
+    name: str,
+    parts: list[list[Flowable]],
+    side: list[Flowable],
+    where: str,
+    room: float | None = None,
 ) -> list[Table]:
-    """Cards of as many consecutive parts as fit a page each; the side column on the first.
+    """Cards of as many consecutive parts as fit a page each (the first in ``room``); the
+    side column on the first.
 
     A last card that would hold only the safety note takes the part before it along,
     so a page never carries a safety note alone.
@@ -374,18 +340,21 @@ def _continued(
         body = [flowable for index in group for flowable in parts[index]]
         return _card(theme, title, body, side if number == 0 else [], where)
 
+    def fits(number: int, group: list[int]) -> bool:
+        return _fits(theme, card(number, group), room if number == 0 else None)
+
     groups: list[list[int]] = [[]]
     for index in range(len(parts)):
-        if groups[-1] and not _fits(theme, card(len(groups) - 1, [*groups[-1], index])):
+        if groups[-1] and not fits(len(groups) - 1, [*groups[-1], index]):
             groups.append([])
         groups[-1].append(index)
     if len(groups) > 1 and len(groups[-1]) == 1 and len(groups[-2]) > 1:
         moved = [groups[-2][-1], *groups[-1]]
-        if _fits(theme, card(len(groups) - 1, moved)):
+        if fits(len(groups) - 1, moved):
             groups[-2:] = [groups[-2][:-1], moved]
     cards = [card(number, group) for number, group in enumerate(groups)]
-    for made in cards:
-        if not _fits(theme, made):
+    for number, made in enumerate(cards):
+        if not _fits(theme, made, room if number == 0 else None):
             height = made.wrap(theme.frame_width(), theme.frame_height())[1]
             raise RenderError(
                 f"{where}: its card is too tall for one page "
@@ -393,28 +362,3 @@ def _continued(
                 "shorten its steps, tips or notes"
             )
     return cards
-
-
-def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
-    """The cards, each kept whole, under a heading kept with the first card.
-
-    When the heading, its intro and the first card are taller than a page (large print),
-    the heading follows the workout table instead: alone on a page it would waste a sheet.
-    """
-    cards = [
-        card for exercise in handout.exercises for card in exercise_card(theme, handout, exercise)
-    ]
-    if not cards:
-        return []
-    intro = para(
-        theme,
-        "Each card shows how to do one exercise and the dose for each block of weeks.",
-        "body",
-    )
-    opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
-    # KeepTogether hands its contents to the frame: the outline mark stays on each card.
-    kept = [mark(KeepTogether([card]), source=card._source) for card in cards]
-    first = [*opening, cards[0]]
-    if stacked_height(first, theme.frame_width()) <= theme.frame_height():
-        return [KeepTogether(first), *kept[1:]]  # after the table's end when it fits there
-    return [*opening, *kept]

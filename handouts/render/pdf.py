@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Spacer
 from handouts.compose import Handout
 from handouts.content.models import Patient, Section
 from handouts.errors import RenderError
-from handouts.render.cards import exercise_cards
+from handouts.render.card_flow import exercise_cards
 from handouts.render.document import HandoutDoc, footer_text_height
 from handouts.render.grid import tracking_grid
 from handouts.render.page_one import page_one_block, safety_panel

@@ -1,0 +1,139 @@
+"""An exercise card's pictures: its posed figures beside the steps, in as many rows as
+make them largest; a clinic's own picture and a video's QR code in a side column.
+
+A row of figures above the steps took a third of a card's height; beside the steps they
+use the width the steps leave, and the height the steps take.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Spacer, Table
+
+from handouts.compose import Handout
+from handouts.content.models import Exercise
+from handouts.errors import RenderError
+from handouts.render.blocks import para, styled
+from handouts.render.figures.placement import FIGURE_GAP as PICTURE_GAP
+from handouts.render.figures.placement import FigureRow
+from handouts.render.pages import stacked_height
+from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
+from handouts.render.tagging import figure
+from handouts.render.theme import Theme
+
+FIGURE_SHARE = 0.45  # of a card's text width, at most, for the pictures beside the steps
+FIGURE_GAP = 5 * mm  # between the steps and their pictures
+SIDE_WIDTH = 42 * mm  # the side column of a clinic's picture and a video's QR code
+QR_SIZE = 30 * mm
+
+
+def _picture_rows(theme: Theme, row: FigureRow, width: float, height: float) -> list[FigureRow]:
+    """The row's pictures in as many rows as make them largest within ``width`` and, when
+    they can, ``height`` (the steps beside them): no taller than the card's own text."""
+    shown, most = row.shown, row.max_height
+    label = row.font_size * 1.6 if len(shown) > 1 else 0.0
+    ratios = [
+        FigureRow(theme, [level], most, row.style).wrap(1e6, 1e6)[0] / most for level in shown
+    ]
+
+    def largest(rows: int) -> float:  # the picture height that ``rows`` rows allow
+        per = -(-len(shown) // rows)  # levels a row, in order
+        groups = [ratios[i : i + per] for i in range(0, len(shown), per)]
+        across = min((width - PICTURE_GAP * (len(g) - 1)) / sum(g) for g in groups)
+        return min(most, across, (height / len(groups)) - label if rows > 1 else most)
+
+    rows = max(range(1, len(shown) + 1), key=largest)
+    per = -(-len(shown) // rows)
+    made = []
+    for start in range(0, len(shown), per):
+        part = FigureRow(theme, shown[start : start + per], max(largest(rows), 1.0), row.style)
+        part.label_height = label  # "Level 2" under each, as in one row
+        made.append(part)
+    return made
+
+
+def beside_steps(
+    theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float, scale: float
+) -> Table:
+    """The steps with the pictures to their right: a row of pictures above the steps took
+    a third of the card's height. Smaller pictures (``scale``) leave the steps more width."""
+    row, captions = figures[0], figures[1:]
+    natural = row.wrap(1e6, 1e6)[0]  # the row of pictures at its full height
+    picture_width = min(natural, width * FIGURE_SHARE * scale)
+    text_height = stacked_height(steps, width - picture_width - FIGURE_GAP)
+    pictures = _picture_rows(
+        theme, row, picture_width, text_height - stacked_height(captions, picture_width)
+    )
+    return Table(
+        [[steps, [*pictures, *captions]]],
+        colWidths=[width - picture_width, picture_width],
+        style=styled(
+            theme,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (1, 0), (1, 0), theme["h3"].spaceBefore),
+            ],
+        ),
+        spaceBefore=theme["h3"].spaceBefore,
+    )
+
+
+def short_url(url: str) -> str:
+    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+
+
+def _qr(theme: Theme, url: str) -> list[Flowable]:
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # only cards with a video need it
+
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
+    )
+    drawing.add(widget)
+    drawing.initialFontName = theme.fonts.main.regular  # else renderPDF selects Helvetica
+    figure(drawing, f"QR code linking to the video at {url}")
+    caption = para(theme, f"Watch the video: {short_url(url)}", "small", "exercise video")
+    return [drawing, Spacer(1, 1 * mm), caption]
+
+
+class Picture(Flowable):
+    """An image drawn at a given size, centred in its column."""
+
+    def __init__(self, image: ImageReader, width: float, height: float):
+        super().__init__()
+        self.image, self.width, self.height = image, width, height
+        self.hAlign = "CENTER"
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.image, 0, 0, self.width, self.height, mask="auto")
+
+
+def _image(path: Path, exercise: Exercise, max_height: float) -> Picture:
+    """The exercise's picture fitted to the side column, stored at print resolution."""
+    try:
+        size = pixel_size(path)
+        scale = min(SIDE_WIDTH / size[0], max_height / size[1])
+        image = print_image(path, print_pixels(size, scale))
+    except UnreadableImage as error:
+        raise RenderError(f"exercise {exercise.id}: {error}") from None
+    return figure(Picture(image, size[0] * scale, size[1] * scale), f"Picture of {exercise.name}")
+
+
+def side_column(theme: Theme, handout: Handout, exercise: Exercise) -> list[Flowable]:
+    side: list[Flowable] = []
+    image = handout.images.get(exercise.id)
+    if image:
+        side += [_image(image, exercise, 70 * mm), Spacer(1, 3 * mm)]
+    if exercise.video:
+        side += _qr(theme, exercise.video)
+    return side
