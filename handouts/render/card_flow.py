@@ -2,12 +2,13 @@
 
 The heading goes with the first card; in large print, where the two are taller than a
 page, it follows the workout table when there is room, else the first card is fitted
-under it on a new page.
+under it on a new page if that keeps the card whole (smaller pictures).
 """
 
 from __future__ import annotations
 
 from reportlab.platypus import Flowable, FrameBreak, KeepTogether, Spacer
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from handouts.compose import Handout
 from handouts.render.blocks import heading, para
@@ -44,17 +45,16 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     room = theme.frame_height() - stacked_height(
         [*opening, Spacer(1, CARD_GAP)], theme.frame_width()
     )
-    under = [
-        mark(KeepTogether([card]), source=card._source)
-        for card in exercise_card(theme, handout, first_exercise, room)
-    ]
+    fitted = exercise_card(theme, handout, first_exercise, room)  # [] if it cannot be
+    # The first part goes in one KeepTogether with the heading; the others each whole.
+    under = fitted[:1] + [mark(KeepTogether([card]), source=card._source) for card in fitted[1:]]
     return [Opening(opening, kept[: len(cards)], under), *kept[len(cards) :]]
 
 
 class Opening(Flowable):
     """The cards' heading and the first card, placed as the page allows: the heading where
     the table ends and the card on the next page; or, with no room left for the heading,
-    both on a new page, the card fitted under it (alone, the heading would waste a sheet).
+    both on a new page, the card fitted under it where that keeps it whole.
     """
 
     def __init__(self, opening: list[Flowable], first: list[Flowable], under: list[Flowable]):
@@ -68,9 +68,15 @@ class Opening(Flowable):
         frame = getattr(self, "_frame", None)
         at_top = bool(frame and frame._atTop)
         needed = stacked_height(self.opening, available_width)
-        if (needed <= available_height and not at_top) or not self.under:
-            return [*self.opening, *self.first]  # the frame places the first part at once
-        return ([] if at_top else [FrameBreak()]) + [*self.opening, *self.under]
+        # A card whole on its page matters more than a heading with a page to itself: the
+        # card is fitted under the heading only when that does not cut it (more).
+        cut = len(self.under) > len(self.first)
+        # The frame places the first part returned at once; an action lets the heading
+        # and its intro go as one (KeepTogether), never the heading alone at a page's foot.
+        if (needed <= available_height and not at_top) or not self.under or cut:
+            return [NullActionFlowable(), KeepTogether(self.opening), *self.first]
+        start = NullActionFlowable() if at_top else FrameBreak()
+        return [start, KeepTogether([*self.opening, self.under[0]]), *self.under[1:]]
 
     def draw(self) -> None:  # never drawn: split hands the frame its parts
         pass

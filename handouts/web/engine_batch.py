@@ -223,7 +223,7 @@ def start_batch(
         cwd=engine.session.cwd,
         config=engine.session.workspace().file,
         brand_file=engine.workspace_brand(),
-        options=options.render_options(),
+        options=options.render_options(duplex=settings.layout in ("duplex", "booklet")),
         date=options.date,
         programme=settings.programme or None,
         booklet=settings.layout == "booklet",

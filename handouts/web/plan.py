@@ -87,8 +87,9 @@ class PageOptions:
     booklet: bool = False
     date: dt.date | None = None  # the date printed on the handout; None means today
 
-    def render_options(self) -> Any:
-        """The engine's render options for these choices, through the CLI's one definition."""
+    def render_options(self, duplex: bool = False) -> Any:
+        """The engine's render options for these choices, through the CLI's one definition.
+        ``duplex``: printed double-sided (a booklet always is)."""
         from handouts.options import HandoutOptions
 
         return HandoutOptions(
@@ -97,7 +98,8 @@ class PageOptions:
             ink_saver=self.ink_saver,
             fillable=self.fillable,
             private=self.private,
-        ).render_options()
+            booklet=self.booklet,
+        ).render_options(duplex)
 
 
 def _int(form: Mapping[str, str], key: str, default: int | None, low: int, high: int) -> int | None:

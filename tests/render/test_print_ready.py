@@ -14,6 +14,7 @@ from functools import cached_property
 
 import pdfplumber
 import pytest
+from handout_pdf import TABLE_HEADER
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
@@ -172,6 +173,29 @@ def test_no_heading_ends_a_page(printed) -> None:  # noqa: ANN001
                 continue
             lowest = max(c["bottom"] for c in headings)
             assert any(c["top"] > lowest for c in text), (programme, variant, number)
+
+
+def _body_lines(text: str) -> list[str]:
+    """A page's lines between the header's (the first) and the footer's (the last two)."""
+    return text.splitlines()[1:-2]
+
+
+def test_no_page_holds_only_the_sources_or_a_tables_tail(printed) -> None:  # noqa: ANN001
+    """The sources share their page with the end of the last section; a page the workout
+    table runs on to holds at least two of its exercises, or more than the table."""
+    seen = {"sources": 0, "continued": 0}
+    for programme, variant, item in cases(printed):
+        for number, (*_, text) in enumerate(item.pages, 1):
+            lines = _body_lines(text)
+            if "Sources" in lines:
+                seen["sources"] += 1
+                assert lines.index("Sources") > 0, (programme, variant, number)
+            if number > 1 and lines and lines[0] == TABLE_HEADER:  # the table continued
+                seen["continued"] += 1
+                rows = sum(line.startswith("Level ") for line in lines)
+                others = "Your exercises" in lines or "Tracking sheet" in lines
+                assert rows >= 2 or others, (programme, variant, number)
+    assert seen["sources"] == len(printed) and seen["continued"] > 5, seen
 
 
 # Pages of each built-in programme and variant: at most these (all content kept). Each
