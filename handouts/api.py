@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from handouts.build import Builder, Request
     from handouts.check import CheckResult
     from handouts.compose import Handout
-    from handouts.content.models import Patient
+    from handouts.content.models import Patient, Programme
     from handouts.deliver.batch import Report, Settings
     from handouts.deliver.roster import RosterRow
 
@@ -69,11 +69,13 @@ class HandoutRequest:
     """What goes in one handout and who it is for.
 
     With no programme, exercises or sections, the default programme.
+    ``programme``: a programme's id, or a ``Programme`` model that is not in the library
+    (a draft, such as the web page's edited plan: its exercises and sections must be).
     ``exercises``: ``(id, level)`` pairs (level ``None``: the first), as ``"id:level"``
     parses with ``compose.parse_exercise_ref``.
     """
 
-    programme: str | None = None
+    programme: str | Programme | None = None
     exercises: Sequence[tuple[str, int | None]] = ()
     sections: Sequence[str] = ()
     level: int | None = None

@@ -146,6 +146,15 @@ class Builder:
                 self._brands[key] = (brand, self.library.logo_path(DEFAULT_BRAND))
         return self._brands[key]
 
+    def forget_brand(self, brand_file: Path) -> None:
+        """Drop a brand file read before, and its themes: a draft (the web page's brand
+        preview) lives in a temporary folder and is not asked for again."""
+        loaded = self._brands.pop(str(self.brand_file(brand_file)), None)
+        if loaded is not None:
+            brand_json, logo = loaded[0].model_dump_json(), loaded[1]
+            for key in [k for k in self._themes if k[0] == brand_json and k[1] == logo]:
+                del self._themes[key]
+
     def theme(self, brand: Brand, logo: Path | None, options: Options):  # noqa: ANN201 - Theme
         key = (brand.model_dump_json(), logo, options.paper, options.large_print, options.ink_saver)
         if key not in self._themes:

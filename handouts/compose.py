@@ -118,9 +118,13 @@ class Handout:
 
 @dataclass(frozen=True)
 class Selection:
-    """What the user asked for on the command line or in a roster row."""
+    """What the user asked for on the command line, in a roster row or on the web page.
 
-    programme: str | None = None
+    ``programme``: a programme's id, or a ``Programme`` that is not in the library (the
+    web page's edited plan); its exercises and sections are looked up in the library.
+    """
+
+    programme: str | Programme | None = None
     exercises: list[tuple[str, int | None]] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     level: int | None = None
@@ -247,11 +251,9 @@ def compose(
     options: Options = Options(),
 ) -> Handout:
     """Resolve a selection against the library into a Handout."""
-    programme = (
-        _lookup("programmes", selection.programme, library.programmes)
-        if selection.programme
-        else None
-    )
+    programme = selection.programme or None
+    if isinstance(programme, str):
+        programme = _lookup("programmes", programme, library.programmes)
     if programme is None and not selection.exercises and not selection.sections:
         raise SelectionError(
             "nothing to build: name a programme, or choose exercises or sections",

@@ -66,13 +66,13 @@ class Engine:
 
     @property
     def session(self) -> Any:
-        """The CLI's Session (content folders, handouts.yaml, the loaded library)."""
+        """The API's session (content folders, handouts.yaml, the loaded library)."""
         if self._session is None:
-            from handouts.session import Session
+            from handouts import api
 
-            self._session = Session(
-                content_dirs=self.content_dirs,
-                include_builtin=self.include_builtin,
+            self._session = api.open_session(
+                self.content_dirs,
+                builtin=self.include_builtin,
                 cwd=self.cwd,
                 config=self.config,
             )
@@ -161,7 +161,7 @@ class Engine:
 
         An unchanged programme is the library's own object, so the handout is the one
         ``handouts build ID`` makes; a changed one is a programme model checked as the
-        loader checks a programme file.
+        loader checks a programme file, built as a draft (``api.HandoutRequest.programme``).
         """
         from pydantic import ValidationError
 
@@ -244,56 +244,41 @@ class Engine:
         options: PageOptions,
         brand_file: Path | None = None,
     ) -> Built:
-        """The handout as the CLI's ``build`` makes it, as PDF bytes; raises for bad input.
+        """The handout as the CLI's ``build`` makes it (the API's ``build``); raises for bad input.
 
         ``brand_file``: a draft brand instead of the workspace's (the brand page's preview).
         """
-        from handouts.api import build_despite_other_problems
-        from handouts.build import Request
+        from handouts import api
         from handouts.content.models import Patient
         from handouts.deliver.roster import safe_name
 
         with self.lock:
-            builder = self.builder()
-            library = builder.library
             draft, selection = self.draft(plan)
-            request = Request(
-                selection=selection,
+            request = api.HandoutRequest(
+                programme=draft,
+                sections=selection.sections if draft is None else (),
                 patient=Patient(
                     name=patient.name,
                     clinician=patient.clinician,
                     start=patient.start,
                     note=patient.note,
                 ),
-                brand_file=brand_file or self.workspace_brand(),
-                options=options.render_options(),
+                options=options.handout_options(
+                    brand=brand_file, weeks=selection.weeks, sessions=selection.sessions
+                ),
                 date=options.date,
             )
-            if draft is not None and library.programmes.get(draft.id) is not draft:
-                programmes = {**library.programmes, draft.id: draft}
-                builder.library = dataclasses.replace(library, programmes=programmes)
             try:
-                handout, pdf = build_despite_other_problems(builder, request)
-                warnings = tuple(builder.warnings(handout))
+                built = api.build(self.session, request)
             finally:
-                builder.library = library
                 if brand_file:  # a draft lives in a temporary folder: do not keep it
-                    builder._brands.pop(str(brand_file), None)
-        if options.private or options.booklet:
-            from handouts.post.finish import finish_pdf
-
-            pdf, notes = finish_pdf(
-                pdf,
-                private_name=patient.name if options.private else "",
-                booklet=options.booklet,
-                large_print=options.large_print,
-            )
-            warnings += tuple(notes)
+                    self.builder().forget_brand(brand_file)
+        handout = built.handout
         stem = handout.id + (f"-{safe_name(patient.name)}" if patient.name else "")
         return Built(
-            pdf,
+            built.pdf,
             f"{stem}.pdf",
-            warnings,
+            (*built.warnings, *built.notes),
             handout.brand,
             handout.title,
             handout.weeks,

@@ -209,6 +209,7 @@ def start_batch(
     engine: Engine, roster: Any, name: str, settings: BatchSettings, owner: str
 ) -> BatchJob:
     """Start building every ready row in a background thread; returns the job to watch."""
+    from handouts import api
     from handouts.deliver import batch as driver
     from handouts.deliver.jobs import Settings
 
@@ -223,7 +224,9 @@ def start_batch(
         cwd=engine.session.cwd,
         config=engine.session.workspace().file,
         brand_file=engine.workspace_brand(),
-        options=options.render_options(duplex=settings.layout in ("duplex", "booklet")),
+        options=options.handout_options().render_options(
+            duplex=settings.layout in ("duplex", "booklet")
+        ),
         date=options.date,
         programme=settings.programme or None,
         booklet=settings.layout == "booklet",
@@ -241,11 +244,11 @@ def start_batch(
     def run() -> None:
         try:
             with engine.lock:  # reportlab is not thread-safe: one build at a time
-                job.summary = driver.run(
+                job.summary = api.run_batch(
                     roster.rows,
                     run_settings,
+                    engine.session,
                     jobs=1,
-                    session=engine.session,
                     combine=combine,
                     duplex=settings.layout == "duplex",
                     mail=plan,

@@ -301,8 +301,7 @@ def _check_programme_text(engine: Engine, new_id: str, text: str) -> None:
     """Load the file as the library would and lay it out, as `check` does, before saving."""
     import tempfile
 
-    from handouts.build import Request
-    from handouts.compose import Options, Selection
+    from handouts import api
     from handouts.content.loader import load_library
 
     with tempfile.TemporaryDirectory() as tmp:  # programme content only, no patient data
@@ -313,21 +312,13 @@ def _check_programme_text(engine: Engine, new_id: str, text: str) -> None:
         library = load_library(
             folders, include_builtin=engine.session.include_builtin, lenient=True
         )
-        own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
-        if own:
-            raise ContentError(own)
-        with engine.lock:
-            builder = engine.builder()
-            original = builder.library
-            builder.library = library
-            try:
-                for large_print in (True, False):
-                    options = Options(paper="", large_print=large_print)
-                    request = Request(
-                        Selection(programme=new_id),
-                        brand_file=engine.workspace_brand(),
-                        options=options,
-                    )
-                    builder.build(request)
-            finally:
-                builder.library = original
+    own = [p for p in library.problems if tmp in str(p.path) or new_id in p.path]
+    if own:
+        raise ContentError(own)
+    saved = library.programmes.get(new_id)  # as the library will read it; laid out as a draft
+    if saved is None:  # left out for an item it uses, whose problem is its file's
+        raise ContentError(list(library.problems))
+    with engine.lock:
+        for large_print in (True, False):
+            options = api.HandoutOptions(large_print=large_print)
+            api.build(engine.session, api.HandoutRequest(saved, options=options))

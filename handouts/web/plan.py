@@ -87,9 +87,12 @@ class PageOptions:
     booklet: bool = False
     date: dt.date | None = None  # the date printed on the handout; None means today
 
-    def render_options(self, duplex: bool = False) -> Any:
-        """The engine's render options for these choices, through the CLI's one definition.
-        ``duplex``: printed double-sided (a booklet always is)."""
+    def handout_options(self, **more: Any) -> Any:
+        """These choices as the API's ``HandoutOptions``, the CLI's one definition of them.
+
+        ``more``: the options the page sets elsewhere (``weeks``, ``sessions``, ``brand``).
+        The handout date travels as ``HandoutRequest.date``, already read.
+        """
         from handouts.options import HandoutOptions
 
         return HandoutOptions(
@@ -99,7 +102,8 @@ class PageOptions:
             fillable=self.fillable,
             private=self.private,
             booklet=self.booklet,
-        ).render_options(duplex)
+            **more,
+        )
 
 
 def _int(form: Mapping[str, str], key: str, default: int | None, low: int, high: int) -> int | None:
