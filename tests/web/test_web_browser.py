@@ -107,3 +107,26 @@ def wait_for_file(folder: Path, pattern: str, timeout: float = WAIT) -> Path:
             return done[0]
         time.sleep(0.1)
     raise AssertionError(f"no download in {folder}")
+
+
+def test_no_page_scrolls_sideways_at_200_percent_zoom(site, tmp_path: Path) -> None:  # noqa: ANN001
+    """A 1280-pixel window at 200 %: 640 CSS pixels, two device pixels each (WCAG reflow)."""
+    driver, url, _downloads = site
+    roster = tmp_path / "list.csv"
+    roster.write_text("patient,email,level,start\nAnn Lee,ann@example.org,x,5 Jan\n", "utf-8")
+    zoom = {"width": 640, "height": 450, "deviceScaleFactor": 2, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", zoom)
+    try:
+        for page in ("build", "library", "brand", "batch"):
+            driver.get(f"{url}/{page}")
+            if page == "batch":  # with a roster's rows in the table
+                driver.find_element(By.ID, "roster").send_keys(str(roster))
+                driver.find_element(
+                    By.XPATH, "//button[normalize-space()='Check the list']"
+                ).click()
+                WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "row-2"))
+            root = "document.documentElement"
+            width, seen = driver.execute_script(f"return [{root}.scrollWidth, {root}.clientWidth]")
+            assert width <= seen, f"/{page} is {width} px wide in a {seen} px window"
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -40,18 +40,8 @@
     var data = new FormData(form);
     data.delete("roster"); // the rows as edited, not a file chosen again
     summary.textContent = "Checking the rows…";
-    fetch(table.dataset.check, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "x-requested-with": "fetch", "x-csrf-token": csrf },
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          return response.text().then(function (text) { throw new Error(text); });
-        }
-        return response.json();
-      })
+    window.handoutsPost(table.dataset.check, data, csrf)
+      .then(function (response) { return response.json(); })
       .then(function (state) {
         if (mine !== sequence) return; // a newer change is on its way
         var withEmail = !!form.querySelector("input[name=email]:checked");

@@ -24,16 +24,8 @@
     var data = new FormData(form);
     data.set("deliver", "preview");
     say("Updating the preview…");
-    fetch(form.dataset.preview, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "x-requested-with": "fetch", "x-csrf-token": csrf },
-    })
+    window.handoutsPost(form.dataset.preview, data, csrf)
       .then(function (response) {
-        if (!response.ok) {
-          return response.text().then(function (text) { throw new Error(text); });
-        }
         lastNotes = response.headers.get("x-handout-notes");
         return response.blob();
       })
