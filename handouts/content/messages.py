@@ -160,6 +160,12 @@ _UNQUOTED_COLOUR = (
 )
 
 
+def plain_message(error: dict, model: type[BaseModel], data: dict) -> str:
+    """One pydantic error on ``data`` in the words ``validate`` uses, for data that was not
+    read from a file (the web page's edited plan): "expected a whole number, found …"."""
+    return _message(error, model, data)
+
+
 def _message(error: dict, model: type[BaseModel], data: dict) -> str:
     kind, ctx, loc = error["type"], dict(error.get("ctx") or {}), tuple(error["loc"])
     found = describe(error.get("input"))

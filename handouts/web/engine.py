@@ -202,7 +202,13 @@ class Engine:
         first = 1
         phases = []
         for index, block in enumerate(plan.blocks):
-            last = weeks if index == len(plan.blocks) - 1 else block.last
+            later = len(plan.blocks) - 1 - index  # blocks after this one: a week each at least
+            last = weeks if not later else block.last
+            if not first <= last <= weeks - later:
+                raise PlanError(
+                    f"{block.label}: Ends after week: give a week from {first} to "
+                    f"{weeks - later}, so the weeks after it have a block of their own"
+                )
             exercises = [
                 {"exercise": r.exercise, "level": r.level, **r.overrides()} for r in block.rows
             ]
@@ -212,13 +218,31 @@ class Engine:
         try:
             draft = Programme.model_validate(data)
         except ValidationError as error:
-            raise PlanError(_plan_message(error)) from None
+            raise PlanError(self._plan_message(error, plan, data)) from None
         if base is None:
             draft = draft.model_copy(update={"summary": ""})
         elif draft == base:
             draft = base
         self._check_references(draft)
         return draft, selection
+
+    def _plan_message(self, error: Any, plan: Plan, data: dict) -> str:
+        """A pydantic error on a draft programme, worded for the page: which block of weeks,
+        which exercise, which box ("Weeks 1–2, Toe walks, Sets: expected a whole number…")."""
+        from handouts.content.messages import plain_message
+        from handouts.content.models import Programme
+
+        first = error.errors(include_url=False)[0]
+        message = plain_message(first, Programme, data)
+        message = message.replace("phases must cover", "blocks of weeks must cover")
+        loc = tuple(first.get("loc", ()))
+        if len(loc) >= 5 and loc[0] == "phases" and loc[2] == "exercises":
+            block = plan.blocks[int(loc[1])]
+            exercise_id = block.rows[int(loc[3])].exercise
+            exercise = self.library.exercises.get(exercise_id)
+            name = exercise.name if exercise else exercise_id
+            return f"{block.label}, {name}, {DOSE_LABELS.get(str(loc[4]), loc[4])}: {message}"
+        return message
 
     def _check_references(self, draft: Any) -> None:
         from handouts.content.models import levels_text
@@ -286,12 +310,5 @@ class Engine:
         )
 
 
-def _plan_message(error: Any) -> str:
-    """A pydantic error on a draft programme, worded for the page's blocks of weeks."""
-    first = error.errors()[0]
-    message = str(first.get("msg", "")).removeprefix("Value error, ")
-    message = message.replace("phases must cover", "blocks of weeks must cover")
-    location = ".".join(str(part) for part in first.get("loc", ()))
-    if location.startswith("phases") and "exercises" in location:
-        return f"an exercise's dose: {message}"
-    return message
+DOSE_LABELS = {"sets": "Sets", "reps": "Reps", "tempo": "Tempo", "rest": "Rest"}
+DOSE_LABELS |= {"load": "Load", "notes": "Note", "level": "Level"}

@@ -111,8 +111,31 @@ def _int(form: Mapping[str, str], key: str, default: int | None, low: int, high:
     if not value:
         return default
     if not value.isdigit() or not low <= int(value) <= high:
-        raise PlanError(f"{_FIELD_NAMES.get(key, key)}: give a whole number from {low} to {high}")
+        raise PlanError(f"{_field_name(form, key)}: give a whole number from {low} to {high}")
     return int(value)
+
+
+_BOX_KEY = re.compile(r"^b(\d+)\.(?:r(\d+)\.)?(\w+)$")
+_BOX_NAMES = {"sets": "Sets", "reps": "Reps", "tempo": "Tempo", "rest": "Rest", "load": "Load"}
+_BOX_NAMES |= {"notes": "Note", "level": "Level", "exercise": "Exercise", "title": "Heading"}
+_BOX_NAMES |= {"first": "First week", "last": "Ends after week"}
+
+
+def _field_name(form: Mapping[str, str], key: str) -> str:
+    """A box as the page labels it: "Length in weeks", or "Block 1, toe-walks, Reps"."""
+    match = _BOX_KEY.match(key)
+    if not match:
+        return _FIELD_NAMES.get(key, key)
+    block, row, box = match.groups()
+    first, last = (str(form.get(f"b{block}.{end}") or "").strip() for end in ("first", "last"))
+    if first.isdigit() and last.isdigit() and len(first + last) < 5:
+        where = f"Week {first}" if first == last else f"Weeks {first}–{last}"
+    else:
+        where = f"Block {int(block) + 1}"
+    if row is not None:
+        exercise = (form.get(f"b{block}.r{row}.exercise") or "").strip()[:80]
+        where += f", {exercise or f'exercise {int(row) + 1}'}"
+    return f"{where}, {_BOX_NAMES.get(box, box)}"
 
 
 def _date(form: Mapping[str, str], key: str) -> dt.date | None:
@@ -132,13 +155,18 @@ _FIELD_NAMES = {
     "sessions": "Sessions a week",
     "start_date": "Start date",
     "date": "Handout date",
+    "patient": "Patient's name",
+    "clinician": "Clinician",
+    "note": "A note for page one",
+    "email": "Patient's e-mail",
+    "base": "Programme",
 }
 
 
 def _text(form: Mapping[str, str], key: str, limit: int = 500) -> str:
     value = (form.get(key) or "").strip()
     if len(value) > limit:
-        raise PlanError(f"{key}: at most {limit} characters")
+        raise PlanError(f"{_field_name(form, key)}: at most {limit} characters")
     return value
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from test_web_batch import check, statuses
 from webpage import form_of, make_client
 
@@ -81,3 +82,29 @@ def test_the_preview_brings_the_builds_warnings_to_the_page(clinic: Path) -> Non
         "x-handout-notes"
         in (Path(__file__).parents[2] / "handouts/web/static/build.js").read_text()
     )
+
+
+OWN_BLOCK = "so the weeks after it have a block of their own"
+NAMED = [
+    ({"b1.r1.sets": "4-5"}, "Weeks 3–4, Seated soleus raise, Sets: "
+     'expected a whole number, found "4-5"'),
+    ({"b0.r0.sets": "0"}, 'Weeks 1–2, Bent-knee calf raise, Sets: must be 1 or more, found "0"'),
+    ({"b0.r0.reps": "x" * 201}, "Weeks 1–2, bent-knee-calf-raise, Reps: at most 200 characters"),
+    ({"b0.r0.level": "21"}, "Weeks 1–2, bent-knee-calf-raise, Level: "
+     "give a whole number from 1 to 20"),
+    ({"b0.title": "x" * 121}, "Weeks 1–2, Heading: at most 120 characters"),
+    ({"note": "x" * 601}, "A note for page one: at most 600 characters"),
+    ({"b0.last": "5"}, f"Weeks 1–5: Ends after week: give a week from 1 to 4, {OWN_BLOCK}"),
+    ({"b0.last": "4", "b1.last": "4"},
+     f"Weeks 3–4: Ends after week: give a week from 5 to 5, {OWN_BLOCK}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "message"), NAMED)
+def test_a_bad_box_is_named_as_the_page_labels_it(client, change: dict, message: str) -> None:
+    """They were "b0.r0.reps: …", "an exercise's dose: Input should be …" and "week range 6-4
+    must start at 1 or later and not run backwards"."""
+    page = client.get("/build").text
+    response = client.post("/build/pdf", data=form_of(page, change), headers=FETCH)
+    assert response.status_code == 422
+    assert response.text == message
