@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from handouts.compose import Options
 
 
+# The paper sizes a handout is laid out at (render/theme.py has their dimensions).
+PAPERS = ("a4", "letter", "a5", "half-letter")
+PAPER_NAMES = {"a4": "A4", "letter": "US Letter", "a5": "A5", "half-letter": "Half letter"}
+
+
 class Option(NamedTuple):
     """One handout option and what a front end needs to offer it.
 
@@ -48,7 +53,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("weeks", None, "Override the number of weeks.", "int", limits=(1, 52)),
     Option("sessions", None, "Override the sessions per week.", "int", limits=(1, 14)),
-    Option("paper", "", "Paper size (default: the brand's).", "choice", choices=("a4", "letter")),
+    Option(
+        "paper",
+        "",
+        "Paper size (default: the brand's); a5 and half-letter lay the handout out at that size.",
+        "choice",
+        choices=PAPERS,
+    ),
     Option("large_print", False, "Body text 14 pt and larger tick boxes."),
     Option("ink_saver", False, "No large filled areas."),
     Option("fillable", False, "Tick boxes and pain scores as PDF form fields."),

@@ -9,18 +9,20 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
-from handouts.compose import Handout
+from handouts.compose import Handout, Row
 from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.figures.placement import thumbnail_slot, with_thumbnail
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
-from handouts.render.theme import MUTED, WHITE, Theme
+from handouts.render.theme import MUTED, SMALL_PAPER, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
 TABLE_WEIGHTS = (22, 17, 6, 11, 18, 8, 18)  # relative column widths
 TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
+POSITION = TABLE_COLUMNS.index("Position")
+DOSE_COLUMNS = tuple(range(POSITION + 1, len(TABLE_COLUMNS)))  # Sets to Load
 
 
 def dose_cells(dose: Level) -> list[str]:
@@ -45,34 +47,58 @@ def _word_width(text: str, font: str, size: float) -> float:
     return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
 
 
+def _needed(
+    theme: Theme, rows: Sequence[Sequence[str]], lead: float, columns: Sequence[int]
+) -> tuple[list[float], list[float]]:
+    """Each column's least width for its heading's words, and for all its words."""
+    head, cell = theme["cell_head"], theme["cell"]
+    heads = [_word_width(TABLE_COLUMNS[i], head.fontName, head.fontSize) for i in columns]
+    body = [
+        max([heads[n], *(_word_width(row[i], cell.fontName, cell.fontSize) for row in rows)])
+        for n, i in enumerate(columns)
+    ]
+    if lead and columns[0] == 0:  # the name prints in bold after the picture
+        bold = theme.fonts.main.bold
+        names = (_word_width(row[0], bold, cell.fontSize) for row in rows)
+        body[0] = max([heads[0], *names]) + lead
+    return heads, body
+
+
+def stacked(theme: Theme) -> bool:
+    """On small paper (A5, half letter) each exercise's name, level and position print on a
+    line of their own, its dose under them in five columns: seven columns across 12 cm
+    break words mid-word ("Bodyweig" / "ht") and make rows 6 cm tall."""
+    return theme.paper[0] < SMALL_PAPER
+
+
 def table_widths(
-    theme: Theme, width: float, rows: Sequence[Sequence[str]] = (), lead: float = 0.0
+    theme: Theme,
+    width: float,
+    rows: Sequence[Sequence[str]] = (),
+    lead: float = 0.0,
+    columns: Sequence[int] | None = None,
 ) -> list[float]:
-    """Column widths by TABLE_WEIGHTS, none narrower than its longest word.
+    """Widths of ``columns`` (default: all) by TABLE_WEIGHTS, none narrower than its longest
+    word.
 
     A word wider than its column is broken mid-word ("Set" / "s" in large print, "As nee" /
     "ded" in a Rest column): such a column gets the word's width and the others share what
-    is left by weight. ``rows`` are the body's texts (one per column); their words count
-    only while all of them fit across, the headings' always. ``lead``: room the first
-    column keeps before its words (the exercise's picture).
+    is left by weight. ``rows`` are the body's texts (one per column of TABLE_COLUMNS);
+    their words count only while all of them fit across, the headings' always. ``lead``:
+    room the first column keeps before its words (the exercise's picture).
     """
-    head, cell = theme["cell_head"], theme["cell"]
-    needs = [_word_width(title, head.fontName, head.fontSize) for title in TABLE_COLUMNS]
-    body = [
-        max([needs[i], *(_word_width(row[i], cell.fontName, cell.fontSize) for row in rows)])
-        for i in range(len(TABLE_COLUMNS))
-    ]
-    if lead:  # the name prints in bold after the picture
-        bold = theme.fonts.main.bold
-        names = (_word_width(row[0], bold, cell.fontSize) for row in rows)
-        body[0] = max([needs[0], *names]) + lead
+    columns = tuple(range(len(TABLE_COLUMNS))) if columns is None else tuple(columns)
+    weights = [TABLE_WEIGHTS[i] for i in columns]
+    needs, body = _needed(theme, rows, lead, columns)
     if sum(body) <= width:
         needs = body
+    elif needs[0] + sum(body[1:]) <= width:  # the doses' words whole; the widest column wraps
+        needs = [needs[0], *body[1:]]
     fixed: dict[int, float] = {}
     while True:
         free = width - sum(fixed.values())
-        total = sum(w for i, w in enumerate(TABLE_WEIGHTS) if i not in fixed)
-        widths = [fixed.get(i, free * w / total) for i, w in enumerate(TABLE_WEIGHTS)]
+        total = sum(w for i, w in enumerate(weights) if i not in fixed)
+        widths = [fixed.get(i, free * w / total) for i, w in enumerate(weights)]
         narrow = {i: needs[i] for i, w in enumerate(widths) if w < needs[i]}
         if not narrow:
             return widths
@@ -115,6 +141,25 @@ class WorkoutTable(Table):
         return getattr(getattr(first, "style", None), "name", "") == "phase"
 
 
+def _exercise_rows(theme: Theme, row: Row, narrow: bool, blank: list[str]) -> list[list]:
+    """An exercise's rows: its name, position and dose on one row, or (``narrow``) the name
+    and position on a full-width line with the dose under it; then the level and its notes
+    on a full-width line (in the name's narrow column the label took three lines)."""
+    where = f"exercise {row.exercise.id}"
+    markup = theme.fonts.markup
+    name = f"<b>{markup(row.exercise.name, where, 'bold')}</b>"
+    if narrow:  # the position under the name, on the name's full-width line
+        name += f"<br/>{markup(row.exercise.position, where)}"
+    named = with_thumbnail(theme, row.exercise, row.dose.level, Para(name, theme["cell"]))
+    doses = [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
+    if narrow:
+        rows = [[named, *blank], doses]
+    else:
+        rows = [[named, para(theme, row.exercise.position, "cell", where), *doses]]
+    rows.append([level_line(theme, row.dose, where), *blank])
+    return rows
+
+
 def _keep_rows(label: int, groups: list[tuple[int, int]]) -> list[tuple]:
     """NOSPLIT ranges for one block of weeks: an exercise's row and its notes stay together;
     a block split over two pages keeps at least two exercises on each (a 4/1 split leaves
@@ -130,8 +175,11 @@ def _keep_rows(label: int, groups: list[tuple[int, int]]) -> list[tuple]:
 def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     pictured = any(thumbnail_slot(theme, e) for e in handout.exercises)
     lead = thumbnail_slot(theme) if pictured else 0.0
-    widths = table_widths(theme, theme.frame_width(), _body_texts(handout), lead)
-    head = [para(theme, title, "cell_head") for title in TABLE_COLUMNS]
+    texts, narrow = _body_texts(handout), stacked(theme)
+    columns = DOSE_COLUMNS if narrow else tuple(range(len(TABLE_COLUMNS)))
+    widths = table_widths(theme, theme.frame_width(), texts, lead, columns)
+    blank = [""] * (len(columns) - 1)  # the cells a full-width row spans
+    head = [para(theme, TABLE_COLUMNS[i], "cell_head") for i in columns]
     rows: list[list] = [head]
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -149,7 +197,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     for phase in handout.phases:
         dates = weeks_dates(handout, *phase.weeks)
         title = " · ".join(part for part in (phase.label, dates, phase.title) if part)
-        rows.append([para(theme, title, "phase", "phase title")] + [""] * 6)
+        rows.append([para(theme, title, "phase", "phase title"), *blank])
         index = len(rows) - 1
         style += [
             ("SPAN", (0, index), (-1, index)),
@@ -159,24 +207,17 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         if not theme.ink_saver:
             style.append(("BACKGROUND", (0, index), (-1, index), theme.wash))
         for row in phase.rows:
-            where = f"exercise {row.exercise.id}"
-            name = f"<b>{theme.fonts.markup(row.exercise.name, where, 'bold')}</b>"
-            cells = [
-                with_thumbnail(theme, row.exercise, row.dose.level, Para(name, theme["cell"])),
-                para(theme, row.exercise.position, "cell", where),
-            ]
-            cells += [para(theme, text, "cell", where) for text in dose_cells(row.dose)]
-            rows.append(cells)
-            # The level and its notes on a full-width line under the row: in the name's
-            # narrow column the label took three lines and made every row twice as tall.
-            rows.append([level_line(theme, row.dose, where)] + [""] * 6)
-            index = len(rows) - 1
-            style += [
-                ("SPAN", (0, index), (-1, index)),
-                ("TOPPADDING", (0, index), (-1, index), 0),
-                ("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE),
-            ]
-            groups.append((index - 1, index))
+            first = len(rows)
+            rows += _exercise_rows(theme, row, narrow, blank)
+            for index in range(first + 1, len(rows)):  # its lines below: one with the first
+                style += [
+                    ("TOPPADDING", (0, index), (-1, index), 0),
+                    ("LINEBELOW", (0, index - 1), (-1, index - 1), 0, WHITE),
+                ]
+            spans = [first] if narrow else []  # the name's line
+            spans.append(len(rows) - 1)  # the level and its notes
+            style += [("SPAN", (0, index), (-1, index)) for index in spans]
+            groups.append((first, len(rows) - 1))
         style += _keep_rows(label, groups)
     # The gap below is space after, which a frame drops at the foot of a page; a Spacer
     # there would go on to the next page, and before the page break of the cards leave

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from handouts.options import PAPER_NAMES
 from handouts.web.engine import Engine
 from handouts.web.security import (
     CSRF_FIELD,
@@ -55,6 +56,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["papers"] = PAPER_NAMES  # the paper sizes build and batch offer
     return Jinja2Templates(env=env)
 
 

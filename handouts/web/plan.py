@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from handouts.options import PAPER_NAMES
+
 DOSE_FIELDS = ("sets", "reps", "tempo", "rest", "load", "notes")
 MAX_BLOCKS = 12
 MAX_ROWS = 40  # exercises in one block of weeks
@@ -219,8 +221,8 @@ def patient_from_form(form: Mapping[str, str]) -> PatientFields:
 
 def options_from_form(form: Mapping[str, str]) -> PageOptions:
     paper = form.get("paper") or ""
-    if paper not in ("", "a4", "letter"):
-        raise PlanError("Paper: choose A4 or Letter")
+    if paper and paper not in PAPER_NAMES:
+        raise PlanError("Paper: choose " + ", ".join(PAPER_NAMES.values()))
     return PageOptions(
         paper=paper,
         large_print=bool(form.get("large_print")),

@@ -30,8 +30,9 @@ def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ),
         (["--weeks", "99"], "error: invalid value for '--weeks': 99 is not in the range 1<=x<=52"),
         (
-            ["--paper", "a5"],
-            "error: invalid value for '--paper': 'a5' is not one of 'a4', 'letter'",
+            ["--paper", "a3"],
+            "error: invalid value for '--paper': 'a3' is not one of 'a4', 'letter', 'a5', "
+            "'half-letter'",
         ),
     ],
 )
