@@ -146,8 +146,8 @@ def build(session: Session, request: HandoutRequest) -> Built:
             attachments=extras,
             private_name=patient.name if options.private else "",
             booklet=options.booklet,
+            bleed=options.bleed,
             password=options.password or "",
-            large_print=options.large_print,
             duplex=request.duplex,
         )
     return built

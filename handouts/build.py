@@ -156,7 +156,14 @@ class Builder:
                 del self._themes[key]
 
     def theme(self, brand: Brand, logo: Path | None, options: Options):  # noqa: ANN201 - Theme
-        key = (brand.model_dump_json(), logo, options.paper, options.large_print, options.ink_saver)
+        key = (
+            brand.model_dump_json(),
+            logo,
+            options.paper,
+            options.large_print,
+            options.ink_saver,
+            options.booklet,
+        )
         if key not in self._themes:
             from handouts.render.fonts import load_fonts
             from handouts.render.logo import check_logo
@@ -171,6 +178,7 @@ class Builder:
                 paper=options.paper,
                 large_print=options.large_print,
                 ink_saver=options.ink_saver,
+                booklet=options.booklet,
             )
         return self._themes[key]
 
@@ -245,7 +253,12 @@ class Builder:
             raise ContentError(problems)
 
     def warnings(self, handout: Handout) -> list[str]:
-        return list(self.theme(handout.brand, handout.logo, handout.options).warnings)
+        """What the brand makes of the page: colours darkened, the clinic's name shrunk."""
+        from handouts.render.header import name_warning
+
+        theme = self.theme(handout.brand, handout.logo, handout.options)
+        name = name_warning(theme, handout.brand, handout.logo)
+        return [*theme.warnings, *([name] if name else [])]
 
     def build(self, request: Request) -> tuple[Handout, bytes]:
         handout = self.compose(request)

@@ -59,8 +59,37 @@ def check_library(session: Session, extra: Sequence[Path] = ()) -> CheckResult:
         problems += [] if problems else _figure_problems(library)
         problems += [] if problems else _layout_problems(session, library, brand_file, extra)
     problems = list(dict.fromkeys(problems))  # the brand may be in a content folder
-    warnings = _yaml_traps(library) if library and not problems else []
-    return CheckResult(library, problems, warnings)
+    warnings = []
+    if library and not problems:
+        warnings += _yaml_traps(library)
+        keys = [key for key in library.brands if library.is_builtin("brands", key)]
+        builtin = {library.origin("brands", key) for key in keys}
+        mine = [item for item in brands if item[0] not in builtin]
+        warnings += _brand_warnings(mine, session.font_dirs(extra))
+    return CheckResult(library, problems, list(dict.fromkeys(warnings)))
+
+
+def _brand_warnings(brands: list, dirs: list[Path]) -> list[Problem]:
+    """What a brand does to the page that a clinic should know: a colour too light for
+    lines and tick boxes (printed darker), white text unreadable on the band, a name that
+    had to shrink to the floor size or be cut; on the brand's paper and on a booklet's."""
+    from handouts.content.files import display_path
+    from handouts.errors import Problem
+    from handouts.render.fonts import load_fonts
+    from handouts.render.header import name_warning
+    from handouts.render.theme import make_theme
+
+    warnings = []
+    for path, brand, logo in brands:
+        fonts = load_fonts(brand.font, dirs)
+        for booklet in (False, True):
+            theme = make_theme(brand, fonts, booklet=booklet)
+            found = list(theme.warnings)
+            where = " on a booklet's pages (A5 or half letter)" if booklet else ""
+            if message := name_warning(theme, brand, logo, where):
+                found.append(message)
+            warnings += [Problem(display_path(path), 0, "", message) for message in found]
+    return warnings
 
 
 def _yaml_traps(library: Library) -> list[Problem]:

@@ -64,6 +64,8 @@ class Options:
     # Printed double-sided: the tracking sheet starts on a front (a notes page before it
     # where needed). Printed one-sided, any page is a front: no notes page to fill.
     duplex: bool = False
+    booklet: bool = False  # laid out at half the paper's size, to fold; the tracker full size
+    bleed: bool = False  # for a print shop: bleed, crop marks and page boxes (post/bleed.py)
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,18 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "booklet",
         False,
-        "Impose as an A5 booklet (print duplex, short edge, fold).",
+        "Lay out at A5 (half letter on letter) and impose as a booklet at full size, "
+        "the tracking sheet on a sheet of its own (print duplex, short edge, fold).",
         batch_help="Also impose each handout as an A5 booklet, <name>.booklet.pdf beside it "
         "(print duplex, short edge, fold); --combine takes the booklets.",
+    ),
+    Option(
+        "bleed",
+        False,
+        "For a print shop: the header band runs 3 mm past the trim, with crop marks "
+        "and a TrimBox and BleedBox on every page.",
+        batch_help="For a print shop: each handout with a 3 mm bleed, crop marks and "
+        "TrimBox and BleedBox (not the booklets).",
     ),
     Option(
         "attach",
@@ -125,9 +134,11 @@ class HandoutOptions(_Values):
             fillable=self.fillable,
             private=self.private,
             duplex=duplex or self.booklet,
+            booklet=self.booklet,
+            bleed=self.bleed,
         )
 
     @property
     def post_steps(self) -> bool:
-        """Whether the PDF needs post-processing (attach, scrub, impose or encrypt)."""
-        return bool(self.attach or self.private or self.booklet or self.password)
+        """Whether the PDF needs post-processing (attach, scrub, impose, bleed or encrypt)."""
+        return bool(self.attach or self.private or self.booklet or self.bleed or self.password)

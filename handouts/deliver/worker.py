@@ -103,19 +103,12 @@ class Worker:
 
         s = self.settings
         handout, pdf = self.builder.build(self._request(job))
-        pdf, notes = finish_pdf(
-            pdf,
-            attachments=s.attachments,
-            field_prefix=job.field_prefix,
-            private_name=job.patient if s.options.private else "",
-            password="" if s.booklet else job.password,  # the booklet is imposed from it first
-            large_print=s.options.large_print,
-        )
+        pdf, notes = self._finish(job, pdf, password=job.password, bleed=s.options.bleed)
         if s.booklet:  # beside the full-size handout, never over it
-            booklet, notes = finish_pdf(
-                pdf, booklet=True, password=job.password, large_print=s.options.large_print
-            )
-            pdf = finish_pdf(pdf, password=job.password)[0]
+            # Laid out again at half the paper's size, to print at 100 % when folded.
+            folded = self.builder.build(self._request(job, booklet=True))[1]
+            folded = self._finish(job, folded)[0]
+            booklet, notes = finish_pdf(folded, booklet=True, password=job.password)
             files.write_atomic(s.out_dir / job.name, pdf, follow_symlinks=False)
             files.write_atomic(s.out_dir / booklet_name(job.name), booklet, follow_symlinks=False)
             pdf = booklet  # what the print file takes
@@ -128,7 +121,23 @@ class Worker:
             job.index, Status.BUILT, job.name, pdf, context, tuple(notes), warnings, check
         )
 
-    def _request(self, job: Job):  # noqa: ANN202 - build.Request
+    def _finish(
+        self, job: Job, pdf: bytes, password: str = "", bleed: bool = False
+    ) -> tuple[bytes, list[str]]:
+        """The row's PDF with the attachments, the name kept out, a bleed, its password."""
+        s = self.settings
+        return finish_pdf(
+            pdf,
+            attachments=s.attachments,
+            field_prefix=job.field_prefix,
+            private_name=job.patient if s.options.private else "",
+            bleed=bleed,
+            password=password,
+        )
+
+    def _request(self, job: Job, booklet: bool = False):  # noqa: ANN202 - build.Request
+        from dataclasses import replace
+
         from handouts.build import Request
         from handouts.compose import Selection
         from handouts.content.models import Patient
@@ -144,7 +153,7 @@ class Worker:
                 name=job.patient, clinician=job.clinician, start=job.start, note=job.note
             ),
             brand_file=self._brand_file(job.brand),
-            options=s.options,
+            options=replace(s.options, booklet=booklet),  # the full-size handout, or the booklet
             date=s.date,
         )
 

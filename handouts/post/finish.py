@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handouts.post.bleed import with_bleed
 from handouts.post.impose import (
     IMPOSE_NOTE,
-    LARGE_PRINT_BOOKLET_NOTE,
     has_forms_or_outline,
     impose_booklet,
 )
 from handouts.post.merge import attach, pad_to_even
 from handouts.post.outside import reading, sound
 from handouts.post.protect import encrypt, scrub_metadata
+
+BOOKLET_BLEED_NOTE = (
+    "--bleed is for a print shop's single pages; a booklet is made for an office printer, "
+    "so it has no bleed or crop marks"
+)
 
 
 def finish_pdf(
@@ -22,11 +27,12 @@ def finish_pdf(
     field_prefix: str = "h1",
     private_name: str = "",
     booklet: bool = False,
+    bleed: bool = False,
     password: str = "",
-    large_print: bool = False,
     duplex: bool = False,
 ) -> tuple[bytes, list[str]]:
-    """Attach, scrub, impose or pad, encrypt (in that order); returns the PDF and notes.
+    """Attach, scrub, impose or pad, bleed, encrypt (in that order); returns the PDF and
+    notes.
 
     ``duplex`` pads to an even page count, so that each printed copy starts on the
     front of a sheet (a booklet is padded already).
@@ -45,11 +51,14 @@ def finish_pdf(
     if booklet:
         if has_forms_or_outline(pdf):
             notes.append(IMPOSE_NOTE)
-        if large_print:  # the shrink to A5 undoes what the reader asked for
-            notes.append(LARGE_PRINT_BOOKLET_NOTE)
         pdf = impose_booklet(pdf)
-    elif duplex:
-        pdf = pad_to_even(pdf)
+        if bleed:
+            notes.append(BOOKLET_BLEED_NOTE)
+    else:
+        if duplex:
+            pdf = pad_to_even(pdf)
+        if bleed:
+            pdf = with_bleed(pdf)
     if password:
         pdf = encrypt(pdf, password)
     return pdf, notes

@@ -1,4 +1,9 @@
-"""Booklet imposition: two pages a side, in folding order, on A4 or letter sheets."""
+"""Booklet imposition: two pages a side, in folding order, on A4 or letter sheets.
+
+A handout built as a booklet is laid out at A5 (or half letter) and imposed at 100 %;
+its tracking sheet follows on full-size pages, which go on sheets of their own. Any
+other PDF (an A4 handout given to ``handouts impose``) is shrunk into the halves.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +22,6 @@ from handouts.post.merge import _reader, _to_bytes
 IMPOSE_NOTE = (
     "booklet imposition keeps the printed content only: fillable fields, bookmarks and "
     "the tags screen readers use are not included in the booklet"
-)
-
-LARGE_PRINT_BOOKLET_NOTE = (
-    "a booklet prints each page at about 70 %, so large print's 14 pt text comes out "
-    "near 10 pt, smaller than a full-size handout's; for readers who need large print, "
-    "print without --booklet"
 )
 
 A4 = (595.28, 841.89)
@@ -100,8 +99,9 @@ def impose_booklet(pdf: bytes, progress: Callable[[int, int], None] | None = Non
     """
     reader = _reader(pdf)
     width, height = sheet_size(*_shown_size(reader.pages[0]))
+    folded = _folded_pages(reader.pages, (width, height))
     writer = PdfWriter()
-    order = booklet_order(len(reader.pages))
+    order = booklet_order(folded)
     for done, (left, right) in enumerate(order, start=1):
         if progress:
             progress(done, len(order))
@@ -110,9 +110,24 @@ def impose_booklet(pdf: bytes, progress: Callable[[int, int], None] | None = Non
             if index is not None:
                 _place(sheet, _printable(reader.pages[index]), half, width, height)
         sheet.compress_content_streams()  # merging leaves the sheet's content uncompressed
+    for page in reader.pages[folded:]:  # full size, each on the front of a sheet of its own
+        added = writer.add_page(_printable(page))
+        writer.add_blank_page(float(added.mediabox.width), float(added.mediabox.height))
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if k != "/Producer"})
     return _to_bytes(writer)
+
+
+def _folded_pages(pages: list[PageObject], sheet: tuple[float, float]) -> int:
+    """How many pages go into the fold: all, but for full-size pages (a booklet's tracking
+    sheet, one page as large as the sheet) that end a PDF of half-size pages."""
+    half, full = sorted((sheet[0] / 2, sheet[1])), sorted(sheet)  # either way round
+    if not all(map(_close, sorted(_shown_size(pages[0])), half)):
+        return len(pages)  # pages larger than half a sheet: all are shrunk into the fold
+    count = len(pages)
+    while count > 1 and all(map(_close, sorted(_shown_size(pages[count - 1])), full)):
+        count -= 1
+    return count
 
 
 def _shown_size(page: PageObject) -> tuple[float, float]:
@@ -138,8 +153,9 @@ def _is_web_link(annot: DictionaryObject) -> bool:
 
 
 def _place(sheet: PageObject, page: PageObject, half: int, width: float, height: float) -> None:
-    """Fit ``page`` into one half of ``sheet``, centred, as a viewer would show it,
-    :data:`BOOKLET_INSET` clear of the half's edges.
+    """Fit ``page`` into one half of ``sheet``, centred, as a viewer would show it: at
+    100 % when it fits (an A5 page on A4), else shrunk :data:`BOOKLET_INSET` clear of
+    the half's edges.
 
     The page's own /Rotate is applied first (merging ignores it). A page whose
     orientation differs from the half's, such as the landscape tracking grid in
@@ -151,8 +167,11 @@ def _place(sheet: PageObject, page: PageObject, half: int, width: float, height:
     half_w = width / 2
     if (page_w > page_h and half_w < height) or (page_w < page_h and half_w > height):
         move, page_w, page_h = _turn(move, 90, page_w, page_h)
-    inset = BOOKLET_INSET
-    scale = min((half_w - 2 * inset) / page_w, (height - 2 * inset) / page_h)
+    if page_w <= half_w + SIZE_TOLERANCE and page_h <= height + SIZE_TOLERANCE:
+        scale = 1.0  # a page laid out at half the sheet: printed as it is, its margins kept
+    else:
+        inset = BOOKLET_INSET
+        scale = min((half_w - 2 * inset) / page_w, (height - 2 * inset) / page_h)
     x = half * half_w + (half_w - page_w * scale) / 2
     y = (height - page_h * scale) / 2
     sheet.merge_transformed_page(page, move.scale(scale, scale).translate(x, y))

@@ -6,9 +6,8 @@ import calendar
 import hashlib
 import io
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from itertools import combinations, pairwise
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -23,6 +22,17 @@ from handouts.compose import Handout
 from handouts.errors import RenderError
 from handouts.render import tagging
 from handouts.render.compact import write_compactly
+from handouts.render.header import (
+    LOGO_INSET,
+    LOGO_PLATE,
+    LOGO_TILES,
+    NAME_FLOOR,
+    NAME_LEADING,
+    PRINTER_EDGE,
+    fit_name,
+    logo_tile_width,
+    name_room,
+)
 from handouts.render.ink import NeutralInk, NeutralText
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
@@ -34,6 +44,7 @@ rl_config.useA85 = 0
 tagging.install()  # flowables drawn on a HandoutCanvas tag what they draw
 
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
+SHEET = "sheet"  # a booklet's full-size sheet, after its folded pages (the tracking sheet)
 FIRST = "first"  # portrait, with the top of the frame kept for page one's personal block
 
 
@@ -50,70 +61,6 @@ def mark(
     if source:
         flowable._source = source
     return flowable
-
-
-# -- the header's clinic name and logo tile ------------------------------------
-LOGO_INSET = 1.2 * mm  # white around the logo on its tile
-LOGO_TILES = 3  # a wide logo's tile is at most this many squares wide
-NAME_GAP = 4 * mm  # between the logo tile and the name
-# Office printers leave the outer 4-5 mm of a sheet blank: the logo stays inside it. Its
-# white tile may reach closer to the edge (white on white paper, nothing is lost).
-PRINTER_EDGE = 5 * mm
-LOGO_PLATE = 13.2 * mm  # the logo's white tile: its height (and a square's width)
-WEBSITE_GAP = 6 * mm  # the least room between the name and the website
-NAME_LEADING = 1.15
-MAX_NAME_LINES = 2
-NAME_FLOOR = 10.0  # points: the clinic's name never prints smaller (it is cut with "…")
-ONE_LINE_SHRINK = 0.85  # a name shrunk this far still reads as the header's size
-
-
-def _name_size(lines: list[str], font: str, size: float, width: float, height: float) -> float:
-    """The largest size up to ``size`` at which ``lines`` fit a ``width`` by ``height`` box."""
-    widest = max(stringWidth(line, font, size) for line in lines) or 1.0
-    return min(size, size * width / widest, height / (len(lines) * NAME_LEADING))
-
-
-def _cut(line: str, font: str, size: float, width: float) -> str:
-    """``line`` ended with "…" where it would be wider than ``width``."""
-    if stringWidth(line, font, size) <= width:
-        return line
-    while line and stringWidth(line.rstrip() + "…", font, size) > width:
-        line = line[:-1]
-    return line.rstrip() + "…"
-
-
-def _splits(words: list[str], count: int) -> Iterator[list[str]]:
-    """Every way to set ``words`` on ``count`` lines."""
-    for cuts in combinations(range(1, len(words)), count - 1):
-        bounds = (0, *cuts, len(words))
-        yield [" ".join(words[a:b]) for a, b in pairwise(bounds)]
-
-
-def fit_name(
-    name: str, font: str, size: float, min_size: float, width: float, height: float
-) -> tuple[float, list[str]]:
-    """Size and lines for the clinic's name in a ``width`` by ``height`` box of the header.
-
-    One line at ``size``, or a little smaller; else the largest size up to two lines
-    allow (then the fewest, most even lines); never below ``min_size``, where a line
-    still too wide ends with "…".
-    """
-    one_line = _name_size([name], font, size, width, height)
-    if one_line >= size * ONE_LINE_SHRINK:
-        return one_line, [name]
-    words = name.split()
-    options = [[name]]
-    options += [lines for count in range(2, MAX_NAME_LINES + 1) for lines in _splits(words, count)]
-
-    def rank(lines: list[str]) -> tuple[float, int, float]:
-        fitted = _name_size(lines, font, size, width, height)
-        return fitted, -len(lines), -max(stringWidth(line, font, fitted) for line in lines)
-
-    best = max(options, key=rank)
-    fitted = _name_size(best, font, size, width, height)
-    if fitted >= min_size:
-        return fitted, best
-    return min_size, [_cut(line, font, min_size, width) for line in best]
 
 
 TOTAL_FORM = "HOPageTotal"
@@ -265,19 +212,22 @@ class HandoutDoc(BaseDocTemplate):
             initialFontSize=theme.body_size,
             **metadata,
         )
-        self.addPageTemplates(
-            [self._template(FIRST), self._template(PORTRAIT), self._template(LANDSCAPE)]
-        )
+        # A booklet's sheet has no landscape page beside it: A4's width is A5 landscape's.
+        last = SHEET if theme.sheet else LANDSCAPE
+        templates = [self._template(name) for name in (FIRST, PORTRAIT, last)]
+        self.addPageTemplates(templates)
+        self._heights = {round(t.pagesize[0]): t.pagesize[1] for t in templates}
 
     def _template(self, name: str) -> PageTemplate:
         rotated = name == LANDSCAPE
-        width, height = self.theme.page_size(rotated)
+        theme = self.theme.sheet_theme() if name == SHEET else self.theme
+        width, height = theme.page_size(rotated)
         reserved = self.reserved if name == FIRST else 0.0
         frame = Frame(
-            self.theme.margin,
-            self.theme.bottom_margin,
-            self.theme.frame_width(rotated),
-            self.theme.frame_height(rotated) - reserved,
+            theme.margin,
+            theme.bottom_margin,
+            theme.frame_width(rotated),
+            theme.frame_height(rotated) - reserved,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
@@ -388,8 +338,7 @@ class HandoutDoc(BaseDocTemplate):
             return
         header = name.startswith(HEADER_FORM)
         width = float(name.removeprefix(HEADER_FORM if header else FOOTER_FORM))
-        # The name holds the width rounded (A5's 419.5 points is "420"): compare rounded.
-        height = self.theme.page_size(width > round(self.theme.page_size()[0]))[1]
+        height = self._heights[round(width)]  # A5's 419.5 points is "420": rounded
         canvas.beginForm(name, -BLEED, -BLEED, width + BLEED, height + BLEED)
         if header:
             self._header(canvas, width, height)
@@ -415,23 +364,16 @@ class HandoutDoc(BaseDocTemplate):
             canvas.setLineWidth(1.2)
             canvas.line(theme.margin, height - band, width - theme.margin, height - band)
             text_colour = theme.primary_text  # on white paper
-        x = theme.margin
         if self.handout.logo:
             top = height - (PRINTER_EDGE - LOGO_INSET)  # the logo itself PRINTER_EDGE down
-            x += self._logo_tile(canvas, x, top - LOGO_PLATE, LOGO_PLATE) + NAME_GAP
-        right = width - theme.margin
-        website_font = theme.fonts.font_for_run(brand.website)
-        website_size = theme.small_size + 1
-        if brand.website:
-            right -= stringWidth(brand.website, website_font, website_size) + WEBSITE_GAP
+            self._logo_tile(canvas, theme.margin, top - LOGO_PLATE, LOGO_PLATE)
+        left, right, room = name_room(theme, brand, self.handout.logo, width)
         canvas.setFillColor(text_colour)
-        # The text keeps PAPER_EDGE from the top edge, like all text, and 2 mm above the
-        # band's foot: a long name takes two lines, never more.
-        top, bottom = height - PAPER_EDGE, height - band + 2 * mm
-        middle = (top + bottom) / 2
-        self._brand_name(canvas, x, right, middle, top - bottom)
+        middle = height - PAPER_EDGE - room / 2  # a long name takes two lines, never more
+        self._brand_name(canvas, left, right, middle, room)
         if brand.website:
-            canvas.setFont(website_font, website_size)
+            website_size = theme.small_size + 1
+            canvas.setFont(theme.fonts.font_for_run(brand.website), website_size)
             # The leading space is invisible ink but keeps the name and the address two
             # words apart for a screen reader, which reads this header on page one.
             canvas.drawRightString(
@@ -447,7 +389,7 @@ class HandoutDoc(BaseDocTemplate):
         """
         logo, box = self.handout.logo, (LOGO_TILES * plate - 2 * LOGO_INSET, plate - 2 * LOGO_INSET)
         used = fitted_width(logo, *box)
-        tile = max(plate, used + 2 * LOGO_INSET)
+        tile = logo_tile_width(logo, plate)
         if not self.theme.ink_saver:
             canvas.setFillColor(WHITE)
             canvas.roundRect(x, y, tile, plate, 2 * mm, stroke=0, fill=1)

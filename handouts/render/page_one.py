@@ -122,13 +122,18 @@ def page_one(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
         ]
         note_box = box(theme, note, theme.frame_width(), accent=True)
         story += [mark(note_box, source="the patient note"), Spacer(1, 5 * mm)]
-    if handout.parts.intro and intro.strip():
-        story += [
-            mark(para(theme, block.strip(), "body", "introduction"), source="the introduction")
-            for block in intro.split("\n\n")
-            if block.strip()
-        ]
-    return story
+    return story + introduction(theme, handout, intro)
+
+
+def introduction(theme: Theme, handout: Handout, intro: str) -> list[Flowable]:
+    """The introduction's paragraphs (the clinic's template, filled in for the patient)."""
+    if not handout.parts.intro:
+        return []
+    return [
+        mark(para(theme, block.strip(), "body", "introduction"), source="the introduction")
+        for block in intro.split("\n\n")
+        if block.strip()
+    ]
 
 
 def safety_panel(theme: Theme, handout: Handout) -> list[Flowable]:

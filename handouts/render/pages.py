@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, PageBreak
+from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak
 
 from handouts.render.blocks import para
+from handouts.render.document import SHEET
 from handouts.render.notes import NotesArea
 from handouts.render.theme import Theme
 
@@ -32,6 +33,9 @@ class FrontSideBreak(Flowable):
         doc = self._doctemplate
         frame = doc.frame
         page, empty = doc.page, frame._atTop
+        if doc.theme.sheet:  # a booklet
+            frame.add_generated_content(*self.to_sheets(doc.theme, page, empty))
+            return 0, 0
         content: list[Flowable] = [] if empty else [PageBreak()]
         next_page = page if empty else page + 1
         duplex = doc.handout.options.duplex
@@ -41,8 +45,20 @@ class FrontSideBreak(Flowable):
             frame.add_generated_content(*content)
         return 0, 0
 
-    def notes_page(self) -> list[Flowable]:
-        theme = self.theme
+    def to_sheets(self, theme: Theme, page: int, empty: bool) -> list[Flowable]:
+        """End a booklet's folded pages and go on to its full-size sheets.
+
+        The folded pages fill whole sheets, four pages each: a spare page gets the notes
+        (``theme``: the booklet page's), the others are left blank by the imposition.
+        """
+        done = page - 1 if empty else page  # folded pages with something on them
+        content: list[Flowable] = []
+        if done % 4:
+            content += ([] if empty else [PageBreak()]) + self.notes_page(theme)
+        return [*content, NextPageTemplate(SHEET), PageBreak()]
+
+    def notes_page(self, theme: Theme | None = None) -> list[Flowable]:
+        theme = theme or self.theme
         title = para(theme, NOTES_TITLE, "h1")
         height = theme.frame_height() - title.wrap(theme.frame_width(), 1e6)[1] - 12
         field = "notes.page" if self.fillable else None

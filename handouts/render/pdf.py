@@ -23,7 +23,7 @@ from handouts.errors import RenderError
 from handouts.render.card_flow import exercise_cards
 from handouts.render.document import HandoutDoc, footer_text_height
 from handouts.render.grid import tracking_grid
-from handouts.render.page_one import page_one_block, safety_panel
+from handouts.render.page_one import introduction, page_one_block, safety_panel
 from handouts.render.replay import Recording, RecordingCanvas, replay, seed
 from handouts.render.sections import keep_closing_block, markdown_styles, section
 from handouts.render.sources import sources
@@ -62,7 +62,8 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
             flow = keep_closing_block(theme, flow, listed)
         flow += listed
     if contents["tracking"]:
-        flow += tracking_grid(theme, handout)
+        # In a booklet, on full-size sheets of its own after the folded pages.
+        flow += tracking_grid(theme.sheet_theme(), handout)
     return flow
 
 
@@ -144,21 +145,34 @@ def _shared_key(handout: Handout, reserved: float) -> tuple:
     return pickle.dumps(_shared(handout)), reserved
 
 
+def _page_one(theme: Theme, handout: Handout, intro: str) -> tuple[Flowable, list[Flowable]]:
+    """Page one's personal block (wrapped), and what flows on from it: nothing, or the
+    introduction when the whole block is taller than the page (large print on A5)."""
+    room = theme.frame_height() - PAGE_ONE_GAP
+    block = page_one_block(theme, handout, intro)
+    if block.wrap(theme.frame_width(), theme.frame_height())[1] <= room:
+        return block, []
+    shorter = page_one_block(theme, handout, "")
+    if shorter.wrap(theme.frame_width(), theme.frame_height())[1] > room:
+        # name what is too long, not what comes last
+        raise RenderError(f"{block.largest_source()} does not fit on page one; shorten it")
+    return shorter, introduction(theme, handout, intro)
+
+
 def render_pdf(
     theme: Theme, handout: Handout, intro: str, recordings: Recordings | None = None
 ) -> bytes:
     theme = _fit_footer(theme, handout)
-    block = page_one_block(theme, handout, intro)
-    _, height = block.wrap(theme.frame_width(), theme.frame_height())
-    reserved = height + PAGE_ONE_GAP
-    if reserved > theme.frame_height():  # name what is too long, not what comes last
-        raise RenderError(f"{block.largest_source()} does not fit on page one; shorten it")
+    block, flowing = _page_one(theme, handout, intro)
+    reserved = block.height + PAGE_ONE_GAP
     buffer = io.BytesIO()
     doc = HandoutDoc(
         buffer, theme, handout, reserved=reserved, top_block=block, **metadata(handout)
     )
-    if handout.options.fillable:  # form fields belong to one document: lay it all out
-        doc.build(shared_story(theme, handout))
+    # Form fields belong to one document, and an introduction that flows on is the
+    # patient's: lay it all out.
+    if handout.options.fillable or flowing:
+        doc.build(flowing + shared_story(theme, handout))
         from reportlab.pdfbase import pdfmetrics
 
         from handouts.render.forms import embed_form_fonts

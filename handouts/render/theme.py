@@ -6,7 +6,7 @@ one object, not every drawing function.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
@@ -17,6 +17,9 @@ from handouts.content.models import Brand
 from handouts.render.fonts import FontSet
 
 PAPER = {"a4": A4, "letter": LETTER, "a5": A5, "half-letter": (5.5 * inch, 8.5 * inch)}
+# A booklet's pages (half a sheet, printed at 100 %) and the sheets they are imposed on.
+BOOKLET_PAGE = {"a4": "a5", "letter": "half-letter", "a5": "a5", "half-letter": "half-letter"}
+BOOKLET_SHEET = {"a4": "a4", "letter": "letter", "a5": "a4", "half-letter": "letter"}
 SMALL_PAPER = 160 * mm  # narrower than this (A5, half-letter): narrower margins
 TEXT = colors.Color(0, 0, 0)  # pure black: printed with black ink alone (render/ink.py)
 MUTED = colors.Color(0.33, 0.33, 0.33)  # fine print and rules: gray ink, 7.5:1 on white
@@ -87,6 +90,9 @@ class Theme:
     header_height: float = 22 * mm  # the band: its text starts PAPER_EDGE from the top
     footer_height: float = 0.0  # the footer's text; two lines of fine print unless set
     styles: dict[str, ParagraphStyle] = field(default_factory=dict)
+    # A booklet's sheet: its tracking sheet prints on this paper, full size, after the
+    # folded pages (None: not a booklet).
+    sheet: tuple[float, float] | None = None
     # Footer text → this theme, or a copy with a footer tall enough for it (render/pdf.py).
     fitted_footers: dict[tuple, Theme] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -142,6 +148,10 @@ class Theme:
     @property
     def bottom_margin(self) -> float:
         return self.footer_rule + 4 * mm
+
+    def sheet_theme(self) -> Theme:
+        """This theme on a booklet's full-size sheet (the same margins and styles)."""
+        return replace(self, paper=self.sheet, sheet=None) if self.sheet else self
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         return self.styles[name]
@@ -317,7 +327,9 @@ def make_theme(
     paper: str | None = None,
     large_print: bool = False,
     ink_saver: bool = False,
+    booklet: bool = False,
 ) -> Theme:
+    paper = paper or brand.paper
     primary, accent = colors.HexColor(brand.primary), colors.HexColor(brand.accent)
     warnings: list[str] = list(fonts.warnings)
     # Headings sit on white or on the pale wash (card titles, phase rows): AA on the darker.
@@ -327,7 +339,7 @@ def make_theme(
     accent_line = _marks_colour(accent, "accent", brand, warnings)
     theme = Theme(
         fonts=fonts,
-        paper=PAPER[paper or brand.paper],
+        paper=PAPER[BOOKLET_PAGE[paper] if booklet else paper],
         primary=primary,
         accent=accent,
         band_text=band_text,
@@ -337,6 +349,7 @@ def make_theme(
         large_print=large_print,
         ink_saver=ink_saver,
         warnings=warnings,
+        sheet=PAPER[BOOKLET_SHEET[paper]] if booklet else None,
     )
     if theme.paper[0] < SMALL_PAPER:
         theme.margin = 12 * mm  # text still PAPER_EDGE from the edge; 8 mm more for the page

@@ -160,15 +160,25 @@ def _exercise_rows(theme: Theme, row: Row, narrow: bool, blank: list[str]) -> li
     return rows
 
 
-def _keep_rows(label: int, groups: list[tuple[int, int]]) -> list[tuple]:
+def _keep_rows(
+    label: int, groups: list[tuple[int, int]], heights: Sequence[float], room: float
+) -> list[tuple]:
     """NOSPLIT ranges for one block of weeks: an exercise's row and its notes stay together;
     a block split over two pages keeps at least two exercises on each (a 4/1 split leaves
-    one row to read without the rest), and its label never ends a page."""
+    one row to read without the rest), and its label never ends a page. ``heights``: the
+    rows' heights; a range taller than ``room`` (large print on A5) is not kept whole."""
     keep = [("NOSPLIT", (0, first), (-1, last)) for first, last in groups]
+    wanted = []
     if groups:
-        keep.append(("NOSPLIT", (0, label), (-1, groups[min(1, len(groups) - 1)][1])))
+        wanted.append((label, groups[min(1, len(groups) - 1)][1]))
     if len(groups) >= 2:
-        keep.append(("NOSPLIT", (0, groups[-2][0]), (-1, groups[-1][1])))
+        wanted.append((groups[-2][0], groups[-1][1]))
+    start, end = 0, -1  # the rows kept together so far: overlapping ranges join them
+    for first, last in wanted:
+        joined = start if first <= end else first  # a block of three exercises: all of it
+        if sum(heights[joined : last + 1]) <= room:
+            keep.append(("NOSPLIT", (0, first), (-1, last)))
+            start, end = joined, last
     return keep
 
 
@@ -194,6 +204,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
         if theme.ink_saver
         else [("BACKGROUND", (0, 0), (-1, 0), theme.primary)]
     )
+    blocks = []  # each block of weeks: its label's row, its exercises' (first, last) rows
     for phase in handout.phases:
         dates = weeks_dates(handout, *phase.weeks)
         title = " · ".join(part for part in (phase.label, dates, phase.title) if part)
@@ -218,7 +229,15 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
             spans.append(len(rows) - 1)  # the level and its notes
             style += [("SPAN", (0, index), (-1, index)) for index in spans]
             groups.append((first, len(rows) - 1))
-        style += _keep_rows(label, groups)
+        blocks.append((label, groups))
+    # Rows' heights, for what may be kept together on a page: all but the column headings.
+    measured = Table(rows, colWidths=widths, style=styled(theme, style))
+    measured.wrap(theme.frame_width(), 1e6)
+    heights = measured._rowHeights
+    # Under the column headings and a block's label, which a continued page repeats.
+    room = theme.frame_height() - heights[0] - max(heights[label] for label, _ in blocks)
+    for label, groups in blocks:
+        style += _keep_rows(label, groups, heights, room)
     # The gap below is space after, which a frame drops at the foot of a page; a Spacer
     # there would go on to the next page, and before the page break of the cards leave
     # it empty (large print on letter paper).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import email
+import io
 import logging
 import math
 import os
@@ -468,6 +469,16 @@ def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # n
         )
     )
     n = merge.page_count(plain)
+    _, laid_out = builder.build(
+        Request(
+            Selection(programme="achilles-eccentric"),
+            Patient(name="Ann"),
+            options=Options(paper="", fillable=True, booklet=True),
+            date=dt.date.fromisoformat(DATE),
+        )
+    )
+    widths = [round(float(page.mediabox.width)) for page in PdfReader(io.BytesIO(laid_out)).pages]
+    folded, full = widths.count(420), widths.count(595)  # A5 pages, the tracker's A4 pages
     out = tmp_path / "out"
     path = roster(tmp_path, "patient,programme\nAnn,achilles-eccentric\n")
     result = batch(
@@ -478,7 +489,7 @@ def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # n
     assert len(pages(out / "ann.pdf")) == n  # the full-size handout is kept beside it
     for file in (out / "ann.booklet.pdf", tmp_path / "all.pdf"):
         sides = pages(file)
-        assert len(sides) == math.ceil(n / 4) * 2
+        assert len(sides) == math.ceil(folded / 4) * 2 + 2 * full  # a blank back each
         assert float(sides[0].mediabox.width) > float(sides[0].mediabox.height)  # landscape
         assert round(float(sides[0].mediabox.width)) == 842  # A4 landscape, A5 pages
 
@@ -522,14 +533,11 @@ def test_build_attach_password_and_booklet(tmp_path: Path, consent_form: Path) -
     )
 
 
-def test_a_large_print_booklet_says_its_text_is_no_longer_large(tmp_path: Path) -> None:
+def test_a_large_print_booklet_keeps_its_large_print(tmp_path: Path) -> None:
+    """Laid out at A5 and imposed at 100 %: no note that the text shrinks."""
     result = run("build", FAST, "--date", DATE, "--large-print", "--booklet", "-o", "b.pdf")
     assert result.exit_code == 0, result.output
-    assert f"note: {impose.LARGE_PRINT_BOOKLET_NOTE}\n" in result.stderr
-    path = roster(tmp_path, f"patient,programme\nAnn,{FAST}\nBen,{FAST}\n")
-    result = batch(path, tmp_path / "out", "--jobs", "1", "--large-print", "--booklet")
-    assert result.exit_code == 0, result.output
-    assert result.stderr.count(impose.LARGE_PRINT_BOOKLET_NOTE) == 1  # once, not once a row
+    assert "70 %" not in result.stderr and "smaller" not in result.stderr
 
 
 def test_private_keeps_names_out_of_metadata(tmp_path: Path) -> None:

@@ -56,7 +56,9 @@ def test_batch_booklets_go_beside_the_full_size_handouts(tmp_path: Path) -> None
     ]
     full, booklet = PdfReader("out/ann.pdf"), PdfReader("out/ann.booklet.pdf")
     assert float(full.pages[0].mediabox.width) < float(full.pages[0].mediabox.height)  # A4 upright
-    assert len(booklet.pages) == (len(full.pages) + 3) // 4 * 2  # two A5 pages a side
+    sides = [round(float(page.mediabox.width)) for page in booklet.pages]
+    folded = sides.count(842)  # A4 landscape sides, two A5 pages each
+    assert folded and sides == [842] * folded + [595] * (len(sides) - folded)  # tracker: A4
 
 
 def test_after_resume_the_print_file_can_take_only_this_runs_rows(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
 from handouts.content.library import Library
 from handouts.errors import HandoutsError
-from handouts.render.document import fit_name, format_date
+from handouts.render.document import format_date
+from handouts.render.header import fit_name
 
 
 # -- every page --
