@@ -85,7 +85,8 @@ USAGE_ERRORS = [
     ),
     (
         ["build", "--paper", "a3"],
-        "error: invalid value for '--paper': 'a3' is not one of 'a4', 'letter'",
+        "error: invalid value for '--paper': 'a3' is not one of 'a4', 'letter', 'a5', "
+        "'half-letter'",
     ),
     (
         ["build", "--password", ""],
