@@ -13,6 +13,7 @@ from pathlib import Path
 
 from handouts.content.conditions import fitting_body
 from handouts.content.models import (
+    DEFAULT_PAIN_RULE,
     Brand,
     Exercise,
     Level,
@@ -25,6 +26,7 @@ from handouts.content.models import (
     Source,
     Tracking,
     levels_text,
+    pain_rule_for,
 )
 from handouts.errors import SelectionError
 from handouts.wording import unknown_item
@@ -302,7 +304,9 @@ def compose(
         phases=phases,
         sections=sections,
         sources=sources,
-        pain_rule=programme.pain_rule if programme else Programme.model_fields["pain_rule"].default,
+        pain_rule=pain_rule_for(
+            programme.pain_rule if programme else DEFAULT_PAIN_RULE, brand.roles.clinician
+        ),
         tracking=programme.tracking if programme else Tracking(),
         parts=programme.parts if programme else Parts(),
         date=date,

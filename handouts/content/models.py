@@ -194,6 +194,14 @@ DEFAULT_PAIN_RULE = (
 )
 
 
+def pain_rule_for(rule: str, clinician: str) -> str:
+    """The pain rule as printed: the default one names the brand's word for the clinician
+    (a coach's athletes are told to tell their coach); a programme's own rule is its own."""
+    if rule != DEFAULT_PAIN_RULE or clinician == "clinician":
+        return rule
+    return DEFAULT_PAIN_RULE.removesuffix("clinician.") + f"{clinician}."
+
+
 class Programme(Model):
     id: Id
     title: Text

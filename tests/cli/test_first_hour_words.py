@@ -38,6 +38,15 @@ def test_a_brand_renames_the_roles_it_prints() -> None:
     assert "Clinician" not in first and "clinician" not in first  # sections keep their own words
 
 
+def test_the_default_pain_rule_says_the_brands_word_for_the_clinician() -> None:
+    result = run("build", FAST, "--date", "2026-03-02", "-o", "h.pdf")
+    assert result.exit_code == 0, result.output
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader("h.pdf").pages]
+    assert "go back a level and tell your coach." in pages[0]  # page one's pain rule
+    assert "go back a level and tell your coach." in pages[-1]  # the tracking sheet's
+    assert not any("tell your clinician" in page for page in pages)
+
+
 def test_email_greets_by_first_name_and_uses_the_brands_roles(tmp_path: Path) -> None:
     roster = tmp_path / "athletes.csv"
     roster.write_text(f"Athlete,Email,programme,password\nAnn Lee,ann@example.org,{FAST},pw\n")
