@@ -154,6 +154,7 @@ def batch(
     from dataclasses import replace
     from pathlib import Path
 
+    from handouts import api
     from handouts.cli.build import parse_date, warn_if_demo_brand
     from handouts.deliver import batch as driver
     from handouts.deliver.roster import read_roster
@@ -222,8 +223,8 @@ def batch(
     deferred: list[str] = []  # with a progress bar, failures are listed after it
     try:
         with _progress(len(table.rows), deferred) as (progress, notice):
-            report = driver.run(
-                table.rows, settings, jobs=jobs or _default_jobs(), session=app, combine=combine,
+            report = api.run_batch(
+                table.rows, settings, app, jobs=jobs or _default_jobs(), combine=combine,
                 duplex=duplex, combine_unencrypted=combine_unencrypted,
                 combine_new_only=new_only, mail=plan,
                 progress=progress, notice=notice,
