@@ -112,7 +112,7 @@ def _mail_problems(session: Session) -> list[Problem]:
     import os
 
     from handouts.content.files import display_path
-    from handouts.deliver.mail import smtp_settings
+    from handouts.deliver.mail_settings import smtp_settings
     from handouts.errors import Problem
 
     workspace = session.workspace()

@@ -430,7 +430,8 @@ def mail_check(app, to: str | None) -> None:  # noqa: ANN001
     With --to, also send one short test message (no handout, no patient data) to
     ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
     """
-    from handouts.deliver.mail import Mailer, test_message
+    from handouts.deliver.mail import Mailer
+    from handouts.deliver.mail_message import test_message
     from handouts.deliver.mail_plan import mail_settings
 
     if to:
@@ -478,7 +479,8 @@ def send(
     """
     from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
-    from handouts.deliver.mail import Mailer, message_context
+    from handouts.deliver.mail import Mailer
+    from handouts.deliver.mail_message import message_context
     from handouts.deliver.mail_plan import compose_message
     from handouts.deliver.roster import safe_name
     from handouts.post.merge import is_valid_pdf

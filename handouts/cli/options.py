@@ -121,7 +121,7 @@ def check_brand_option(session: Session, brand: Path | None, lenient: bool = Tru
 
 def address_option(address: str, flag: str = "--to") -> str:
     """An e-mail address given as an option value: one plausible address, or exit 2."""
-    from handouts.deliver.mail import check_address
+    from handouts.deliver.mail_message import check_address
 
     try:
         return check_address(address, flag)

@@ -297,7 +297,11 @@ class BatchRun:
     def _mail(self, job: Job, result: Result, outcome: RowOutcome) -> None:
         """Send one row's message from the PDF its worker returned, at most once."""
         from handouts.content.demo import demo_brand_name, demo_refusal
-        from handouts.deliver.mail import MAYBE_SENT_ADVICE, MailServerError, MaybeSentError
+        from handouts.deliver.mail_failures import (
+            MAYBE_SENT_ADVICE,
+            MailServerError,
+            MaybeSentError,
+        )
 
         assert self.mailer is not None and self.mail is not None
         key = job.message_key
@@ -336,7 +340,7 @@ class BatchRun:
                 outcome.mail, outcome.mail_detail = MailStatus.FAILED, f"e-mail not sent: {exc}"
 
     def _send(self, job: Job, result: Result) -> MailStatus:
-        from handouts.deliver.mail import attachment_name
+        from handouts.deliver.mail_message import attachment_name
 
         assert self.mailer is not None and self.mail is not None
         context = result.context or {}

@@ -17,7 +17,7 @@ DRY_RUN_SENDER = "handouts-dry-run@example.invalid"
 class MailPlan:
     """How to deliver: SMTP settings, template folders, dry run into the outbox."""
 
-    settings: Any  # handouts.deliver.mail.SmtpSettings
+    settings: Any  # handouts.deliver.mail_settings.SmtpSettings
     template_dirs: list[Path]
     dry_run: bool = False
     resend: bool = False  # send again what sent.log holds as "maybe sent" (checked first)
@@ -25,7 +25,7 @@ class MailPlan:
 
 def mail_settings(config: Any, env: dict[str, str], dry_run: bool, rate: float | None) -> Any:
     """``smtp:`` from handouts.yaml + ``HANDOUTS_SMTP_*``; a dry run needs no sender or server."""
-    from handouts.deliver.mail import ENV_KEYS, smtp_settings
+    from handouts.deliver.mail_settings import ENV_KEYS, smtp_settings
 
     config = dict(config or {})
     if dry_run and not config.get("from") and not env.get(ENV_KEYS["from"], "").strip():
@@ -45,7 +45,7 @@ def email_template_dirs(workspace_dir: Path) -> list[Path]:
 
 def check_templates(template_dirs: list[Path]) -> None:
     """Render the templates once with sample values: a typo stops the batch before it builds."""
-    from handouts.deliver.mail import render_message
+    from handouts.deliver.mail_message import render_message
 
     render_message(
         template_dirs,
@@ -70,7 +70,7 @@ def check_templates(template_dirs: list[Path]) -> None:
 
 
 def compose_message(plan: MailPlan, to: str, context: dict[str, Any], pdf: bytes, filename: str):  # noqa: ANN201
-    from handouts.deliver.mail import build_message, render_message
+    from handouts.deliver.mail_message import build_message, render_message
 
     subject, text, html = render_message(plan.template_dirs, context)
     return build_message(plan.settings.sender, to, subject, text, html, pdf, filename)

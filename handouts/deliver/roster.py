@@ -577,7 +577,7 @@ def _start(value: Any, date_format: str | None = None) -> dt.date | None:
 
 
 def _email_problem(address: str) -> str | None:
-    from handouts.deliver.mail import check_address
+    from handouts.deliver.mail_message import check_address
 
     if not address:
         return "email: no address (needed for --email)"

@@ -180,7 +180,7 @@ class Worker:
     def _context(handout: Any, job: Job) -> dict[str, Any] | None:
         if not job.want_context:
             return None
-        from handouts.deliver.mail import message_context
+        from handouts.deliver.mail_message import message_context
 
         return message_context(
             handout.brand,

@@ -168,7 +168,8 @@ def send_handout(
     import hashlib
 
     from handouts.content.models import Patient
-    from handouts.deliver.mail import Mailer, check_address, message_context
+    from handouts.deliver.mail import Mailer
+    from handouts.deliver.mail_message import check_address, message_context
     from handouts.deliver.mail_plan import compose_message
 
     if not patient.email:

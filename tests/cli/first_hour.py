@@ -8,13 +8,18 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.deliver import mail
+from handouts.deliver import mail_settings
 
 
 def clean_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Run in ``tmp_path``, with no handouts.yaml, mail settings or NO_COLOR from outside."""
     monkeypatch.chdir(tmp_path)
-    for name in [*mail.ENV_KEYS.values(), mail.PASSWORD_ENV, "HANDOUTS_CONFIG", "NO_COLOR"]:
+    for name in [
+        *mail_settings.ENV_KEYS.values(),
+        mail_settings.PASSWORD_ENV,
+        "HANDOUTS_CONFIG",
+        "NO_COLOR",
+    ]:
         monkeypatch.delenv(name, raising=False)
 
 

@@ -33,7 +33,7 @@ from pypdf import PdfReader
 
 import handouts
 from handouts.cli.app import main
-from handouts.deliver import mail
+from handouts.deliver import mail, mail_settings
 from handouts.post import impose, merge, protect
 
 ROSTERS = Path(__file__).parents[1] / "fixtures" / "rosters"
@@ -52,7 +52,11 @@ DEMO_WARNING = (
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in [*mail.ENV_KEYS.values(), mail.PASSWORD_ENV, "HANDOUTS_NO_BUILTIN"]:
+    for name in [
+        *mail_settings.ENV_KEYS.values(),
+        mail_settings.PASSWORD_ENV,
+        "HANDOUTS_NO_BUILTIN",
+    ]:
         monkeypatch.delenv(name, raising=False)
 
 

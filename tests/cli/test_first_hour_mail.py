@@ -15,7 +15,8 @@ from fake_smtp import Collector, free_port
 from first_hour import clean_folder, run
 from test_cli_batch import MAIL_ROSTER, roster, smtp_server
 
-from handouts.deliver.mail import SmtpSettings, connection_advice
+from handouts.deliver.mail_failures import connection_advice
+from handouts.deliver.mail_settings import SmtpSettings
 
 LOCAL_RELAY = (
     "the server does not offer STARTTLS; for a relay on this machine, "

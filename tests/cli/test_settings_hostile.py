@@ -15,7 +15,7 @@ from conftest_pdf import make_pdf
 
 from handouts.cli import main
 from handouts.content.yamlsrc import parse_yaml
-from handouts.deliver.mail import smtp_settings
+from handouts.deliver.mail_settings import smtp_settings
 from handouts.errors import HandoutsError
 
 TOO_LATE = "is not a date handouts can print"

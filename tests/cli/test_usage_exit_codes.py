@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pypdf import PdfWriter
 
 from handouts.cli.app import main
-from handouts.deliver import mail
+from handouts.deliver import mail_settings
 from handouts.web.security import PASSWORD_ENV
 
 LEVELS = "bent-knee-calf-raise"  # a built-in exercise with levels 1–4
@@ -255,7 +255,12 @@ PROBLEMS = [
 def _folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An empty folder with the few files the rows name; no settings in the environment."""
     monkeypatch.chdir(tmp_path)
-    for name in [*mail.ENV_KEYS.values(), mail.PASSWORD_ENV, PASSWORD_ENV, "HANDOUTS_CONFIG"]:
+    for name in [
+        *mail_settings.ENV_KEYS.values(),
+        mail_settings.PASSWORD_ENV,
+        PASSWORD_ENV,
+        "HANDOUTS_CONFIG",
+    ]:
         monkeypatch.delenv(name, raising=False)
     writer, pdf = PdfWriter(), io.BytesIO()
     writer.add_blank_page(595, 842)

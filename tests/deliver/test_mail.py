@@ -13,18 +13,11 @@ from fake_clock import FakeTime
 from fake_smtp import Collector, free_port, smtp_server
 
 from handouts.content.models import Brand, Patient
-from handouts.deliver import mail
-from handouts.deliver.mail import (
-    Mailer,
-    MailServerError,
-    PermanentSendError,
-    SendError,
-    SmtpSettings,
-    build_message,
-    message_context,
-    render_message,
-    smtp_settings,
-)
+from handouts.deliver import mail_failures
+from handouts.deliver.mail import Mailer
+from handouts.deliver.mail_failures import MailServerError, PermanentSendError, SendError
+from handouts.deliver.mail_message import build_message, message_context, render_message
+from handouts.deliver.mail_settings import SmtpSettings, smtp_settings
 from handouts.errors import HandoutsError
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
@@ -146,7 +139,7 @@ def test_a_drop_after_the_message_is_handed_over_is_never_retried(tmp_path: Path
     handler = Collector(drop_once=True)  # the server closes the connection instead of answering
     fake = FakeTime()
     with smtp_server(handler) as port, mailer(port, tmp_path, fake) as sender:
-        with pytest.raises(mail.MaybeSentError, match="maybe sent: the connection broke"):
+        with pytest.raises(mail_failures.MaybeSentError, match="maybe sent: the connection broke"):
             sender.send(message("ann@example.org"), "ann")
         assert sender.maybe_sent("ann") and not sender.already_sent("ann")
         assert sender.send(message("ann@example.org"), "ann") == "maybe sent"  # not blindly
@@ -505,9 +498,9 @@ def test_missing_template_is_named(tmp_path: Path) -> None:
 
 
 def test_module_exports_the_error_hierarchy() -> None:
-    assert issubclass(mail.PermanentSendError, mail.SendError)
-    assert issubclass(mail.SendError, HandoutsError)
-    assert issubclass(mail.MailServerError, HandoutsError)
+    assert issubclass(mail_failures.PermanentSendError, mail_failures.SendError)
+    assert issubclass(mail_failures.SendError, HandoutsError)
+    assert issubclass(mail_failures.MailServerError, HandoutsError)
 
 
 def test_a_cut_line_ended_by_a_later_one_stays_maybe_sent(tmp_path: Path) -> None:
