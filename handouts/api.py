@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from handouts.compose import Handout
     from handouts.content.models import Patient, Programme
     from handouts.deliver.batch import Report, Settings
-    from handouts.deliver.roster import RosterRow
+    from handouts.deliver.roster_model import RosterRow
 
 __all__ = [
     "Built",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from handouts.deliver.jobs import Settings
-    from handouts.deliver.roster import RosterRow
+    from handouts.deliver.roster_model import RosterRow
     from handouts.session import Session
 
 
@@ -330,9 +330,9 @@ def _check_combine_path(
 
     ``inputs`` maps the files given on the command line to what they are.
     """
+    from handouts.deliver.file_names import unique_names
     from handouts.deliver.files import same_file
     from handouts.deliver.jobs import brand_path
-    from handouts.deliver.roster import unique_names
 
     target = combine.resolve()
     brands = [brand_path(row.brand, settings.roster_dir) for row in rows if row.brand]
@@ -479,10 +479,10 @@ def send(
     """
     from handouts.content.demo import refuse_demo_brand
     from handouts.content.models import Patient
+    from handouts.deliver.file_names import safe_name
     from handouts.deliver.mail import Mailer
     from handouts.deliver.mail_message import message_context
     from handouts.deliver.mail_plan import compose_message
-    from handouts.deliver.roster import safe_name
     from handouts.post.merge import is_valid_pdf
     from handouts.post.outside import reading
 

@@ -38,7 +38,7 @@ def default_output(handout_id: str, patient: str = "") -> Path:
     from pathlib import Path
 
     if patient.strip():
-        from handouts.deliver.roster import safe_name
+        from handouts.deliver.file_names import safe_name
 
         return Path("output") / f"{handout_id}-{safe_name(patient)}.pdf"
     return Path("output") / f"{handout_id}.pdf"

@@ -50,7 +50,7 @@ from handouts.deliver.mail_plan import (
 )
 from handouts.deliver.outdir import claim
 from handouts.deliver.print_file import Entry, Spool, write_print_file
-from handouts.deliver.roster import RosterRow
+from handouts.deliver.roster_model import RosterRow
 from handouts.deliver.worker import (
     FONT_NOTICE,
     Worker,

@@ -19,7 +19,8 @@ from typing import Any
 
 from handouts.compose import Options
 from handouts.deliver.batch_report import Status
-from handouts.deliver.roster import RosterRow, safe_name, unique_names
+from handouts.deliver.file_names import safe_name, unique_names
+from handouts.deliver.roster_model import RosterRow
 
 
 @dataclass(frozen=True)

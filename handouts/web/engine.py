@@ -274,7 +274,7 @@ class Engine:
         """
         from handouts import api
         from handouts.content.models import Patient
-        from handouts.deliver.roster import safe_name
+        from handouts.deliver.file_names import safe_name
 
         with self.lock:
             draft, selection = self.draft(plan)

@@ -96,7 +96,9 @@ def read_roster(
 
     ``dates``: "DD/MM/YYYY" or "MM/DD/YYYY" when the start column writes dates so.
     """
-    from handouts.deliver.roster import COLUMNS, DATE_FORMATS, parse_roster
+    from handouts.deliver.roster import parse_roster
+    from handouts.deliver.roster_model import COLUMNS
+    from handouts.deliver.roster_rows import DATE_FORMATS
 
     wanted = dates if dates in DATE_FORMATS else None
     roster = parse_roster(raw, Path(Path(name).name or "roster.csv"), wanted)
@@ -201,7 +203,7 @@ def send_handout(
 
 def output_folder(engine: Engine, roster_name: str) -> Path:
     """output/<roster name>/ in the workspace, as ``handouts batch`` names it."""
-    from handouts.deliver.roster import safe_name
+    from handouts.deliver.file_names import safe_name
 
     return engine.session.workspace_dir / "output" / safe_name(Path(roster_name).stem)
 

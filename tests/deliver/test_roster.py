@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handouts.deliver.roster import MAX_NAME, RosterError, read_roster, safe_name, unique_names
+from handouts.deliver.file_names import MAX_NAME, safe_name, unique_names
+from handouts.deliver.roster import read_roster
+from handouts.deliver.roster_model import RosterError
 
 ROSTERS = Path(__file__).parents[1] / "fixtures" / "rosters"
 SAFE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
