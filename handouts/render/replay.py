@@ -169,20 +169,39 @@ def _compressed_once(xobject: object) -> object:
 
 
 def _written_once(xobject: object) -> object:
-    """A form that refers to no other object (an exercise figure) as its finished bytes.
+    """A form that names no other object, or only recorded forms (an exercise figure, which
+    draws its end pose's form), as its finished bytes.
 
-    Its bytes are then the same in every document: written once per recording, not
-    formatted again for each patient.
+    Its bytes are then the same in every document, but for the numbers of the forms it
+    draws: written once per recording, not formatted again for each patient.
     """
     resources = getattr(xobject, "Resources", None)
     if not isinstance(xobject, pdfdoc.PDFFormXObject) or not isinstance(
         resources, pdfdoc.PDFResourceDictionary
     ):
         return xobject
-    if any(getattr(resources, kind) for kind in resources.dict_attributes):
+    if any(getattr(resources, kind) for kind in resources.dict_attributes if kind != "XObject"):
         return xobject  # it names fonts, images or colours: numbers of this document
-    data = _compressed_once(copy.copy(xobject)).format(pdfdoc.PDFDocument())
-    return Raw(lambda document, data=data: data)
+    scratch = pdfdoc.PDFDocument()
+    inner = list(resources.XObject)  # the forms it draws, numbered when written
+    for index, name in enumerate(inner):
+        scratch.idToObjectNumberAndVersion[name] = (_PLACEHOLDER + index, 0)
+    data = _compressed_once(copy.copy(xobject)).format(scratch)
+    if not inner:
+        return Raw(lambda document, data=data: data)
+    head, body = data.split(b"\nstream\n", 1)  # the numbers are in the dictionary
+    marks = [b"%d 0 R" % (_PLACEHOLDER + index) for index in range(len(inner))]
+
+    def numbered(document: object) -> bytes:
+        text = head
+        for name, mark in zip(inner, marks, strict=True):
+            text = text.replace(mark, b"%d %d R" % document.idToObjectNumberAndVersion[name])
+        return text + b"\nstream\n" + body
+
+    return Raw(numbered)
+
+
+_PLACEHOLDER = 9_000_000_000  # an object number no document reaches: replaced when written
 
 
 def seed(canvas: Canvas, recording: Recording) -> None:

@@ -77,6 +77,7 @@ def test_a_transparent_png_logo_is_stored_once_and_shared_pages_stay_exact(
         for page in pages
         for form in page["/Resources"]["/XObject"].values()
         for obj in (form.get_object().get("/Resources") or {}).get("/XObject", {}).values()
+        if obj.get_object()["/Subtype"] == "/Image"  # not a figure's end pose, a form
     }
     assert len(images) == 1  # stored once, shared by the portrait and landscape headers
     forms = [form.get_object() for form in pages[0]["/Resources"]["/XObject"].values()]

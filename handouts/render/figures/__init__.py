@@ -49,12 +49,18 @@ def _text(figure: Figure) -> str:
 def figure_picture(figure: Figure, mirror: bool = False, end_only: bool = False) -> Picture:
     """The picture of ``figure`` (cached per process: figures are frozen).
 
-    ``end_only``: the end pose alone, for thumbnails in tables and the tracking sheet.
+    ``end_only``: the end pose alone, for thumbnails in tables and the tracking sheet: the
+    whole picture's ``pose`` (a front or foot view has none: it is its own thumbnail).
     """
     key = (_text(figure), mirror, end_only)
     if key not in _PICTURES:
-        plain = picture(figure, end_only)
-        _PICTURES[key] = plain.mirrored() if mirror else plain
+        if mirror:
+            _PICTURES[key] = figure_picture(figure, end_only=end_only).mirrored()
+        elif end_only:
+            whole = figure_picture(figure)
+            _PICTURES[key] = whole.pose.picture if whole.pose else whole
+        else:
+            _PICTURES[key] = picture(figure)
     return _PICTURES[key]
 
 
@@ -75,34 +81,59 @@ def fitted_size(pic: Picture, width: float, height: float) -> tuple[float, float
     return (x1 - x0) * scale, (y1 - y0) * scale
 
 
-def form_operators(pic: Picture, style: Style, small: bool = False) -> str:
+def form_operators(pic: Picture, style: Style, pose_form: str | None = None) -> str:
     """The content of the form that paints ``pic``: ``FORM_HEIGHT`` points tall.
 
-    ``small``: a thumbnail, drawn at a quarter of that or less: whole points are enough.
+    ``pose_form``: the form that paints ``pic.pose``, drawn inside this one.
     """
+    pose = (pose_form, _form_scale(pic.pose.picture)) if pose_form and pic.pose else None
+    return pdf_operators(pic, style, _form_scale(pic), pose_form=pose)
+
+
+def _form_scale(pic: Picture) -> float:
     x0, y0, x1, y1 = pic.box
-    return pdf_operators(pic, style, FORM_HEIGHT / (y1 - y0), 0 if small else 1)
+    return FORM_HEIGHT / (y1 - y0)
 
 
-def _form_name(figure: Figure, style: Style, end_only: bool) -> str:
-    digest = hashlib.sha1(f"{_text(figure)}|{style.key}|{end_only}".encode(), usedforsecurity=False)
+def _form_name(figure: Figure, style: Style, part: str) -> str:
+    digest = hashlib.sha1(f"{_text(figure)}|{style.key}|{part}".encode(), usedforsecurity=False)
     return "Fig" + digest.hexdigest()[:12]
 
 
 def _ensure_form(canv: Canvas, figure: Figure, style: Style, end_only: bool) -> tuple[str, Picture]:
-    pic = figure_picture(figure, end_only=end_only)
-    name = _form_name(figure, style, end_only)
-    if not canv._doc.hasForm(name):
-        x0, y0, x1, y1 = pic.box
-        scale = FORM_HEIGHT / (y1 - y0)
-        canv.beginForm(name, 0, 0, (x1 - x0) * scale, FORM_HEIGHT)
-        canv._code.append(form_operators(pic, style, small=end_only))
-        # No fonts in its resources (reportlab lists the document's): the form is then the
-        # same object in every handout of a batch, stored once in a combined print file.
-        resources = pdfdoc.PDFResourceDictionary()
-        resources.basicProcs()
-        canv.endForm(Resources=resources)
-    return name, pic
+    """The form that paints ``figure`` (whole, or its end pose alone), painted once.
+
+    A whole figure's end pose is a form of its own, drawn inside the whole figure's form
+    and on its own as a thumbnail: each pose is painted once per handout.
+    """
+    whole = figure_picture(figure)
+    if whole.pose is None:
+        return _painted(canv, _form_name(figure, style, "whole"), whole, style), whole
+    pose_name = _painted(canv, _form_name(figure, style, "pose"), whole.pose.picture, style)
+    if end_only:
+        return pose_name, whole.pose.picture
+    return _painted(canv, _form_name(figure, style, "whole"), whole, style, pose_name), whole
+
+
+def _painted(
+    canv: Canvas, name: str, pic: Picture, style: Style, pose_form: str | None = None
+) -> str:
+    """``name``, once the document has the form that paints ``pic``."""
+    if canv._doc.hasForm(name):
+        return name
+    x0, y0, x1, y1 = pic.box
+    canv.beginForm(name, 0, 0, (x1 - x0) * _form_scale(pic), FORM_HEIGHT)
+    # No fonts in its resources (reportlab lists the document's): the form is then the
+    # same object in every handout of a batch, stored once in a combined print file.
+    resources = pdfdoc.PDFResourceDictionary()
+    resources.basicProcs()
+    inner = None
+    if pose_form:
+        inner = canv._doc.getXObjectName(pose_form)
+        resources.XObject = {inner: pdfdoc.PDFObjectReference(inner)}
+    canv._code.append(form_operators(pic, style, inner))
+    canv.endForm(Resources=resources)
+    return name
 
 
 def draw_figure(

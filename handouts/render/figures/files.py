@@ -102,7 +102,7 @@ def png_bytes(figure: Figure, style: Style, width: float, mirror: bool = False) 
             if len(line) > 2:
                 draw.polygon(line, fill=rgb(style.fills[shape.role]))
 
-    for kind, shapes in passes(pic):
+    for kind, shapes in passes(pic.shapes):
         if kind == "merged":
             for shape in shapes:
                 if not shape.clip:

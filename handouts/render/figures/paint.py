@@ -122,14 +122,12 @@ def _widths() -> dict[str, float]:
     }
 
 
-def passes(picture: Picture) -> list[tuple[str, list[Shape]]]:
+def passes(shapes: list[Shape]) -> list[tuple[str, list[Shape]]]:
     """The drawing order: each run of shapes in one layer, in order, with how to paint it."""
     out: list[tuple[str, list[Shape]]] = []
-    for layer, run in groupby(picture.shapes, key=lambda s: s.layer):
-        shapes = list(run)
-        merged = all(s.role in MERGED for s in shapes)
-        out.append(("merged" if merged else "each", shapes))
-        del layer
+    for _, run in groupby(shapes, key=lambda s: s.layer):
+        group = list(run)
+        out.append(("merged" if all(s.role in MERGED for s in group) else "each", group))
     return out
 
 
@@ -183,49 +181,95 @@ def _fmt3(value: float) -> str:
     return text or "0"
 
 
-def pdf_operators(picture: Picture, style: Style, scale: float, decimals: int = DECIMALS) -> str:
-    """The content of a form that paints ``picture`` with its lower-left corner at 0, 0."""
-    x0, y0 = picture.box[0], picture.box[1]
-    ops = ["1 J 1 j"]  # round caps and joins
-    current: dict[str, str] = {}
-    formatted: dict[int, str] = {}  # each path is stroked, then filled: format it once
+def pdf_operators(
+    picture: Picture,
+    style: Style,
+    scale: float,
+    decimals: int = DECIMALS,
+    pose_form: tuple[str, float] | None = None,
+) -> str:
+    """The content of a form that paints ``picture`` with its lower-left corner at 0, 0.
 
-    def path_of(path: Path) -> str:
-        if id(path) not in formatted:
-            formatted[id(path)] = pdf_path(path, scale, x0, y0, decimals)
-        return formatted[id(path)]
+    ``pose_form``: the name of the form that paints ``picture.pose`` and the scale it was
+    painted at; the picture then draws that form where its end pose goes.
+    """
+    painter = _Painter(style, scale, picture.box[0], picture.box[1], decimals)
+    pose = picture.pose
+    if pose is None or pose_form is None:
+        painter.paint(picture.shapes)
+        return painter.text()
+    painter.paint(picture.shapes[: pose.first])
+    name, pose_scale = pose_form
+    k = scale / pose_scale  # the pose form's points to this form's points
+    e = (pose.picture.box[0] + pose.dx - picture.box[0]) * scale
+    f = (pose.picture.box[1] - picture.box[1]) * scale
+    painter.ops.append(f"q {_fmt(k, 5)} 0 0 {_fmt(k, 5)} {_fmt(e, 2)} {_fmt(f, 2)} cm /{name} Do Q")
+    painter.paint(picture.shapes[pose.end :])
+    return painter.text()
 
-    def setting(key: str, value: str) -> None:
-        if current.get(key) != value:
-            ops.append(value)
-            current[key] = value
 
-    for kind, shapes in passes(picture):
-        if kind == "merged":
-            role = shapes[0].role
-            setting("stroke", _colour_op(style.strokes[role], True, style.mono))
-            setting("width", f"{_fmt(style.widths[role] * 2 * scale)} w")
-            ops += [path_of(s.path) + " S" for s in shapes if not s.clip]
-            for shape in shapes:
-                setting("fill", _colour_op(style.fills[shape.role], False, style.mono))
-                if shape.clip:
-                    ops.append(f"q {path_of(shape.clip)} W n")
-                    ops.append(path_of(shape.path) + " f Q")
-                    current.pop("fill", None)
-                else:
-                    ops.append(path_of(shape.path) + " f")
-            continue
+class _Painter:
+    """PDF operators for shapes mapped by ``(v - origin) * scale``, each setting said once."""
+
+    def __init__(self, style: Style, scale: float, x0: float, y0: float, decimals: int) -> None:
+        self.style, self.scale, self.origin, self.decimals = style, scale, (x0, y0), decimals
+        self.ops = ["1 J 1 j"]  # round caps and joins
+        self.current: dict[str, str] = {}
+        self.formatted: dict[int, str] = {}  # each path is stroked, then filled: format it once
+
+    def text(self) -> str:
+        return "\n".join(self.ops)
+
+    def path(self, path: Path) -> str:
+        if id(path) not in self.formatted:
+            x0, y0 = self.origin
+            self.formatted[id(path)] = pdf_path(path, self.scale, x0, y0, self.decimals)
+        return self.formatted[id(path)]
+
+    def setting(self, key: str, value: str) -> None:
+        if self.current.get(key) != value:
+            self.ops.append(value)
+            self.current[key] = value
+
+    def stroke(self, role: str, width: float) -> None:
+        self.setting("stroke", _colour_op(self.style.strokes[role], True, self.style.mono))
+        self.setting("width", f"{_fmt(width * self.scale)} w")
+
+    def fill(self, role: str) -> None:
+        self.setting("fill", _colour_op(self.style.fills[role], False, self.style.mono))
+
+    def paint(self, shapes: list[Shape]) -> None:
+        for kind, group in passes(shapes):
+            if kind == "merged":
+                self.merged(group)
+            else:
+                self.each(group)
+
+    def merged(self, shapes: list[Shape]) -> None:
+        """One layer's outlines as one silhouette: all stroked at twice the width, then filled."""
+        role = shapes[0].role
+        self.stroke(role, self.style.widths[role] * 2)
+        self.ops += [self.path(s.path) + " S" for s in shapes if not s.clip]
+        for shape in shapes:
+            self.fill(shape.role)
+            if shape.clip:
+                self.ops.append(f"q {self.path(shape.clip)} W n")
+                self.ops.append(self.path(shape.path) + " f Q")
+                self.current.pop("fill", None)
+            else:
+                self.ops.append(self.path(shape.path) + " f")
+
+    def each(self, shapes: list[Shape]) -> None:
+        """Shapes painted one by one: props, arrows, lines."""
         for shape in shapes:
             role = shape.role
-            if role in style.strokes:
-                setting("stroke", _colour_op(style.strokes[role], True, style.mono))
-                setting("width", f"{_fmt(style.widths[role] * scale)} w")
+            if role in self.style.strokes:
+                self.stroke(role, self.style.widths[role])
             if role in LINES:
-                ops.append(path_of(shape.path) + " S")
+                self.ops.append(self.path(shape.path) + " S")
                 continue
-            setting("fill", _colour_op(style.fills[role], False, style.mono))
-            ops.append(path_of(shape.path) + (" B" if role in style.strokes else " f"))
-    return "\n".join(ops)
+            self.fill(role)
+            self.ops.append(self.path(shape.path) + (" B" if role in self.style.strokes else " f"))
 
 
 # --------------------------------------------------------------------------- SVG
@@ -259,7 +303,7 @@ def svg_text(picture: Picture, style: Style, width: float) -> str:
         '<g stroke-linecap="round" stroke-linejoin="round">',
     ]
     clips = 0
-    for kind, shapes in passes(picture):
+    for kind, shapes in passes(picture.shapes):
         if kind == "merged":
             role = shapes[0].role
             stroke, w = rgb(style.strokes[role]), _fmt(style.widths[role] * 2 * scale)

@@ -7,6 +7,7 @@ heel raise), the two poses stand side by side instead, as the ghost would be a s
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handouts.content.figure import Figure
@@ -39,9 +40,10 @@ class Picture:
     shapes: list[Shape]
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in model units
     alt: str
+    pose: PoseAt | None = None  # the end pose's own picture among ``shapes``, if it has one
 
     def mirrored(self) -> Picture:
-        """The same picture facing the other way (for the other leg or arm)."""
+        """The same picture facing the other way (for the other leg or arm), as one piece."""
         x0, _, x1, _ = self.box
         flip = x0 + x1
         shapes = [
@@ -54,6 +56,24 @@ class Picture:
             for s in self.shapes
         ]
         return Picture(shapes, self.box, self.alt)
+
+
+@dataclass
+class PoseAt:
+    """The end pose alone (a thumbnail's picture) as part of a whole figure.
+
+    Its shapes are ``shapes[first:first + len(picture.shapes)]`` of the whole, moved
+    ``dx`` to the right, so a PDF paints them once, as a form the whole figure's form
+    draws and a table row or the tracking sheet draws on its own.
+    """
+
+    picture: Picture
+    first: int
+    dx: float = 0.0
+
+    @property
+    def end(self) -> int:
+        return self.first + len(self.picture.shapes)
 
 
 def _mirror_path(path: Path, flip: float) -> Path:
@@ -81,10 +101,11 @@ def uses_panels(figure: Figure, scene: Scene) -> bool:
     return figure.panels == "two" or movement(*scene.skeletons) < SMALL_MOVE
 
 
-def picture(figure: Figure, end_only: bool = False) -> Picture:
+def picture(figure: Figure) -> Picture:
     """Everything to draw for ``figure``, in model units.
 
-    ``end_only``: the end pose alone, without arrows: a thumbnail for a table row.
+    A side view holds its end pose alone (props, body and floor, without the ghost or
+    arrows) as ``pose``: the thumbnail in a table row, drawn inside the whole figure.
     """
     if figure.view == "foot":
         from handouts.render.figures.foot import foot_picture
@@ -95,25 +116,33 @@ def picture(figure: Figure, end_only: bool = False) -> Picture:
 
         return front_picture(figure)
     scene = solve_scene(figure)
+    last = len(scene.skeletons) - 1
     shapes: list[Shape] = []
-    if end_only:
-        shapes = _panel(scene, len(scene.skeletons) - 1, ghost=None)
-    elif uses_panels(figure, scene):
-        offset = 0.0
-        for index in range(len(scene.skeletons)):
-            panel = _panel(scene, index, ghost=None)
-            if index == len(scene.skeletons) - 1:
-                panel += arrows(figure, scene, panel_mode=True)
+    if uses_panels(figure, scene):
+        for index in range(last):
+            panel = _panel(scene, index)
             if index:
-                offset = _right_edge(shapes) - _left_edge(panel) + PANEL_GAP
-            shapes += [_shifted(shape, offset) for shape in panel]
+                panel = [
+                    _shifted(s, _right_edge(shapes) - _left_edge(panel) + PANEL_GAP) for s in panel
+                ]
+            shapes += panel
+        end = _panel(scene, last)
+        after = arrows(figure, scene, panel_mode=True)
+        dx = _right_edge(shapes) - _left_edge(end + after) + PANEL_GAP
+        pose = PoseAt(Picture(end, bounds(end), figure.alt), len(shapes), dx)
+        shapes += [_shifted(s, dx) for s in end + after]
     else:
-        ghost = 0 if len(scene.skeletons) > 1 else None
-        shapes = _panel(scene, len(scene.skeletons) - 1, ghost)
-        shapes += arrows(figure, scene, panel_mode=False)
-    if figure.reach and not end_only:
+        # The ghost goes first, behind the end pose's props too: the end pose is then
+        # one piece, its floor wide enough for both.
+        if last:
+            shapes = prop_shapes.held(scene, 0, ghost=True)
+            shapes += body_shapes(scene.skeletons[0], flat_hands(scene, 0), ghost=True)
+        end = _panel(scene, last, floor_under=shapes)
+        pose = PoseAt(Picture(end, bounds(end), figure.alt), len(shapes))
+        shapes += end + arrows(figure, scene, panel_mode=False)
+    if figure.reach:
         shapes += reach_inset(figure.reach, shapes)
-    return Picture(shapes, bounds(shapes), figure.alt)
+    return Picture(shapes, bounds(shapes), figure.alt, pose)
 
 
 REACH = {"forward": (1.0, 0.0), "back": (-1.0, 0.0), "side": (0.0, -1.0)}
@@ -141,15 +170,13 @@ def reach_inset(directions: list[str], shapes: list[Shape]) -> list[Shape]:
 _OVAL = [(math.cos(a * math.pi / 8), math.sin(a * math.pi / 8)) for a in range(16)]
 
 
-def _panel(scene: Scene, index: int, ghost: int | None) -> list[Shape]:
+def _panel(scene: Scene, index: int, floor_under: Sequence[Shape] = ()) -> list[Shape]:
+    """One pose with its props, on a floor under it and under ``floor_under`` too."""
     sk = scene.skeletons[index]
     shapes = prop_shapes.behind(scene, index)
-    if ghost is not None:
-        shapes += prop_shapes.held(scene, ghost, ghost=True)
-        shapes += body_shapes(scene.skeletons[ghost], flat_hands(scene, ghost), ghost=True)
     shapes += body_shapes(sk, flat_hands(scene, index))
     shapes += prop_shapes.held(scene, index)
-    shapes += prop_shapes.floor(shapes)
+    shapes += prop_shapes.floor([*floor_under, *shapes])
     return shapes
 
 
