@@ -1,4 +1,4 @@
-"""``handouts batch``, ``handouts impose`` and ``handouts send``: thin commands over batch.py.
+"""``handouts batch``: a roster in, a handout per row out, a report of the rows that failed.
 
 Only click is imported at module level, so ``handouts --help`` stays quick.
 Everything the user can get wrong before a batch starts (roster columns,
@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from handouts.cli import say
+from handouts.cli.mail_check import mail_plan
 from handouts.cli.options import (
     FILE_PATH,
     PathType,
-    address_option,
     check_brand_option,
-    handout_option,
     handout_options,
     take_options,
 )
-from handouts.errors import HandoutsError, UsageProblem
+from handouts.errors import UsageProblem
 from handouts.wording import unknown_item
 
 if TYPE_CHECKING:
@@ -216,7 +215,7 @@ def batch(
                 f"--combine {combine}: {problem}; add --password to encrypt the print file, "
                 "or --combine-unencrypted to write it without one"
             )
-    plan = replace(_mail_plan(app, dry_run, rate), resend=resend) if email else None
+    plan = replace(mail_plan(app, dry_run, rate), resend=resend) if email else None
     brand, _ = app.builder().brand(settings.brand_file)  # loaded and checked above
 
     say.sources(app)
@@ -348,215 +347,3 @@ def _check_combine_path(
         row.patient for row in rows
     ):
         raise UsageProblem(f"--combine {combine}: a handout of this batch has that name")
-
-
-def _mail_plan(app, dry_run: bool, rate: float | None):  # noqa: ANN001, ANN202 - batch.MailPlan
-    from handouts.deliver.mail import Mailer
-    from handouts.deliver.mail_plan import (
-        MailPlan,
-        check_templates,
-        email_template_dirs,
-        mail_settings,
-    )
-
-    settings = mail_settings(app.workspace().smtp, dict(os.environ), dry_run, rate)
-    dirs = email_template_dirs(app.workspace_dir)
-    check_templates(dirs)
-    if not dry_run:  # a wrong setting stops the run here, once, before anything is built
-        with Mailer(settings) as mailer:
-            mailer.check()
-    return MailPlan(settings, dirs, dry_run)
-
-
-# --------------------------------------------------------------------------- impose
-
-
-@click.command()
-@click.argument("source", metavar="IN.pdf", type=PathType(exists=True, dir_okay=False))
-@click.option(
-    "-o", "--output", type=FILE_PATH, default=None, help="Output file (default: <IN>-booklet.pdf)."
-)
-@handout_option("booklet", "A5 booklet on A4 (or half letter on letter) landscape sheets.")
-def impose(source: Path, output: Path | None, booklet: bool) -> None:
-    """Impose a PDF for printing (--booklet: an A5 booklet).
-
-    --booklet puts two pages on each side of a landscape sheet.
-    Print the result duplex, flipping on the short edge, and fold the stack
-    in half. Form fields and bookmarks are not kept (print copy only).
-    """
-    from handouts.deliver.files import same_file, write_atomic
-    from handouts.post.impose import IMPOSE_NOTE, has_forms_or_outline, impose_booklet
-    from handouts.post.outside import read_outside, reading, sound
-
-    if not booklet:
-        raise click.UsageError("choose a layout: --booklet")
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise HandoutsError(f"{source}: {error.strerror or error}") from None
-    pdf = read_outside(data, str(source))  # repaired by qpdf, or one line naming it
-    with reading(str(source)):
-        note = has_forms_or_outline(pdf)
-        result = sound(impose_booklet(pdf, _impose_progress), str(source))
-    output = output or source.with_name(f"{source.stem}-booklet.pdf")
-    if same_file(output, source):  # a symlink or a hard link to it too
-        raise UsageProblem(f"-o {output}: choose an output file other than the input")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, result)
-    if note:
-        say.note(IMPOSE_NOTE)
-    click.echo(str(output))
-
-
-IMPOSE_PROGRESS_EVERY = 250  # sheet sides: a long file says how far it is, about every 10 s
-
-
-def _impose_progress(done: int, total: int) -> None:
-    if total > IMPOSE_PROGRESS_EVERY and (done % IMPOSE_PROGRESS_EVERY == 0 or done == total):
-        click.echo(f"imposing: {done:,} of {total:,} sheet sides", err=True)
-
-
-# --------------------------------------------------------------------------- mail-check
-
-
-@click.command("mail-check")
-@click.option(
-    "--to", "to", default=None, metavar="ADDRESS", help="Also send one test message here."
-)
-@click.pass_obj
-def mail_check(app, to: str | None) -> None:  # noqa: ANN001
-    """Check the e-mail settings: connect and log in, and send nothing.
-
-    With --to, also send one short test message (no handout, no patient data) to
-    ADDRESS. Settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables.
-    """
-    from handouts.deliver.mail import Mailer
-    from handouts.deliver.mail_message import test_message
-    from handouts.deliver.mail_plan import mail_settings
-
-    if to:
-        address_option(to)
-    settings = mail_settings(app.workspace().smtp, dict(os.environ), False, None)
-    with Mailer(settings) as mailer:
-        done = mailer.check()
-        if to:
-            mailer.send(test_message(settings.sender, to), "mail-check")
-    click.echo(f"ok: {done}; " + (f"sent a test message to {to}" if to else "nothing sent"))
-
-
-# --------------------------------------------------------------------------- send
-
-
-@click.command()
-@click.argument("pdf", metavar="PDF", type=PathType(exists=True, dir_okay=False))
-@click.option("--to", "to", required=True, metavar="ADDRESS", help="Recipient's e-mail address.")
-@click.option("--patient", default="", metavar="NAME", help="Patient's name, for the greeting.")
-@click.option(
-    "--programme", default=None, metavar="ID", help="Programme, for the subject and schedule."
-)
-@handout_option("brand", "Brand YAML file or brand id (the clinic's name and contact).")
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Write the message to outbox/ next to the PDF instead of sending.",
-)
-@click.pass_obj
-def send(
-    app,
-    pdf: Path,
-    to: str,
-    patient: str,
-    programme: str | None,
-    brand: Path | None,
-    dry_run: bool,
-) -> None:  # noqa: ANN001
-    """E-mail one handout PDF.
-
-    The subject and text come from the e-mail templates (templates/email/ in
-    the clinic folder first, then the built-in ones).
-    SMTP settings come from handouts.yaml (smtp:) or HANDOUTS_SMTP_* variables;
-    the password only from HANDOUTS_SMTP_PASSWORD.
-    """
-    from handouts.content.demo import refuse_demo_brand
-    from handouts.content.models import Patient
-    from handouts.deliver.file_names import safe_name
-    from handouts.deliver.mail import Mailer
-    from handouts.deliver.mail_message import message_context
-    from handouts.deliver.mail_plan import compose_message
-    from handouts.post.merge import is_valid_pdf
-    from handouts.post.outside import reading
-
-    address_option(to)
-    data = pdf.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        raise HandoutsError(f"{pdf}: not a PDF file")
-    with reading(str(pdf)):  # the file goes out as it is: its problems are said, not raised
-        if not is_valid_pdf(pdf):
-            raise HandoutsError(f"{pdf}: the PDF is incomplete or damaged; build it again")
-    check_brand_option(app, brand, lenient=False)
-    brand, _ = app.builder().brand(brand or app.workspace().brand)  # a file or an id
-    if not dry_run:
-        refuse_demo_brand(brand, "send")
-    plan = _mail_plan(app, dry_run, None)
-    title, weeks, sessions = _programme_info(app, programme, data, patient)
-    context = message_context(
-        brand, Patient(name=patient), title, weeks, sessions, protected=_is_encrypted(data)
-    )
-    message = compose_message(plan, to, context, data, pdf.name)
-    outbox = pdf.parent / "outbox"
-    key = f"{safe_name(pdf.stem)}.{_short_hash(to)}"
-    with Mailer(plan.settings, dry_run_dir=outbox if dry_run else None) as mailer:
-        outcome = mailer.send(message, key)
-    click.echo(
-        f"wrote {outbox / (key + '.eml')}" if outcome == "written" else f"sent {pdf.name} to {to}"
-    )
-
-
-def _programme_info(app, programme: str | None, pdf: bytes, patient: str) -> tuple[str, Any, Any]:  # noqa: ANN001
-    """Title, weeks and sessions of --programme, else of the programme in the PDF's keywords."""
-    library = app.library()
-    if programme and programme not in library.programmes:
-        unknown = unknown_item("programme", programme, library.programmes)
-        raise UsageProblem(f"--programme: {unknown}")
-    metadata = _metadata(pdf)
-    if not programme:  # handouts writes "exercise handout, <programme id>" as keywords
-        keywords = [k.strip() for k in str(metadata.get("/Keywords") or "").split(",")]
-        programme = next((k for k in keywords if k in library.programmes), None)
-    if programme:
-        item = library.programmes[programme]
-        return item.title, item.weeks, item.sessions_label
-    title = str(metadata.get("/Title") or "")
-    if patient:
-        from handouts.post.protect import scrub_text
-
-        title = scrub_text(title, patient)
-    return title, None, None  # "" when unknown (encrypted): the templates leave it out
-
-
-def _metadata(pdf: bytes) -> dict[str, Any]:
-    import io
-
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(pdf))
-        return {} if reader.is_encrypted else dict(reader.metadata or {})
-    except Exception:  # noqa: BLE001 - the metadata is only a nicety
-        return {}
-
-
-def _is_encrypted(pdf: bytes) -> bool:
-    import io
-
-    from pypdf import PdfReader
-
-    try:
-        return PdfReader(io.BytesIO(pdf)).is_encrypted
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _short_hash(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]

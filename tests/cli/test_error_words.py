@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handouts.build import Builder, Request
-from handouts.cli.app import _lines
+from handouts.cli.error_boundary import _lines
 from handouts.compose import Selection
 from handouts.content.copy import CopyError, copy_item
 from handouts.content.library import Library
