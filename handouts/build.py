@@ -57,7 +57,8 @@ def markdown_problems(library, section_ids: Iterable[str]) -> list[Problem]:  # 
     ``handouts check`` and the build both report it this way, so the line names the file.
     """
     from handouts.content.files import display_path
-    from handouts.render.markdown import MAX_HEADING, markdown_limits, unsupported_markdown
+    from handouts.render.markdown import unsupported_markdown
+    from handouts.render.markdown_parse import MAX_HEADING, markdown_limits
 
     problems = []
     for section_id in section_ids:
