@@ -132,7 +132,7 @@ def _brand_problems(brands: list, dirs: list[Path]) -> list[Problem]:
     """
     from handouts.content.files import display_path
     from handouts.errors import BrandError, Problem
-    from handouts.render.fonts import UNREADABLE_FONT, resolve_family, unreadable_fonts
+    from handouts.render.font_files import UNREADABLE_FONT, resolve_family, unreadable_fonts
     from handouts.render.logo import logo_problem
 
     problems = [

@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from handouts.render.fonts import print_ready
+from handouts.render.font_cache import print_ready
 from handouts.render.ttf import PrintFont
 
 QPDF = shutil.which("qpdf")

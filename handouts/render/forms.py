@@ -52,7 +52,7 @@ def _winansi_chars() -> dict[int, int]:
 def form_font(path: str) -> FormFont:
     from fontTools.ttLib import TTFont
 
-    from handouts.render.fonts import PRINT_NAME_IDS, keep_only
+    from handouts.render.font_cache import PRINT_NAME_IDS, keep_only
 
     font = TTFont(path, recalcTimestamp=False)  # the same file for the same --date
     chars = _winansi_chars()

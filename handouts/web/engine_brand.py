@@ -89,10 +89,10 @@ def font_families(engine: Engine) -> list[str]:
     """The font families handouts can use here: installed packages and the fonts/ folders."""
     import fontpkg
 
-    from handouts.render.fonts import _folder_families
+    from handouts.render.font_files import folder_families
 
     names = {family.name for family in fontpkg.families().values()}
-    names |= _folder_families(engine.session.font_dirs())
+    names |= folder_families(engine.session.font_dirs())
     return sorted(names, key=str.casefold)
 
 

@@ -13,7 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from handouts.content.loader import load_brand_file
 from handouts.content.models import Brand
 from handouts.errors import BrandError, ContentError, RenderError
-from handouts.render.fonts import FontSet, load_fonts, resolve_family
+from handouts.render.font_files import resolve_family
+from handouts.render.fonts import FontSet, load_fonts
 from handouts.render.theme import TEXT, WHITE, contrast, make_theme
 
 ATKINSON = "Atkinson Hyperlegible"
@@ -162,10 +163,10 @@ def test_the_demo_primary_colour_passes_without_warnings(fonts: FontSet) -> None
 def test_the_print_font_has_no_hinting_and_the_same_glyphs_and_widths(tmp_path: Path) -> None:
     from fontTools.ttLib import TTFont
 
-    from handouts.render import fonts as fonts_module
+    from handouts.render import font_cache
 
     original = resolve_family(ATKINSON, []).face("regular")
-    printed = TTFont(fonts_module.print_ready(original))
+    printed = TTFont(font_cache.print_ready(original))
     source = TTFont(original)
     assert not {"fpgm", "prep", "cvt "} & set(printed.keys())
     assert {"fpgm", "prep"} <= set(source.keys())  # the package's file is hinted
@@ -179,10 +180,10 @@ def test_the_print_font_has_no_hinting_and_the_same_glyphs_and_widths(tmp_path: 
 def test_without_a_writable_cache_the_original_font_is_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handouts.render import fonts as fonts_module
+    from handouts.render import font_cache
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
-    monkeypatch.setattr(fonts_module, "cache_dir", lambda: blocker / "fonts")
+    monkeypatch.setattr(font_cache, "cache_dir", lambda: blocker / "fonts")
     original = resolve_family(ATKINSON, []).face("bold")
-    assert fonts_module.print_ready(original) == original
+    assert font_cache.print_ready(original) == original

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.render.fonts import UNREADABLE_FONT, load_fonts, resolve_family, unreadable_fonts
+from handouts.render.font_files import UNREADABLE_FONT, resolve_family, unreadable_fonts
+from handouts.render.fonts import load_fonts
 
 FAMILY = "Atkinson Hyperlegible"
 

@@ -69,7 +69,8 @@ def test_the_form_font_keeps_the_face_timestamps(monkeypatch: pytest.MonkeyPatch
     from fontTools.misc import timeTools
     from fontTools.ttLib import TTFont
 
-    from handouts.render.fonts import print_ready, resolve_family
+    from handouts.render.font_cache import print_ready
+    from handouts.render.font_files import resolve_family
     from handouts.render.forms import form_font
 
     path = print_ready(resolve_family("Atkinson Hyperlegible", []).face("regular"))

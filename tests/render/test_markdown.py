@@ -24,7 +24,8 @@ from reportlab.platypus import (
 )
 
 from handouts.errors import HandoutsError
-from handouts.render.fonts import escape_markup, print_ready
+from handouts.render.font_cache import print_ready
+from handouts.render.fonts import escape_markup
 from handouts.render.markdown import (
     MarkdownError,
     MarkdownStyles,

@@ -20,7 +20,8 @@ from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Selection
 from handouts.content.models import Patient
 from handouts.render.compact import write_compactly
-from handouts.render.fonts import PRINT_NAME_IDS, print_ready, resolve_family
+from handouts.render.font_cache import PRINT_NAME_IDS, print_ready
+from handouts.render.font_files import resolve_family
 from handouts.render.ttf import PrintFont, _subset_program
 
 ATKINSON = "Atkinson Hyperlegible"
