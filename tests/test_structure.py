@@ -19,7 +19,6 @@ LONG_MODULES = {
     "handouts/render/grid.py": "the tracking sheet's geometry and its row builder",
     "handouts/render/tagging.py": "the PDF/UA structure tree, one pass over the page marks",
     "handouts/render/document.py": "page templates, header and footer, the outline",
-    "handouts/post/concat.py": "streaming concatenation of a batch's print file",
 }
 # What each stage may import from the project (besides errors, paths, options, session,
 # and wording: the plain-words helpers every stage speaks with).

@@ -18,8 +18,6 @@ is encrypted object by object with AES-256, as :func:`handouts.post.protect.encr
 from __future__ import annotations
 
 import hashlib
-import io
-import secrets
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -36,6 +34,16 @@ from pypdf.generic import (
     PdfObject,
     StreamObject,
     TextStringObject,
+)
+
+from handouts.post.pdf_objects import (
+    chunks,
+    dictionary,
+    fit,
+    inherited,
+    object_encryption,
+    reference,
+    serialised,
 )
 
 CATALOG, PAGES = 1, 2  # numbers given up front; every other object is numbered as it comes
@@ -66,7 +74,7 @@ class Concatenation:
         self._need_appearances = False
         self._shared: dict[bytes, int] = {}  # an object's bytes (digest) → its number
         self._digest = hashlib.md5(usedforsecurity=False)  # the file's identifier
-        self._encryption, self._encrypt_entry, self._file_id = _encryption(password)
+        self._encryption, self._encrypt_entry, self._file_id = object_encryption(password)
         self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     @property
@@ -83,30 +91,30 @@ class Concatenation:
         if title is None:
             self._bookmarks += own
         else:
-            self._bookmarks.append(_Bookmark(title, _fit(numbers[0]), own))
+            self._bookmarks.append(_Bookmark(title, fit(numbers[0]), own))
         if duplex and len(self._kids) % 2:
             self._blank_like(reader.pages[-1])
 
     def finish(self) -> int:
         """Write the page tree, bookmarks, form, catalog and cross-references; the page count."""
-        kids = ArrayObject(_ref(number) for number in self._kids)
+        kids = ArrayObject(reference(number) for number in self._kids)
         pages = {"/Type": NameObject("/Pages"), "/Kids": kids, "/Count": NumberObject(len(kids))}
-        self._emit_object(PAGES, _dictionary(pages))
-        catalog = {"/Type": NameObject("/Catalog"), "/Pages": _ref(PAGES)}
+        self._emit_object(PAGES, dictionary(pages))
+        catalog = {"/Type": NameObject("/Catalog"), "/Pages": reference(PAGES)}
         if self._bookmarks:
-            catalog["/Outlines"] = _ref(self._write_outline())
+            catalog["/Outlines"] = reference(self._write_outline())
         if self._fields:
-            catalog["/AcroForm"] = _ref(self._write_form())
-        self._emit_object(CATALOG, _dictionary(catalog))
-        trailer: dict[str, PdfObject] = {"/Root": _ref(CATALOG)}
+            catalog["/AcroForm"] = reference(self._write_form())
+        self._emit_object(CATALOG, dictionary(catalog))
+        trailer: dict[str, PdfObject] = {"/Root": reference(CATALOG)}
         if self._encrypt_entry is not None:
             number = self.new_number()
             self._emit_object(number, self._encrypt_entry, encrypt=False)
-            trailer["/Encrypt"] = _ref(number)
+            trailer["/Encrypt"] = reference(number)
         trailer["/Size"] = NumberObject(len(self._offsets))
         identifier = ByteStringObject(self._file_id or self._digest.digest())
         trailer["/ID"] = ArrayObject([identifier, identifier])
-        self._write_xref(_dictionary(trailer))
+        self._write_xref(dictionary(trailer))
         return len(self._kids)
 
     # -- objects
@@ -117,7 +125,7 @@ class Concatenation:
 
     def shared_number(self, obj: PdfObject) -> int:
         """The number of an object stored once for all handouts: one written already, or new."""
-        body = _chunks(obj)
+        body = chunks(obj)
         digest = hashlib.blake2b(digest_size=16)
         for chunk in body:
             digest.update(chunk)
@@ -134,7 +142,7 @@ class Concatenation:
         if body is None:
             if self._encryption is not None and encrypt:
                 obj = self._encryption.encrypt_object(obj, number, 0)
-            body = _chunks(obj)
+            body = chunks(obj)
         self._offsets[number] = self._position
         self._emit(b"%d 0 obj\n" % number)
         for chunk in body:  # a stream's data is written as it is, never copied into a whole
@@ -146,7 +154,7 @@ class Concatenation:
         self._position += len(data)
 
     def add_page(self, number: int, page: DictionaryObject) -> None:
-        page[NameObject("/Parent")] = _ref(PAGES)
+        page[NameObject("/Parent")] = reference(PAGES)
         self._emit_object(number, page)
         self._kids.append(number)
 
@@ -156,25 +164,25 @@ class Concatenation:
     # -- the end of the file
 
     def _blank_like(self, page: DictionaryObject) -> None:
-        box = _inherited(page, "/MediaBox")
+        box = inherited(page, "/MediaBox")
         box = box.get_object() if box is not None else ArrayObject([0, 0, 595.276, 841.89])
         blank = {
             "/Type": NameObject("/Page"),
             "/MediaBox": ArrayObject(FloatObject(float(v)) for v in box),
             "/Resources": DictionaryObject(),
         }
-        self.add_page(self.new_number(), _dictionary(blank))
+        self.add_page(self.new_number(), dictionary(blank))
 
     def _write_outline(self) -> int:
         root = self.new_number()
         first, last, _ = self._write_bookmarks(self._bookmarks, root, closed=True)
         outlines = {
             "/Type": NameObject("/Outlines"),
-            "/First": _ref(first),
-            "/Last": _ref(last),
+            "/First": reference(first),
+            "/Last": reference(last),
             "/Count": NumberObject(len(self._bookmarks)),  # the closed items show
         }
-        self._emit_object(root, _dictionary(outlines))
+        self._emit_object(root, dictionary(outlines))
         return root
 
     def _write_bookmarks(
@@ -186,33 +194,33 @@ class Concatenation:
         for index, (item, number) in enumerate(zip(items, numbers, strict=True)):
             entry: dict[str, PdfObject] = {
                 "/Title": TextStringObject(item.title),
-                "/Parent": _ref(parent),
+                "/Parent": reference(parent),
             }
             if item.dest is not None:
                 entry["/Dest"] = item.dest
             if index:
-                entry["/Prev"] = _ref(numbers[index - 1])
+                entry["/Prev"] = reference(numbers[index - 1])
             if index + 1 < len(items):
-                entry["/Next"] = _ref(numbers[index + 1])
+                entry["/Next"] = reference(numbers[index + 1])
             if item.children:
                 first, last, below = self._write_bookmarks(item.children, number, closed=False)
-                entry |= {"/First": _ref(first), "/Last": _ref(last)}
+                entry |= {"/First": reference(first), "/Last": reference(last)}
                 entry["/Count"] = NumberObject(-below if closed else below)  # negative: closed
                 shown += below
-            self._emit_object(number, _dictionary(entry))
+            self._emit_object(number, dictionary(entry))
         return numbers[0], numbers[-1], shown
 
     def _write_form(self) -> int:
         number = self.new_number()
-        form: dict[str, PdfObject] = {"/Fields": ArrayObject(_ref(n) for n in self._fields)}
+        form: dict[str, PdfObject] = {"/Fields": ArrayObject(reference(n) for n in self._fields)}
         if self._form_fonts:
-            fonts = _dictionary(self._form_fonts)
-            form["/DR"] = _dictionary({"/Font": fonts})
+            fonts = dictionary(self._form_fonts)
+            form["/DR"] = dictionary({"/Font": fonts})
         if self._form_appearance is not None:
             form["/DA"] = self._form_appearance
         if self._need_appearances:
             form["/NeedAppearances"] = BooleanObject(True)
-        self._emit_object(number, _dictionary(form))
+        self._emit_object(number, dictionary(form))
         return number
 
     def _write_xref(self, trailer: DictionaryObject) -> None:
@@ -220,7 +228,7 @@ class Concatenation:
         lines = [b"xref\n0 %d\n0000000000 65535 f \n" % len(self._offsets)]
         lines += [b"%010d 00000 n \n" % offset for offset in self._offsets[1:]]
         self._emit(b"".join(lines))
-        self._emit(b"trailer\n" + _serialised(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % start)
+        self._emit(b"trailer\n" + serialised(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % start)
 
 
 class _Handout:
@@ -239,7 +247,7 @@ class _Handout:
         for page, number in zip(pages, numbers, strict=True):
             own = DictionaryObject({k: v for k, v in page.items() if k not in DROPPED_FROM_PAGES})
             for key in INHERITED:
-                value = _inherited(page, key)
+                value = inherited(page, key)
                 if key not in own and value is not None:
                     own[NameObject(key)] = value
             self.file.add_page(number, self.copy(own))
@@ -284,7 +292,7 @@ class _Handout:
             index = self.reader.get_destination_page_number(item)
             dest = None
             if index is not None and 0 <= index < len(numbers):
-                dest = ArrayObject([_ref(numbers[index]), *item.dest_array[1:]])
+                dest = ArrayObject([reference(numbers[index]), *item.dest_array[1:]])
             result.append(_Bookmark(str(item.title or ""), dest))
         return result
 
@@ -327,7 +335,7 @@ class _Handout:
     def copy(self, obj: PdfObject) -> PdfObject:
         """``obj`` with its references renumbered for the print file."""
         if isinstance(obj, IndirectObject):
-            return _ref(self.number(obj))
+            return reference(self.number(obj))
         if isinstance(obj, StreamObject):
             stream = StreamObject()
             stream._data = obj._data  # as stored (still compressed): copied, not re-encoded
@@ -352,60 +360,3 @@ def _own(obj: PdfObject) -> bool:
         return False
     kind = obj.get("/Type")
     return kind in ("/Page", "/Pages", "/Annot") or any(k in obj for k in ("/Rect", "/FT", "/T"))
-
-
-def _inherited(page: DictionaryObject, key: str) -> PdfObject | None:
-    """A page attribute, from the page or the nearest page-tree node above it (raw value)."""
-    node: DictionaryObject | None = page
-    for _ in range(64):  # a page tree is never this deep; a loop in a damaged file ends here
-        if node is None:
-            return None
-        if key in node:
-            return dict.__getitem__(node, key)
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
-    return None
-
-
-def _ref(number: int) -> IndirectObject:
-    return IndirectObject(number, 0, None)  # type: ignore[arg-type] - only written, never read
-
-
-def _fit(page: int) -> ArrayObject:
-    return ArrayObject([_ref(page), NameObject("/Fit")])
-
-
-def _dictionary(entries: dict[str, PdfObject]) -> DictionaryObject:
-    return DictionaryObject({NameObject(k): v for k, v in entries.items()})
-
-
-def _serialised(obj: PdfObject) -> bytes:
-    buffer = io.BytesIO()
-    obj.write_to_stream(buffer)
-    return buffer.getvalue()
-
-
-def _chunks(obj: PdfObject) -> list[bytes]:
-    """``obj`` as PDF syntax; a stream's data as its own chunk (megabytes of image data)."""
-    if not isinstance(obj, StreamObject):
-        return [_serialised(obj)]
-    entries = DictionaryObject(obj)
-    entries[NameObject("/Length")] = NumberObject(len(obj._data))
-    return [_serialised(entries) + b"\nstream\n", obj._data, b"\nendstream"]
-
-
-def _encryption(password: str):  # noqa: ANN202 - (pypdf Encryption, /Encrypt entry, file id)
-    """AES-256 as ``PdfWriter.encrypt(algorithm="AES-256")`` sets it up; Nones without one.
-
-    pypdf encrypts a whole writer; here each object is encrypted as it is written,
-    with the same Encryption object pypdf's writer uses.
-    """
-    if not password:
-        return None, None, b""
-    from pypdf._encryption import EncryptAlgorithm, Encryption
-    from pypdf.constants import UserAccessPermissions
-
-    permissions = UserAccessPermissions.all()  # as pypdf's default: printing allowed
-    file_id = secrets.token_bytes(16)
-    encryption = Encryption.make(EncryptAlgorithm.AES_256, permissions, file_id)
-    return encryption, encryption.write_entry(password, password), file_id
