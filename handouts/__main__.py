@@ -1,3 +1,5 @@
+"""``python -m handouts``: the same command line as ``handouts``."""
+
 from handouts.cli.app import main
 
 main()
