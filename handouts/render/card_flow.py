@@ -1,4 +1,10 @@
-"""The exercise cards in the page flow: a heading, then each card kept whole.
+"""The exercise cards in the page flow: a heading, then each card kept whole, as many to
+a page as fit whole.
+
+Each card comes in versions, its pictures from largest to smallest (render/cards.py). A
+page takes as many of the next cards as fit it in their shortest versions, then the
+largest pictures that still let them all fit: two short cards share a page rather than
+each taking most of one.
 
 The heading goes with the first card; in large print, where the two are taller than a
 page, it follows the workout table when there is room, else the first card is fitted
@@ -7,15 +13,33 @@ under it on a new page if that keeps the card whole (smaller pictures).
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, FrameBreak, KeepTogether, Spacer
+from reportlab.platypus import Flowable, FrameBreak, KeepTogether, Spacer, Table
 from reportlab.platypus.doctemplate import NullActionFlowable
 
 from handouts.compose import Handout
 from handouts.render.blocks import heading, para
-from handouts.render.cards import CARD_GAP, exercise_card
+from handouts.render.cards import CARD_GAP, card_versions, exercise_card
 from handouts.render.document import mark
 from handouts.render.pages import stacked_height
 from handouts.render.theme import Theme
+
+# A card in the flow: ("whole", its versions, largest pictures first) or ("parts", the
+# cards it continues over, each a page at most).
+Item = tuple[str, list[Table]]
+
+
+def _item(theme: Theme, handout: Handout, exercise) -> Item:  # noqa: ANN001 - Exercise
+    if not theme.large_print:  # large print: a card takes most of a page in any version
+        versions = card_versions(theme, handout, exercise)
+        if versions:
+            return "whole", versions
+    cards = exercise_card(theme, handout, exercise)
+    return ("whole", cards) if len(cards) == 1 else ("parts", cards)
+
+
+def _kept(card: Table) -> KeepTogether:
+    # KeepTogether hands its contents to the frame: the outline mark stays on each card.
+    return mark(KeepTogether([card]), source=card._source)
 
 
 def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
@@ -29,17 +53,11 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     )
     opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
     first_exercise, *others = handout.exercises
-    cards = exercise_card(theme, handout, first_exercise)
-    # KeepTogether hands its contents to the frame: the outline mark stays on each card.
-    kept = [mark(KeepTogether([card]), source=card._source) for card in cards]
-    kept += [
-        mark(KeepTogether([card]), source=card._source)
-        for exercise in others
-        for card in exercise_card(theme, handout, exercise)
-    ]
-    first = [*opening, cards[0]]
-    if stacked_height(first, theme.frame_width()) <= theme.frame_height():
-        return [KeepTogether(first), *kept[1:]]  # after the table's end when it fits there
+    items = [_item(theme, handout, exercise) for exercise in handout.exercises]
+    kind, cards = items[0]
+    first = [*opening, cards[-1]]
+    if kind == "whole" and stacked_height(first, theme.frame_width()) <= theme.frame_height():
+        return [CardRun(items, opening)]  # after the table's end when it fits there
     # Taller than a page together (large print): the heading follows the table where there
     # is room for it, else it starts a page with the first card fitted under it.
     room = theme.frame_height() - stacked_height(
@@ -47,8 +65,57 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     )
     fitted = exercise_card(theme, handout, first_exercise, room)  # [] if it cannot be
     # The first part goes in one KeepTogether with the heading; the others each whole.
-    under = fitted[:1] + [mark(KeepTogether([card]), source=card._source) for card in fitted[1:]]
-    return [Opening(opening, kept[: len(cards)], under), *kept[len(cards) :]]
+    under = fitted[:1] + [_kept(card) for card in fitted[1:]]
+    rest = [CardRun(items[1:])] if others else []
+    return [Opening(opening, [_kept(card) for card in cards[:1] + cards[1:]], under), *rest]
+
+
+class CardRun(Flowable):
+    """The cards from here on, placed a page at a time: as many whole as fit the room left,
+    in the largest pictures that let them (``opening``: the heading, with the first)."""
+
+    def __init__(self, items: list[Item], opening: list[Flowable] | None = None):
+        super().__init__()
+        self.items, self.opening = items, opening or []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, 0xFFFFFF  # always split: the choice needs the room left
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        rest = [CardRun(self.items[1:])] if len(self.items) > 1 else []
+        kind, cards = self.items[0]
+        if kind == "parts":  # a card continued over pages: each part whole on its page
+            return [NullActionFlowable(), *(_kept(card) for card in cards), *rest]
+        chosen = self._fitting(available_width, available_height)
+        if not chosen:
+            return []  # on the next page
+        for step in range(max(len(versions) for versions in chosen)):
+            cards = [versions[min(step, len(versions) - 1)] for versions in chosen]
+            if self._height(cards, available_width) <= available_height:
+                break
+        rest = [CardRun(self.items[len(chosen) :])] if len(self.items) > len(chosen) else []
+        placed = [_kept(card) for card in cards]
+        if self.opening:  # the heading never stands alone: it goes with the first card
+            placed[0] = KeepTogether([*self.opening, cards[0]])
+        return [NullActionFlowable(), *placed, *rest]
+
+    def _fitting(self, width: float, height: float) -> list[list[Table]]:
+        """The versions of the next cards that fit ``height`` together in their shortest."""
+        chosen: list[list[Table]] = []
+        for kind, versions in self.items:
+            if kind != "whole":
+                break
+            shortest = [each[-1] for each in [*chosen, versions]]
+            if self._height(shortest, width) > height:
+                break
+            chosen.append(versions)
+        return chosen
+
+    def _height(self, cards: list[Table], width: float) -> float:
+        return stacked_height([*self.opening, *cards], width)
+
+    def draw(self) -> None:  # never drawn: split hands the frame its parts
+        pass
 
 
 class Opening(Flowable):

@@ -57,18 +57,18 @@ def _picture_rows(theme: Theme, row: FigureRow, width: float, height: float) -> 
 
 
 def beside_steps(
-    theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float, scale: float
+    theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float, share: float
 ) -> Table:
     """The steps with the pictures to their right: a row of pictures above the steps took
-    a third of the card's height. Smaller pictures (``scale``) leave the steps more width."""
+    a third of the card's height. The pictures take at most ``share`` of the width."""
     row, captions = figures[0], figures[1:]
     natural = row.wrap(1e6, 1e6)[0]  # the row of pictures at its full height
-    picture_width = min(natural, width * FIGURE_SHARE * scale)
+    picture_width = min(natural, width * share)
     text_height = stacked_height(steps, width - picture_width - FIGURE_GAP)
     pictures = _picture_rows(
         theme, row, picture_width, text_height - stacked_height(captions, picture_width)
     )
-    return Table(
+    table = Table(
         [[steps, [*pictures, *captions]]],
         colWidths=[width - picture_width, picture_width],
         style=styled(
@@ -80,11 +80,24 @@ def beside_steps(
                 ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (1, 0), (1, 0), theme["h3"].spaceBefore),
+                ("TOPPADDING", (1, 0), (1, 0), theme["card_h3"].spaceBefore),
             ],
         ),
-        spaceBefore=theme["h3"].spaceBefore,
+        spaceBefore=theme["card_h3"].spaceBefore,
     )
+    table.picture_height = min(part.max_height for part in pictures)
+    return table
+
+
+def picture_height(flowables: list[Flowable], width: float) -> float:
+    """How tall a card's pictures print (0: it has none), its flowables wrapped at ``width``."""
+    for flowable in flowables:
+        if hasattr(flowable, "picture_height"):
+            return flowable.picture_height
+        if isinstance(flowable, FigureRow):
+            flowable.wrap(width, 1e6)
+            return max(height for _, height in flowable.sizes)
+    return 0.0
 
 
 def short_url(url: str) -> str:

@@ -1,4 +1,5 @@
-"""Exercise cards: one bordered card per exercise, on one page unless taller than a page."""
+"""Exercise cards: one bordered card per exercise, whole on a page unless taller than one;
+made with its pictures at several sizes, so the page flow can fit two on a page."""
 
 from __future__ import annotations
 
@@ -13,34 +14,36 @@ from reportlab.platypus import (
     Table,
 )
 
-from handouts.compose import Handout, Row
+from handouts.compose import Handout
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
-from handouts.render.blocks import box, keep_units, lower_first, para, styled
-from handouts.render.card_pictures import SIDE_WIDTH, beside_steps, side_column
+from handouts.render.blocks import box, lower_first, para, styled
+from handouts.render.card_dose import dose_table, schedule
+from handouts.render.card_pictures import (
+    FIGURE_SHARE,
+    SIDE_WIDTH,
+    beside_steps,
+    picture_height,
+    side_column,
+)
 from handouts.render.document import mark
 from handouts.render.figures.placement import card_figures
 from handouts.render.paragraph import Para
-from handouts.render.tagging import data_table
-from handouts.render.theme import MUTED, Theme
+from handouts.render.theme import Theme
 
 # A card's pictures, tried in turn until it fits a page: (size, beside the steps). Beside
 # the steps is shorter in normal print; in large print the steps need the width.
 FIGURE_LAYOUTS = ((1.0, True), (1.0, False), (0.75, True), (0.75, False), (0.5, True))
 FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
+# Normal print: (size, beside the steps, share of the width) of a card's pictures, each
+# card made in all of them; smaller pictures beside the steps leave the steps more width.
+COMPACT_LAYOUTS = ((1.0, True, 0.45), (1.0, False, 0.0), (0.85, True, 0.38), (0.8, False, 0.0))
+COMPACT_LAYOUTS += ((0.7, True, 0.3), (0.6, True, 0.25))
+MIN_PICTURE = 16  # mm: a figure's height, at least, where it shows how to move
 CARD_GAP = 6 * mm
+FACTS_GAP = "&nbsp;&nbsp;&nbsp; "  # between "Position: …" and "You need: …" on one line
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
 FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
-
-
-def dose_line(row: Row) -> str:
-    dose = row.dose
-    parts = [f"{dose.sets} × {dose.reps}"]
-    parts += [dose.tempo] if dose.tempo else []
-    if dose.rest and dose.rest.lower() != "none":
-        parts.append(f"rest {lower_first(dose.rest)}")
-    parts += [dose.load] if dose.load else []
-    return " · ".join(parts)
 
 
 def equipment_needed(exercise: Exercise, levels: set[int]) -> list[str]:
@@ -53,25 +56,10 @@ def equipment_needed(exercise: Exercise, levels: set[int]) -> list[str]:
     return needed
 
 
-def _schedule(handout: Handout, exercise: Exercise) -> list[tuple[str, Row]]:
-    """(weeks label, row) for each phase using the exercise, merging repeats."""
-    lines: list[tuple[str, Row]] = []
-    for phase in handout.phases:
-        for row in phase.rows:
-            if row.exercise.id != exercise.id:
-                continue
-            if lines and lines[-1][1].dose == row.dose:
-                first = lines[-1][0].split("–")[0].removeprefix("Weeks ").removeprefix("Week ")
-                lines[-1] = (f"Weeks {first}–{phase.weeks[1]}", row)
-            else:
-                lines.append((phase.label, row))
-    return lines
-
-
 def _bullets(theme: Theme, items: list[str], where: str, numbered: bool = False) -> ListFlowable:
-    style = theme["bullet"]
+    style = theme["card_bullet"]
     return ListFlowable(
-        [ListItem(para(theme, text, "bullet", where)) for text in items],
+        [ListItem(para(theme, text, "card_bullet", where)) for text in items],
         bulletType="1" if numbered else "bullet",
         start=None if numbered else "•",
         bulletFontName=theme.fonts.main.bold if numbered else theme.fonts.main.regular,
@@ -84,42 +72,7 @@ def _bullets(theme: Theme, items: list[str], where: str, numbered: bool = False)
 
 
 def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
-    return [para(theme, label, "h3"), body]
-
-
-def _dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> Table:
-    """Weeks | level | dose, one row per block of weeks (level notes are in the workout table)."""
-    where = f"exercise {exercise.id}"
-    rows = []
-    for weeks, row in _schedule(handout, exercise):
-        dose = dose_line(row) + (" · each side" if row.dose.per_side else "")
-        level = f"Level {row.dose.level}: {row.dose.label}"
-        rows.append(
-            [
-                para(theme, weeks, "cell_bold"),
-                para(theme, level, "cell", where),
-                para(theme, keep_units(dose), "cell", where),
-            ]
-        )
-    weeks_w = 26 * mm if theme.large_print else 21 * mm
-    rest = width - weeks_w
-    table = Table(
-        rows,
-        colWidths=[weeks_w, rest * 0.42, rest * 0.58],
-        style=styled(
-            theme,
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
-            ],
-        ),
-        spaceAfter=2 * mm,
-    )
-    return data_table(table, header_rows=0)  # weeks, level, dose: one row per block of weeks
+    return [para(theme, label, "card_h3"), body]
 
 
 def _tips_and_mistakes(
@@ -153,7 +106,7 @@ def _tips_and_mistakes(
             ),
             # A cell drops its first heading's space before: the table keeps it, or "Tips"
             # sits tight under the last step while "How to do it" has room above it.
-            spaceBefore=theme["h3"].spaceBefore,
+            spaceBefore=theme["card_h3"].spaceBefore,
         )
     ]
 
@@ -165,31 +118,34 @@ def _main_column(
     width: float,
     figure_scale: float = 1.0,
     beside: bool = True,
+    share: float = FIGURE_SHARE,
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how (with the pictures beside the steps);
     then tips, mistakes and the safety note."""
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
-    how: list[Flowable] = [_dose_table(theme, handout, exercise, width)]
-    how.append(para(theme, exercise.summary, "body", where))
+    how: list[Flowable] = [dose_table(theme, handout, exercise, width)]
+    about = [para(theme, exercise.summary, "card_body", where)]
     facts = [f"<b>Position:</b> {markup(exercise.position, where)}"]
-    levels = {row.dose.level for _, row in _schedule(handout, exercise)}
+    levels = {row.dose.level for _, row in schedule(handout, exercise)}
     if equipment := equipment_needed(exercise, levels):
         # "; ": items may hold commas ("A dumbbell, kettlebell or barbell"); mid-line in lower case
         needs = "; ".join([equipment[0], *map(lower_first, equipment[1:])])
         facts.append(f"<b>You need:</b> {markup(needs, where)}")
-    how.append(Para("<br/>".join(facts), theme["body"]))
+    # One line when both fit: a card is short enough to share a page.
+    about.append(Para(FACTS_GAP.join(facts), theme["card_body"]))
     steps = _labelled(theme, "How to do it", _bullets(theme, exercise.steps, where, numbered=True))
     figures = []
     if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
         figures = card_figures(theme, exercise, levels, figure_scale)
+    how += about
     if figures and beside:
-        how.append(beside_steps(theme, steps, figures, width, figure_scale))
+        how.append(beside_steps(theme, steps, figures, width, figure_scale * share))
     else:
         how += figures + steps
     tips = _tips_and_mistakes(theme, exercise, where, width)
-    safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["callout"])
-    tips += [Spacer(1, 2 * mm), box(theme, [safety], width, accent=True, padding=3 * mm)]
+    safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["card_callout"])
+    tips += [Spacer(1, 1.5 * mm), box(theme, [safety], width, accent=True, padding=2.5 * mm)]
     return how, tips
 
 
@@ -207,10 +163,10 @@ def _card(
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 1), (0, 1), pad if not side else 0),
-        ("TOPPADDING", (0, 0), (-1, 0), 2 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 2 * mm),
-        ("TOPPADDING", (0, 1), (-1, 1), 3 * mm),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), 3 * mm),
+        ("TOPPADDING", (0, 0), (-1, 0), 1.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 1.5 * mm),
+        ("TOPPADDING", (0, 1), (-1, 1), 2.5 * mm),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 2.5 * mm),
         ("BOX", (0, 0), (-1, -1), 0.8, theme.line),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.line),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
@@ -309,6 +265,33 @@ def exercise_card(
     else:
         cards = _split(theme, handout, exercise, side, main_width)
     return _finished(cards, where, exercise)
+
+
+def card_versions(theme: Theme, handout: Handout, exercise: Exercise) -> list[Table]:
+    """The card whole on a page in each layout of its pictures, the largest pictures first,
+    each version shorter than the one before; [] if no version fits a page (it is split).
+
+    The page flow takes, for the cards that share a page, the largest that fit it.
+    """
+    pad = 4 * mm
+    side = side_column(theme, handout, exercise)
+    main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
+    made = []
+    for figure_scale, beside, share in COMPACT_LAYOUTS:
+        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale, beside, share)
+        if card := _whole(theme, exercise, how, tips, side):
+            height = card.wrap(theme.frame_width(), theme.frame_height())[1]
+            pictures = round(picture_height(how, main_width) / mm)  # to the millimetre
+            if pictures >= MIN_PICTURE or not pictures:  # none: it has no figure
+                made.append((-pictures, height, card))
+    versions: list[Table] = []
+    shortest = theme.frame_height() + 2
+    for _, height, card in sorted(made, key=lambda version: version[:2]):
+        if height < shortest - 1:  # shorter by a point at least
+            versions.append(card)
+            shortest = height
+    where = f"exercise {exercise.id}"
+    return [_finished([card], where, exercise)[0] for card in versions]
 
 
 def _finished(cards: list[Table], where: str, exercise: Exercise) -> list[Table]:

@@ -28,6 +28,8 @@ WCAG_AA = 4.5
 MARKS = 3.0  # WCAG's contrast for graphics: lines, tick boxes and stripes stay visible
 BLEED = 3 * mm  # colour that reaches the trim runs this far past it, for a print shop
 PAPER_EDGE = 10 * mm  # text keeps at least this far from every edge of the paper
+CARD_SIZE = 10.0  # pt, normal print
+CARD_LEADING, CARD_AFTER, CARD_BULLET, CARD_H3 = 1.22, 0.3, 0.12, 0.4
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 
@@ -320,6 +322,36 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
     }
 
 
+def _card_styles(theme: Theme, styles: dict[str, ParagraphStyle]) -> dict[str, ParagraphStyle]:
+    """An exercise card's text: 10 pt and tighter than the sections' in normal print, so two
+    cards can share a page; large print keeps its 14 pt body and spacing."""
+    if theme.large_print:
+        return {f"card_{name}": styles[name] for name in ("body", "bullet", "h3", "callout")}
+    size = CARD_SIZE
+    body = ParagraphStyle(
+        "card_body",
+        parent=styles["body"],
+        fontSize=size,
+        leading=size * CARD_LEADING,
+        spaceAfter=size * CARD_AFTER,
+    )
+    return {
+        "card_body": body,
+        "card_bullet": ParagraphStyle("card_bullet", parent=body, spaceAfter=size * CARD_BULLET),
+        "card_h3": ParagraphStyle(
+            "h3",  # the name gives its role: a screen reader hears a level-3 heading
+            parent=body,
+            fontName=theme.fonts.main.bold,
+            fontSize=size * 1.05,
+            leading=size * 1.3,
+            spaceBefore=size * CARD_H3,
+            spaceAfter=size * 0.15,
+            keepWithNext=1,
+        ),
+        "card_callout": ParagraphStyle("card_callout", parent=body, spaceAfter=0),
+    }
+
+
 def make_theme(
     brand: Brand,
     fonts: FontSet,
@@ -354,5 +386,6 @@ def make_theme(
     if theme.paper[0] < SMALL_PAPER:
         theme.margin = 12 * mm  # text still PAPER_EDGE from the edge; 8 mm more for the page
     theme.styles = _styles(theme)
+    theme.styles.update(_card_styles(theme, theme.styles))
     theme.footer_height = 2 * theme["fine"].leading
     return theme

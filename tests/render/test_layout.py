@@ -17,7 +17,8 @@ from reportlab.platypus import Flowable, Paragraph, Table
 
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
-from handouts.render.cards import _dose_table, _tips_and_mistakes, exercise_card
+from handouts.render.card_dose import dose_table
+from handouts.render.cards import _tips_and_mistakes, exercise_card
 from handouts.render.grid import TrackingGrid, _geometry, tracking_grid
 from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
@@ -77,7 +78,7 @@ def test_no_number_is_parted_from_its_unit(
     handout, theme = handout_and_theme(builder, programme, options)
     tables = [workout_table(theme, handout)[-1]]
     width = theme.frame_width() - 8 * mm  # a card's text column: the frame less its padding
-    tables += [_dose_table(theme, handout, exercise, width) for exercise in handout.exercises]
+    tables += [dose_table(theme, handout, exercise, width) for exercise in handout.exercises]
     for table in tables:
         table.wrap(theme.frame_width(), theme.frame_height())
         for cell in lines_of(table):
@@ -109,7 +110,7 @@ def test_tips_heading_has_the_space_above_of_the_steps_heading(builder: Builder)
     exercise = handout.exercises[0]
     assert exercise.cues and exercise.mistakes  # the two-column case
     tips = _tips_and_mistakes(theme, exercise, exercise.id, theme.frame_width() - 8 * mm)
-    assert tips[0].getSpaceBefore() == theme["h3"].spaceBefore > 0
+    assert tips[0].getSpaceBefore() == theme["card_h3"].spaceBefore > 0
 
 
 def test_a_card_that_fits_a_page_stays_whole(builder: Builder) -> None:

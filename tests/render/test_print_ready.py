@@ -199,19 +199,19 @@ def test_no_page_holds_only_the_sources_or_a_tables_tail(printed) -> None:  # no
 
 
 # Pages of each built-in programme and variant: at most these (all content kept). Each
-# exercise card is whole on its page, one to a page: with the figures, a card takes
-# 55-80 % of an A4 frame, too much for two to share a page at 11 pt.
+# exercise card is whole on its page; cards share a page where they fit whole (at 10 pt, a
+# card takes 40-70 % of an A4 frame with its pictures), else each takes a page of its own.
 PAGES = {
-    ("soleus-strength-runners", "a4"): 15,  # 17 before the table's level lines
+    ("soleus-strength-runners", "a4"): 14,  # 15 with one card a page
     ("soleus-strength-runners", "letter"): 17,
-    ("soleus-strength-runners", "fillable"): 15,
+    ("soleus-strength-runners", "fillable"): 14,
     ("soleus-strength-runners", "duplex"): 15,  # the sheet starts on page 15, a front
     ("soleus-strength-runners", "large"): 22,
     ("achilles-eccentric", "a4"): 11,
     ("achilles-eccentric", "large"): 15,
-    ("home-no-gym", "a4"): 15,
+    ("home-no-gym", "a4"): 12,  # 15 with one card a page
     ("home-no-gym", "large"): 19,
-    ("inner-calf-circuit", "a4"): 11,
+    ("inner-calf-circuit", "a4"): 10,
     ("inner-calf-circuit", "large"): 16,
 }
 

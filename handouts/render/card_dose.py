@@ -1,0 +1,120 @@
+"""An exercise card's dose table: weeks | level | dose, one row per block of weeks, each row
+on one line where the width allows (level notes are in the workout table)."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Table
+
+from handouts.compose import Handout, Row
+from handouts.content.models import Exercise
+from handouts.render.blocks import keep_units, lower_first, para, styled
+from handouts.render.tagging import data_table
+from handouts.render.theme import MUTED, Theme
+
+DOSE_PAD = 2 * mm  # between the dose table's columns
+
+
+def dose_line(row: Row) -> str:
+    dose = row.dose
+    parts = [f"{dose.sets} × {dose.reps}"]
+    parts += [dose.tempo] if dose.tempo else []
+    if dose.rest and dose.rest.lower() != "none":
+        parts.append(f"rest {lower_first(dose.rest)}")
+    parts += [dose.load] if dose.load else []
+    return " · ".join(parts)
+
+
+def schedule(handout: Handout, exercise: Exercise) -> list[tuple[str, Row]]:
+    """(weeks label, row) for each phase using the exercise, merging repeats."""
+    lines: list[tuple[str, Row]] = []
+    for phase in handout.phases:
+        for row in phase.rows:
+            if row.exercise.id != exercise.id:
+                continue
+            if lines and lines[-1][1].dose == row.dose:
+                first = lines[-1][0].split("–")[0].removeprefix("Weeks ").removeprefix("Week ")
+                lines[-1] = (f"Weeks {first}–{phase.weeks[1]}", row)
+            else:
+                lines.append((phase.label, row))
+    return lines
+
+
+def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float) -> Table:
+    """Weeks | level | dose, one row per block of weeks (level notes are in the workout table),
+    each row on one line where the width allows."""
+    where = f"exercise {exercise.id}"
+    texts = []
+    for weeks, row in schedule(handout, exercise):
+        dose = dose_line(row) + (" · each side" if _each_side(row) else "")
+        texts.append((weeks, f"Level {row.dose.level}: {row.dose.label}", keep_units(dose)))
+    weeks_width = max(_text_width(theme, "cell_bold", weeks) for weeks, _, _ in texts) + DOSE_PAD
+    rest = width - weeks_width
+    level_width = _level_width(theme, texts, rest)
+    rows = [
+        [
+            para(theme, weeks, "cell_bold"),
+            para(theme, level, "cell", where),
+            para(theme, dose, "cell", where),
+        ]
+        for weeks, level, dose in texts
+    ]
+    table = Table(
+        rows,
+        colWidths=[weeks_width, level_width, rest - level_width],
+        style=styled(
+            theme,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), DOSE_PAD),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8 * mm),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
+            ],
+        ),
+        spaceAfter=1.5 * mm,
+    )
+    return data_table(table, header_rows=0)  # weeks, level, dose: one row per block of weeks
+
+
+def _text_width(theme: Theme, style: str, text: str) -> float:
+    font = theme[style]
+    return stringWidth(text.replace("\u00a0", " "), font.fontName, font.fontSize)
+
+
+def _level_width(theme: Theme, texts: list[tuple[str, str, str]], rest: float) -> float:
+    """The level column's width that gives the dose table the fewest lines (the narrowest
+    of those): rows on one line where they fit."""
+    cell = theme["cell"]
+    space = stringWidth(" ", cell.fontName, cell.fontSize)
+    words = {
+        text: [stringWidth(word, cell.fontName, cell.fontSize) for word in text.split(" ")]
+        for _, level, dose in texts
+        for text in (level, dose)
+    }
+
+    def lines(text: str, column: float) -> int:
+        """Lines of ``text`` broken at its spaces (not its no-break ones) to ``column``."""
+        count, used = 1, -space
+        for width in words[text]:
+            if used + space + width > column - DOSE_PAD and used > 0:
+                count, used = count + 1, width
+            else:
+                used += space + width
+        return count
+
+    def table_lines(level_width: float) -> int:
+        return sum(
+            max(lines(level, level_width), lines(dose, rest - level_width))
+            for _, level, dose in texts
+        )
+
+    widths = [rest * n / 50 for n in range(10, 36)]
+    return min(widths, key=lambda w: (table_lines(w), w))
+
+
+def _each_side(row: Row) -> bool:
+    """Whether the dose needs "each side": not when its reps say so ("8 per leg")."""
+    return row.dose.per_side and " per " not in f" {row.dose.reps} "

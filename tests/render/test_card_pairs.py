@@ -1,0 +1,48 @@
+"""Exercise cards share a page when they fit whole: two short cards print on one page,
+and a card alone on its page gets the largest pictures."""
+
+from __future__ import annotations
+
+from handout_pdf import build
+from reportlab.lib.units import mm
+
+from handouts.build import DEFAULT_PROGRAMME, Builder, Request
+from handouts.compose import Options, Selection
+from handouts.render.card_pictures import picture_height
+from handouts.render.cards import card_versions
+
+SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 130 and 100 mm at their shortest
+
+
+def card_pages(built) -> dict[str, int]:  # noqa: ANN001 - handout_pdf.Built
+    """Each card's page, from its outline entry (level 1, under "Your exercises")."""
+    names = {exercise.name for exercise in built.handout.exercises}
+    return {title: page for level, title, page in built.outline if title in names and level}
+
+
+def test_two_short_cards_share_a_page(builder: Builder) -> None:
+    built = build(builder, Selection(exercises=[(exercise, None) for exercise in SHORT]))
+    pages = card_pages(built)
+    assert len(pages) == 2 and len(set(pages.values())) == 1, pages
+
+
+def test_cards_of_the_default_handout_pair_where_they_fit(default) -> None:  # noqa: ANN001
+    """The band press and the wall stretch share a page; no page holds three cards."""
+    pages = card_pages(default)
+    assert pages["Resistance-band soleus press"] == pages["Wall soleus stretch"], pages
+    assert max(list(pages.values()).count(page) for page in pages.values()) == 2
+
+
+def test_card_versions_run_from_largest_pictures_to_shortest(builder: Builder) -> None:
+    handout = builder.compose(Request(Selection(DEFAULT_PROGRAMME), options=Options()))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    width = theme.frame_width()
+    for exercise in handout.exercises:
+        versions = card_versions(theme, handout, exercise)
+        heights = [card.wrap(width, theme.frame_height())[1] for card in versions]
+        assert versions and heights == sorted(heights, reverse=True), exercise.id
+        assert heights[0] <= theme.frame_height()
+        # every version keeps its pictures, big enough to show the movement
+        for card in versions:
+            body = card._cellvalues[1][0]
+            assert picture_height(body, width) >= 14 * mm, exercise.id
