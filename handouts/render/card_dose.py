@@ -70,7 +70,7 @@ def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float)
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), DOSE_PAD),
                 ("TOPPADDING", (0, 0), (-1, -1), 0.5 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6 * mm),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
             ],
         ),

@@ -145,7 +145,7 @@ def _main_column(
         how += figures + steps
     tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["card_callout"])
-    tips += [Spacer(1, 1.5 * mm), box(theme, [safety], width, accent=True, padding=2.5 * mm)]
+    tips += [Spacer(1, 1.5 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
     return how, tips
 
 
@@ -163,10 +163,10 @@ def _card(
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 1), (0, 1), pad if not side else 0),
-        ("TOPPADDING", (0, 0), (-1, 0), 1.5 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 1.5 * mm),
-        ("TOPPADDING", (0, 1), (-1, 1), 2.5 * mm),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), 2.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, 0), 1.2 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 1.2 * mm),
+        ("TOPPADDING", (0, 1), (-1, 1), 2 * mm),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 2 * mm),
         ("BOX", (0, 0), (-1, -1), 0.8, theme.line),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.line),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),

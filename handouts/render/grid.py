@@ -600,16 +600,20 @@ def _bottom(theme: Theme, handout: Handout, rule: Table, height: float, key: str
     )
 
 
-def tracking_grid(theme: Theme, handout: Handout) -> list[Flowable]:
-    """The tracking sheet's pages, starting on a front side (an odd page)."""
+def tracking_grid(theme: Theme, handout: Handout, room: float | None = None) -> list[Flowable]:
+    """The tracking sheet's pages, starting on a front side (an odd page).
+
+    ``room``: the sheet in that height on the page it follows (render/tracker_flow.py),
+    its boxes grown to fill it; raises RenderError where its rows do not fit.
+    """
     if not handout.exercises:
         return []
     geo, per_page = _geometry(theme, handout)
     builder = _GridBuilder(theme, handout, geo)
     groups, closing = _exercise_rows(handout), _pain_rows(handout)
-    frame = theme.frame_height() - 1 * mm  # to spare: rounding never pushes a row over
+    frame = (room or theme.frame_height()) - 1 * mm  # to spare: rounding never pushes a row over
     least = NOTES_MIN + theme.small_size * 1.6  # the notes area and its label
-    story: list[Flowable] = [FrontSideBreak(theme, handout.options.fillable)]
+    story: list[Flowable] = [] if room else [FrontSideBreak(theme, handout.options.fillable)]
     pages = []
     for number, weeks in enumerate(_week_chunks(handout, per_page)):
         top = _height(_title(theme, number == 0), theme.frame_width())

@@ -22,12 +22,12 @@ from handouts.content.models import Patient, Section
 from handouts.errors import RenderError
 from handouts.render.card_flow import exercise_cards
 from handouts.render.document import HandoutDoc, footer_text_height
-from handouts.render.grid import tracking_grid
 from handouts.render.page_one import introduction, page_one_block, safety_panel
 from handouts.render.replay import Recording, RecordingCanvas, replay, seed
 from handouts.render.sections import keep_closing_block, markdown_styles, section
 from handouts.render.sources import sources
 from handouts.render.theme import Theme
+from handouts.render.tracker_flow import tracking_sheet
 from handouts.render.workout_table import progression_note, workout_table
 
 FOOTER_NUMBER_ROOM = 30 * mm  # "Page 88 of 88" and its gap, at the right of the footer
@@ -63,7 +63,7 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
         flow += listed
     if contents["tracking"]:
         # In a booklet, on full-size sheets of its own after the folded pages.
-        flow += tracking_grid(theme.sheet_theme(), handout)
+        flow += tracking_sheet(theme, handout)
     return flow
 
 

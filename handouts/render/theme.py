@@ -315,7 +315,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             parent=base,
             fontName=bold,
             fontSize=size * 1.3,
-            leading=size * 1.6,
+            leading=size * 1.35,
             spaceAfter=0,
             textColor=theme.primary_text,
         ),

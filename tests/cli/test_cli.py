@@ -388,7 +388,7 @@ def test_a_content_folders_own_templates_folder_is_used(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("steps", "note"), [(30, " (in large print)"), (80, "")], ids=["large-print", "both"]
+    ("steps", "note"), [(36, " (in large print)"), (80, "")], ids=["large-print", "both"]
 )
 def test_check_lays_out_a_clinic_card_too_tall_for_a_page(tmp_path, monkeypatch, steps, note):
     shutil.copytree(FIXTURES / "valid", tmp_path / "clinic")

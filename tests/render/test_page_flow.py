@@ -9,25 +9,43 @@ from handouts.build import Builder
 from handouts.compose import Options, Selection
 
 ONE_OF_EACH = Selection(exercises=[("bent-knee-calf-raise", None)], sections=["what-is-the-soleus"])
+TWO_SECTIONS = Selection(
+    exercises=[("bent-knee-calf-raise", None)], sections=["what-is-the-soleus", "why-it-matters"]
+)
 
 
-def test_one_exercise_and_one_section_print_on_four_pages(builder: Builder) -> None:
-    """Page one with the plan; the card and the section; the section's end and the
-    sources; the tracking sheet on a page of its own (to pin up). Two pages would need
-    the card on page one (with its heading about 170 mm; the plan leaves about 70) and
-    the tracking sheet on the sources' page."""
+def test_one_exercise_and_one_section_print_on_three_pages(builder: Builder) -> None:
+    """Page one with the plan; the card and the section; the section's end, the sources
+    and the one-exercise tracking sheet, whole under them. Two pages would need the card
+    on page one (with its heading about 130 mm; the plan leaves about 75)."""
     built = build(builder, ONE_OF_EACH)
     pages = built.pages
-    assert len(pages) == 4, [page[:80] for page in pages]
+    assert len(pages) == 3, [page[:80] for page in pages]
     assert TABLE_HEADER in pages[0] and "Your exercises" in pages[1]
-    assert "Sources" in pages[2] and "Tracking sheet" not in pages[2]
-    assert "Tracking sheet" in pages[3] and "Your notes" not in " ".join(pages)
+    assert pages[2].index("Sources") < pages[2].index("Tracking sheet")
+    assert "Pain next morning" in pages[2] and "Notes" in pages[2]  # the sheet is whole
+    assert "Your notes" not in " ".join(pages)
 
 
-def test_a_double_sided_print_starts_the_tracking_sheet_on_a_front(builder: Builder) -> None:
-    """Four pages one-sided: printed double-sided the sheet would be on the back of the
-    sources, so a notes page comes first and the sheet starts page 5, a front."""
-    built = build(builder, ONE_OF_EACH, options=Options(duplex=True))
-    pages = built.pages
-    assert len(pages) == 5
-    assert pages[3].endswith("Your notes") and "Tracking sheet" in pages[4]
+def test_a_double_sided_print_shares_a_front_only(builder: Builder) -> None:
+    """Printed double-sided, a one-exercise sheet shares the sources' page when it is a
+    front (page 3); where that page is a back (page 4), the sheet starts page 5."""
+    front = build(builder, ONE_OF_EACH, options=Options(duplex=True)).pages
+    assert len(front) == 3 and "Tracking sheet" in front[2]
+    back = build(builder, TWO_SECTIONS, options=Options(duplex=True)).pages
+    assert len(back) == 5 and "Sources" in back[3] and "Tracking sheet" not in back[3]
+    assert back[4].count("Tracking sheet") == 1
+    one_sided = build(builder, TWO_SECTIONS).pages
+    assert len(one_sided) == 4 and "Tracking sheet" in one_sided[3]
+
+
+def test_a_double_sided_print_starts_a_programmes_sheet_on_a_front(default, builder) -> None:  # noqa: ANN001
+    """A programme's sheet is on a page of its own; double-sided, it starts on a front,
+    after a notes page where it would start on a back."""
+    sheet = default.tracking_pages()[0]
+    assert "Sources" not in default.pages[sheet - 1]  # not under the sources: a page of its own
+    duplex = build(builder, Selection("soleus-strength-runners"), options=Options(duplex=True))
+    first = duplex.tracking_pages()[0]
+    assert first % 2 == 1
+    if first != sheet:  # moved to a front: a notes page fills the back before it
+        assert duplex.pages[first - 2].endswith("Your notes")

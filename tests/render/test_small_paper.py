@@ -50,12 +50,19 @@ def test_small_paper_text_sizes_and_margins(small) -> None:  # noqa: ANN001
         assert body > 5000, paper  # the body text is 11 pt, as on A4
 
 
-def test_the_tracking_sheet_is_last_on_small_paper(small) -> None:  # noqa: ANN001
+def test_the_tracking_sheet_is_last_on_small_paper(small, builder: Builder) -> None:  # noqa: ANN001
+    """Last, on pages of its own; printed double-sided, it starts on a front (page 1 is a
+    front; one-sided, every page is)."""
     for paper, item in small.items():
         texts = [text for *_, text in item.pages]
         first = next(n for n, text in enumerate(texts, 1) if "Tracking sheet" in text)
-        assert first % 2 == 1, paper
+        assert "Sources" not in texts[first - 1], paper
         assert all("Tracking sheet" in text for text in texts[first - 1 :]), paper
+    options = Options("a5", duplex=True)
+    request = Request(Selection("soleus-strength-runners"), PATIENT, options=options)
+    texts = [text for *_, text in Printed(builder.build(request)[1]).pages]
+    first = next(n for n, text in enumerate(texts, 1) if "Tracking sheet" in text)
+    assert first % 2 == 1 and all("Tracking sheet" in text for text in texts[first - 1 :])
 
 
 def test_a_narrow_table_puts_each_dose_under_its_exercise(small) -> None:  # noqa: ANN001
