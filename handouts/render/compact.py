@@ -13,6 +13,7 @@ objects are packed as reportlab formats them.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -66,6 +67,87 @@ class RepeatedFlate:
 REPEATED_FLATE = RepeatedFlate()
 
 
+class Template:
+    """An object's bytes with the numbers of the objects it refers to left open.
+
+    A batch's shared pages are the same objects in every patient's handout but for
+    those numbers: formatted once, their bytes are filled in for each document.
+    """
+
+    __slots__ = ("parts", "names")
+
+    def __init__(self, parts: list[bytes], names: list[str]) -> None:
+        self.parts, self.names = parts, names
+
+    def fill(self, document: pdfdoc.PDFDocument) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        out = [self.parts[0]]
+        for name, part in zip(self.names, self.parts[1:], strict=True):
+            out += [b"%d %d R" % numbers[name], part]
+        return b"".join(out)
+
+    @classmethod
+    def made(cls, obj: object, document: pdfdoc.PDFDocument) -> tuple[Template | None, bytes]:
+        """``obj``'s template (None when formatting it registers new objects: a template
+        would skip them) and its bytes in ``document``."""
+        real = document.idToObjectNumberAndVersion
+        spy = _NumberSpy(real)
+        count = document.objectcounter
+        document.idToObjectNumberAndVersion = spy
+        try:
+            body = pdfdoc.format(obj, document, toplevel=1).strip()
+        finally:
+            document.idToObjectNumberAndVersion = real
+        real.update(spy)  # anything the object registered while it was formatted
+        pieces = _PLACEHOLDERS.split(body)  # text, index, text, index, …, text
+        template = cls(pieces[0::2], [spy.names[int(i)] for i in pieces[1::2]])
+        # A counter's name (R12, Annot.NUMBER3) may be another object in the next document.
+        stable = not any(_COUNTED.fullmatch(name) for name in spy.names)
+        kept = template if stable and document.objectcounter == count else None
+        return kept, template.fill(document)
+
+
+_PLACEHOLDER = 987_654_000_000  # object numbers no document reaches: "…000 0 R" for the first
+_PLACEHOLDERS = re.compile(rb"987654(\d{6}) 0 R")
+_COUNTED = re.compile(r"R\d+|Annot\.NUMBER\d+")  # names reportlab numbers as it goes
+PAGES = "Pages"  # the page tree's name: the pages name it as their parent
+
+
+class _NumberSpy(dict):
+    """Object numbers as placeholders, noting which object each one stands for."""
+
+    def __init__(self, numbers: dict) -> None:
+        super().__init__(numbers)
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        super().__getitem__(name)  # an unknown name fails as it would
+        if name not in self.index:
+            self.index[name] = len(self.names)
+            self.names.append(name)
+        return _PLACEHOLDER + self.index[name], 0
+
+
+class TemplateSlot:
+    """Where the objects that repeat in every handout of a batch (a recorded page)
+    keep their template, made by the first handout that writes one."""
+
+    __slots__ = ("template",)
+
+    def __init__(self) -> None:
+        self.template: Template | None = None
+
+    def body(self, obj: object, document: pdfdoc.PDFDocument) -> bytes:
+        if self.template is not None:
+            return self.template.fill(document)
+        self.template, body = Template.made(obj, document)
+        return body
+
+
+TEMPLATE_SLOT = "_template_slot"  # the attribute that gives an object its TemplateSlot
+
+
 class ObjectBlock(pdfdoc.PDFObject):
     """``count`` objects with consecutive numbers, formatted together by ``bodies``.
 
@@ -89,6 +171,7 @@ class CompactDocument(pdfdoc.PDFDocument):
             return super().format()  # both need reportlab's own layout of the file
         self._pdfVersion = max(tuple(self._pdfVersion), OBJECT_STREAM_VERSION)
         catalog_ref, info_ref = self.Reference(self.Catalog), self.Reference(self.info)
+        self.Reference(self.Pages, PAGES)
         out = pdfdoc.PDFFile(self._pdfVersion)
         entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]  # object 0 is always free
         # Two object streams: the blocks' objects (a structure tree's elements, the same
@@ -106,7 +189,11 @@ class CompactDocument(pdfdoc.PDFDocument):
                 blocks += zip(range(number, number + len(bodies)), bodies, strict=True)
                 number += len(bodies) - 1
                 continue
-            body = pdfdoc.format(obj, self, toplevel=1).strip()
+            slot = getattr(obj, TEMPLATE_SLOT, None)
+            if slot is not None:
+                body = slot.body(obj, self)
+            else:
+                body = pdfdoc.format(obj, self, toplevel=1).strip()
             if body.endswith(b"endstream"):
                 offset = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body))
                 entries.append((1, offset, 0))

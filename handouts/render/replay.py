@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.render.compact import REPEATED_FLATE
+from handouts.render.compact import REPEATED_FLATE, TEMPLATE_SLOT, TemplateSlot
 from handouts.render.document import FOOTER_FORM, TOTAL_FORM, HandoutCanvas
 from handouts.render.tagging import Raw, Tagger
 
 _INTERNAL_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
+_RECORDED = "Recorded"  # a replayed page's stream and links are named for their page
 
 
 @dataclass
@@ -37,6 +38,7 @@ class PageRecord:
     colours: dict = field(default_factory=dict)
     shadings: dict = field(default_factory=dict)
     has_images: int = 1
+    dictionary: TemplateSlot = field(default_factory=TemplateSlot)  # the page's, once written
 
 
 @dataclass
@@ -241,15 +243,22 @@ def replay(canvas: Canvas, recording: Recording) -> None:
         canvas._colorsUsed.update(page.colours)
         canvas._shadingUsed.update(page.shadings)
         canvas._currentPageHasImages = page.has_images
-        for annotation, on_page in page.annotations:
+        for number, (annotation, on_page) in enumerate(page.annotations):
             copies[id(annotation)] = copy = _fresh(annotation)
-            Canvas._addAnnotation(canvas, copy, None, on_page)  # its element is recorded
+            # Named for its place, as the page's dictionary names it in every handout.
+            name = f"{_RECORDED}{index}.{number}"
+            Canvas._addAnnotation(canvas, copy, name, on_page)  # its element is recorded
         for key, kwargs in page.bookmarks:
             canvas.bookmarkPage(key, **kwargs)
         pages = canvas._doc.Pages.pages
         canvas.showPage()
         if index:  # the stream was formatted when recorded; page one has more on it
             pages[-1].Contents = Raw(lambda document, data=page.contents: data)
+            # Numbered now, not when the page is written: the page's dictionary then
+            # names only numbered objects, and is the same bytes for every patient but
+            # for their numbers.
+            canvas._doc.Reference(pages[-1].Contents, f"{_RECORDED}{index}")
+            setattr(pages[-1], TEMPLATE_SLOT, page.dictionary)
     for title, key, level, closed in recording.outline:
         canvas.addOutlineEntry(title, key, level=level, closed=closed)
     if canvas.tagger and recording.tags:
