@@ -356,6 +356,7 @@ class _Elements:
         # annotation made a 4,000-box tracker quadratic)
         self.annotation_at = {id(kid): n for n, (kid, _) in enumerate(self.annotated)}
         self._cache: tuple[tuple, list[bytes]] | None = None
+        self.tree_cache: tuple[tuple, bytes] | None = None  # the last tree root written with these
 
     def bodies(self, numbers: _Numbers, document: object) -> list[bytes]:
         """Each element's dictionary; the same numbers give the same bytes (kept: a batch's
@@ -459,6 +460,17 @@ class _TreeWriter:
         ]
 
     def _tree(self, document: object) -> bytes:
+        """The tree's root and its parent tree: which element holds each marked-content
+        sequence of each page. The same for patients whose page one is marked alike (kept:
+        about a thousand numbers each time)."""
+        (shared, shared_numbers), (own, own_numbers) = self.shared, self.own
+        holders = tuple(i for _, i in own.annotated)
+        key = (shared_numbers.key(), own_numbers.key(), tuple(own.marked), holders)
+        if shared.tree_cache is None or shared.tree_cache[0] != key:
+            shared.tree_cache = key, self._tree_bytes()
+        return shared.tree_cache[1]
+
+    def _tree_bytes(self) -> bytes:
         per_page: dict[int, dict[int, int]] = {}
         nums = []
         key = len(self.pages)
