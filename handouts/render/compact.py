@@ -13,6 +13,7 @@ objects are packed as reportlab formats them.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 OBJECT_STREAM_VERSION = (1, 5)
 OTHERS, BLOCKS = 0, 1  # the two object streams
+RUN = 3  # an xref entry (RUN, first, count): the objects first… of the blocks' stream
 
 
 def write_compactly(canvas: Canvas) -> None:
@@ -83,6 +85,8 @@ class Template:
         numbers = document.idToObjectNumberAndVersion
         out = [self.parts[0]]
         for name, part in zip(self.names, self.parts[1:], strict=True):
+            if name in ROLES:  # the page tree or the outline: named by a count, found by role
+                name = getattr(document, name).__InternalName__
             out += [b"%d %d R" % numbers[name], part]
         return b"".join(out)
 
@@ -100,9 +104,11 @@ class Template:
             document.idToObjectNumberAndVersion = real
         real.update(spy)  # anything the object registered while it was formatted
         pieces = _PLACEHOLDERS.split(body)  # text, index, text, index, …, text
-        template = cls(pieces[0::2], [spy.names[int(i)] for i in pieces[1::2]])
+        roles = {getattr(document, role).__dict__.get(_NAME): role for role in ROLES}
+        names = [roles.get(name, name) for name in spy.names]
+        template = cls(pieces[0::2], [names[int(i)] for i in pieces[1::2]])
         # A counter's name (R12, Annot.NUMBER3) may be another object in the next document.
-        stable = not any(_COUNTED.fullmatch(name) for name in spy.names)
+        stable = not any(_COUNTED.fullmatch(name) for name in names)
         kept = template if stable and document.objectcounter == count else None
         return kept, template.fill(document)
 
@@ -110,7 +116,8 @@ class Template:
 _PLACEHOLDER = 987_654_000_000  # object numbers no document reaches: "…000 0 R" for the first
 _PLACEHOLDERS = re.compile(rb"987654(\d{6}) 0 R")
 _COUNTED = re.compile(r"R\d+|Annot\.NUMBER\d+")  # names reportlab numbers as it goes
-PAGES = "Pages"  # the page tree's name: the pages name it as their parent
+ROLES = ("Pages", "Outlines")  # the document's objects a template finds by role, not name
+_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
 
 
 class _NumberSpy(dict):
@@ -148,6 +155,47 @@ class TemplateSlot:
 TEMPLATE_SLOT = "_template_slot"  # the attribute that gives an object its TemplateSlot
 
 
+class _OutlineSlots:
+    """Template slots for outline entries, by all that makes an entry's bytes but the
+    numbers: its title, count, the entries it names and its destination. reportlab makes
+    the entries as it writes the file; a batch's patients share most of them."""
+
+    def __init__(self, keep: int = 512) -> None:
+        self.keep = keep
+        self._slots: OrderedDict[tuple, TemplateSlot] = OrderedDict()
+
+    def slot(
+        self, entry: pdfdoc.OutlineEntryObject, document: pdfdoc.PDFDocument
+    ) -> TemplateSlot | None:
+        key = _outline_key(entry, document)
+        if key is None:
+            return None
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = TemplateSlot()
+            if len(self._slots) > self.keep:
+                self._slots.popitem(last=False)
+        return slot
+
+
+def _outline_key(entry: pdfdoc.OutlineEntryObject, document: pdfdoc.PDFDocument) -> tuple | None:
+    """What makes the entry's bytes but the numbers; None: something not understood here."""
+    outlines = document.Outlines.__dict__.get(_NAME)
+    links = [getattr(entry, link) for link in ("Parent", "Prev", "Next", "First", "Last")]
+    page, where = entry.Dest.page, entry.Dest.fmt  # the page, and where on it
+    refs = [*links, page]
+    if not all(ref is None or isinstance(ref, pdfdoc.PDFObjectReference) for ref in refs):
+        return None
+    names = [
+        ref if ref is None else "Outlines" if ref.name == outlines else ref.name for ref in refs
+    ]
+    place = tuple(sorted((k, v) for k, v in vars(where).items() if k != "page"))
+    return entry.Title, entry.Count, *names, type(where).__name__, place
+
+
+_OUTLINE_SLOTS = _OutlineSlots()
+
+
 class ObjectBlock(pdfdoc.PDFObject):
     """``count`` objects with consecutive numbers, formatted together by ``bodies``.
 
@@ -171,7 +219,6 @@ class CompactDocument(pdfdoc.PDFDocument):
             return super().format()  # both need reportlab's own layout of the file
         self._pdfVersion = max(tuple(self._pdfVersion), OBJECT_STREAM_VERSION)
         catalog_ref, info_ref = self.Reference(self.Catalog), self.Reference(self.info)
-        self.Reference(self.Pages, PAGES)
         out = pdfdoc.PDFFile(self._pdfVersion)
         entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]  # object 0 is always free
         # Two object streams: the blocks' objects (a structure tree's elements, the same
@@ -185,11 +232,13 @@ class CompactDocument(pdfdoc.PDFDocument):
             obj = self.idToObject[self.numberToId[number]]
             if isinstance(obj, ObjectBlock):
                 bodies = obj.bodies(self)
-                entries += [(2, BLOCKS, len(blocks) + i) for i in range(len(bodies))]
+                entries.append((RUN, len(blocks), len(bodies)))  # (2, BLOCKS, i) for each
                 blocks += zip(range(number, number + len(bodies)), bodies, strict=True)
                 number += len(bodies) - 1
                 continue
             slot = getattr(obj, TEMPLATE_SLOT, None)
+            if slot is None and isinstance(obj, pdfdoc.OutlineEntryObject):
+                slot = _OUTLINE_SLOTS.slot(obj, self)
             if slot is not None:
                 body = slot.body(obj, self)
             else:
@@ -203,10 +252,14 @@ class CompactDocument(pdfdoc.PDFDocument):
         streams = {OTHERS: packed, BLOCKS: blocks} if blocks else {OTHERS: packed}
         numbers = {kind: number + 1 + i for i, kind in enumerate(streams)}
         xref_number = number + 1 + len(streams)
+        # An object in a stream names the stream's number, known now: the entries say which.
         entries = [(kind, numbers[at] if kind == 2 else at, i) for kind, at, i in entries]
         for kind, objects in streams.items():
-            compress = REPEATED_FLATE.encode if kind == BLOCKS else zlib.compress
-            entries.append((1, out.add(_object_stream(numbers[kind], objects, compress)), 0))
+            if kind == BLOCKS:
+                stream = _BLOCK_STREAMS.stream(numbers[kind], objects)
+            else:
+                stream = _object_stream(numbers[kind], objects, zlib.compress)
+            entries.append((1, out.add(stream), 0))
         xref_at = out.offset
         entries.append((1, xref_at, 0))
         trailer = {
@@ -214,9 +267,32 @@ class CompactDocument(pdfdoc.PDFDocument):
             "Info": info_ref.format(self),
             "ID": self.ID().split(b"%")[0].strip(),  # drop reportlab's comment line
         }
-        out.add(_xref_stream(xref_number, entries, trailer))
+        out.add(_xref_stream(xref_number, entries, trailer, numbers.get(BLOCKS, 0)))
         out.add(b"startxref\n%d\n%%%%EOF\n" % xref_at)
         return out.format(self)
+
+
+class _BlockStreams:
+    """The blocks' object streams last written: the same numbers and bodies for most
+    patients of a batch, so the stream is put together and compressed once."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self._streams: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def stream(self, number: int, objects: list[tuple[int, bytes]]) -> bytes:
+        key = (number, tuple(objects))
+        done = self._streams.get(key)
+        if done is None:
+            done = self._streams[key] = _object_stream(number, objects, zlib.compress)
+            if len(self._streams) > self.keep:
+                self._streams.popitem(last=False)
+        else:
+            self._streams.move_to_end(key)
+        return done
+
+
+_BLOCK_STREAMS = _BlockStreams()
 
 
 def _object_stream(
@@ -234,28 +310,44 @@ def _object_stream(
     return _stream_object(number, header, data)
 
 
-def _xref_stream(number: int, entries: list[tuple[int, int, int]], trailer: dict) -> bytes:
+def _xref_stream(
+    number: int, entries: list[tuple[int, int, int]], trailer: dict, blocks: int
+) -> bytes:
     """The cross-reference stream: one (type, field 2, field 3) row per object.
 
     Rows are stored as their difference from the row above (the PNG "Up" predictor):
     a run of objects in the object stream differs only in its index, so a thousand
-    rows (a structure tree's elements) compress to a few bytes.
+    rows (a structure tree's elements) compress to a few bytes. ``blocks``: the number
+    of the blocks' object stream, which each RUN entry's objects are in.
     """
     width = max(1, (max(at for _, at, _ in entries).bit_length() + 7) // 8)
     columns = 1 + width + 2
+    shift = 8 * width + 16
     rows = b"".join(
-        kind.to_bytes(1, "big") + at.to_bytes(width, "big") + extra.to_bytes(2, "big")
+        _run_rows(blocks, at, extra, width)
+        if kind == RUN
+        else ((kind << shift) | (at << 16) | extra).to_bytes(columns, "big")
         for kind, at, extra in entries
     )
     data = _up_filtered(rows, columns)
     keys = b" ".join(b"/%s %s" % (key.encode(), value) for key, value in trailer.items())
     header = b"/Type /XRef /Size %d /W [1 %d 2] /DecodeParms <</Predictor 12 /Columns %d>> %s" % (
-        len(entries),
+        sum(extra if kind == RUN else 1 for kind, _, extra in entries),
         width,
         columns,
         keys,
     )
     return _stream_object(number, header, zlib.compress(data))
+
+
+@functools.lru_cache(maxsize=16)
+def _run_rows(stream: int, first: int, count: int, width: int) -> bytes:
+    """The rows of ``count`` objects at ``first``… in object stream ``stream`` (the same
+    for most patients of a batch)."""
+    return b"".join(
+        ((2 << (8 * width + 16)) | (stream << 16) | i).to_bytes(1 + width + 2, "big")
+        for i in range(first, first + count)
+    )
 
 
 def _up_filtered(rows: bytes, columns: int) -> bytes:
