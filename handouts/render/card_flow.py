@@ -33,7 +33,8 @@ def _item(theme: Theme, handout: Handout, exercise) -> Item:  # noqa: ANN001 - E
         versions = card_versions(theme, handout, exercise)
         if versions:
             return "whole", versions
-    cards = exercise_card(theme, handout, exercise)
+    # Normal print keeps a card's pictures, continued over pages, rather than drop them.
+    cards = exercise_card(theme, handout, exercise, pictures=not theme.large_print)
     return ("whole", cards) if len(cards) == 1 else ("parts", cards)
 
 

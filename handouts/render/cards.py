@@ -40,7 +40,7 @@ FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
 COMPACT_LAYOUTS = ((1.0, True, 0.45), (1.0, False, 0.0), (0.85, True, 0.38), (0.8, False, 0.0))
 COMPACT_LAYOUTS += ((0.7, True, 0.3), (0.6, True, 0.25))
 MIN_PICTURE = 16  # mm: a figure's height, at least, where it shows how to move
-CARD_GAP = 6 * mm
+CARD_GAP = 4 * mm
 FACTS_GAP = "&nbsp;&nbsp;&nbsp; "  # between "Position: …" and "You need: …" on one line
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
 FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
@@ -234,13 +234,18 @@ def _split(
 
 
 def exercise_card(
-    theme: Theme, handout: Handout, exercise: Exercise, room: float | None = None
+    theme: Theme,
+    handout: Handout,
+    exercise: Exercise,
+    room: float | None = None,
+    pictures: bool = False,
 ) -> list[Table]:
     """One card on one page; a card taller than a page (large print, A5) continues as
     "(continued)" cards, cut between its parts; its pictures shrink before it is split.
 
     ``room``: the height left under the cards' heading, where the first card starts:
     whole there with smaller pictures, else continued from there; [] if not even that.
+    ``pictures``: continued with its pictures rather than whole without them (normal print).
     """
     where = f"exercise {exercise.id}"
     pad = 4 * mm
@@ -257,7 +262,7 @@ def exercise_card(
             )
         except RenderError:
             return []
-    for figure_scale, beside in FIGURE_LAYOUTS:
+    for figure_scale, beside in FIGURE_LAYOUTS[:-1] if pictures else FIGURE_LAYOUTS:
         how, tips = _main_column(theme, handout, exercise, main_width, figure_scale, beside)
         if card := _whole(theme, exercise, how, tips, side):
             cards = [card]

@@ -29,7 +29,7 @@ MARKS = 3.0  # WCAG's contrast for graphics: lines, tick boxes and stripes stay 
 BLEED = 3 * mm  # colour that reaches the trim runs this far past it, for a print shop
 PAPER_EDGE = 10 * mm  # text keeps at least this far from every edge of the paper
 CARD_SIZE = 10.0  # pt, normal print
-CARD_LEADING, CARD_AFTER, CARD_BULLET, CARD_H3 = 1.22, 0.3, 0.12, 0.4
+CARD_LEADING, CARD_AFTER, CARD_BULLET, CARD_H3 = 1.2, 0.3, 0.12, 0.4
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 

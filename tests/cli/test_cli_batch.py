@@ -468,7 +468,9 @@ def test_booklet_batch_and_impose_command(tmp_path: Path, builder) -> None:  # n
         Request(
             Selection(programme="achilles-eccentric"),
             Patient(name="Ann"),
-            options=Options(paper="", fillable=True),
+            # A booklet is printed double-sided, and so is the full-size handout beside it:
+            # its tracking sheet starts on a front (after a notes page where needed).
+            options=Options(paper="", fillable=True, duplex=True),
             date=dt.date.fromisoformat(DATE),
         )
     )

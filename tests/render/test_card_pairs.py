@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handout_pdf import build
 from reportlab.lib.units import mm
+from test_figures_pages import _pages
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
@@ -46,3 +47,14 @@ def test_card_versions_run_from_largest_pictures_to_shortest(builder: Builder) -
         for card in versions:
             body = card._cellvalues[1][0]
             assert picture_height(body, width) >= 14 * mm, exercise.id
+
+
+def test_a_card_taller_than_an_a5_page_keeps_its_pictures(builder: Builder) -> None:
+    """On A5 a card continues over pages with its pictures rather than fit one page
+    without them: each card's "How to do it" page draws its figure."""
+    request = Request(Selection(DEFAULT_PROGRAMME), options=Options(paper="a5"))
+    handout, pdf = builder.build(request)
+    pages = _pages(pdf)
+    for exercise in handout.exercises:
+        card = [p for p in pages if exercise.name in p[0] and "How to do it" in p[0]]
+        assert card and card[0][1], exercise.id
