@@ -103,9 +103,29 @@ def _init_worker(factory: Callable[..., Runner], args: tuple[Any, ...]) -> None:
 
 
 def _run_task(task: Any) -> Any:
+    global _SETTLED
     if _RUNNER is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker not initialised")
-    return _RUNNER.run(task)
+    result = _RUNNER.run(task)
+    if not _SETTLED:
+        _SETTLED = True
+        settle()
+    return result
+
+
+_SETTLED = False  # whether this worker process has settled after its first task
+
+
+def settle() -> None:
+    """After a worker process's first task: what it holds now (content, fonts, what its
+    first task laid out for the next) stays for the life of the process, so the garbage
+    collector's full scans leave it alone (``gc.freeze``) instead of walking it again
+    every few tasks. Only in a pool's worker processes: a long-running process (the web
+    page) would keep for ever what it later drops."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def exit_with_parent(parent: int, every: float = 1.0) -> None:
