@@ -68,7 +68,9 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     # The first part goes in one KeepTogether with the heading; the others each whole.
     under = fitted[:1] + [_kept(card) for card in fitted[1:]]
     rest = [CardRun(items[1:])] if others else []
-    return [Opening(opening, [_kept(card) for card in cards[:1] + cards[1:]], under), *rest]
+    # On a page of its own, a whole card takes its largest pictures: its first version.
+    first_cards = cards[:1] if kind == "whole" else cards
+    return [Opening(opening, [_kept(card) for card in first_cards], under), *rest]
 
 
 class CardRun(Flowable):

@@ -58,3 +58,13 @@ def test_a_card_taller_than_an_a5_page_keeps_its_pictures(builder: Builder) -> N
     for exercise in handout.exercises:
         card = [p for p in pages if exercise.name in p[0] and "How to do it" in p[0]]
         assert card and card[0][1], exercise.id
+
+
+def test_a_card_that_fits_a_page_but_not_under_the_heading_prints_once(builder: Builder) -> None:
+    """On A5 the band press fits a page, not a page under "Your exercises": the heading
+    goes where the table ends and the card, in one version, on the next page."""
+    selection = Selection(exercises=[("band-soleus-press", None)])
+    built = build(builder, selection, options=Options(paper="a5"))
+    text = " ".join(built.pages)
+    assert text.count("How to do it") == 1 and text.count("Safety: Check the band") == 1
+    assert len(card_pages(built)) == 1
