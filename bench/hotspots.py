@@ -9,7 +9,7 @@
 2. ``python -X importtime -c "import handouts.cli"`` (what ``handouts --help``
    pays) and of a whole ``handouts build`` run (what a cold build pays), as self
    time per top-level package and the largest cumulative imports.
-3. Wall time per phase of a warm build (function timers, no profiler overhead).
+3. CPU time per phase of a warm build (function timers, no profiler overhead).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import gc
 import io
 import os
 import pstats
@@ -64,29 +65,25 @@ def _builder():  # noqa: ANN202 - (builder, build(name))
 # (module, attribute path, label): wall time spent in each, measured without a profiler.
 # Story parts are looked up in handouts.render.pdf, where story() calls them; names
 # that a refactor removed are skipped.
-PHASES = [
-    (
-        "reportlab.platypus.doctemplate",
-        "BaseDocTemplate.build",
-        "doc.build: layout + drawing + save",
-    ),
-    ("reportlab.pdfgen.canvas", "Canvas.save", "  canvas.save: serialise (fonts, streams)"),
-    ("handouts.render.document", "HandoutDoc._header", "  page header (per page)"),
-    ("handouts.render.document", "HandoutDoc._footer", "  page footer (per page)"),
-    ("handouts.render.pdf", "story", "story(): build the flowables"),
-    ("handouts.render.pdf", "page_one", "  page_one (the only per-patient part)"),
-    ("handouts.render.pdf", "workout_table", "  workout_table"),
-    ("handouts.render.pdf", "exercise_cards", "  exercise_cards"),
-    ("handouts.render.pdf", "section", "  education sections"),
-    ("handouts.render.pdf", "tracking_grid", "  tracking_grid"),
-    ("handouts.render.pdf", "sources", "  sources"),
-    ("handouts.build", "Builder.intro", "intro template (jinja2)"),
+PHASES = [  # (module, attribute, label): the per-patient path of a batch's handout
     ("handouts.build", "Builder.compose", "compose (selection -> Handout)"),
+    ("handouts.build", "Builder.intro", "intro template (jinja2)"),
+    ("handouts.render.pdf", "_page_one", "page one's personal block: layout"),
+    ("handouts.render.pdf", "_shared_key", "the shared pages' key (pickle)"),
+    ("handouts.render.pdf", "seed", "a fresh canvas seeded with the recording"),
+    ("handouts.render.document", "HandoutDoc.draw_top_block", "page one's block: drawing"),
+    ("handouts.render.pdf", "replay", "the recorded pages replayed"),
+    ("handouts.render.document", "HandoutCanvas.save", "saving: forms, tags, the file"),
+    ("handouts.render.document", "HandoutCanvas.paint_forms", "  footer and page-total forms"),
+    ("handouts.render.compact", "CompactDocument.format", "  writing the file's objects"),
 ]
 
 
+COLLECTOR = "garbage collector (anywhere in the build)"
+
+
 def phase_times(builds: int) -> str:
-    """Wall time per phase of a warm build, by wrapping functions with timers."""
+    """CPU time per phase of a warm build, by wrapping functions with timers."""
     import functools
     import importlib
 
@@ -103,26 +100,39 @@ def phase_times(builds: int) -> str:
             continue
 
         def timed(*args, _f=original, _label=label, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 return _f(*args, **kwargs)
             finally:
-                spent[_label] += time.perf_counter() - start
+                spent[_label] += time.process_time() - start
 
         setattr(owner, name, functools.wraps(original)(timed))
         restore.append((owner, name, original))
+    started = [0.0]
+
+    def collector(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            spent[COLLECTOR] += time.process_time() - started[0]
+
     try:
         build("Warm Up")
         spent.clear()
-        start = time.perf_counter()
+        gc.callbacks.append(collector)
+        start = time.process_time()
         for i in range(builds):
             build(f"Patient {i}")
-        total = (time.perf_counter() - start) * 1000 / builds
+        total = (time.process_time() - start) * 1000 / builds
     finally:
+        if collector in gc.callbacks:
+            gc.callbacks.remove(collector)
         for owner, name, original in restore:
             setattr(owner, name, original)
-    lines = [f"Phases of a warm build, no profiler: {total:.1f} ms per build (mean of {builds})"]
-    for _, _, label in PHASES:
+    lines = [
+        f"Phases of a warm build, no profiler: {total:.1f} ms CPU per build (mean of {builds})"
+    ]
+    for _, _, label in [*PHASES, ("", "", COLLECTOR)]:
         if label in spent:
             ms = spent[label] * 1000 / builds
             lines.append(f"  {ms:7.1f} ms  {ms / total:4.0%}  {label}")
