@@ -31,8 +31,8 @@ from handouts.render.figures.placement import card_figures
 from handouts.render.paragraph import Para
 from handouts.render.theme import Theme
 
-# A card's pictures, tried in turn until it fits a page: (size, beside the steps). Beside
-# the steps is shorter in normal print; in large print the steps need the width.
+# Large print, and a card continued over pages: its pictures, tried in turn until it fits
+# a page: (size, beside the steps). In large print the steps need the width.
 FIGURE_LAYOUTS = ((1.0, True), (1.0, False), (0.75, True), (0.75, False), (0.5, True))
 FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
 # Normal print: (size, beside the steps, share of the width) of a card's pictures, each
