@@ -13,6 +13,7 @@ from handout_pdf import Built
 from handouts.content.loader import load_library
 from handouts.render.figures import figure_picture
 from handouts.render.figures.check import exercise_figures
+from handouts.render.figures.paint import LINE_WIDTH, colour_style
 
 DO = re.compile(rb"/(FormXob\.Fig\w+) Do")
 FIGURES = [
@@ -90,3 +91,50 @@ def test_the_end_pose_is_the_whole_figures_own_part(name, figure) -> None:
                 round(v + pose.dx, 9) for v in other[1::2]
             ]
             assert command[2::2] == other[2::2]
+
+
+def _widths_outside_q(operators: str) -> list[str]:
+    """The line widths a form sets outside any q … Q of its own."""
+    depth, found = 0, []
+    for token_before, token in zip(["", *operators.split()], operators.split(), strict=False):
+        if token == "q":
+            depth += 1
+        elif token == "Q":
+            depth -= 1
+        elif token == "w" and depth == 0:
+            found.append(token_before)
+    return found
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_a_thumbnails_form_leaves_the_outline_width_to_whoever_draws_it(name, figure) -> None:
+    """A thumbnail is the card's form scaled down: the body's outline would shrink to a
+    hairline, so the form takes the outline width it is drawn with."""
+    from handouts.render.figures import form_operators
+
+    style = colour_style((0.12, 0.37, 0.55), (0.88, 0.48, 0.18))
+    thumbnail = figure_picture(figure, end_only=True)
+    assert _widths_outside_q(form_operators(thumbnail, style)) == []
+    whole = figure_picture(figure)
+    if whole.pose is not None:  # the card's form sets the end pose's outline as painted
+        card = form_operators(whole, style, "FormXob.FigPose")
+        assert re.search(r"q [\d.]+ w [-\d. ]+ cm /FormXob\.FigPose Do Q", card)
+
+
+@pytest.mark.parametrize("height", [11.0, 25.0, 113.0])
+def test_a_small_figure_is_drawn_with_an_outline_that_prints(height: float) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.render.figures import FORM_HEIGHT, MIN_OUTLINE, draw_figure
+
+    figure = dict(FIGURES)["bent-knee-calf-raise:figure"]
+    style = colour_style((0.12, 0.37, 0.55), (0.88, 0.48, 0.18))
+    canvas = Canvas(io.BytesIO())
+    w, h = draw_figure(canvas, figure, 0, 0, height * 2, height, style, end_only=True)
+    (width,) = [float(m) for m in re.findall(r"([\d.]+) w\b", "\n".join(canvas._code))]
+    on_page = width * h / FORM_HEIGHT
+    assert on_page >= MIN_OUTLINE - 1e-6
+    box = figure_picture(figure, end_only=True).box
+    painted = LINE_WIDTH * 2 * FORM_HEIGHT / (box[3] - box[1])
+    if h * painted / FORM_HEIGHT >= MIN_OUTLINE:  # large enough: as painted
+        assert width == pytest.approx(painted, rel=1e-3)

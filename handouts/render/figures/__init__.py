@@ -20,7 +20,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.content.figure import Figure
-from handouts.render.figures.paint import Style, colour_style, mono_style, pdf_operators
+from handouts.render.figures.paint import (
+    Style,
+    colour_style,
+    mono_style,
+    outline_width,
+    pdf_operators,
+)
 from handouts.render.figures.picture import Picture, picture
 
 FORM_HEIGHT = 100.0  # points: forms are painted at this height and scaled where drawn
@@ -84,10 +90,21 @@ def fitted_size(pic: Picture, width: float, height: float) -> tuple[float, float
 def form_operators(pic: Picture, style: Style, pose_form: str | None = None) -> str:
     """The content of the form that paints ``pic``: ``FORM_HEIGHT`` points tall.
 
-    ``pose_form``: the form that paints ``pic.pose``, drawn inside this one.
+    ``pose_form``: the form that paints ``pic.pose``, drawn inside this one. A form
+    without one may be a thumbnail: its body's outline takes the width it is drawn with.
     """
     pose = (pose_form, _form_scale(pic.pose.picture)) if pose_form and pic.pose else None
-    return pdf_operators(pic, style, _form_scale(pic), pose_form=pose)
+    return pdf_operators(pic, style, _form_scale(pic), pose_form=pose, inherit_outline=not pose)
+
+
+MIN_OUTLINE = 0.5  # points: the body's outline as stroked on the page, at least (half shows)
+
+
+def _outline(style: Style, pic: Picture, height: float) -> float:
+    """The body's outline width, in the form's units, for the form drawn ``height`` tall:
+    as painted, or thicker where it would print thinner than ``MIN_OUTLINE``."""
+    painted = outline_width(style, _form_scale(pic))
+    return max(painted, MIN_OUTLINE * FORM_HEIGHT / height)
 
 
 def _form_scale(pic: Picture) -> float:
@@ -154,6 +171,8 @@ def draw_figure(
     name, pic = _ensure_form(canv, figure, style, end_only)
     w, h = fitted_size(pic, width, height)
     canv.saveState()
+    if end_only or figure_picture(figure).pose is None:  # its outline is the width set here
+        canv.setLineWidth(_outline(style, pic, h))
     left = x + (width - w) / 2
     canv.translate(left + w if mirror else left, y + (height - h) / 2)
     canv.scale(-h / FORM_HEIGHT if mirror else h / FORM_HEIGHT, h / FORM_HEIGHT)

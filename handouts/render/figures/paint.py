@@ -187,13 +187,17 @@ def pdf_operators(
     scale: float,
     decimals: int = DECIMALS,
     pose_form: tuple[str, float] | None = None,
+    inherit_outline: bool = False,
 ) -> str:
     """The content of a form that paints ``picture`` with its lower-left corner at 0, 0.
 
     ``pose_form``: the name of the form that paints ``picture.pose`` and the scale it was
     painted at; the picture then draws that form where its end pose goes.
+    ``inherit_outline``: the body's outline is stroked at the line width the form is
+    drawn with (every other width is set, and restored, inside the form): a thumbnail
+    draws the card's form with a thicker outline, which would be a hairline scaled down.
     """
-    painter = _Painter(style, scale, picture.box[0], picture.box[1], decimals)
+    painter = _Painter(style, scale, picture.box[0], picture.box[1], decimals, inherit_outline)
     pose = picture.pose
     if pose is None or pose_form is None:
         painter.paint(picture.shapes)
@@ -203,16 +207,36 @@ def pdf_operators(
     k = scale / pose_scale  # the pose form's points to this form's points
     e = (pose.picture.box[0] + pose.dx - picture.box[0]) * scale
     f = (pose.picture.box[1] - picture.box[1]) * scale
-    painter.ops.append(f"q {_fmt(k, 5)} 0 0 {_fmt(k, 5)} {_fmt(e, 2)} {_fmt(f, 2)} cm /{name} Do Q")
+    outline = _fmt(outline_width(style, pose_scale))  # the end pose's, as painted here
+    painter.ops.append(
+        f"q {outline} w {_fmt(k, 5)} 0 0 {_fmt(k, 5)} {_fmt(e, 2)} {_fmt(f, 2)} cm /{name} Do Q"
+    )
     painter.paint(picture.shapes[pose.end :])
     return painter.text()
+
+
+def outline_width(style: Style, scale: float) -> float:
+    """The body's outline as stroked (twice the visible width), at ``scale``."""
+    return style.widths["body"] * 2 * scale
+
+
+OUTLINED = frozenset(("body", "far"))  # roles stroked at the body's outline width
 
 
 class _Painter:
     """PDF operators for shapes mapped by ``(v - origin) * scale``, each setting said once."""
 
-    def __init__(self, style: Style, scale: float, x0: float, y0: float, decimals: int) -> None:
+    def __init__(
+        self,
+        style: Style,
+        scale: float,
+        x0: float,
+        y0: float,
+        decimals: int,
+        inherit_outline: bool = False,
+    ) -> None:
         self.style, self.scale, self.origin, self.decimals = style, scale, (x0, y0), decimals
+        self.inherit_outline = inherit_outline
         self.ops = ["1 J 1 j"]  # round caps and joins
         self.current: dict[str, str] = {}
         self.formatted: dict[int, str] = {}  # each path is stroked, then filled: format it once
@@ -240,15 +264,26 @@ class _Painter:
 
     def paint(self, shapes: list[Shape]) -> None:
         for kind, group in passes(shapes):
+            outlined = kind == "merged" and group[0].role in OUTLINED
+            own_width = self.inherit_outline and not outlined
+            if own_width:  # set inside q … Q: the body's outline keeps the width inherited
+                saved = dict(self.current)
+                self.ops.append("q")
             if kind == "merged":
                 self.merged(group)
             else:
                 self.each(group)
+            if own_width:
+                self.ops.append("Q")
+                self.current = saved
 
     def merged(self, shapes: list[Shape]) -> None:
         """One layer's outlines as one silhouette: all stroked at twice the width, then filled."""
         role = shapes[0].role
-        self.stroke(role, self.style.widths[role] * 2)
+        if self.inherit_outline and role in OUTLINED:
+            self.setting("stroke", _colour_op(self.style.strokes[role], True, self.style.mono))
+        else:
+            self.stroke(role, self.style.widths[role] * 2)
         self.ops += [self.path(s.path) + " S" for s in shapes if not s.clip]
         for shape in shapes:
             self.fill(shape.role)
