@@ -21,7 +21,7 @@ from handouts.errors import HandoutsError, RenderError
 from handouts.render.blocks import lower_first
 from handouts.render.card_dose import dose_line
 from handouts.render.cards import equipment_needed
-from handouts.render.grid import target
+from handouts.render.grid_rows import target
 
 # -- exercise cards --
 

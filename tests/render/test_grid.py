@@ -21,7 +21,9 @@ from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Options, Selection
 from handouts.content.library import Library
 from handouts.content.loader import load_library
-from handouts.render.grid import TrackingGrid, _geometry, target
+from handouts.render.grid_geometry import measure
+from handouts.render.grid_rows import target
+from handouts.render.grid_table import TrackingGrid
 
 
 # -- the tracking sheet --
@@ -34,7 +36,7 @@ def test_tick_boxes_are_at_least_6_mm_and_larger_in_large_print(
     assert normal.box_size >= 6 * mm
     assert large.box_size > normal.box_size
     for theme in (normal, large):
-        geometry, _ = _geometry(theme, handout)
+        geometry, _ = measure(theme, handout)
         assert geometry.cell_width >= theme.box_size and geometry.row_height >= theme.box_size
 
 

@@ -19,7 +19,9 @@ from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
 from handouts.render.card_dose import dose_table
 from handouts.render.cards import _tips_and_mistakes, exercise_card
-from handouts.render.grid import TrackingGrid, _geometry, tracking_grid
+from handouts.render.grid import tracking_grid
+from handouts.render.grid_geometry import measure
+from handouts.render.grid_table import TrackingGrid
 from handouts.render.pdf import _fit_footer
 from handouts.render.theme import Theme
 from handouts.render.workout_table import workout_table
@@ -167,7 +169,7 @@ def test_tracking_targets_stay_readable_and_inside_their_rows(
 ) -> None:
     """ "L1 · 3×12–15 steps/leg" was shrunk to 5.5 pt; now it wraps and its row grows."""
     handout, theme = on_a4
-    geometry, _ = _geometry(theme, handout)
+    geometry, _ = measure(theme, handout)
     room = geometry.week_width(handout.sessions_per_week) - 2 * mm
     grids = [f for f in tracking_grid(theme, handout) if isinstance(f, TrackingGrid)]
     assert grids

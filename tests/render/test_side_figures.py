@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from handouts.build import DEFAULT_PROGRAMME, Builder
 from handouts.compose import Options, Selection
-from handouts.render import grid
+from handouts.render import grid_geometry
 from handouts.render.theme import Theme
 
 FIGURE_DO = re.compile(rb"([-\d.]+) 0 0 ([-\d.]+) [-\d.]+ [-\d.]+ cm\s*/(FormXob\.Fig\w+) Do")
@@ -45,13 +45,13 @@ def test_l_and_r_rows_draw_the_same_form_as_drawn_and_mirrored(default: Built) -
 
 def test_side_figures_never_cost_the_tracker_a_week_across(builder: Builder, monkeypatch) -> None:
     def weeks_across(handout, theme: Theme) -> int:
-        return grid._geometry(theme, handout)[1]
+        return grid_geometry.measure(theme, handout)[1]
 
     for options in (Options(), Options(large_print=True), Options(paper="letter")):
         built = build(builder, Selection(DEFAULT_PROGRAMME), options=options)
         theme = builder.theme(built.handout.brand, built.handout.logo, options)
         with_figures = weeks_across(built.handout, theme)
-        monkeypatch.setattr(grid, "_sided_figures", lambda handout: False)
+        monkeypatch.setattr(grid_geometry, "sided_figures", lambda handout: False)
         without = weeks_across(built.handout, theme)
         monkeypatch.undo()
         assert with_figures == without, options
