@@ -16,7 +16,6 @@ MAX_LINES = 400
 # Modules past MAX_LINES, each with why it may be for now. Shrink this list; never grow it
 # without a reason a reader would accept.
 LONG_MODULES = {
-    "handouts/render/tagging.py": "the PDF/UA structure tree, one pass over the page marks",
     "handouts/render/document.py": "page templates, header and footer, the outline",
 }
 # What each stage may import from the project (besides errors, paths, options, session,

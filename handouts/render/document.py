@@ -36,7 +36,8 @@ from handouts.render.header import (
 from handouts.render.ink import NeutralInk, NeutralText
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
-from handouts.render.tagging import BACK, FRONT, Node, Tagger
+from handouts.render.tag_nodes import BACK, FRONT, Node
+from handouts.render.tagging import Tagger
 from handouts.render.theme import BLEED, MUTED, PAPER_EDGE, WHITE, Theme
 
 # Streams stay binary (Flate only): ASCII85 makes them a quarter bigger and slower to write.

@@ -20,7 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.render.compact import REPEATED_FLATE, TEMPLATE_SLOT, TemplateSlot
 from handouts.render.document import FOOTER_FORM, TOTAL_FORM, HandoutCanvas
-from handouts.render.tagging import Raw, Tagger
+from handouts.render.tag_nodes import Raw
+from handouts.render.tagging import Tagger
 
 _INTERNAL_NAME = "__InternalName__"  # where reportlab notes an object's name in its document
 _RECORDED = "Recorded"  # a replayed page's stream and links are named for their page

@@ -23,7 +23,7 @@ from handouts.render.figures import (
     fitted_size,
 )
 from handouts.render.paragraph import Para
-from handouts.render.tagging import ARTIFACT
+from handouts.render.tag_nodes import ARTIFACT
 from handouts.render.theme import TEXT, Theme
 
 CARD_FIGURE_HEIGHT = 40 * mm  # a standing person on a card; large print: × 1.2
