@@ -356,7 +356,7 @@ def worker_tagging(count: int) -> dict:
     from handouts.compose import Options, Selection
     from handouts.content.loader import load_library
     from handouts.content.models import Patient
-    from handouts.render.document import HandoutCanvas
+    from handouts.render.canvas import HandoutCanvas
 
     library = load_library()
     builders = {tagged: Builder(library) for tagged in (False, True)}

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from handouts.render.canvas import HandoutCanvas
 from handouts.render.compact import REPEATED_FLATE, TEMPLATE_SLOT, TemplateSlot
-from handouts.render.document import FOOTER_FORM, TOTAL_FORM, HandoutCanvas
+from handouts.render.document import FOOTER_FORM, TOTAL_FORM
 from handouts.render.tag_nodes import Raw
 from handouts.render.tagging import Tagger
 
