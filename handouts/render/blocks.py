@@ -40,6 +40,16 @@ def heading(
     return mark(para(theme, title, style, source or title), outline=(title, level), source=source)
 
 
+# Cells that lay out other blocks side by side: no padding of their own, tops aligned.
+BARE_CELLS = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
+
+
 def styled(theme: Theme, commands: list) -> TableStyle:
     """A TableStyle whose default cell font is the brand font: reportlab's is Helvetica."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), theme.fonts.main.regular), *commands])

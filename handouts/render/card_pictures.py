@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from handouts.compose import Handout
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
-from handouts.render.blocks import para, styled
+from handouts.render.blocks import BARE_CELLS, para, styled
 from handouts.render.figures.placement import FIGURE_GAP as PICTURE_GAP
 from handouts.render.figures.placement import FigureRow
 from handouts.render.pages import stacked_height
@@ -74,12 +74,8 @@ def beside_steps(
         style=styled(
             theme,
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                *BARE_CELLS,
                 ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (1, 0), (1, 0), theme["card_h3"].spaceBefore),
             ],
         ),

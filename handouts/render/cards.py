@@ -17,7 +17,7 @@ from reportlab.platypus import (
 from handouts.compose import Handout
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
-from handouts.render.blocks import box, lower_first, para, styled
+from handouts.render.blocks import BARE_CELLS, box, lower_first, para, styled
 from handouts.render.card_dose import dose_table, schedule
 from handouts.render.card_pictures import (
     FIGURE_SHARE,
@@ -95,14 +95,7 @@ def _tips_and_mistakes(
             colWidths=[(width - gap) / 2 + gap, (width - gap) / 2],
             style=styled(
                 theme,
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (0, 0), gap),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ],
+                [*BARE_CELLS, ("RIGHTPADDING", (0, 0), (0, 0), gap)],
             ),
             # A cell drops its first heading's space before: the table keeps it, or "Tips"
             # sits tight under the last step while "How to do it" has room above it.
