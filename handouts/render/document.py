@@ -20,12 +20,12 @@ from handouts.render.header import (
     LOGO_INSET,
     LOGO_PLATE,
     LOGO_TILES,
-    NAME_FLOOR,
     NAME_LEADING,
     PRINTER_EDGE,
-    fit_name,
+    fitted_name,
     logo_tile_width,
     name_room,
+    running_plate,
 )
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
@@ -56,7 +56,8 @@ def mark(
 
 
 TOTAL_FORM = "HOPageTotal"
-HEADER_FORM, FOOTER_FORM = "HOHead", "HOFoot"  # + the page width in points
+# + the page width in points: page one's header, the later pages' slim one, the footer
+HEADER_FORM, RUNNING_FORM, FOOTER_FORM = "HOHead", "HORun", "HOFoot"
 FOOTER_GAP = 1.5 * mm  # between the footer's rule and its text
 
 
@@ -140,12 +141,13 @@ class HandoutDoc(BaseDocTemplate):
         rotated = name == LANDSCAPE
         theme = self.theme.sheet_theme() if name == SHEET else self.theme
         width, height = theme.page_size(rotated)
-        reserved = self.reserved if name == FIRST else 0.0
+        # Page one's frame starts under its full band; the later pages' under a slim one.
+        frame_height = theme.first_frame_height() - self.reserved if name == FIRST else None
         frame = Frame(
             theme.margin,
             theme.bottom_margin,
             theme.frame_width(rotated),
-            theme.frame_height(rotated) - reserved,
+            frame_height or theme.frame_height(rotated),
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
@@ -206,7 +208,7 @@ class HandoutDoc(BaseDocTemplate):
 
     def draw_top_block(self, canvas: Canvas, block: Flowable) -> None:
         """The personal block at the top of page one's frame (``block`` already wrapped)."""
-        top = self.theme.page_size()[1] - self.theme.top_margin
+        top = self.theme.page_size()[1] - self.theme.first_top_margin
         outline = getattr(block, "_outline", None)
         if outline:
             _add_outline(canvas, "page-one", outline)
@@ -215,20 +217,21 @@ class HandoutDoc(BaseDocTemplate):
         canvas.restoreState()
 
     # -- page decoration -------------------------------------------------
-    # The header and the footer's contact lines are the same on every page of one
-    # width: each is a form XObject, painted once when the canvas is saved.
+    # The headers and the footer's contact lines are the same on every page of one
+    # width: each is a form XObject, painted once when the canvas is saved. Page one has
+    # the full band; the later pages a slim one, which leaves their text more room.
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width = canvas._pagesize[0]
-        header, footer = f"{HEADER_FORM}{width:.0f}", f"{FOOTER_FORM}{width:.0f}"
+        footer = f"{FOOTER_FORM}{width:.0f}"
         if canvas.getPageNumber() == 1:
             # Read once: the clinic first, its contact lines, the patient and date last.
             with canvas.element(self._header_element()):
-                canvas.doForm(header)
+                canvas.doForm(f"{HEADER_FORM}{width:.0f}")
             with canvas.element(Node("P", place=BACK)):
                 canvas.doForm(footer)
         else:
             with canvas.artifact():  # the same on every page: a reader skips them
-                canvas.doForm(header)
+                canvas.doForm(f"{RUNNING_FORM}{width:.0f}")
                 canvas.doForm(footer)
         with canvas.artifact():
             self._page_number(canvas, canvas.getPageNumber(), width)
@@ -254,21 +257,27 @@ class HandoutDoc(BaseDocTemplate):
             canvas.drawString(0, 0, str(canvas.getPageNumber() - 1))
             canvas.endForm()
             return
-        header = name.startswith(HEADER_FORM)
-        width = float(name.removeprefix(HEADER_FORM if header else FOOTER_FORM))
+        kind = next(k for k in (HEADER_FORM, RUNNING_FORM, FOOTER_FORM) if name.startswith(k))
+        width = float(name.removeprefix(kind))
         height = self._heights[round(width)]  # A5's 419.5 points is "420": rounded
         canvas.beginForm(name, -BLEED, -BLEED, width + BLEED, height + BLEED)
-        if header:
-            self._header(canvas, width, height)
-        else:
+        if kind == FOOTER_FORM:
             self._footer(canvas, width)
+        else:
+            self._header(canvas, width, height, running=kind == RUNNING_FORM)
         canvas.endForm()
 
-    def _header(self, canvas: Canvas, width: float, height: float) -> None:
+    def _header(self, canvas: Canvas, width: float, height: float, running: bool) -> None:
+        """Page one's band with the logo, the clinic's name and the website; or (``running``)
+        the pages after the first's running head: the same on white paper, on one line
+        over a rule, in less height and no ink for a band."""
         theme, brand = self.theme, self.handout.brand
-        band = theme.header_height
+        band = theme.running_height if running else theme.header_height
+        left, _, room = name_room(theme, brand, self.handout.logo, width, running)
+        middle = height - PAPER_EDGE - room / 2  # a long name takes two lines, never more
+        on_band = not (theme.ink_saver or running)
         canvas.saveState()
-        if not theme.ink_saver:
+        if on_band:
             # The band and its stripe run BLEED past the trim: clipped on an office print,
             # printed to the edge by a print shop (``--bleed`` shows the bleed and marks).
             canvas.setFillColor(theme.primary)
@@ -276,19 +285,14 @@ class HandoutDoc(BaseDocTemplate):
             canvas.setFillColor(theme.accent_line)
             stripe = 1.2 * mm
             canvas.rect(-BLEED, height - band - stripe, width + 2 * BLEED, stripe, stroke=0, fill=1)
-            text_colour = theme.band_text
-        else:
-            canvas.setStrokeColor(theme.line)
-            canvas.setLineWidth(1.2)
-            canvas.line(theme.margin, height - band, width - theme.margin, height - band)
-            text_colour = theme.primary_text  # on white paper
-        if self.handout.logo:
+        if self.handout.logo and running:
+            plate = running_plate(theme)
+            self._logo_tile(canvas, theme.margin, middle - plate / 2, plate)
+        elif self.handout.logo:
             top = height - (PRINTER_EDGE - LOGO_INSET)  # the logo itself PRINTER_EDGE down
             self._logo_tile(canvas, theme.margin, top - LOGO_PLATE, LOGO_PLATE)
-        left, right, room = name_room(theme, brand, self.handout.logo, width)
-        canvas.setFillColor(text_colour)
-        middle = height - PAPER_EDGE - room / 2  # a long name takes two lines, never more
-        self._brand_name(canvas, left, right, middle, room)
+        canvas.setFillColor(theme.band_text if on_band else theme.primary_text)
+        self._brand_name(canvas, left, middle, width, running)
         if brand.website:
             website_size = theme.small_size + 1
             canvas.setFont(theme.fonts.font_for_run(brand.website), website_size)
@@ -297,6 +301,10 @@ class HandoutDoc(BaseDocTemplate):
             canvas.drawRightString(
                 width - theme.margin, middle - website_size * 0.35, " " + brand.website
             )
+        if not on_band:  # on white paper, a rule under the header
+            canvas.setStrokeColor(theme.line)
+            canvas.setLineWidth(1.2)
+            canvas.line(theme.margin, height - band, width - theme.margin, height - band)
         canvas.restoreState()
 
     def _logo_tile(self, canvas: Canvas, x: float, y: float, plate: float) -> float:
@@ -317,12 +325,12 @@ class HandoutDoc(BaseDocTemplate):
         return tile
 
     def _brand_name(
-        self, canvas: Canvas, left: float, right: float, middle: float, height: float
+        self, canvas: Canvas, left: float, middle: float, width: float, running: bool
     ) -> None:
-        """The clinic's name between ``left`` and ``right``, ``height`` high about ``middle``."""
-        theme, name = self.theme, self.handout.brand.name
-        font = theme.fonts.font_for_run(name, bold=True)
-        size, lines = fit_name(name, font, theme.body_size * 1.35, NAME_FLOOR, right - left, height)
+        """The clinic's name from ``left``, about ``middle``, as :func:`fitted_name` sets it."""
+        theme, brand = self.theme, self.handout.brand
+        font = theme.fonts.font_for_run(brand.name, bold=True)
+        size, lines = fitted_name(theme, brand, self.handout.logo, width, running)
         canvas.setFont(font, size)
         leading = size * NAME_LEADING
         for index, line in enumerate(lines):

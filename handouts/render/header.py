@@ -52,7 +52,13 @@ def _splits(words: list[str], count: int) -> Iterator[list[str]]:
 
 
 def fit_name(
-    name: str, font: str, size: float, min_size: float, width: float, height: float
+    name: str,
+    font: str,
+    size: float,
+    min_size: float,
+    width: float,
+    height: float,
+    max_lines: int = MAX_NAME_LINES,
 ) -> tuple[float, list[str]]:
     """Size and lines for the clinic's name in a ``width`` by ``height`` box of the header.
 
@@ -65,7 +71,7 @@ def fit_name(
         return one_line, [name]
     words = name.split()
     options = [[name]]
-    options += [lines for count in range(2, MAX_NAME_LINES + 1) for lines in _splits(words, count)]
+    options += [lines for count in range(2, max_lines + 1) for lines in _splits(words, count)]
 
     def rank(lines: list[str]) -> tuple[float, int, float]:
         fitted = _name_size(lines, font, size, width, height)
@@ -85,23 +91,40 @@ def logo_tile_width(logo: Path, plate: float = LOGO_PLATE) -> float:
     return max(plate, used + 2 * LOGO_INSET)
 
 
-def name_room(theme: Theme, brand: Brand, logo: Path | None, width: float) -> tuple[float, ...]:
-    """Left, right and height of the room for the clinic's name in a page's header band,
-    ``width`` wide: after the logo's tile, before the website. Its text keeps PAPER_EDGE
-    from the top edge, like all text, and 2 mm above the band's foot."""
-    left = theme.margin + (logo_tile_width(logo) + NAME_GAP if logo else 0.0)
+def running_plate(theme: Theme) -> float:
+    """The logo's tile in the running head: centred on the name's line, 0.5 mm above the
+    rule under it."""
+    line_middle = PAPER_EDGE + (theme.running_height - PAPER_EDGE - 2 * mm) / 2
+    return 2 * (theme.running_height - 0.5 * mm - line_middle)
+
+
+def name_room(
+    theme: Theme, brand: Brand, logo: Path | None, width: float, running: bool = False
+) -> tuple[float, ...]:
+    """Left, right and height of the room for the clinic's name in a page's header band
+    (``running``: the running head of the pages after the first), ``width`` wide: after the
+    logo's tile, before the website. Its text keeps PAPER_EDGE from the top edge, like
+    all text, and 2 mm above the band's foot."""
+    plate = running_plate(theme) if running else LOGO_PLATE
+    band = theme.running_height if running else theme.header_height
+    left = theme.margin + (logo_tile_width(logo, plate) + NAME_GAP if logo else 0.0)
     right = width - theme.margin
     if brand.website:
         font = theme.fonts.font_for_run(brand.website)
         right -= stringWidth(brand.website, font, theme.small_size + 1) + WEBSITE_GAP
-    return left, right, theme.header_height - PAPER_EDGE - 2 * mm
+    return left, right, band - PAPER_EDGE - 2 * mm
 
 
-def fitted_name(theme: Theme, brand: Brand, logo: Path | None) -> tuple[float, list[str]]:
-    """The size and lines the clinic's name prints at in the header (see :func:`fit_name`)."""
-    left, right, height = name_room(theme, brand, logo, theme.paper[0])
+def fitted_name(
+    theme: Theme, brand: Brand, logo: Path | None, width: float | None = None, running: bool = False
+) -> tuple[float, list[str]]:
+    """The size and lines the clinic's name prints at in the header (see :func:`fit_name`),
+    on a page ``width`` wide (the paper's); ``running``: one line, at the body's size, in
+    the running head of the pages after the first."""
+    left, right, height = name_room(theme, brand, logo, width or theme.paper[0], running)
     font = theme.fonts.font_for_run(brand.name, bold=True)
-    return fit_name(brand.name, font, theme.body_size * 1.35, NAME_FLOOR, right - left, height)
+    size, lines = (theme.body_size, 1) if running else (theme.body_size * 1.35, MAX_NAME_LINES)
+    return fit_name(brand.name, font, size, NAME_FLOOR, right - left, height, lines)
 
 
 def name_warning(theme: Theme, brand: Brand, logo: Path | None, where: str = "") -> str | None:

@@ -148,7 +148,7 @@ def _shared_key(handout: Handout, reserved: float) -> tuple:
 def _page_one(theme: Theme, handout: Handout, intro: str) -> tuple[Flowable, list[Flowable]]:
     """Page one's personal block (wrapped), and what flows on from it: nothing, or the
     introduction when the whole block is taller than the page (large print on A5)."""
-    room = theme.frame_height() - PAGE_ONE_GAP
+    room = theme.first_frame_height() - PAGE_ONE_GAP
     block = page_one_block(theme, handout, intro)
     if block.wrap(theme.frame_width(), theme.frame_height())[1] <= room:
         return block, []

@@ -30,6 +30,9 @@ BLEED = 3 * mm  # colour that reaches the trim runs this far past it, for a prin
 PAPER_EDGE = 10 * mm  # text keeps at least this far from every edge of the paper
 CARD_SIZE = 10.0  # pt, normal print
 CARD_LEADING, CARD_AFTER, CARD_BULLET, CARD_H3 = 1.2, 0.3, 0.12, 0.4
+BAND_GAP = 7 * mm  # from a header band's foot (its stripe included) to the text
+RUNNING_LEADING = 1.2  # the running head's one line of the clinic's name
+RUNNING_GAP = 5 * mm  # from the running head's rule to the text
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 
@@ -89,7 +92,7 @@ class Theme:
     ink_saver: bool
     warnings: list[str] = field(default_factory=list)
     margin: float = 16 * mm
-    header_height: float = 22 * mm  # the band: its text starts PAPER_EDGE from the top
+    header_height: float = 22 * mm  # page one's band: its text starts PAPER_EDGE from the top
     footer_height: float = 0.0  # the footer's text; two lines of fine print unless set
     styles: dict[str, ParagraphStyle] = field(default_factory=dict)
     # A booklet's sheet: its tracking sheet prints on this paper, full size, after the
@@ -138,9 +141,24 @@ class Theme:
         page_height = self.page_size(landscape_page)[1]
         return page_height - self.top_margin - self.bottom_margin
 
+    def first_frame_height(self) -> float:
+        """Page one's frame: under the full band, shorter than the later pages'."""
+        return self.frame_height() - (self.first_top_margin - self.top_margin)
+
+    @property
+    def running_height(self) -> float:
+        """The running head of the pages after the first, down to its rule: one line of the
+        clinic's name, PAPER_EDGE from the top and 3 mm above the rule."""
+        return PAPER_EDGE + 3 * mm + self.body_size * RUNNING_LEADING
+
     @property
     def top_margin(self) -> float:
-        return self.header_height + 7 * mm
+        """Above the frame on the pages after the first: the running head, a gap."""
+        return self.running_height + RUNNING_GAP
+
+    @property
+    def first_top_margin(self) -> float:
+        return self.header_height + BAND_GAP
 
     @property
     def footer_rule(self) -> float:

@@ -31,6 +31,7 @@ from handouts.content.library import Library
 from handouts.errors import HandoutsError
 from handouts.render.document import format_date
 from handouts.render.header import fit_name
+from handouts.render.theme import PAPER_EDGE
 
 
 # -- every page --
@@ -51,18 +52,38 @@ def test_every_page_has_the_brand_header_and_footer(default: Built) -> None:
 
 
 def test_the_header_and_footer_are_stored_once_per_page_width(default: Built) -> None:
-    """Each page draws the same two form XObjects (one pair per page width)."""
+    """Each page draws two form XObjects, a header and the footer: page one the full band,
+    every later page the same running head (one per page width)."""
     shared: dict[float, set[tuple[int, ...]]] = {}
-    for page in default.reader.pages:
-        forms = page["/Resources"]["/XObject"]
-        header_footer = tuple(
-            sorted(ref.idnum for name, ref in forms.items() if name.startswith("/FormXob.HOH"))
-            + sorted(ref.idnum for name, ref in forms.items() if name.startswith("/FormXob.HOF"))
-        )
-        assert len(header_footer) == 2
-        shared.setdefault(float(page.mediabox.width), set()).add(header_footer)
+    for number, page in enumerate(default.reader.pages, 1):
+        forms = {str(name): ref.idnum for name, ref in page["/Resources"]["/XObject"].items()}
+        header = "/FormXob.HOHead" if number == 1 else "/FormXob.HORun"
+        headers = sorted(idnum for name, idnum in forms.items() if name.startswith(header))
+        footers = sorted(idnum for name, idnum in forms.items() if "HOFoot" in name)
+        assert len(headers) == 1 and len(footers) == 1, number
+        assert not any("HOHead" in name for name in forms) or number == 1
+        if number > 1:
+            shared.setdefault(float(page.mediabox.width), set()).add((*headers, *footers))
     assert len(shared) == 1  # every page portrait, the tracking sheet too
     assert all(len(pairs) == 1 for pairs in shared.values())
+
+
+def test_pages_after_the_first_give_their_text_more_room(default: Built) -> None:
+    """The running head of the later pages takes less of the page than page one's band:
+    their text starts higher, still PAPER_EDGE clear of the top."""
+    brand = default.handout.brand
+    tops = []
+    for page in default.reader.pages[:3]:
+        height, baselines = float(page.mediabox.height), []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip() and text.strip() not in (brand.name, brand.website):
+                baselines.append(height - (tm[5] * cm[3] + cm[5]))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+        tops.append(min(baselines))
+    assert tops[1] < tops[0] - 5 * mm and tops[2] < tops[0] - 5 * mm, tops
+    assert min(tops) > PAPER_EDGE
 
 
 def header_runs(page) -> list[tuple[float, float, str]]:  # noqa: ANN001 - a pypdf page
