@@ -91,6 +91,11 @@ def footer_text_height(theme: Theme, handout: Handout, width: float) -> float:
     return line + (contact.wrap(width, 1000)[1] if contact else 0.0)
 
 
+def _logo_box(plate: float) -> tuple[float, float]:
+    """The room for the logo on its tile, ``plate`` high: as wide as LOGO_TILES squares."""
+    return LOGO_TILES * plate - 2 * LOGO_INSET, plate - 2 * LOGO_INSET
+
+
 def _add_outline(canvas: Canvas, key: str, outline: tuple[str, int]) -> None:
     """A bookmark to the current page and its outline entry (title, level)."""
     title, level = outline
@@ -313,7 +318,7 @@ class HandoutDoc(BaseDocTemplate):
         A wide logo (a wordmark) gets a tile as wide as its shape needs at that height,
         up to LOGO_TILES squares, rather than shrinking into a square.
         """
-        logo, box = self.handout.logo, (LOGO_TILES * plate - 2 * LOGO_INSET, plate - 2 * LOGO_INSET)
+        logo, box = self.handout.logo, _logo_box(plate)
         used = fitted_width(logo, *box)
         tile = logo_tile_width(logo, plate)
         if not self.theme.ink_saver:
@@ -321,7 +326,8 @@ class HandoutDoc(BaseDocTemplate):
             canvas.roundRect(x, y, tile, plate, 2 * mm, stroke=0, fill=1)
         # A logo narrower than the square tile (a tall one) sits in its middle, not at its left.
         centring = max(0.0, (tile - 2 * LOGO_INSET - used) / 2)
-        draw_logo(canvas, logo, x + LOGO_INSET + centring, y + LOGO_INSET, *box)
+        stored = _logo_box(LOGO_PLATE)  # the running head's reuses page one's pixels
+        draw_logo(canvas, logo, x + LOGO_INSET + centring, y + LOGO_INSET, *box, stored)
         return tile
 
     def _brand_name(

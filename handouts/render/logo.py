@@ -193,15 +193,28 @@ def fitted_width(path: Path, box_w: float, box_h: float) -> float:
     return logo.width * min(box_w / logo.width, box_h / logo.height)
 
 
-def draw_logo(canvas: Canvas, path: Path, x: float, y: float, box_w: float, box_h: float) -> float:
-    """Draw the logo fitted into the box, left-aligned; returns the width used."""
+def draw_logo(
+    canvas: Canvas,
+    path: Path,
+    x: float,
+    y: float,
+    box_w: float,
+    box_h: float,
+    stored: tuple[float, float] | None = None,
+) -> float:
+    """Draw the logo fitted into the box, left-aligned; returns the width used.
+
+    ``stored``: the largest box the logo is drawn in, whose pixels a smaller drawing
+    reuses, so the file holds one image of it (page one's header and the running head).
+    """
     logo = _load(path)
     scale = min(box_w / logo.width, box_h / logo.height)
     used_w, used_h = logo.width * scale, logo.height * scale
     y += (box_h - used_h) / 2
     if isinstance(logo.drawable, Path):
+        largest = min(stored[0] / logo.width, stored[1] / logo.height) if stored else scale
         try:  # at most PRINT_DPI: a photo at full size made a handout tens of megabytes
-            image = print_image(path, print_pixels((logo.width, logo.height), scale))
+            image = print_image(path, print_pixels((logo.width, logo.height), largest))
         except UnreadableImage as error:
             raise _problem(path, str(error).partition(": ")[2]) from None
         canvas.drawImage(image, x, y, used_w, used_h, mask="auto")

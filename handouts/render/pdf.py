@@ -28,7 +28,7 @@ from handouts.render.sections import keep_closing_block, markdown_styles, sectio
 from handouts.render.sources import sources
 from handouts.render.theme import Theme
 from handouts.render.tracker_flow import tracking_sheet
-from handouts.render.workout_table import progression_note, workout_table
+from handouts.render.workout_table import workout_table
 
 FOOTER_NUMBER_ROOM = 30 * mm  # "Page 88 of 88" and its gap, at the right of the footer
 
@@ -49,8 +49,7 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
     for item in leading:
         flow += section(theme, item, styles)
     if contents["table"]:
-        table = workout_table(theme, handout)
-        flow += table[:2] + progression_note(theme, handout) + table[2:]
+        flow += workout_table(theme, handout)
     if contents["cards"]:
         flow += exercise_cards(theme, handout)  # it starts its own page
     if rest:

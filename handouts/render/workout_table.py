@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import product
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -14,14 +15,16 @@ from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.figures.placement import thumbnail_slot, with_thumbnail
+from handouts.render.pages import stacked_height
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, SMALL_PAPER, WHITE, Theme
 
 TABLE_COLUMNS = ("Exercise", "Position", "Sets", "Reps", "Tempo", "Rest", "Load")
 TABLE_WEIGHTS = (22, 17, 6, 11, 18, 8, 18)  # relative column widths
-TABLE_PAD = 1.5 * mm  # left and right padding of the workout table's cells
+TABLE_PAD = 1.2 * mm  # left and right padding of the workout table's cells
 POSITION = TABLE_COLUMNS.index("Position")
+NOT_NBSP = re.compile(r"[^\S\u00a0]+")  # the spaces a line may break at: not a no-break one
 DOSE_COLUMNS = tuple(range(POSITION + 1, len(TABLE_COLUMNS)))  # Sets to Load
 
 
@@ -42,7 +45,7 @@ def level_line(theme: Theme, dose: Level, where: str) -> Paragraph:
 
 def _word_width(text: str, font: str, size: float) -> float:
     """Width of the widest word (no-break spaces join words) plus the cell's padding."""
-    words = re.split(r"[^\S\u00a0]+", text)  # a no-break space joins its words
+    words = NOT_NBSP.split(text)  # a no-break space joins its words
     widest = max(stringWidth(word, font, size) for word in words)
     return widest + 2 * TABLE_PAD + 0.1  # to spare: a word exactly as wide still breaks
 
@@ -101,8 +104,96 @@ def table_widths(
         widths = [fixed.get(i, free * w / total) for i, w in enumerate(weights)]
         narrow = {i: needs[i] for i, w in enumerate(widths) if w < needs[i]}
         if not narrow:
-            return widths
+            break
         fixed.update(narrow)
+    if not rows:
+        return widths
+    cells = _Cells(theme, rows, lead, columns)
+    return min([widths, *cells.capped(width, weights, needs)], key=cells.lines)
+
+
+class _Cells:
+    """The body's cells as word widths, to count the lines a set of column widths gives.
+
+    A row is as tall as its tallest cell: three lines of "Dumbbell or kettlebell on the
+    knees" in a narrow Load column made the row a third taller while the Sets column,
+    beside it, held one short word.
+    """
+
+    def __init__(
+        self, theme: Theme, rows: Sequence[Sequence[str]], lead: float, columns: Sequence[int]
+    ):
+        cell = theme["cell"]
+        self.space = stringWidth(" ", cell.fontName, cell.fontSize)
+        self.pads = [2 * TABLE_PAD + (lead if i == 0 else 0.0) + 0.1 for i in columns]
+        fonts = [theme.fonts.main.bold if i == 0 else cell.fontName for i in columns]
+        self.words = [
+            [
+                [
+                    stringWidth(word, font, cell.fontSize)
+                    for word in re.split(r"[^\S\u00a0]+", row[i])
+                ]
+                for i, font in zip(columns, fonts, strict=True)
+            ]
+            for row in rows
+        ]
+
+    def _count(self, words: list[float], width: float) -> int:
+        count, used = 1, -self.space
+        for word in words:
+            if used + self.space + word > width and used > 0:
+                count, used = count + 1, word
+            else:
+                used += self.space + word
+        return count
+
+    def lines(self, widths: Sequence[float]) -> int:
+        """The body's lines, row by row its tallest cell's, at these column widths."""
+        text = [w - pad for w, pad in zip(widths, self.pads, strict=True)]
+        return sum(
+            max(self._count(words, width) for words, width in zip(row, text, strict=True))
+            for row in self.words
+        )
+
+    def _least(self, column: int, cap: int) -> float:
+        """The narrowest width at which every cell of ``column`` takes at most ``cap`` lines."""
+        least = 0.0
+        for row in self.words:
+            words = row[column]
+            low, high = max(words), sum(words) + self.space * len(words)
+            while high - low > 0.5:
+                middle = (low + high) / 2
+                low, high = (middle, high) if self._count(words, middle) > cap else (low, middle)
+            least = max(least, high)
+        return least + self.pads[column]
+
+    def capped(self, width: float, weights: Sequence[float], needs: Sequence[float]) -> list:
+        """The widths, among those holding each column's cells to one, two or three lines,
+        that give the fewest lines within ``width``, the room over shared by the weights
+        (in a list: none when no such widths fit)."""
+        options = []  # each column's: (width, its cells' lines at that width)
+        for i, need in enumerate(needs):
+            widths = {max(self._least(i, cap), need) for cap in (1, 2, 3)}
+            options.append(
+                [
+                    (w, [self._count(row[i], w - self.pads[i]) for row in self.words])
+                    for w in sorted(widths)
+                ]
+            )
+        best: tuple[int, float, tuple] | None = None
+        for choice in product(*options):
+            used = sum(w for w, _ in choice)
+            if used > width:
+                continue
+            lines = sum(max(column[r] for _, column in choice) for r in range(len(self.words)))
+            if best is None or (lines, used) < best[:2]:
+                best = (lines, used, choice)
+        if best is None:
+            return []
+        spare, total = width - best[1], sum(weights)
+        return [
+            [w + spare * weight / total for (w, _), weight in zip(best[2], weights, strict=True)]
+        ]
 
 
 def _body_texts(handout: Handout) -> list[list[str]]:
@@ -246,13 +337,19 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     )
     data_table(table, header_rows=1)
     title = heading(theme, "Your programme", source="the workout table")
-    title.keepWithNext = (
-        0  # the table may start here and split; a break below keeps the title company
-    )
-    return [CondPageBreak(60 * mm), title, table]
+    title.keepWithNext = 0  # the table may start here and split: the break below keeps
+    opening = [title, *progression_note(theme, handout)]
+    # The heading and its note start a page unless the table's first rows fit under them
+    # (its headings, the first block's label and the rows kept with it): never alone.
+    label, groups = blocks[0]
+    last = groups[min(1, len(groups) - 1)][1] if groups else label
+    first_rows = heights[0] + sum(heights[label : last + 1])
+    needed = stacked_height(opening, theme.frame_width()) + first_rows + 2 * mm
+    return [CondPageBreak(min(needed, theme.frame_height())), *opening, table]
 
 
 def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:
+    """When to move on to the next block of weeks (none with a single block)."""
     if len(handout.phases) < 2:
         return []
     text = (
