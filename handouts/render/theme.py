@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
 from handouts.content.models import Brand
+from handouts.render.colours import WCAG_AA, contrast, readable_on, tint
 from handouts.render.fonts import FontSet
 
 PAPER = {"a4": A4, "letter": LETTER, "a5": A5, "half-letter": (5.5 * inch, 8.5 * inch)}
@@ -24,7 +25,6 @@ SMALL_PAPER = 160 * mm  # narrower than this (A5, half-letter): narrower margins
 TEXT = colors.Color(0, 0, 0)  # pure black: printed with black ink alone (render/ink.py)
 MUTED = colors.Color(0.33, 0.33, 0.33)  # fine print and rules: gray ink, 7.5:1 on white
 WHITE = colors.white
-WCAG_AA = 4.5
 MARKS = 3.0  # WCAG's contrast for graphics: lines, tick boxes and stripes stay visible
 BLEED = 3 * mm  # colour that reaches the trim runs this far past it, for a print shop
 PAPER_EDGE = 10 * mm  # text keeps at least this far from every edge of the paper
@@ -34,48 +34,6 @@ BAND_GAP = 7 * mm  # from a header band's foot (its stripe included) to the text
 RUNNING_LEADING = 1.2  # the running head's one line of the clinic's name
 RUNNING_GAP = 5 * mm  # from the running head's rule to the text
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
-
-
-def _luminance(colour: colors.Color) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in (colour.red, colour.green, colour.blue))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: colors.Color, b: colors.Color) -> float:
-    """WCAG contrast ratio between two colours (1 to 21)."""
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def tint(colour: colors.Color, amount: float) -> colors.Color:
-    """Mix ``amount`` of ``colour`` into white (0.1 → a pale wash)."""
-    return colors.Color(*(1 - amount * (1 - c) for c in (colour.red, colour.green, colour.blue)))
-
-
-def shade(colour: colors.Color, kept: float) -> colors.Color:
-    """Mix ``colour`` with black, keeping ``kept`` of it (0 → black): same hue, darker."""
-    return colors.Color(*(kept * c for c in (colour.red, colour.green, colour.blue)))
-
-
-def readable_on(
-    colour: colors.Color, background: colors.Color, ratio: float = WCAG_AA
-) -> colors.Color:
-    """``colour`` as it is if it reaches ``ratio`` (text: WCAG AA) on ``background``, else
-    the lightest shade of it that does."""
-    if contrast(colour, background) >= ratio:
-        return colour
-    dark, light = 0.0, 1.0  # shares of the colour kept: reaches AA, does not
-    for _ in range(16):
-        middle = (dark + light) / 2
-        dark, light = (
-            (middle, light)
-            if contrast(shade(colour, middle), background) >= ratio
-            else (dark, middle)
-        )
-    return shade(colour, dark)
 
 
 @dataclass

@@ -13,9 +13,10 @@ from reportlab.pdfbase import pdfmetrics
 from handouts.content.loader import load_brand_file
 from handouts.content.models import Brand
 from handouts.errors import BrandError, ContentError, RenderError
+from handouts.render.colours import contrast
 from handouts.render.font_files import resolve_family
 from handouts.render.fonts import FontSet, load_fonts
-from handouts.render.theme import TEXT, WHITE, contrast, make_theme
+from handouts.render.theme import TEXT, WHITE, make_theme
 
 ATKINSON = "Atkinson Hyperlegible"
 

@@ -45,7 +45,8 @@ def test_headings_in_a_light_brand_colour_are_darkened_to_read_on_white(
     # The band switched to dark text, but titles, headings and "Weeks 1–2" stayed #66CCFF (1.8:1).
     from reportlab.lib.colors import Color
 
-    from handouts.render.theme import WHITE, contrast, tint
+    from handouts.render.colours import contrast, tint
+    from handouts.render.theme import WHITE
 
     brand = tmp_path / "sky.yaml"
     brand.write_text('name: Sky Physio\nprimary: "#66CCFF"\n', "utf-8")
