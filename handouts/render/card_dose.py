@@ -49,14 +49,16 @@ def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float)
     for weeks, row in schedule(handout, exercise):
         dose = dose_line(row) + (" · each side" if _each_side(row) else "")
         texts.append((weeks, f"Level {row.dose.level}: {row.dose.label}", keep_units(dose)))
-    weeks_width = max(_text_width(theme, "cell_bold", weeks) for weeks, _, _ in texts) + DOSE_PAD
+    weeks_width = (
+        max(_text_width(theme, "card_cell_bold", weeks) for weeks, _, _ in texts) + DOSE_PAD
+    )
     rest = width - weeks_width
     level_width = _level_width(theme, texts, rest)
     rows = [
         [
-            para(theme, weeks, "cell_bold"),
-            para(theme, level, "cell", where),
-            para(theme, dose, "cell", where),
+            para(theme, weeks, "card_cell_bold"),
+            para(theme, level, "card_cell", where),
+            para(theme, dose, "card_cell", where),
         ]
         for weeks, level, dose in texts
     ]
@@ -69,8 +71,8 @@ def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float)
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), DOSE_PAD),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.4 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5 * mm),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
             ],
         ),
@@ -87,7 +89,7 @@ def _text_width(theme: Theme, style: str, text: str) -> float:
 def _level_width(theme: Theme, texts: list[tuple[str, str, str]], rest: float) -> float:
     """The level column's width that gives the dose table the fewest lines (the narrowest
     of those): rows on one line where they fit."""
-    cell = theme["cell"]
+    cell = theme["card_cell"]
     space = stringWidth(" ", cell.fontName, cell.fontSize)
     words = {
         text: [stringWidth(word, cell.fontName, cell.fontSize) for word in text.split(" ")]

@@ -7,11 +7,13 @@ use the width the steps leave, and the height the steps take.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table
 
 from handouts.compose import Handout
@@ -20,7 +22,6 @@ from handouts.errors import RenderError
 from handouts.render.blocks import BARE_CELLS, para, styled
 from handouts.render.figures.placement import FIGURE_GAP as PICTURE_GAP
 from handouts.render.figures.placement import FigureRow
-from handouts.render.pages import stacked_height
 from handouts.render.raster import UnreadableImage, pixel_size, print_image, print_pixels
 from handouts.render.tagging import figure
 from handouts.render.theme import Theme
@@ -56,33 +57,52 @@ def _picture_rows(theme: Theme, row: FigureRow, width: float, height: float) -> 
     return made
 
 
-def beside_steps(
-    theme: Theme, steps: list[Flowable], figures: list[Flowable], width: float, share: float
+def beside_pictures(
+    theme: Theme,
+    text: list[Flowable],
+    figures: list[Flowable],
+    width: float,
+    share: float,
+    under: list[Flowable] | None = None,
 ) -> Table:
-    """The steps with the pictures to their right: a row of pictures above the steps took
-    a third of the card's height. The pictures take at most ``share`` of the width."""
-    row, captions = figures[0], figures[1:]
+    """The card's text with its pictures to the right (a row of pictures above the steps
+    took a third of the card's height), the pictures taking at most ``share`` of the width;
+    ``under``: text that continues the pictures' column, so neither column runs long."""
+    row, captions = figures[0], [*figures[1:], *(under or [])]
     natural = row.wrap(1e6, 1e6)[0]  # the row of pictures at its full height
-    picture_width = min(natural, width * share)
-    text_height = stacked_height(steps, width - picture_width - FIGURE_GAP)
+    picture_width = min(natural, width * share) if not under else width * share
+    text_height = column_height(text, width - picture_width - FIGURE_GAP)
     pictures = _picture_rows(
-        theme, row, picture_width, text_height - stacked_height(captions, picture_width)
+        theme, row, picture_width, text_height - column_height(captions, picture_width)
     )
+    above = text[0].getSpaceBefore()  # a cell drops its first flowable's space before
     table = Table(
-        [[steps, [*pictures, *captions]]],
+        [[text, [*pictures, *captions]]],
         colWidths=[width - picture_width, picture_width],
         style=styled(
             theme,
             [
                 *BARE_CELLS,
                 ("RIGHTPADDING", (0, 0), (0, 0), FIGURE_GAP),
-                ("TOPPADDING", (1, 0), (1, 0), theme["card_h3"].spaceBefore),
+                ("TOPPADDING", (1, 0), (1, 0), above),
             ],
         ),
-        spaceBefore=theme["card_h3"].spaceBefore,
+        spaceBefore=above,
     )
     table.picture_height = min(part.max_height for part in pictures)
     return table
+
+
+def column_height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables in a table cell ``width`` wide, spaced as a cell spaces them
+    (each one's space before and after, less the first's before and the last's after)."""
+    if not flowables:
+        return 0.0
+    canvas = Canvas(io.BytesIO())  # lists measure their items on a canvas
+    total = sum(
+        f.wrapOn(canvas, width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+    )
+    return total - flowables[0].getSpaceBefore() - flowables[-1].getSpaceAfter()
 
 
 def picture_height(flowables: list[Flowable], width: float) -> float:

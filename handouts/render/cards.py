@@ -22,7 +22,8 @@ from handouts.render.card_dose import dose_table, schedule
 from handouts.render.card_pictures import (
     FIGURE_SHARE,
     SIDE_WIDTH,
-    beside_steps,
+    beside_pictures,
+    column_height,
     picture_height,
     side_column,
 )
@@ -35,10 +36,33 @@ from handouts.render.theme import Theme
 # a page: (size, beside the steps). In large print the steps need the width.
 FIGURE_LAYOUTS = ((1.0, True), (1.0, False), (0.75, True), (0.75, False), (0.5, True))
 FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
-# Normal print: (size, beside the steps, share of the width) of a card's pictures, each
-# card made in all of them; smaller pictures beside the steps leave the steps more width.
-COMPACT_LAYOUTS = ((1.0, True, 0.45), (1.0, False, 0.0), (0.85, True, 0.38), (0.8, False, 0.0))
-COMPACT_LAYOUTS += ((0.7, True, 0.3), (0.6, True, 0.25))
+# Normal print: (size, beside, share of the width, arrangement) of a card's pictures, each
+# card made in all of them; the page flow takes the largest pictures that fit. Smaller
+# pictures in a narrower column leave the text more width; ARRANGEMENTS says what text
+# the pictures' column sits beside, so that neither column leaves blank paper.
+COMPACT_LAYOUTS = (
+    (1.0, False, 0.0, "steps"),
+    (1.0, True, 0.45, "steps"),
+    (1.0, True, 0.45, "about"),
+    (1.0, True, 0.25, "about"),
+    (0.85, True, 0.45, "all"),
+    (0.85, True, 0.4, "about"),
+    (0.85, True, 0.3, "steps"),
+    (0.85, True, 0.25, "about"),
+    (0.7, True, 0.4, "steps"),
+    (0.6, True, 0.45, "about"),
+    (0.6, True, 0.4, "under"),
+    (0.6, True, 0.3, "about"),
+    (0.5, True, 0.35, "steps"),
+    (0.45, True, 0.3, "about"),
+    (0.45, True, 0.45, "about"),
+)
+# Beside the pictures: the steps ("steps"); the summary and the steps ("about"); the
+# steps and the tips, the mistakes under the pictures ("under"); all three ("all").
+ARRANGEMENTS = ("steps", "about", "under", "all")
+# Where the tips column ends and the mistakes one starts, as a share of the width: the
+# first that makes the taller of the two shortest.
+TIPS_SHARES = (0.5, 0.45, 0.55, 0.4, 0.6)
 MIN_PICTURE = 16  # mm: a figure's height, at least, where it shows how to move
 CARD_GAP = 4 * mm
 FACTS_GAP = "&nbsp;&nbsp;&nbsp; "  # between "Position: …" and "You need: …" on one line
@@ -78,21 +102,22 @@ def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
 def _tips_and_mistakes(
     theme: Theme, exercise: Exercise, where: str, width: float
 ) -> list[Flowable]:
-    """Tips and common mistakes side by side: the card stays short enough to share a page."""
-    columns = []
-    if exercise.cues:
-        columns.append(_labelled(theme, "Tips", _bullets(theme, exercise.cues, where)))
-    if exercise.mistakes:
-        columns.append(
-            _labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where))
-        )
-    if len(columns) < 2:
-        return columns[0] if columns else []
+    """Tips and common mistakes side by side, split where the two columns come out even:
+    the card stays short enough to share a page."""
+    tips, mistakes = _tips(theme, exercise, where), _mistakes(theme, exercise, where)
+    if not (tips and mistakes):
+        return tips or mistakes
     gap = 5 * mm
+
+    def longer(share: float) -> float:  # the taller column's height, tips at ``share``
+        left = (width - gap) * share
+        return max(column_height(tips, left), column_height(mistakes, width - gap - left))
+
+    share = min(TIPS_SHARES, key=longer)  # the first (even halves) when it is no longer
     return [
         Table(
-            [columns],
-            colWidths=[(width - gap) / 2 + gap, (width - gap) / 2],
+            [[tips, mistakes]],
+            colWidths=[(width - gap) * share + gap, (width - gap) * (1 - share)],
             style=styled(
                 theme,
                 [*BARE_CELLS, ("RIGHTPADDING", (0, 0), (0, 0), gap)],
@@ -104,6 +129,16 @@ def _tips_and_mistakes(
     ]
 
 
+def _tips(theme: Theme, exercise: Exercise, where: str) -> list[Flowable]:
+    return _labelled(theme, "Tips", _bullets(theme, exercise.cues, where)) if exercise.cues else []
+
+
+def _mistakes(theme: Theme, exercise: Exercise, where: str) -> list[Flowable]:
+    if not exercise.mistakes:
+        return []
+    return _labelled(theme, "Common mistakes", _bullets(theme, exercise.mistakes, where))
+
+
 def _main_column(
     theme: Theme,
     handout: Handout,
@@ -112,9 +147,15 @@ def _main_column(
     figure_scale: float = 1.0,
     beside: bool = True,
     share: float = FIGURE_SHARE,
+    arrangement: str = "steps",
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how (with the pictures beside the steps);
-    then tips, mistakes and the safety note."""
+    then tips, mistakes and the safety note.
+
+    ``arrangement``, with the pictures beside: what the pictures' column sits beside,
+    one of ARRANGEMENTS; a short text beside tall pictures, or the reverse, leaves
+    blank paper, which the column arranged to come out even takes up.
+    """
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
     how: list[Flowable] = [dose_table(theme, handout, exercise, width)]
@@ -131,15 +172,24 @@ def _main_column(
     figures = []
     if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
         figures = card_figures(theme, exercise, levels, figure_scale)
-    how += about
-    if figures and beside:
-        how.append(beside_steps(theme, steps, figures, width, figure_scale * share))
-    else:
-        how += figures + steps
-    tips = _tips_and_mistakes(theme, exercise, where, width)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["card_callout"])
-    tips += [Spacer(1, 1.5 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
-    return how, tips
+    safe = [Spacer(1, 1.2 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
+    if not (figures and beside):
+        return [*how, *about, *figures, *steps], [
+            *_tips_and_mistakes(theme, exercise, where, width),
+            *safe,
+        ]
+    text = [*(about if arrangement in ("about", "all") else []), *steps]
+    under = []
+    if arrangement in ("under", "all"):  # tips go on under the steps, mistakes the pictures
+        text, under = text + _tips(theme, exercise, where), _mistakes(theme, exercise, where)
+    how += [] if arrangement in ("about", "all") else about
+    # Text under the pictures keeps the column's width; pictures alone take less when smaller.
+    column = share if under else figure_scale * share
+    how.append(beside_pictures(theme, text, figures, width, column, under))
+    if arrangement in ("under", "all"):
+        return how, safe
+    return how, [*_tips_and_mistakes(theme, exercise, where, width), *safe]
 
 
 def _card(
@@ -156,10 +206,10 @@ def _card(
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 1), (0, 1), pad if not side else 0),
-        ("TOPPADDING", (0, 0), (-1, 0), 1.2 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 1.2 * mm),
-        ("TOPPADDING", (0, 1), (-1, 1), 2 * mm),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), 2 * mm),
+        ("TOPPADDING", (0, 0), (-1, 0), 1 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 1 * mm),
+        ("TOPPADDING", (0, 1), (-1, 1), 1.6 * mm),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 1.6 * mm),
         ("BOX", (0, 0), (-1, -1), 0.8, theme.line),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, theme.line),
         ("BACKGROUND", (0, 0), (-1, 0), theme.wash),
@@ -275,8 +325,10 @@ def card_versions(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
     side = side_column(theme, handout, exercise)
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
     made = []
-    for figure_scale, beside, share in COMPACT_LAYOUTS:
-        how, tips = _main_column(theme, handout, exercise, main_width, figure_scale, beside, share)
+    for figure_scale, beside, share, arrangement in COMPACT_LAYOUTS:
+        how, tips = _main_column(
+            theme, handout, exercise, main_width, figure_scale, beside, share, arrangement
+        )
         if card := _whole(theme, exercise, how, tips, side):
             height = card.wrap(theme.frame_width(), theme.frame_height())[1]
             pictures = round(picture_height(how, main_width) / mm)  # to the millimetre

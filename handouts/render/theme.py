@@ -302,7 +302,8 @@ def _card_styles(theme: Theme, styles: dict[str, ParagraphStyle]) -> dict[str, P
     """An exercise card's text: 10 pt and tighter than the sections' in normal print, so two
     cards can share a page; large print keeps its 14 pt body and spacing."""
     if theme.large_print:
-        return {f"card_{name}": styles[name] for name in ("body", "bullet", "h3", "callout")}
+        names = ("body", "bullet", "h3", "callout", "cell", "cell_bold")
+        return {f"card_{name}": styles[name] for name in names}
     size = CARD_SIZE
     body = ParagraphStyle(
         "card_body",
@@ -319,12 +320,17 @@ def _card_styles(theme: Theme, styles: dict[str, ParagraphStyle]) -> dict[str, P
             parent=body,
             fontName=theme.fonts.main.bold,
             fontSize=size * 1.05,
-            leading=size * 1.3,
+            leading=size * CARD_LEADING,
             spaceBefore=size * CARD_H3,
             spaceAfter=size * 0.15,
             keepWithNext=1,
         ),
         "card_callout": ParagraphStyle("card_callout", parent=body, spaceAfter=0),
+        # the dose table: the card's 10 pt, not the tables' smaller text
+        "card_cell": ParagraphStyle("card_cell", parent=body, spaceAfter=0),
+        "card_cell_bold": ParagraphStyle(
+            "card_cell_bold", parent=body, fontName=theme.fonts.main.bold, spaceAfter=0
+        ),
     }
 
 

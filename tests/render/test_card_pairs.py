@@ -3,16 +3,40 @@ and a card alone on its page gets the largest pictures."""
 
 from __future__ import annotations
 
-from handout_pdf import build
+import pytest
+from handout_pdf import build, norm
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table
 from test_figures_pages import _pages
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
-from handouts.render.card_pictures import picture_height
-from handouts.render.cards import card_versions
+from handouts.render.card_pictures import column_height, picture_height
+from handouts.render.cards import MIN_PICTURE, _tips_and_mistakes, card_versions
 
-SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 130 and 100 mm at their shortest
+SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 116 and 93 mm at their shortest
+PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
+# The tallest card of each built-in programme, in its shortest version on A4 (mm): two
+# share a 245 mm frame at 120 mm each. The longest texts (a heel drop with three levels,
+# a hip hinge with a band) still take more.
+SHORTEST = {
+    "soleus-strength-runners": 125,
+    "achilles-eccentric": 130,
+    "home-no-gym": 117,
+    "inner-calf-circuit": 134,
+}
+
+
+def paragraphs_in(flowable: Flowable | list) -> list[Paragraph]:
+    """Every paragraph in a card's flowables: in table cells, lists and their items."""
+    if isinstance(flowable, Paragraph):
+        return [flowable]
+    if isinstance(flowable, Table):
+        return paragraphs_in([cell for row in flowable._cellvalues for cell in row])
+    if isinstance(flowable, list | tuple):
+        return [p for part in flowable for p in paragraphs_in(part)]
+    inner = [getattr(flowable, name, None) for name in ("_flowables", "_flowable", "_content")]
+    return paragraphs_in([part for part in inner if part is not None])
 
 
 def card_pages(built) -> dict[str, int]:  # noqa: ANN001 - handout_pdf.Built
@@ -28,10 +52,51 @@ def test_two_short_cards_share_a_page(builder: Builder) -> None:
 
 
 def test_cards_of_the_default_handout_pair_where_they_fit(default) -> None:  # noqa: ANN001
-    """The band press and the wall stretch share a page; no page holds three cards."""
+    """The seated raise and the single-leg lower share a page, and the band press and the
+    wall stretch; no page holds three cards."""
     pages = card_pages(default)
+    assert pages["Seated soleus raise"] == pages["Single-leg eccentric lower"], pages
     assert pages["Resistance-band soleus press"] == pages["Wall soleus stretch"], pages
     assert max(list(pages.values()).count(page) for page in pages.values()) == 2
+    assert len(set(pages.values())) == 4  # six cards on four pages (six before they paired)
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_each_cards_shortest_version_keeps_its_pictures_and_text(
+    builder: Builder, programme: str
+) -> None:
+    """Every card has a version short enough to share an A4 page (or close to it), with
+    its pictures at least MIN_PICTURE tall and every line of its text at 10 pt."""
+    handout = builder.compose(Request(Selection(programme), options=Options()))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    width = theme.frame_width()
+    for exercise in handout.exercises:
+        shortest = card_versions(theme, handout, exercise)[-1]
+        height = shortest.wrap(width, theme.frame_height())[1]
+        assert height <= SHORTEST[programme] * mm, (exercise.id, height / mm)
+        body = shortest._cellvalues[1][0]
+        assert picture_height(body, width) >= MIN_PICTURE * mm - 0.5 * mm, exercise.id
+        paragraphs = paragraphs_in(body)
+        text = " ".join(p.getPlainText() for p in paragraphs)
+        for line in [exercise.summary, *exercise.steps, *exercise.cues, *exercise.mistakes]:
+            assert norm(line)[:40] in norm(text), (exercise.id, line)
+        assert norm(exercise.safety) in norm(text), exercise.id
+        assert min(p.style.fontSize for p in paragraphs) >= 10, exercise.id
+
+
+def test_tips_and_mistakes_split_where_their_columns_come_out_even(builder: Builder) -> None:
+    """The band press has short tips and long mistakes: the mistakes get the wider column,
+    and the block is shorter than at even halves."""
+    handout = builder.compose(Request(Selection(DEFAULT_PROGRAMME), options=Options()))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    band = next(e for e in handout.exercises if e.id == "band-soleus-press")
+    width = theme.frame_width() - 8 * mm
+    table = _tips_and_mistakes(theme, band, band.id, width)[0]
+    tips, mistakes = table._colWidths
+    assert mistakes > tips - 5 * mm  # the gap is in the tips' column
+    even = (width - 5 * mm) / 2
+    heights = [column_height(cell, even) for cell in table._cellvalues[0]]
+    assert table.wrap(width, 1e6)[1] < max(heights) - 1
 
 
 def test_card_versions_run_from_largest_pictures_to_shortest(builder: Builder) -> None:
