@@ -173,7 +173,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
     lead = size * 1.3  # 11 on 14.3 points; 14 on 18.2 in large print
     cell = max(theme.small_size, size * 0.9)  # table text: never below the small size
     base = ParagraphStyle(
-        "body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.5
+        "body", fontName=regular, fontSize=size, leading=lead, textColor=TEXT, spaceAfter=size * 0.4
     )
     heading = dict(fontName=bold, textColor=theme.primary_text, keepWithNext=1)
     return {
@@ -206,8 +206,8 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             "h2",
             parent=base,
             fontSize=size * 1.25,
-            leading=size * 1.6,
-            spaceBefore=size * 0.9,
+            leading=size * 1.45,
+            spaceBefore=size * 0.7,
             spaceAfter=size * 0.3,
             **heading,
         ),
