@@ -7,11 +7,13 @@ largest pictures that still let them all fit: two short cards share a page rathe
 each taking most of one.
 
 The heading goes with the first card; in large print, where the two are taller than a
-page, it follows the workout table when there is room, else the first card is fitted
-under it on a new page if that keeps the card whole (smaller pictures).
+page, the first card is fitted under it on a new page if that keeps the card whole
+(smaller pictures), else it starts under the heading where the table ends and continues.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from reportlab.platypus import Flowable, FrameBreak, KeepTogether, Spacer, Table
 from reportlab.platypus.doctemplate import NullActionFlowable
@@ -59,18 +61,21 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     first = [*opening, cards[-1]]
     if kind == "whole" and stacked_height(first, theme.frame_width()) <= theme.frame_height():
         return [CardRun(items, opening)]  # after the table's end when it fits there
-    # Taller than a page together (large print): the heading follows the table where there
-    # is room for it, else it starts a page with the first card fitted under it.
-    room = theme.frame_height() - stacked_height(
-        [*opening, Spacer(1, CARD_GAP)], theme.frame_width()
-    )
-    fitted = exercise_card(theme, handout, first_exercise, room)  # [] if it cannot be
-    # The first part goes in one KeepTogether with the heading; the others each whole.
-    under = fitted[:1] + [_kept(card) for card in fitted[1:]]
+    # Taller than a page together (large print): the heading goes with the first card, or
+    # with its first part where the card continues over pages; never alone at a page's foot.
+    gap = stacked_height([*opening, Spacer(1, CARD_GAP)], theme.frame_width())
+
+    def fitted(room: float) -> list[Flowable]:
+        """The first card fitted in ``room`` under the heading: whole with smaller pictures,
+        else its first part there and the rest continued; [] if not even that."""
+        cards = exercise_card(theme, handout, first_exercise, room - gap) if room > gap else []
+        return cards[:1] + [_kept(card) for card in cards[1:]]
+
     rest = [CardRun(items[1:])] if others else []
     # On a page of its own, a whole card takes its largest pictures: its first version.
     first_cards = cards[:1] if kind == "whole" else cards
-    return [Opening(opening, [_kept(card) for card in first_cards], under), *rest]
+    opened = Opening(opening, [_kept(card) for card in first_cards], fitted)
+    return [opened, *rest]
 
 
 class CardRun(Flowable):
@@ -122,14 +127,20 @@ class CardRun(Flowable):
 
 
 class Opening(Flowable):
-    """The cards' heading and the first card, placed as the page allows: the heading where
-    the table ends and the card on the next page; or, with no room left for the heading,
-    both on a new page, the card fitted under it where that keeps it whole.
+    """The cards' heading and the first card, placed as the page allows: the heading never
+    alone at a page's foot. A card that fits whole under the heading on a new page goes
+    there; one that continues over pages anyway starts under the heading where the table
+    ends, when its first part fits there.
     """
 
-    def __init__(self, opening: list[Flowable], first: list[Flowable], under: list[Flowable]):
+    def __init__(
+        self,
+        opening: list[Flowable],
+        first: list[Flowable],
+        fitted: Callable[[float], list[Flowable]],
+    ):
         super().__init__()
-        self.opening, self.first, self.under = opening, first, under
+        self.opening, self.first, self.fitted = opening, first, fitted
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, 0xFFFFFF  # always split: the choice needs the frame
@@ -137,16 +148,17 @@ class Opening(Flowable):
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         frame = getattr(self, "_frame", None)
         at_top = bool(frame and frame._atTop)
-        needed = stacked_height(self.opening, available_width)
-        # A card whole on its page matters more than a heading with a page to itself: the
-        # card is fitted under the heading only when that does not cut it (more).
-        cut = len(self.under) > len(self.first)
-        # The frame places the first part returned at once; an action lets the heading
-        # and its intro go as one (KeepTogether), never the heading alone at a page's foot.
-        if (needed <= available_height and not at_top) or not self.under or cut:
+        page = frame._aH if frame else available_height  # a new page's room
+        under = self.fitted(page)  # under the heading at the top of a page
+        if not at_top and len(under) != 1 and (here := self.fitted(available_height)):
+            under, start = here, NullActionFlowable()  # continued anyway: from here
+        else:
+            start = NullActionFlowable() if at_top else FrameBreak()
+        if not under:  # too tall even for a page under the heading: the card on its own
             return [NullActionFlowable(), KeepTogether(self.opening), *self.first]
-        start = NullActionFlowable() if at_top else FrameBreak()
-        return [start, KeepTogether([*self.opening, self.under[0]]), *self.under[1:]]
+        # The frame places the first part returned at once; an action lets the heading
+        # and the card's first part go as one (KeepTogether).
+        return [start, KeepTogether([*self.opening, under[0]]), *under[1:]]
 
     def draw(self) -> None:  # never drawn: split hands the frame its parts
         pass

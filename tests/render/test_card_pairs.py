@@ -126,10 +126,24 @@ def test_a_card_taller_than_an_a5_page_keeps_its_pictures(builder: Builder) -> N
 
 
 def test_a_card_that_fits_a_page_but_not_under_the_heading_prints_once(builder: Builder) -> None:
-    """On A5 the band press fits a page, not a page under "Your exercises": the heading
-    goes where the table ends and the card, in one version, on the next page."""
+    """On A5 the band press fits a page under "Your exercises" only with smaller pictures:
+    the two start a page together, the card in one version."""
     selection = Selection(exercises=[("band-soleus-press", None)])
     built = build(builder, selection, options=Options(paper="a5"))
     text = " ".join(built.pages)
     assert text.count("How to do it") == 1 and text.count("Safety: Check the band") == 1
     assert len(card_pages(built)) == 1
+
+
+def test_large_print_cards_heading_goes_with_the_first_card(variants, builder: Builder) -> None:  # noqa: ANN001
+    """In large print the heading and the first card are taller than a page together: the
+    heading goes with the card (or its first part), never alone at the foot of a page."""
+    letter = build(
+        builder, Selection(DEFAULT_PROGRAMME), options=Options(large_print=True, paper="letter")
+    )
+    for built in (variants["large-print"], letter):
+        first = built.handout.exercises[0].name
+        pages = {title: page for _, title, page in built.outline}
+        assert pages["Your exercises"] == pages[first], pages
+        text = built.pages[pages[first] - 1]
+        assert "Weeks 1–2" in text[text.index("Your exercises") :]  # the card's dose under it
