@@ -26,6 +26,7 @@ from handouts.render.header import (
     logo_tile_width,
     name_room,
     running_plate,
+    running_website,
 )
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
@@ -298,7 +299,9 @@ class HandoutDoc(BaseDocTemplate):
             self._logo_tile(canvas, theme.margin, top - LOGO_PLATE, LOGO_PLATE)
         canvas.setFillColor(theme.band_text if on_band else theme.primary_text)
         self._brand_name(canvas, left, middle, width, running)
-        if brand.website:
+        if brand.website and (
+            not running or running_website(theme, brand, self.handout.logo, width)
+        ):
             website_size = theme.small_size + 1
             canvas.setFont(theme.fonts.font_for_run(brand.website), website_size)
             # The leading space is invisible ink but keeps the name and the address two

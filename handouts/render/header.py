@@ -99,17 +99,22 @@ def running_plate(theme: Theme) -> float:
 
 
 def name_room(
-    theme: Theme, brand: Brand, logo: Path | None, width: float, running: bool = False
+    theme: Theme,
+    brand: Brand,
+    logo: Path | None,
+    width: float,
+    running: bool = False,
+    website: bool = True,
 ) -> tuple[float, ...]:
     """Left, right and height of the room for the clinic's name in a page's header band
     (``running``: the running head of the pages after the first), ``width`` wide: after the
-    logo's tile, before the website. Its text keeps PAPER_EDGE from the top edge, like
-    all text, and 2 mm above the band's foot."""
+    logo's tile, before the website (if ``website``). Its text keeps PAPER_EDGE from the
+    top edge, like all text, and 2 mm above the band's foot."""
     plate = running_plate(theme) if running else LOGO_PLATE
     band = theme.running_height if running else theme.header_height
     left = theme.margin + (logo_tile_width(logo, plate) + NAME_GAP if logo else 0.0)
     right = width - theme.margin
-    if brand.website:
+    if brand.website and website:
         font = theme.fonts.font_for_run(brand.website)
         right -= stringWidth(brand.website, font, theme.small_size + 1) + WEBSITE_GAP
     return left, right, band - PAPER_EDGE - 2 * mm
@@ -121,10 +126,23 @@ def fitted_name(
     """The size and lines the clinic's name prints at in the header (see :func:`fit_name`),
     on a page ``width`` wide (the paper's); ``running``: one line, at the body's size, in
     the running head of the pages after the first."""
-    left, right, height = name_room(theme, brand, logo, width or theme.paper[0], running)
+    width = width or theme.paper[0]
+    website = not running or running_website(theme, brand, logo, width)
+    left, right, height = name_room(theme, brand, logo, width, running, website)
     font = theme.fonts.font_for_run(brand.name, bold=True)
     size, lines = (theme.body_size, 1) if running else (theme.body_size * 1.35, MAX_NAME_LINES)
     return fit_name(brand.name, font, size, NAME_FLOOR, right - left, height, lines)
+
+
+def running_website(theme: Theme, brand: Brand, logo: Path | None, width: float) -> bool:
+    """Whether the running head shows the website: only beside the whole clinic's name
+    (page one shows both; on A5 a long name was cut to "Northside Physiotherapy & Spo…")."""
+    if not brand.website:
+        return False
+    left, right, height = name_room(theme, brand, logo, width, running=True)
+    font = theme.fonts.font_for_run(brand.name, bold=True)
+    _, lines = fit_name(brand.name, font, theme.body_size, NAME_FLOOR, right - left, height, 1)
+    return lines == [brand.name]
 
 
 def name_warning(theme: Theme, brand: Brand, logo: Path | None, where: str = "") -> str | None:

@@ -130,6 +130,22 @@ def test_a_long_clinic_name_stays_clear_of_the_website_and_the_edge(
     assert all(stringWidth(line, bold, size) <= 100 for line in lines)
 
 
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+def test_the_running_head_shows_the_whole_name_before_the_website(
+    library: Library, tmp_path: Path, paper: str
+) -> None:
+    """Pages after the first carry the name on one line; where it does not fit whole
+    beside the website (a long name on A5), the website (on page one) gives way."""
+    brand = tmp_path / "long.yaml"
+    website = "https://northsidephysio.example.com"
+    brand.write_text(f'name: "{LONG_NAME}"\nwebsite: {website}\n', encoding="utf-8")
+    built = build(Builder(library), SMALL, brand_file=brand, options=Options(paper=paper))
+    assert len(built.reader.pages) > 1
+    runs = header_runs(built.reader.pages[1])
+    assert [text for _, _, text in runs if text != website] == [LONG_NAME]
+    assert (website in [text for _, _, text in runs]) == (paper == "a4")
+
+
 def test_a_wide_logo_gets_a_wide_tile_and_keeps_its_shape(library: Library, tmp_path: Path) -> None:
     # A 3:1 wordmark was fitted into the square tile: about 32 × 11 pt.
     Image.new("RGB", (600, 200), (31, 95, 139)).save(tmp_path / "wordmark.png")
