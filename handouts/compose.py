@@ -109,10 +109,13 @@ class Handout:
     def contents(self) -> dict[str, bool]:
         """What this handout prints: its parts, less those with nothing to show."""
         exercises = bool(self.exercises)
+        # One exercise's card says all its table would: the weeks, levels and doses (and,
+        # without the table, the levels' notes). The card alone leaves page one room for it.
+        lone_card = self.parts.cards and len(self.exercises) == 1
         return {
             "exercises": exercises,
             "intro": self.parts.intro,
-            "table": self.parts.table and bool(self.phases),
+            "table": self.parts.table and bool(self.phases) and not lone_card,
             "cards": self.parts.cards and exercises,
             "sections": self.parts.sections and bool(self.sections),
             "tracking": self.parts.tracking and exercises,

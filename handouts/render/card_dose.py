@@ -1,5 +1,6 @@
 """An exercise card's dose table: weeks | level | dose, one row per block of weeks, each row
-on one line where the width allows (level notes are in the workout table)."""
+on one line where the width allows (level notes are in the workout table; under their row
+when the handout has none)."""
 
 from __future__ import annotations
 
@@ -54,31 +55,40 @@ def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float)
     )
     rest = width - weeks_width
     level_width = _level_width(theme, texts, rest)
-    rows = [
-        [
-            para(theme, weeks, "card_cell_bold"),
-            para(theme, level, "card_cell", where),
-            para(theme, dose, "card_cell", where),
-        ]
-        for weeks, level, dose in texts
+    notes = {} if handout.contents["table"] else _notes(handout, exercise)
+    rows: list[list] = []
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), DOSE_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.4 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5 * mm),
     ]
+    for weeks, level, dose in texts:
+        if rows:  # a rule between blocks of weeks
+            style.append(("LINEABOVE", (0, len(rows)), (-1, len(rows)), 0.4, MUTED))
+        rows.append(
+            [
+                para(theme, weeks, "card_cell_bold"),
+                para(theme, level, "card_cell", where),
+                para(theme, dose, "card_cell", where),
+            ]
+        )
+        if weeks in notes:  # under the level and the dose, as the workout table has it
+            rows.append(["", para(theme, notes[weeks], "card_cell", where), ""])
+            style += [("SPAN", (1, len(rows) - 1), (2, len(rows) - 1))]
     table = Table(
         rows,
         colWidths=[weeks_width, level_width, rest - level_width],
-        style=styled(
-            theme,
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), DOSE_PAD),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.4 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5 * mm),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.4, MUTED),
-            ],
-        ),
+        style=styled(theme, style),
         spaceAfter=1.5 * mm,
     )
     return data_table(table, header_rows=0)  # weeks, level, dose: one row per block of weeks
+
+
+def _notes(handout: Handout, exercise: Exercise) -> dict[str, str]:
+    """Each block of weeks' level notes ("Each leg. Do it after every run…"), by its label."""
+    return {weeks: row.dose.notes for weeks, row in schedule(handout, exercise) if row.dose.notes}
 
 
 def _text_width(theme: Theme, style: str, text: str) -> float:

@@ -49,12 +49,15 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     """The cards, each kept whole, under a heading kept with the first card."""
     if not handout.exercises:
         return []
-    intro = para(
-        theme,
-        "Each card shows how to do one exercise and the dose for each block of weeks.",
-        "body",
-    )
-    opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
+    if len(handout.exercises) == 1:  # one card: nothing to explain about cards
+        opening = [heading(theme, "Your exercise", source="the exercise cards")]
+    else:
+        intro = para(
+            theme,
+            "Each card shows how to do one exercise and the dose for each block of weeks.",
+            "body",
+        )
+        opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
     first_exercise, *others = handout.exercises
     items = [_item(theme, handout, exercise) for exercise in handout.exercises]
     kind, cards = items[0]

@@ -28,7 +28,7 @@ from handouts.render.sections import keep_closing_block, markdown_styles, sectio
 from handouts.render.sources import sources
 from handouts.render.theme import Theme
 from handouts.render.tracker_flow import tracking_sheet
-from handouts.render.workout_table import workout_table
+from handouts.render.workout_table import progression_note, workout_table
 
 FOOTER_NUMBER_ROOM = 30 * mm  # "Page 88 of 88" and its gap, at the right of the footer
 
@@ -44,12 +44,14 @@ def shared_story(theme: Theme, handout: Handout) -> list[Flowable]:
     flow += safety_panel(theme, handout)
     styles = markdown_styles(theme)
     leading, rest = _sections_by_place(handout) if contents["sections"] else ([], [])
-    if not contents["table"]:
+    if not (contents["table"] or contents["cards"]):  # no plan to put them before
         leading, rest = [], leading + rest
     for item in leading:
         flow += section(theme, item, styles)
     if contents["table"]:
         flow += workout_table(theme, handout)
+    elif contents["cards"]:  # one exercise: its card is the plan, when to move on with it
+        flow += progression_note(theme, handout)
     if contents["cards"]:
         flow += exercise_cards(theme, handout)  # it starts its own page
     if rest:

@@ -12,31 +12,47 @@ ONE_OF_EACH = Selection(exercises=[("bent-knee-calf-raise", None)], sections=["w
 TWO_SECTIONS = Selection(
     exercises=[("bent-knee-calf-raise", None)], sections=["what-is-the-soleus", "why-it-matters"]
 )
+THREE_SECTIONS = Selection(
+    exercises=[("bent-knee-calf-raise", None)],
+    sections=["running-form", "exercising-with-pain", "how-to-train"],
+)
 
 
 def test_one_exercise_and_one_section_print_on_three_pages(builder: Builder) -> None:
-    """Page one with the plan; the card and the section; the section's end, the sources
-    and the one-exercise tracking sheet, whole under them. Two pages would need the card
-    on page one (with its heading about 130 mm; the plan leaves about 75)."""
+    """Page one with the exercise's card, which is its plan (no one-row table); the section
+    and the sources; the tracking sheet, on its own page here. Two pages would need the
+    sheet (at least about 95 mm) under the section and the sources (about 200 mm)."""
     built = build(builder, ONE_OF_EACH)
     pages = built.pages
     assert len(pages) == 3, [page[:80] for page in pages]
-    assert TABLE_HEADER in pages[0] and "Your exercises" in pages[1]
-    assert pages[2].index("Sources") < pages[2].index("Tracking sheet")
+    assert "Your exercise " in pages[0] and "How to do it" in pages[0]
+    assert TABLE_HEADER not in " ".join(pages)
+    assert "What is the soleus?" in pages[1] and "Sources" in pages[1]
     assert "Pain next morning" in pages[2] and "Notes" in pages[2]  # the sheet is whole
     assert "Your notes" not in " ".join(pages)
+
+
+def test_a_lone_card_carries_its_levels_notes(builder: Builder) -> None:
+    """Without the workout table, the card's dose table has the notes the table's level
+    lines had; a handout of several exercises keeps its table."""
+    built = build(builder, Selection(exercises=[("wall-soleus-stretch", None)]))
+    text = " ".join(built.pages)
+    assert TABLE_HEADER not in text
+    assert "Each leg. Do it after every run, walk or ride." in text
+    three_blocks = build(builder, Selection("achilles-eccentric"))  # several exercises
+    assert TABLE_HEADER in " ".join(three_blocks.pages)
 
 
 def test_a_double_sided_print_shares_a_front_only(builder: Builder) -> None:
     """Printed double-sided, a one-exercise sheet shares the sources' page when it is a
     front (page 3); where that page is a back (page 4), the sheet starts page 5."""
-    front = build(builder, ONE_OF_EACH, options=Options(duplex=True)).pages
-    assert len(front) == 3 and "Tracking sheet" in front[2]
-    back = build(builder, TWO_SECTIONS, options=Options(duplex=True)).pages
+    front = build(builder, TWO_SECTIONS, options=Options(duplex=True)).pages
+    assert len(front) == 3 and "Sources" in front[2] and "Tracking sheet" in front[2]
+    one_sided = build(builder, THREE_SECTIONS).pages
+    assert len(one_sided) == 4 and "Sources" in one_sided[3] and "Tracking sheet" in one_sided[3]
+    back = build(builder, THREE_SECTIONS, options=Options(duplex=True)).pages
     assert len(back) == 5 and "Sources" in back[3] and "Tracking sheet" not in back[3]
     assert back[4].count("Tracking sheet") == 1
-    one_sided = build(builder, TWO_SECTIONS).pages
-    assert len(one_sided) == 4 and "Tracking sheet" in one_sided[3]
 
 
 def test_a_double_sided_print_starts_a_programmes_sheet_on_a_front(default, builder) -> None:  # noqa: ANN001
