@@ -14,7 +14,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import Flowable, ImageAndFlowables, ListFlowable, Spacer, Table
 
 from handouts.compose import Handout
 from handouts.content.models import Exercise
@@ -91,6 +91,73 @@ def beside_pictures(
     )
     table.picture_height = min(part.max_height for part in pictures)
     return table
+
+
+class PictureBlock(Flowable):
+    """A card's pictures and their captions as one block that text flows around
+    (reportlab's ImageAndFlowables asks its image for ``_restrictSize``)."""
+
+    def __init__(self, theme: Theme, parts: list[Flowable], width: float):
+        super().__init__()
+        self.table = Table([[parts]], colWidths=[width], style=styled(theme, BARE_CELLS))
+        self.picture_height = min(p.max_height for p in parts if isinstance(p, FigureRow))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.table.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def _restrictSize(self, available_width: float, available_height: float):  # noqa: ANN202, N802
+        return self.wrap(available_width, available_height)
+
+    def _unRestrictSize(self) -> None:  # noqa: N802 - reportlab's name
+        pass
+
+    def draw(self) -> None:
+        self.table.drawOn(self.canv, 0, 0)
+
+
+def floated(
+    theme: Theme, text: list[Flowable], figures: list[Flowable], width: float, share: float
+) -> Floated:
+    """The card's text with its pictures at the top right, the text running on under them
+    at the full width once past them: no blank paper under short pictures."""
+    row, captions = figures[0], figures[1:]
+    picture_width = min(row.wrap(1e6, 1e6)[0], width * share)
+    text_height = column_height(text, width - picture_width - FIGURE_GAP)
+    pictures = _picture_rows(
+        theme, row, picture_width, text_height - column_height(captions, picture_width)
+    )
+    block = PictureBlock(theme, [*pictures, *captions], picture_width)
+    # A list as its items, so one can start beside the pictures and the next under them
+    # (reportlab asks an already measured list for items it no longer has).
+    items = [part for f in text for part in (f._content if isinstance(f, ListFlowable) else [f])]
+    made = Floated(block, items, imageLeftPadding=FIGURE_GAP, imageRightPadding=0)
+    made.picture_height = block.picture_height
+    return made
+
+
+class Floated(ImageAndFlowables):
+    """Text flowing round a block of pictures, keeping the space above the first thing
+    that starts under them (reportlab's own drops it: "How to do it" sat tight)."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        measured = getattr(self, "_wrapArgs", None) == (available_width, available_height)
+        width, height = super().wrap(available_width, available_height)
+        if measured:  # reportlab's answer from before, the gap already in it
+            return width, height
+        first_under = self._C1[0] if self._C0 and self._C1 else None
+        pictures = self._itpad + self._hI + self._ibpad
+        # Under the text (not the pictures), and not the tail of a paragraph or list item
+        # that a split made (a new object: it runs on).
+        if (
+            first_under is not None
+            and self._aH > pictures + 0.1
+            and any(first_under is f for f in self._content)
+        ):
+            gap = max(self._C0[-1].getSpaceAfter(), first_under.getSpaceBefore())
+            self._aH += gap
+            self.height = height = height + gap
+        return width, height
 
 
 def column_height(flowables: list[Flowable], width: float) -> float:

@@ -24,6 +24,7 @@ from handouts.render.card_pictures import (
     SIDE_WIDTH,
     beside_pictures,
     column_height,
+    floated,
     picture_height,
     side_column,
 )
@@ -42,24 +43,27 @@ FIGURE_LAYOUTS += ((0.5, False), (0.0, False))  # no pictures at the last
 # the pictures' column sits beside, so that neither column leaves blank paper.
 COMPACT_LAYOUTS = (
     (1.0, False, 0.0, "steps"),
-    (1.0, True, 0.45, "steps"),
+    (1.0, True, 0.55, "steps"),
     (1.0, True, 0.45, "about"),
+    (1.0, True, 0.35, "float"),
     (1.0, True, 0.25, "about"),
-    (0.85, True, 0.45, "all"),
-    (0.85, True, 0.4, "about"),
-    (0.85, True, 0.3, "steps"),
+    (0.85, True, 0.45, "float"),
+    (0.85, True, 0.35, "float"),
     (0.85, True, 0.25, "about"),
+    (0.7, True, 0.5, "float"),
+    (0.7, True, 0.35, "float"),
     (0.7, True, 0.4, "steps"),
-    (0.6, True, 0.45, "about"),
-    (0.6, True, 0.4, "under"),
     (0.6, True, 0.3, "about"),
-    (0.5, True, 0.35, "steps"),
-    (0.45, True, 0.3, "about"),
-    (0.45, True, 0.45, "about"),
+    (0.6, True, 0.4, "under"),
+    (0.5, True, 0.55, "float"),
+    (0.5, True, 0.3, "float"),
+    (0.4, True, 0.3, "float"),
+    (0.4, True, 0.3, "about"),
 )
 # Beside the pictures: the steps ("steps"); the summary and the steps ("about"); the
-# steps and the tips, the mistakes under the pictures ("under"); all three ("all").
-ARRANGEMENTS = ("steps", "about", "under", "all")
+# steps and the tips, the mistakes under the pictures ("under"); all three ("all"); or
+# the summary and the steps flowing round them, on at full width under them ("float").
+ARRANGEMENTS = ("steps", "about", "under", "all", "float")
 # Where the tips column ends and the mistakes one starts, as a share of the width: the
 # first that makes the taller of the two shortest.
 TIPS_SHARES = (0.5, 0.45, 0.55, 0.4, 0.6)
@@ -179,6 +183,9 @@ def _main_column(
             *_tips_and_mistakes(theme, exercise, where, width),
             *safe,
         ]
+    if arrangement == "float":
+        how.append(floated(theme, [*about, *steps], figures, width, figure_scale * share))
+        return how, [*_tips_and_mistakes(theme, exercise, where, width), *safe]
     text = [*(about if arrangement in ("about", "all") else []), *steps]
     under = []
     if arrangement in ("under", "all"):  # tips go on under the steps, mistakes the pictures

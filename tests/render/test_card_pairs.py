@@ -12,17 +12,17 @@ from test_figures_pages import _pages
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
 from handouts.render.card_pictures import column_height, picture_height
-from handouts.render.cards import MIN_PICTURE, _tips_and_mistakes, card_versions
+from handouts.render.cards import MIN_PICTURE, _main_column, _tips_and_mistakes, card_versions
 
-SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 116 and 93 mm at their shortest
+SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 114 and 92 mm at their shortest
 PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
 # The tallest card of each built-in programme, in its shortest version on A4 (mm): two
-# share a 245 mm frame at 120 mm each. The longest texts (a heel drop with three levels,
+# share a 251 mm frame at 123 mm each. The longest texts (a heel drop with three levels,
 # a hip hinge with a band) still take more.
 SHORTEST = {
-    "soleus-strength-runners": 125,
+    "soleus-strength-runners": 124,
     "achilles-eccentric": 130,
-    "home-no-gym": 117,
+    "home-no-gym": 115,
     "inner-calf-circuit": 134,
 }
 
@@ -147,3 +147,21 @@ def test_large_print_cards_heading_goes_with_the_first_card(variants, builder: B
         assert pages["Your exercises"] == pages[first], pages
         text = built.pages[pages[first] - 1]
         assert "Weeks 1–2" in text[text.index("Your exercises") :]  # the card's dose under it
+
+
+def test_text_flows_round_the_pictures_and_on_at_full_width(builder: Builder) -> None:
+    """Floated, the band press's summary and first steps sit beside its picture and the
+    rest runs on under it at the full width: shorter than the steps kept in a column."""
+    handout = builder.compose(Request(Selection(DEFAULT_PROGRAMME), options=Options()))
+    theme = builder.theme(handout.brand, handout.logo, handout.options)
+    band = next(e for e in handout.exercises if e.id == "band-soleus-press")
+    width = theme.frame_width() - 8 * mm
+
+    def text_height(arrangement: str) -> tuple[float, Flowable]:
+        how, _ = _main_column(theme, handout, band, width, 0.5, True, 0.3, arrangement)
+        return column_height(how, width), how[-1]
+
+    floated_height, floated = text_height("float")
+    assert floated._C0 and floated._C1  # beside the picture, and under it
+    assert floated._C1[-1].wrap(width, 1e6)[0] > width * 0.8  # at the full width
+    assert floated_height < text_height("about")[0] - 2 * mm
