@@ -11,8 +11,9 @@ from test_figures_pages import _pages
 
 from handouts.build import DEFAULT_PROGRAMME, Builder, Request
 from handouts.compose import Options, Selection
+from handouts.render.card_body import _tips_and_mistakes, card_body
 from handouts.render.card_pictures import column_height, picture_height
-from handouts.render.cards import MIN_PICTURE, _main_column, _tips_and_mistakes, card_versions
+from handouts.render.cards import MIN_PICTURE, card_versions
 
 SHORT = ("band-soleus-press", "wall-soleus-stretch")  # about 114 and 92 mm at their shortest
 PROGRAMMES = ("soleus-strength-runners", "achilles-eccentric", "home-no-gym", "inner-calf-circuit")
@@ -158,7 +159,7 @@ def test_text_flows_round_the_pictures_and_on_at_full_width(builder: Builder) ->
     width = theme.frame_width() - 8 * mm
 
     def text_height(arrangement: str) -> tuple[float, Flowable]:
-        how, _ = _main_column(theme, handout, band, width, 0.5, True, 0.3, arrangement)
+        how, _ = card_body(theme, handout, band, width, 0.5, True, 0.3, arrangement)
         return column_height(how, width), how[-1]
 
     floated_height, floated = text_height("float")

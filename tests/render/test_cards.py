@@ -19,8 +19,8 @@ from handouts.compose import Row, Selection
 from handouts.content.library import Library
 from handouts.errors import HandoutsError, RenderError
 from handouts.render.blocks import lower_first
+from handouts.render.card_body import equipment_needed
 from handouts.render.card_dose import dose_line
-from handouts.render.cards import equipment_needed
 from handouts.render.grid_rows import target
 
 # -- exercise cards --

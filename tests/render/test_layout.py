@@ -17,8 +17,9 @@ from reportlab.platypus import Flowable, Paragraph, Table
 
 from handouts.build import Builder, Request
 from handouts.compose import Handout, Options, Selection
+from handouts.render.card_body import _tips_and_mistakes
 from handouts.render.card_dose import dose_table
-from handouts.render.cards import _tips_and_mistakes, exercise_card
+from handouts.render.cards import exercise_card
 from handouts.render.grid import tracking_grid
 from handouts.render.grid_geometry import measure
 from handouts.render.grid_table import TrackingGrid
