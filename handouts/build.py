@@ -218,6 +218,7 @@ class Builder:
                 # --sessions differs from the programme, whose intro may say otherwise.
                 "sessions_set": handout.sessions_set,
                 "intro": handout.intro,
+                "exercise_count": len(handout.exercises),
             },
             # What the handout prints (exercises, table, cards, tracking, sections...):
             # the intro mentions only those.

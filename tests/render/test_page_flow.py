@@ -39,6 +39,7 @@ def test_a_lone_card_carries_its_levels_notes(builder: Builder) -> None:
     text = " ".join(built.pages)
     assert TABLE_HEADER not in text
     assert "Each leg. Do it after every run, walk or ride." in text
+    assert "The exercise card explains the movement step by step." in text  # one card
     three_blocks = build(builder, Selection("achilles-eccentric"))  # several exercises
     assert TABLE_HEADER in " ".join(three_blocks.pages)
 
