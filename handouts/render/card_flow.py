@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, FrameBreak, KeepTogether, Spacer, Table
 from reportlab.platypus.doctemplate import NullActionFlowable
 
 from handouts.compose import Handout
-from handouts.render.blocks import heading, para
+from handouts.render.blocks import heading
 from handouts.render.cards import CARD_GAP, card_versions, exercise_card
 from handouts.render.document import mark
 from handouts.render.pages import stacked_height
@@ -49,15 +49,10 @@ def exercise_cards(theme: Theme, handout: Handout) -> list[Flowable]:
     """The cards, each kept whole, under a heading kept with the first card."""
     if not handout.exercises:
         return []
-    if len(handout.exercises) == 1:  # one card: nothing to explain about cards
-        opening = [heading(theme, "Your exercise", source="the exercise cards")]
-    else:
-        intro = para(
-            theme,
-            "Each card shows how to do one exercise and the dose for each block of weeks.",
-            "body",
-        )
-        opening = [heading(theme, "Your exercises", source="the exercise cards"), intro]
+    # The heading alone: page one's introduction says what the cards are, and the line
+    # under it kept the first two cards of the default handout off one page.
+    title = "Your exercise" if len(handout.exercises) == 1 else "Your exercises"
+    opening = [heading(theme, title, source="the exercise cards")]
     first_exercise, *others = handout.exercises
     items = [_item(theme, handout, exercise) for exercise in handout.exercises]
     kind, cards = items[0]

@@ -32,7 +32,7 @@ CARD_SIZE = 10.0  # pt, normal print
 CARD_LEADING, CARD_AFTER, CARD_BULLET, CARD_H3 = 1.2, 0.3, 0.12, 0.4
 BAND_GAP = 7 * mm  # from a header band's foot (its stripe included) to the text
 RUNNING_LEADING = 1.2  # the running head's one line of the clinic's name
-RUNNING_GAP = 5 * mm  # from the running head's rule to the text
+RUNNING_GAP = 4 * mm  # from the running head's rule to the text
 WASH = 0.09  # share of the primary colour in the pale wash behind blocks
 
 
