@@ -137,7 +137,7 @@ def card_body(
     if figure_scale and not handout.images.get(exercise.id):  # a clinic's picture wins
         figures = card_figures(theme, exercise, levels, figure_scale)
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["card_callout"])
-    safe = [Spacer(1, 1.2 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
+    safe = [Spacer(1, 1 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
     if not (figures and beside):
         return [*how, *about, *figures, *steps], [
             *_tips_and_mistakes(theme, exercise, where, width),

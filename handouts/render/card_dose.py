@@ -81,7 +81,7 @@ def dose_table(theme: Theme, handout: Handout, exercise: Exercise, width: float)
         rows,
         colWidths=[weeks_width, level_width, rest - level_width],
         style=styled(theme, style),
-        spaceAfter=1.5 * mm,
+        spaceAfter=1.2 * mm,
     )
     return data_table(table, header_rows=0)  # weeks, level, dose: one row per block of weeks
 
@@ -123,8 +123,12 @@ def _level_width(theme: Theme, texts: list[tuple[str, str, str]], rest: float) -
             for _, level, dose in texts
         )
 
+    # Each column holds its longest word: a narrower one breaks it ("Bo" / "dyweight").
+    longest_level = max(max(words[level]) for _, level, _ in texts) + DOSE_PAD
+    longest_dose = max(max(words[dose]) for _, _, dose in texts) + DOSE_PAD
     widths = [rest * n / 50 for n in range(10, 36)]
-    return min(widths, key=lambda w: (table_lines(w), w))
+    whole = [w for w in widths if w >= longest_level and rest - w >= longest_dose]
+    return min(whole or widths, key=lambda w: (table_lines(w), w))
 
 
 def _each_side(row: Row) -> bool:

@@ -36,7 +36,7 @@ def _picture_rows(theme: Theme, row: FigureRow, width: float, height: float) -> 
     """The row's pictures in as many rows as make them largest within ``width`` and, when
     they can, ``height`` (the steps beside them): no taller than the card's own text."""
     shown, most = row.shown, row.max_height
-    label = row.font_size * 1.6 if len(shown) > 1 else 0.0
+    label = row.font_size * 1.45 if len(shown) > 1 else 0.0
     ratios = [
         FigureRow(theme, [level], most, row.style).wrap(1e6, 1e6)[0] / most for level in shown
     ]

@@ -32,7 +32,7 @@ COMPACT_LAYOUTS = (
     (0.85, True, 0.45, "float"),
     (0.85, True, 0.35, "float"),
     (0.85, True, 0.25, "about"),
-    (0.7, True, 0.5, "float"),
+    (0.7, True, 0.45, "float"),
     (0.7, True, 0.35, "float"),
     (0.7, True, 0.4, "steps"),
     (0.6, True, 0.3, "about"),

@@ -180,3 +180,24 @@ def test_tracking_targets_stay_readable_and_inside_their_rows(
             for target in targets:
                 assert target.style.fontSize >= theme.small_size >= 10
                 assert target.wrap(room, 1e6)[1] <= height + 0.01, target.getPlainText()
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter", "a5"])
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_card_dose_table_breaks_no_word(
+    builder: Builder, programme: str, large_print: bool, paper: str
+) -> None:
+    """A level column narrower than a word broke it mid-word on A5: "Bo" / "dyweight"."""
+    handout, theme = handout_and_theme(
+        builder, programme, Options(paper=paper, large_print=large_print)
+    )
+    width = theme.frame_width() - 8 * mm  # a card's text column: the frame less its padding
+    for exercise in handout.exercises:
+        table = dose_table(theme, handout, exercise, width)
+        table.wrap(width, theme.frame_height())
+        for paragraph, lines in zip(paragraphs_in(table), lines_of(table), strict=True):
+            plain = html.unescape(re.sub(r"<[^>]*>", " ", paragraph.text))
+            words = set(plain.replace("\u00a0", " ").split())
+            printed = set(" ".join(lines).replace("\u00a0", " ").split())
+            assert printed <= words, (programme, exercise.id, printed - words)
