@@ -29,6 +29,7 @@ ARRANGEMENTS = ("steps", "about", "under", "float")
 # Where the tips column ends and the mistakes one starts, as a share of the width: the
 # first that makes the taller of the two shortest.
 TIPS_SHARES = (0.5, 0.45, 0.55, 0.4, 0.6)
+TIPS_GAP = 5 * mm  # between the tips and the mistakes
 FACTS_GAP = "&nbsp;&nbsp;&nbsp; "  # between "Position: …" and "You need: …" on one line
 # An equipment item ending "(level 2)" or "(from level 2)" is needed from that level on.
 FROM_LEVEL = re.compile(r"\((?:from )?level (\d+)\)\s*$", re.IGNORECASE)
@@ -63,21 +64,33 @@ def _labelled(theme: Theme, label: str, body: Flowable) -> list[Flowable]:
     return [para(theme, label, "card_h3"), body]
 
 
+def tips_share(theme: Theme, exercise: Exercise, width: float) -> float:
+    """The share of ``width`` the tips take beside the mistakes: the first of TIPS_SHARES
+    (even halves) that makes the taller column shortest."""
+    where = f"exercise {exercise.id}"
+    tips, mistakes = _tips(theme, exercise, where), _mistakes(theme, exercise, where)
+    if not (tips and mistakes):
+        return TIPS_SHARES[0]
+
+    def longer(share: float) -> float:  # the taller column's height, tips at ``share``
+        left = (width - TIPS_GAP) * share
+        right = width - TIPS_GAP - left
+        return max(column_height(tips, left), column_height(mistakes, right))
+
+    return min(TIPS_SHARES, key=longer)
+
+
 def _tips_and_mistakes(
-    theme: Theme, exercise: Exercise, where: str, width: float
+    theme: Theme, exercise: Exercise, where: str, width: float, share: float | None = None
 ) -> list[Flowable]:
-    """Tips and common mistakes side by side, split where the two columns come out even:
-    the card stays short enough to share a page."""
+    """Tips and common mistakes side by side, split where the two columns come out even
+    (``share``: the tips' share, when already found): the card stays short enough to
+    share a page."""
     tips, mistakes = _tips(theme, exercise, where), _mistakes(theme, exercise, where)
     if not (tips and mistakes):
         return tips or mistakes
-    gap = 5 * mm
-
-    def longer(share: float) -> float:  # the taller column's height, tips at ``share``
-        left = (width - gap) * share
-        return max(column_height(tips, left), column_height(mistakes, width - gap - left))
-
-    share = min(TIPS_SHARES, key=longer)  # the first (even halves) when it is no longer
+    gap = TIPS_GAP
+    share = share or tips_share(theme, exercise, width)
     return [
         Table(
             [[tips, mistakes]],
@@ -112,13 +125,15 @@ def card_body(
     beside: bool = True,
     share: float = FIGURE_SHARE,
     arrangement: str = "steps",
+    tips_split: float | None = None,
 ) -> tuple[list[Flowable], list[Flowable]]:
     """The card's text in two halves: what and how (with the pictures beside the steps);
     then tips, mistakes and the safety note (cut between the two over pages).
 
     ``arrangement``, with the pictures beside: what the pictures' column sits beside,
     one of ARRANGEMENTS; a short text beside tall pictures, or the reverse, leaves
-    blank paper, which the column arranged to come out even takes up.
+    blank paper, which the column arranged to come out even takes up. ``tips_split``:
+    the tips' share beside the mistakes, when already found (``tips_share``).
     """
     where = f"exercise {exercise.id}"
     markup = theme.fonts.markup
@@ -140,12 +155,12 @@ def card_body(
     safe = [Spacer(1, 1 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
     if not (figures and beside):
         return [*how, *about, *figures, *steps], [
-            *_tips_and_mistakes(theme, exercise, where, width),
+            *_tips_and_mistakes(theme, exercise, where, width, tips_split),
             *safe,
         ]
     if arrangement == "float":
         how.append(floated(theme, [*about, *steps], figures, width, figure_scale * share))
-        return how, [*_tips_and_mistakes(theme, exercise, where, width), *safe]
+        return how, [*_tips_and_mistakes(theme, exercise, where, width, tips_split), *safe]
     text = [*(about if arrangement == "about" else []), *steps]
     under = []
     if arrangement == "under":  # the tips go on under the steps, the mistakes the pictures
@@ -156,4 +171,4 @@ def card_body(
     how.append(beside_pictures(theme, text, figures, width, column, under))
     if arrangement == "under":
         return how, safe
-    return how, [*_tips_and_mistakes(theme, exercise, where, width), *safe]
+    return how, [*_tips_and_mistakes(theme, exercise, where, width, tips_split), *safe]

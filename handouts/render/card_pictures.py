@@ -8,6 +8,7 @@ use the width the steps leave, and the height the steps take.
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
@@ -160,14 +161,24 @@ class Floated(ImageAndFlowables):
         return width, height
 
 
+_MEASURING = threading.local()
+
+
+def _measuring_canvas() -> Canvas:
+    """A canvas to measure on (lists measure their items on one), one per thread."""
+    if not hasattr(_MEASURING, "canvas"):
+        _MEASURING.canvas = Canvas(io.BytesIO())
+    return _MEASURING.canvas
+
+
 def column_height(flowables: list[Flowable], width: float) -> float:
     """Height of flowables in a table cell ``width`` wide, spaced as a cell spaces them
     (each one's space before and after, less the first's before and the last's after)."""
     if not flowables:
         return 0.0
-    canvas = Canvas(io.BytesIO())  # lists measure their items on a canvas
     total = sum(
-        f.wrapOn(canvas, width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+        f.wrapOn(_measuring_canvas(), width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        for f in flowables
     )
     return total - flowables[0].getSpaceBefore() - flowables[-1].getSpaceAfter()
 

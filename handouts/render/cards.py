@@ -10,7 +10,7 @@ from handouts.compose import Handout
 from handouts.content.models import Exercise
 from handouts.errors import RenderError
 from handouts.render.blocks import para, styled
-from handouts.render.card_body import card_body
+from handouts.render.card_body import card_body, tips_share
 from handouts.render.card_pictures import SIDE_WIDTH, picture_height, side_column
 from handouts.render.document import mark
 from handouts.render.theme import Theme
@@ -29,18 +29,14 @@ COMPACT_LAYOUTS = (
     (1.0, True, 0.45, "about"),
     (1.0, True, 0.35, "float"),
     (1.0, True, 0.25, "about"),
-    (0.85, True, 0.45, "float"),
     (0.85, True, 0.35, "float"),
     (0.85, True, 0.25, "about"),
     (0.7, True, 0.45, "float"),
-    (0.7, True, 0.35, "float"),
     (0.7, True, 0.4, "steps"),
-    (0.6, True, 0.3, "about"),
     (0.6, True, 0.4, "under"),
     (0.5, True, 0.55, "float"),
     (0.5, True, 0.3, "float"),
     (0.4, True, 0.3, "float"),
-    (0.4, True, 0.3, "about"),
 )
 MIN_PICTURE = 16  # mm: a figure's height, at least, where it shows how to move
 CARD_GAP = 4 * mm
@@ -179,9 +175,10 @@ def card_versions(theme: Theme, handout: Handout, exercise: Exercise) -> list[Ta
     side = side_column(theme, handout, exercise)
     main_width = theme.frame_width() - 2 * pad - (SIDE_WIDTH + pad if side else 0)
     made = []
+    split = tips_share(theme, exercise, main_width)  # the same in every layout
     for figure_scale, beside, share, arrangement in COMPACT_LAYOUTS:
         how, tips = card_body(
-            theme, handout, exercise, main_width, figure_scale, beside, share, arrangement
+            theme, handout, exercise, main_width, figure_scale, beside, share, arrangement, split
         )
         if card := _whole(theme, exercise, how, tips, side):
             height = card.wrap(theme.frame_width(), theme.frame_height())[1]
