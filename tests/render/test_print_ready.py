@@ -220,3 +220,26 @@ def test_page_counts_of_each_programme_and_variant(printed) -> None:  # noqa: AN
     counts = {key: len(item.pages) for key, item in printed.items()}
     assert counts.keys() == PAGES.keys()
     assert all(counts[key] <= PAGES[key] for key in PAGES), counts
+
+
+def test_a_heading_kept_with_the_sources_sits_as_far_below_its_text_as_the_others(
+    printed,  # noqa: ANN001
+) -> None:
+    """The last section's closing block starts a page with the sources where both do not
+    fit; the break before it added space of its own (4.4 pt more above its heading)."""
+    *_, chars, _ = next(
+        page for page in printed["soleus-strength-runners", "a4"].pages if "Sources" in page[3]
+    )
+    lines: dict[float, tuple[float, float]] = {}  # each line's top: (its largest size, bottom)
+    for char in chars:
+        top = round(char["top"], 1)
+        size, bottom = lines.get(top, (0.0, 0.0))
+        lines[top] = (max(size, char["size"]), max(bottom, char["bottom"]))
+    tops = sorted(lines)
+    gaps = [
+        top - lines[above][1]
+        for above, top in zip(tops, tops[1:], strict=False)
+        # a question (the h2 size) under text, not under the running head
+        if abs(lines[top][0] - 11 * 1.25) < 0.1 and above > 30 * mm
+    ]
+    assert len(gaps) >= 3 and max(gaps) - min(gaps) < 1.0, gaps
