@@ -129,10 +129,7 @@ class _Cells:
         fonts = [theme.fonts.main.bold if i == 0 else cell.fontName for i in columns]
         self.words = [
             [
-                [
-                    stringWidth(word, font, cell.fontSize)
-                    for word in re.split(r"[^\S\u00a0]+", row[i])
-                ]
+                [stringWidth(word, font, cell.fontSize) for word in NOT_NBSP.split(row[i])]
                 for i, font in zip(columns, fonts, strict=True)
             ]
             for row in rows
@@ -337,7 +334,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     )
     data_table(table, header_rows=1)
     title = heading(theme, "Your programme", source="the workout table")
-    title.keepWithNext = 0  # the table may start here and split: the break below keeps
+    title.keepWithNext = 0  # the table may start here and split; the break above it keeps
     opening = [title, *progression_note(theme, handout)]
     # The heading and its note start a page unless the table's first rows fit under them
     # (its headings, the first block's label and the rows kept with it): never alone.
