@@ -25,8 +25,8 @@ from handouts.render.header import (
     fitted_name,
     logo_tile_width,
     name_room,
+    running_name,
     running_plate,
-    running_website,
 )
 from handouts.render.logo import draw_logo, fitted_width
 from handouts.render.paragraph import Para
@@ -298,10 +298,13 @@ class HandoutDoc(BaseDocTemplate):
             top = height - (PRINTER_EDGE - LOGO_INSET)  # the logo itself PRINTER_EDGE down
             self._logo_tile(canvas, theme.margin, top - LOGO_PLATE, LOGO_PLATE)
         canvas.setFillColor(theme.band_text if on_band else theme.primary_text)
-        self._brand_name(canvas, left, middle, width, running)
-        if brand.website and (
-            not running or running_website(theme, brand, self.handout.logo, width)
-        ):
+        if running:
+            size, lines, website = running_name(theme, brand, self.handout.logo, width)
+        else:
+            size, lines = fitted_name(theme, brand, self.handout.logo, width)
+            website = bool(brand.website)
+        self._brand_name(canvas, left, middle, size, lines)
+        if website:
             website_size = theme.small_size + 1
             canvas.setFont(theme.fonts.font_for_run(brand.website), website_size)
             # The leading space is invisible ink but keeps the name and the address two
@@ -334,12 +337,10 @@ class HandoutDoc(BaseDocTemplate):
         return tile
 
     def _brand_name(
-        self, canvas: Canvas, left: float, middle: float, width: float, running: bool
+        self, canvas: Canvas, left: float, middle: float, size: float, lines: list[str]
     ) -> None:
-        """The clinic's name from ``left``, about ``middle``, as :func:`fitted_name` sets it."""
-        theme, brand = self.theme, self.handout.brand
-        font = theme.fonts.font_for_run(brand.name, bold=True)
-        size, lines = fitted_name(theme, brand, self.handout.logo, width, running)
+        """The clinic's name in ``lines`` at ``size``, from ``left``, about ``middle``."""
+        font = self.theme.fonts.font_for_run(self.handout.brand.name, bold=True)
         canvas.setFont(font, size)
         leading = size * NAME_LEADING
         for index, line in enumerate(lines):

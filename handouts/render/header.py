@@ -121,28 +121,32 @@ def name_room(
 
 
 def fitted_name(
-    theme: Theme, brand: Brand, logo: Path | None, width: float | None = None, running: bool = False
+    theme: Theme, brand: Brand, logo: Path | None, width: float | None = None
 ) -> tuple[float, list[str]]:
-    """The size and lines the clinic's name prints at in the header (see :func:`fit_name`),
-    on a page ``width`` wide (the paper's); ``running``: one line, at the body's size, in
-    the running head of the pages after the first."""
-    width = width or theme.paper[0]
-    website = not running or running_website(theme, brand, logo, width)
-    left, right, height = name_room(theme, brand, logo, width, running, website)
+    """The size and lines the clinic's name prints at in page one's header band (see
+    :func:`fit_name`), on a page ``width`` wide (the paper's)."""
+    left, right, height = name_room(theme, brand, logo, width or theme.paper[0])
     font = theme.fonts.font_for_run(brand.name, bold=True)
-    size, lines = (theme.body_size, 1) if running else (theme.body_size * 1.35, MAX_NAME_LINES)
-    return fit_name(brand.name, font, size, NAME_FLOOR, right - left, height, lines)
+    return fit_name(brand.name, font, theme.body_size * 1.35, NAME_FLOOR, right - left, height)
 
 
-def running_website(theme: Theme, brand: Brand, logo: Path | None, width: float) -> bool:
-    """Whether the running head shows the website: only beside the whole clinic's name
-    (page one shows both; on A5 a long name was cut to "Northside Physiotherapy & Spo…")."""
-    if not brand.website:
-        return False
-    left, right, height = name_room(theme, brand, logo, width, running=True)
+def running_name(
+    theme: Theme, brand: Brand, logo: Path | None, width: float
+) -> tuple[float, list[str], bool]:
+    """The clinic's name in the running head, on one line at the body's size, and whether
+    the website shows beside it: only beside the whole name (page one shows both; on A5
+    a long name was cut to "Northside Physiotherapy & Spo…")."""
     font = theme.fonts.font_for_run(brand.name, bold=True)
-    _, lines = fit_name(brand.name, font, theme.body_size, NAME_FLOOR, right - left, height, 1)
-    return lines == [brand.name]
+
+    def fitted(website: bool) -> tuple[float, list[str]]:
+        left, right, height = name_room(theme, brand, logo, width, True, website)
+        return fit_name(brand.name, font, theme.body_size, NAME_FLOOR, right - left, height, 1)
+
+    if brand.website:
+        size, lines = fitted(website=True)
+        if lines == [brand.name]:
+            return size, lines, True
+    return (*fitted(website=False), False)
 
 
 def name_warning(theme: Theme, brand: Brand, logo: Path | None, where: str = "") -> str | None:
