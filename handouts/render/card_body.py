@@ -154,21 +154,18 @@ def card_body(
     safety = Para(f"<b>Safety:</b> {markup(exercise.safety, where)}", theme["card_callout"])
     safe = [Spacer(1, 1 * mm), box(theme, [safety], width, accent=True, padding=2 * mm)]
     if not (figures and beside):
-        return [*how, *about, *figures, *steps], [
-            *_tips_and_mistakes(theme, exercise, where, width, tips_split),
-            *safe,
-        ]
-    if arrangement == "float":
+        how += [*about, *figures, *steps]
+    elif arrangement == "float":
         how.append(floated(theme, [*about, *steps], figures, width, figure_scale * share))
-        return how, [*_tips_and_mistakes(theme, exercise, where, width, tips_split), *safe]
-    text = [*(about if arrangement == "about" else []), *steps]
-    under = []
-    if arrangement == "under":  # the tips go on under the steps, the mistakes the pictures
-        text, under = text + _tips(theme, exercise, where), _mistakes(theme, exercise, where)
-    how += [] if arrangement == "about" else about
-    # Text under the pictures keeps the column's width; pictures alone take less when smaller.
-    column = share if arrangement == "under" else figure_scale * share
-    how.append(beside_pictures(theme, text, figures, width, column, under))
-    if arrangement == "under":
-        return how, safe
+    else:
+        text = [*(about if arrangement == "about" else []), *steps]
+        under = []
+        if arrangement == "under":  # the tips go on under the steps, the mistakes the pictures
+            text, under = text + _tips(theme, exercise, where), _mistakes(theme, exercise, where)
+        how += [] if arrangement == "about" else about
+        # Text under the pictures keeps the column's width; smaller pictures alone take less.
+        column = share if arrangement == "under" else figure_scale * share
+        how.append(beside_pictures(theme, text, figures, width, column, under))
+        if arrangement == "under":
+            return how, safe
     return how, [*_tips_and_mistakes(theme, exercise, where, width, tips_split), *safe]
