@@ -91,6 +91,18 @@ def lower_first(text: str) -> str:
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:s|sec|min|kg|lb|km|m|cm|mm)\b|×|%)|(?<=×) (?=\d)")
 
 
+def line_count(words: list[float], space: float, width: float) -> int:
+    """The lines that words of these widths take, broken at the spaces between them (each
+    ``space`` wide) to ``width`` as a paragraph breaks them, without laying one out."""
+    count, used = 1, -space
+    for word in words:
+        if used + space + word > width and used > 0:
+            count, used = count + 1, word
+        else:
+            used += space + word
+    return count
+
+
 def keep_units(text: str) -> str:
     """``text`` with no-break spaces between numbers and their units ("60 s", "3 × 15")."""
     return _UNIT_SPACE.sub("\u00a0", text)

@@ -10,7 +10,7 @@ from reportlab.platypus import Table
 
 from handouts.compose import Handout, Row
 from handouts.content.models import Exercise
-from handouts.render.blocks import keep_units, lower_first, para, styled
+from handouts.render.blocks import keep_units, line_count, lower_first, para, styled
 from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, Theme
 
@@ -109,13 +109,7 @@ def _level_width(theme: Theme, texts: list[tuple[str, str, str]], rest: float) -
 
     def lines(text: str, column: float) -> int:
         """Lines of ``text`` broken at its spaces (not its no-break ones) to ``column``."""
-        count, used = 1, -space
-        for width in words[text]:
-            if used + space + width > column - DOSE_PAD and used > 0:
-                count, used = count + 1, width
-            else:
-                used += space + width
-        return count
+        return line_count(words[text], space, column - DOSE_PAD)
 
     def table_lines(level_width: float) -> int:
         return sum(

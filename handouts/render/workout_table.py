@@ -12,7 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
 from handouts.compose import Handout, Row
 from handouts.content.models import Level
-from handouts.render.blocks import box, heading, keep_units, para, styled
+from handouts.render.blocks import box, heading, keep_units, line_count, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.figures.placement import thumbnail_slot, with_thumbnail
 from handouts.render.pages import stacked_height
@@ -136,13 +136,7 @@ class _Cells:
         ]
 
     def _count(self, words: list[float], width: float) -> int:
-        count, used = 1, -self.space
-        for word in words:
-            if used + self.space + word > width and used > 0:
-                count, used = count + 1, word
-            else:
-                used += self.space + word
-        return count
+        return line_count(words, self.space, width)
 
     def lines(self, widths: Sequence[float]) -> int:
         """The body's lines, row by row its tallest cell's, at these column widths."""
