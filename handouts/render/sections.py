@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, ListFlowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph
 
 from handouts.content.models import Section
 from handouts.render.blocks import heading, hex_colour
 from handouts.render.document import mark
 from handouts.render.markdown import MarkdownStyles, markdown_to_flowables
-from handouts.render.pages import stacked_height
+from handouts.render.pages import break_unless_room, stacked_height
 from handouts.render.theme import MUTED, WHITE, Theme
-
-# A section starts on a new page when less than this share of one is left: its title and
-# first lines (kept together by the Markdown renderer) need about 30 mm, and a larger
-# threshold left a quarter page blank before each of a handout's seven sections.
-SECTION_ROOM = 1 / 8
 
 
 def _closing_block(flow: list[Flowable]) -> int:
@@ -31,12 +26,7 @@ def keep_closing_block(theme: Theme, flow: list[Flowable], after: list[Flowable]
     only what follows the section."""
     cut = _closing_block(flow)
     needed = stacked_height([*flow[cut:], *after], theme.frame_width())
-    page_break = CondPageBreak(needed)
-    # Spacing passes through the break, as stacked_height measures it: else the frame
-    # added the text's space after to the heading's space before (1.6 mm more than
-    # measured, which left the sources alone on a page, and a gap twice the others').
-    page_break._SPACETRANSFER = True
-    return [*flow[:cut], page_break, *flow[cut:]]
+    return [*flow[:cut], break_unless_room(needed), *flow[cut:]]
 
 
 def markdown_styles(theme: Theme) -> MarkdownStyles:
@@ -73,7 +63,9 @@ def section(theme: Theme, item: Section, styles: MarkdownStyles) -> list[Flowabl
         mark(flowable, source=source)
     title = heading(theme, item.title, 0, source=source)
     title.keepWithNext = True  # its first block comes with it: never a title at a page's foot
-    return [CondPageBreak(theme.frame_height() * SECTION_ROOM), *_headings_kept([title, *body])]
+    # No break of its own before it: a section starts wherever its title and first block
+    # fit (kept together), such as under a one-exercise handout's card on page one.
+    return _headings_kept([title, *body])
 
 
 def _headings_kept(flow: list[Flowable]) -> list[Flowable]:

@@ -8,14 +8,14 @@ from itertools import product
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from handouts.compose import Handout, Row
 from handouts.content.models import Level
 from handouts.render.blocks import box, heading, keep_units, line_count, para, styled
 from handouts.render.dates import weeks_dates
 from handouts.render.figures.placement import thumbnail_slot, with_thumbnail
-from handouts.render.pages import stacked_height
+from handouts.render.pages import break_unless_room, stacked_height
 from handouts.render.paragraph import Para
 from handouts.render.tagging import data_table
 from handouts.render.theme import MUTED, SMALL_PAPER, WHITE, Theme
@@ -336,7 +336,7 @@ def workout_table(theme: Theme, handout: Handout) -> list[Flowable]:
     last = groups[min(1, len(groups) - 1)][1] if groups else label
     first_rows = heights[0] + sum(heights[label : last + 1])
     needed = stacked_height(opening, theme.frame_width()) + first_rows + 2 * mm
-    return [CondPageBreak(min(needed, theme.frame_height())), *opening, table]
+    return [break_unless_room(min(needed, theme.frame_height())), *opening, table]
 
 
 def progression_note(theme: Theme, handout: Handout) -> list[Flowable]:

@@ -7,6 +7,7 @@ from handout_pdf import TABLE_HEADER, build
 
 from handouts.build import Builder
 from handouts.compose import Options, Selection
+from handouts.content.models import Patient
 
 ONE_OF_EACH = Selection(exercises=[("bent-knee-calf-raise", None)], sections=["what-is-the-soleus"])
 TWO_SECTIONS = Selection(
@@ -30,6 +31,17 @@ def test_one_exercise_and_one_section_print_on_three_pages(builder: Builder) -> 
     assert "What is the soleus?" in pages[1] and "Sources" in pages[1]
     assert "Pain next morning" in pages[2] and "Notes" in pages[2]  # the sheet is whole
     assert "Your notes" not in " ".join(pages)
+
+
+def test_a_section_starts_under_a_lone_card_where_its_opening_fits(builder: Builder) -> None:
+    """A short card leaves room on page one for the section's title and first paragraph;
+    the section no longer waits for a new page (it needed an eighth of one), so the sheet
+    fits under the sources: two pages, as an ad-hoc handout should be."""
+    selection = Selection(exercises=[("wall-soleus-stretch", None)], sections=["for-cyclists"])
+    pages = build(builder, selection, patient=Patient(name="Alex Morgan")).pages
+    assert len(pages) == 2, [page[:80] for page in pages]
+    assert "Wall soleus stretch" in pages[0] and "The soleus for cyclists" in pages[0]
+    assert "Sources" in pages[1] and "Tracking sheet" in pages[1] and "Notes" in pages[1]
 
 
 def test_a_lone_card_carries_its_levels_notes(builder: Builder) -> None:

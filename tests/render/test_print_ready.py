@@ -212,7 +212,7 @@ PAGES = {
     ("home-no-gym", "a4"): 11,  # 15 with one card a page
     ("home-no-gym", "large"): 18,
     ("inner-calf-circuit", "a4"): 9,
-    ("inner-calf-circuit", "large"): 15,
+    ("inner-calf-circuit", "large"): 14,
 }
 
 
@@ -220,6 +220,39 @@ def test_page_counts_of_each_programme_and_variant(printed) -> None:  # noqa: AN
     counts = {key: len(item.pages) for key, item in printed.items()}
     assert counts.keys() == PAGES.keys()
     assert all(counts[key] <= PAGES[key] for key in PAGES), counts
+
+
+@dataclass
+class Line:
+    size: float  # its largest text
+    left: float
+    bottom: float
+    text: str = ""
+
+
+def _lines(chars: list[dict]) -> dict[float, Line]:
+    """A page's lines of text by their top, below the running head."""
+    lines: dict[float, Line] = {}
+    for char in chars:
+        if char["top"] < 30 * mm or not char["text"].strip():
+            continue
+        top = round(char["top"], 1)
+        line = lines.setdefault(top, Line(0.0, char["x0"], 0.0))
+        line.size = max(line.size, char["size"])
+        line.left = min(line.left, char["x0"])
+        line.bottom = max(line.bottom, char["bottom"])
+        line.text += char["text"]
+    return lines
+
+
+def _gaps_above(lines: dict[float, Line], size: float) -> list[tuple[float, Line, Line]]:
+    """(the gap, the line above, the line) for each line of ``size`` under another."""
+    tops = sorted(lines)
+    return [
+        (top - lines[above].bottom, lines[above], lines[top])
+        for above, top in zip(tops, tops[1:], strict=False)
+        if abs(lines[top].size - size) < 0.1
+    ]
 
 
 def test_a_heading_kept_with_the_sources_sits_as_far_below_its_text_as_the_others(
@@ -230,16 +263,18 @@ def test_a_heading_kept_with_the_sources_sits_as_far_below_its_text_as_the_other
     *_, chars, _ = next(
         page for page in printed["soleus-strength-runners", "a4"].pages if "Sources" in page[3]
     )
-    lines: dict[float, tuple[float, float]] = {}  # each line's top: (its largest size, bottom)
-    for char in chars:
-        top = round(char["top"], 1)
-        size, bottom = lines.get(top, (0.0, 0.0))
-        lines[top] = (max(size, char["size"]), max(bottom, char["bottom"]))
-    tops = sorted(lines)
-    gaps = [
-        top - lines[above][1]
-        for above, top in zip(tops, tops[1:], strict=False)
-        # a question (the h2 size) under text, not under the running head
-        if abs(lines[top][0] - 11 * 1.25) < 0.1 and above > 30 * mm
-    ]
+    gaps = [gap for gap, *_ in _gaps_above(_lines(chars), 11 * 1.25)]  # the questions
     assert len(gaps) >= 3 and max(gaps) - min(gaps) < 1.0, gaps
+
+
+def test_every_section_title_sits_as_far_below_a_paragraph(printed) -> None:  # noqa: ANN001
+    """A section title under a paragraph has the same space above it as the sources'
+    heading: a page break of its own before each title added the text's space after to
+    the title's space before (18.4 pt against 14 above the sources)."""
+    gaps = {}
+    for *_, chars, _ in printed["soleus-strength-runners", "a4"].pages:
+        for gap, above, title in _gaps_above(_lines(chars), 11 * 1.6):
+            if abs(above.left - title.left) < 0.5:  # under a paragraph, not a box or a list
+                gaps[title.text] = gap
+    assert len(gaps) >= 4 and "Sources" in gaps, gaps
+    assert all(abs(gap - gaps["Sources"]) < 0.5 for gap in gaps.values()), gaps
