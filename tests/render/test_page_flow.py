@@ -3,6 +3,8 @@ and what a double-sided print adds before it."""
 
 from __future__ import annotations
 
+import re
+
 from handout_pdf import TABLE_HEADER, build
 
 from handouts.build import Builder
@@ -42,6 +44,21 @@ def test_a_section_starts_under_a_lone_card_where_its_opening_fits(builder: Buil
     assert len(pages) == 2, [page[:80] for page in pages]
     assert "Wall soleus stretch" in pages[0] and "The soleus for cyclists" in pages[0]
     assert "Sources" in pages[1] and "Tracking sheet" in pages[1] and "Notes" in pages[1]
+
+
+def _dashed(page) -> bool:  # noqa: ANN001 - a pypdf page
+    """Whether the page strokes a dashed line: the line to cut a shared sheet off along."""
+    return re.search(rb"\[[\d. ]+\] [\d.]+ d\b", page.get_contents().get_data()) is not None
+
+
+def test_a_shared_sheet_has_a_line_to_cut_it_off_along(builder: Builder) -> None:
+    """Under the sources, the sheet still comes off to be pinned up; on its own page it
+    needs no line."""
+    selection = Selection(exercises=[("wall-soleus-stretch", None)], sections=["for-cyclists"])
+    shared = build(builder, selection, patient=Patient(name="Alex Morgan")).reader.pages
+    assert [_dashed(page) for page in shared] == [False, True]
+    alone = build(builder, ONE_OF_EACH).reader.pages
+    assert len(alone) == 3 and not any(_dashed(page) for page in alone)
 
 
 def test_a_lone_card_carries_its_levels_notes(builder: Builder) -> None:
