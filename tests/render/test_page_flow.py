@@ -15,6 +15,10 @@ ONE_OF_EACH = Selection(exercises=[("bent-knee-calf-raise", None)], sections=["w
 TWO_SECTIONS = Selection(
     exercises=[("bent-knee-calf-raise", None)], sections=["what-is-the-soleus", "why-it-matters"]
 )
+SHORT_PAIR = Selection(  # a short card and a short section: two pages
+    exercises=[("wall-soleus-stretch", None)], sections=["for-cyclists"]
+)
+NAMED = Patient(name="Alex Morgan")  # no clinician's note on page one
 THREE_SECTIONS = Selection(
     exercises=[("bent-knee-calf-raise", None)],
     sections=["running-form", "exercising-with-pain", "how-to-train"],
@@ -39,8 +43,7 @@ def test_a_section_starts_under_a_lone_card_where_its_opening_fits(builder: Buil
     """A short card leaves room on page one for the section's title and first paragraph;
     the section no longer waits for a new page (it needed an eighth of one), so the sheet
     fits under the sources: two pages, as an ad-hoc handout should be."""
-    selection = Selection(exercises=[("wall-soleus-stretch", None)], sections=["for-cyclists"])
-    pages = build(builder, selection, patient=Patient(name="Alex Morgan")).pages
+    pages = build(builder, SHORT_PAIR, patient=NAMED).pages
     assert len(pages) == 2, [page[:80] for page in pages]
     assert "Wall soleus stretch" in pages[0] and "The soleus for cyclists" in pages[0]
     assert "Sources" in pages[1] and "Tracking sheet" in pages[1] and "Notes" in pages[1]
@@ -54,8 +57,7 @@ def _dashed(page) -> bool:  # noqa: ANN001 - a pypdf page
 def test_a_shared_sheet_has_a_line_to_cut_it_off_along(builder: Builder) -> None:
     """Under the sources, the sheet still comes off to be pinned up; on its own page it
     needs no line."""
-    selection = Selection(exercises=[("wall-soleus-stretch", None)], sections=["for-cyclists"])
-    shared = build(builder, selection, patient=Patient(name="Alex Morgan")).reader.pages
+    shared = build(builder, SHORT_PAIR, patient=NAMED).reader.pages
     assert [_dashed(page) for page in shared] == [False, True]
     alone = build(builder, ONE_OF_EACH).reader.pages
     assert len(alone) == 3 and not any(_dashed(page) for page in alone)
