@@ -198,7 +198,7 @@ def _styles(theme: Theme) -> dict[str, ParagraphStyle]:
             parent=base,
             fontSize=size * 1.6,
             leading=size * 2.0,
-            spaceBefore=size * 1.2,  # well more than a subheading's: a section starts here
+            spaceBefore=size * 0.8,  # more than a subheading's: a section starts here
             spaceAfter=size * 0.6,
             **heading,
         ),

@@ -206,7 +206,7 @@ PAGES = {
     ("soleus-strength-runners", "letter"): 13,  # 17 with one card a page
     ("soleus-strength-runners", "fillable"): 12,
     ("soleus-strength-runners", "duplex"): 14,  # a notes page, so the sheet starts a front
-    ("soleus-strength-runners", "large"): 21,
+    ("soleus-strength-runners", "large"): 20,
     ("achilles-eccentric", "a4"): 9,  # 11 with one card a page
     ("achilles-eccentric", "large"): 14,
     ("home-no-gym", "a4"): 11,  # 15 with one card a page
