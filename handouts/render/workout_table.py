@@ -208,10 +208,13 @@ class WorkoutTable(Table):
             return parts
         first_after = len(parts[0]._cellvalues)  # the row the second part starts with
         label = max((i for i in range(first_after) if self._is_phase(i)), default=0)
-        if not label or self._is_phase(first_after):
-            return parts
+        # The column headings, and the label of the block the next page goes on with. A
+        # part that is itself continued repeats its own label: not where a block ends.
+        repeats = (0,) if not label or self._is_phase(first_after) else (0, label)
         header = self.repeatRows
-        self.repeatRows = (0, label)  # the column headings, then the label
+        if repeats == (tuple(range(header)) if isinstance(header, int) else tuple(header)):
+            return parts
+        self.repeatRows = repeats
         try:
             return super()._splitRows(availHeight, doInRowSplit)
         finally:

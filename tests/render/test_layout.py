@@ -155,6 +155,27 @@ def test_a_block_of_weeks_split_over_pages_repeats_its_label(
             assert _first_cell_text(part, 1).startswith(tuple(labels)), (available, part)
 
 
+def test_a_table_continued_over_three_pages_repeats_only_the_current_label(
+    on_a4: tuple[Handout, Theme],
+) -> None:
+    """A continued part split again where a block ends repeated the last page's label
+    above the next block's ("Weeks 1–2", then "Weeks 3–4" with no rows between: on A5)."""
+    handout, theme = on_a4
+    table = workout_table(theme, handout)[-1]
+    width = theme.frame_width()
+    labels = tuple(phase.label for phase in handout.phases)
+    checked = 0
+    for available in range(60, int(theme.frame_height()), 20):
+        for part in table.split(width, available)[1:]:
+            _, height = part.wrap(width, theme.frame_height())
+            for again in range(60, int(height), 20):
+                for last in part.split(width, again)[1:]:
+                    assert _first_cell_text(last, 1).startswith(labels)
+                    assert not _first_cell_text(last, 2).startswith(labels), (available, again)
+                    checked += 1
+    assert checked > 10
+
+
 def test_the_default_handout_labels_the_weeks_on_the_tables_second_page(
     builder: Builder,
 ) -> None:
