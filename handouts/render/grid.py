@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, Table
 
 from handouts.compose import Handout
 from handouts.errors import RenderError
-from handouts.render.blocks import box, para, styled
+from handouts.render.blocks import BARE_CELLS, box, para, styled
 from handouts.render.document import mark
 from handouts.render.grid_geometry import measure, week_chunks
 from handouts.render.grid_rows import GridRow, exercise_rows, pain_rows
@@ -103,14 +103,8 @@ def _rule_styles(theme: Theme) -> list[ParagraphStyle]:
 
 def _height(flowables: list[Flowable], width: float) -> float:
     """Height of flowables stacked in a table cell, as the page layout stacks them."""
-    cell = Table([[flowables]], colWidths=[width], style=_NO_PADDING)
+    cell = Table([[flowables]], colWidths=[width], style=BARE_CELLS)
     return cell.wrap(width, 1e6)[1]
-
-
-_NO_PADDING = [
-    (side, (0, 0), (-1, -1), 0)
-    for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
-]
 
 
 def _rule_box(theme: Theme, handout: Handout, width: float, style: ParagraphStyle | None) -> Table:
@@ -145,7 +139,7 @@ def _bottom(theme: Theme, handout: Handout, rule: Table, height: float, key: str
     return Table(
         [[notes, rule]],
         colWidths=[notes_width + GAP, RULE_SHARE * width],
-        style=styled(theme, [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        style=styled(theme, BARE_CELLS),
         spaceBefore=GAP,
     )
 
